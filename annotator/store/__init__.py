@@ -1,0 +1,27 @@
+"""Persistence: one SQLite database per project, behind the `Store` API.
+
+Only this package talks SQL. Every public method that writes commits before
+it returns, so a crash or a kill never loses an edit that was reported done.
+"""
+
+from annotator.store.database import (
+    CorruptDatabaseError,
+    DocumentSummary,
+    LabelInUseError,
+    NewerDatabaseError,
+    ReadOnlyDatabaseError,
+    Store,
+    StoreError,
+    open_store,
+)
+
+__all__ = [
+    "CorruptDatabaseError",
+    "DocumentSummary",
+    "LabelInUseError",
+    "NewerDatabaseError",
+    "ReadOnlyDatabaseError",
+    "Store",
+    "StoreError",
+    "open_store",
+]

@@ -1,0 +1,51 @@
+"""Shared fixtures. Qt runs offscreen so the suite needs no display."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def store():
+    """An in-memory store with the default schema and no documents."""
+    from annotator.store import Store
+    from annotator.store.seeding import install_default_schema
+
+    s = Store.memory()
+    install_default_schema(s)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def seeded_store(tmp_path):
+    """A file database as the default one starts: schema and sample articles."""
+    from annotator.store.seeding import open_project
+
+    s = open_project(tmp_path / "annotations.db", samples=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def seed_text() -> str:
+    from annotator.store.seeding import sample_files
+
+    return sample_files()[0].read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Keep QSettings and the default database of each test in its own folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
