@@ -1,0 +1,159 @@
+"""What every format module shares: options, summaries, errors, the registry.
+
+A format module defines `read(path, options) -> Iterator[AnnotatedDocument]`
+and/or `write(records, path, options) -> WriteSummary`, and registers itself
+with `register(Format(...))` at import time. `all_formats()` imports every
+module listed in `FORMAT_MODULES`, so a new format is one new module and one
+line there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from annotator.domain import AnnotatedDocument
+
+
+class FormatError(ValueError):
+    """Bad input, located: the message always names the file, and the line when known."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.reason = message
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class ReadOptions:
+    annotator: str = "imported"
+    """Layer for annotations whose file names no annotator."""
+    text_field: str = "text"
+    title_field: str = "title"
+    skip_bad: bool = False
+    """Keep the good records of a file with bad ones; the bad ones are listed in `skipped`."""
+    skipped: list[str] = field(default_factory=list)
+    discontinuous: str = "join"
+    """brat discontinuous spans: "join" (one span from first start to last end, reported), or "error"."""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WriteOptions:
+    tokenizer: str = "auto"
+    """"auto" (spaCy's for the language when installed, else regex), "regex", or "spacy"."""
+    language: str = "xx"
+    nested: str = "outermost"
+    """Token formats: which of overlapping entities to keep ("outermost" or "longest" or "first")."""
+
+
+@dataclass
+class WriteSummary:
+    documents: int = 0
+    spans: int = 0
+    facts: int = 0
+    dropped: Counter = field(default_factory=Counter)
+    """Reason -> count of annotations the format could not carry."""
+    tokens_split: int = 0
+    """Tokens split at a span edge where the tokenizer would not have split."""
+    files: list[Path] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.documents} document(s), {self.spans} span(s), {self.facts} fact(s) written"]
+        out += [f"dropped {n}: {reason}" for reason, n in sorted(self.dropped.items())]
+        if self.tokens_split:
+            out.append(f"{self.tokens_split} token(s) split at span edges")
+        return out
+
+
+Reader = Callable[[Path, ReadOptions], Iterator[AnnotatedDocument]]
+Writer = Callable[[Iterable[AnnotatedDocument], Path, WriteOptions], WriteSummary]
+
+
+@dataclass
+class Format:
+    name: str
+    description: str
+    read: Reader | None = None
+    write: Writer | None = None
+    extensions: tuple[str, ...] = ()
+    detect: Callable[[Path], bool] | None = None
+    """Optional content sniffing for files whose extension is ambiguous (.jsonl, .json)."""
+    writes_folder: bool = False
+
+
+_REGISTRY: dict[str, Format] = {}
+
+FORMAT_MODULES = [
+    "native", "brat", "conll", "spacy_docbin", "spacy_jsonl", "hf", "doccano",
+    "labelstudio", "csv_spans", "articles",
+]
+
+
+def register(fmt: Format) -> Format:
+    _REGISTRY[fmt.name] = fmt
+    return fmt
+
+
+def all_formats() -> dict[str, Format]:
+    for module in FORMAT_MODULES:
+        try:
+            importlib.import_module(f"annotator.formats.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"annotator.formats.{module}":
+                raise
+    return dict(_REGISTRY)
+
+
+def get_format(name: str) -> Format:
+    formats = all_formats()
+    if name not in formats:
+        raise ValueError(f"unknown format {name!r} (known: {', '.join(sorted(formats))})")
+    return formats[name]
+
+
+def detect_format(path: Path) -> Format:
+    """The format of a file or folder to import, from its name and then its content."""
+    formats = all_formats()
+    path = Path(path)
+    if path.is_dir():
+        if any(path.rglob("*.ann")):
+            return formats["brat"]
+        return formats["txt"]
+    candidates = [f for f in formats.values() if f.read and path.suffix.lower() in f.extensions]
+    for fmt in candidates:
+        if fmt.detect is not None and fmt.detect(path):
+            return fmt
+    plain = [f for f in candidates if f.detect is None]
+    if plain:
+        return plain[0]
+    raise FormatError(path, "cannot tell the format from the name or content; pass --format")
+
+
+@contextmanager
+def atomic_output(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Write to a temporary file beside `path` and move it into place only on
+    success, so a failed export leaves no half file (and any old file intact)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
