@@ -87,3 +87,19 @@ def test_env_var_names_database(tmp_path, monkeypatch):
     monkeypatch.setenv("ANNOTATOR_DB", str(db))
     run("import", "--samples")
     assert db.exists()
+
+
+def test_default_database_is_seeded_with_samples():
+    from annotator.cli import default_db_path
+
+    assert run("check").exit_code == 0
+    store = Store.open(default_db_path())
+    assert len(store.document_ids()) >= 1
+    assert "Vladimir Putin" in store.document(1).text
+
+
+def test_other_new_database_gets_schema_only(tmp_path):
+    db = tmp_path / "new.db"
+    run("--db", str(db), "check")
+    store = Store.open(db)
+    assert store.document_ids() == [] and store.schema().label("QUOTE") is not None
