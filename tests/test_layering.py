@@ -13,7 +13,7 @@ class Block:
             raise ImportError('Qt is blocked below the UI layer: ' + name)
 sys.meta_path.insert(0, Block())
 import pkgutil, importlib, annotator
-for package in ('domain', 'store', 'formats', 'review', 'suggest'):
+for package in ('domain', 'store', 'formats', 'review'):
     mod = importlib.import_module('annotator.' + package)
     for info in pkgutil.walk_packages(mod.__path__, mod.__name__ + '.'):
         importlib.import_module(info.name)
