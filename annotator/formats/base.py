@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from annotator.domain import AnnotatedDocument
+from annotator.domain import AnnotatedDocument, Schema
 
 
 class FormatError(ValueError):
@@ -45,6 +46,9 @@ class ReadOptions:
     discontinuous: str = "join"
     """brat discontinuous spans: "join" (one span from first start to last end, reported), or "error"."""
     warnings: list[str] = field(default_factory=list)
+    schema: Schema | None = None
+    """The database's schema, when known: lets readers map positional roles
+    (brat's Arg1/Arg2) to the schema's role names."""
 
 
 @dataclass
@@ -54,6 +58,8 @@ class WriteOptions:
     language: str = "xx"
     nested: str = "outermost"
     """Token formats: which of overlapping entities to keep ("outermost" or "longest" or "first")."""
+    schema: Schema | None = None
+    """The database's schema, when known: role order for relations, brat's annotation.conf."""
 
 
 @dataclass
@@ -137,6 +143,27 @@ def detect_format(path: Path) -> Format:
     if plain:
         return plain[0]
     raise FormatError(path, "cannot tell the format from the name or content; pass --format")
+
+
+@contextmanager
+def atomic_folder(path: Path) -> Iterator[Path]:
+    """Build a folder beside `path` and move it into place only on success,
+    so a failed export leaves neither a half folder nor a damaged old one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    try:
+        yield tmp
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            os.replace(path, old / path.name)
+            os.replace(tmp, path)
+            shutil.rmtree(old)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 @contextmanager

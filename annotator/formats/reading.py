@@ -1,0 +1,112 @@
+"""What readers share: decoding files, walking JSON lines, checking offsets,
+and keeping or skipping bad records, always with located messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.domain import AnnotatedDocument, Span
+from annotator.formats.base import FormatError, ReadOptions
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 file's text, exactly as stored (line ends kept, BOM dropped)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(path, f"cannot be read ({exc.strerror})") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FormatError(path, f"is not UTF-8 (byte {exc.start}); save it as UTF-8 and import again", line) from exc
+
+
+def json_records(path: Path, options: ReadOptions | None = None) -> list[tuple[int, Any]]:
+    """(line number, value) of each non-blank line of a JSON-lines file.
+
+    A file that is one JSON document spread over many lines (some tools write
+    "jsonl" that way) is accepted too: a list gives one record per item.
+    Lines that are not JSON are an error, or listed as skipped with `skip_bad`.
+    """
+    text = read_text(path)
+    if not text.strip():
+        raise FormatError(path, "is empty")
+    parsed: list[tuple[int, Any]] = []
+    bad: list[tuple[int, str]] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            parsed.append((n, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            bad.append((n, exc.msg))
+    if not bad:
+        return parsed
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        errors = [FormatError(path, f"is not valid JSON ({msg})", n) for n, msg in bad]
+        if options is None or not options.skip_bad:
+            raise errors[0] from None
+        options.skipped.extend(str(e) for e in errors)
+        return parsed
+    return [(1, item) for item in whole] if isinstance(whole, list) else [(1, whole)]
+
+
+def convert_each(path: Path, options: ReadOptions, items: Iterable[tuple[int, Any]],
+                 convert: Callable[[Any], AnnotatedDocument | None]) -> Iterator[AnnotatedDocument]:
+    """Convert located items, raising the first error located, or, with
+    `options.skip_bad`, listing bad items in `options.skipped` and going on."""
+    for line, item in items:
+        try:
+            record = convert(item)
+        except FormatError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+            error = FormatError(path, _reason(exc), line)
+            if not options.skip_bad:
+                raise error from exc
+            options.skipped.append(str(error))
+            continue
+        if record is not None:
+            yield record
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc)
+
+
+def checked_span(text: str, start: Any, end: Any, label: Any, annotator: str, span_id: int,
+                 expected: str | None = None, **extra: Any) -> Span:
+    """A span after checking its offsets (and the covered text, when the file gives it)."""
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        raise ValueError(f"offsets {start!r}-{end!r} are not whole numbers")
+    if not (0 <= start < end <= len(text)):
+        raise ValueError(f"span {label} {start}-{end} is outside the text (length {len(text)})")
+    if not isinstance(label, str) or not label.strip():
+        raise ValueError(f"span {start}-{end} has no label")
+    covered = text[start:end]
+    if expected is not None and expected != covered:
+        raise ValueError(f"span {label} {start}-{end} says it covers {expected!r} but the text there is {covered!r}")
+    return Span(span_id, None, annotator, start, end, label, covered, **extra)
+
+
+def first_json_value(path: Path) -> Any:
+    """For format sniffing: the first line as JSON, else the whole file, else None."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            first = next((line for line in handle if line.strip()), "")
+            try:
+                return json.loads(first)
+            except ValueError:
+                handle.seek(0)
+                return json.load(handle)
+    except (OSError, ValueError):
+        return None
