@@ -72,12 +72,15 @@ class WriteSummary:
     tokens_split: int = 0
     """Tokens split at a span edge where the tokenizer would not have split."""
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Anything else the user should know about how the records were written."""
 
     def lines(self) -> list[str]:
         out = [f"{self.documents} document(s), {self.spans} span(s), {self.facts} fact(s) written"]
         out += [f"dropped {n}: {reason}" for reason, n in sorted(self.dropped.items())]
         if self.tokens_split:
             out.append(f"{self.tokens_split} token(s) split at span edges")
+        out += self.notes
         return out
 
 

@@ -1,0 +1,193 @@
+"""Tokens and sentences for the token-based formats (CoNLL, Hugging Face, spaCy).
+
+Tokens are code-point ranges of the document's text, never copies of it, so
+every token format keeps offsets exact. Two tokenizers:
+
+- "regex": a Unicode word/symbol pattern; combining marks stay on their
+  letter, emoji sequences (ZWJ, skin tones, flags) stay whole, and invisible
+  format characters (zero-width space, BOM) are not tokens.
+- "spacy": `spacy.blank(language).tokenizer` (language "xx" when spaCy does
+  not know the one asked for).
+
+"auto" (the default) is spaCy's tokenizer when spaCy is installed, else the
+regex one. Whichever runs, tokens are then split at every span edge that
+falls inside a token, so no span is dropped or shifted where the tokenizer
+would not split (`Bandung` inside `<b>Bandung</b>`, a span that stops before
+the comma of `Glycerin,`); `Tokens.split` counts those extra splits.
+
+Sentences end at line breaks and after sentence-final punctuation, but never
+inside a span, so an entity is never cut in two by a sentence break.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+SENTENCE_FINAL = frozenset({".", "!", "?", "…", "。", "！", "？", "؟", "۔", "।", "॥"})
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x85]")
+
+
+@cache
+def _char_class(categories: tuple[str, ...]) -> str:
+    """A regex character class body for every code point of the given Unicode
+    categories; Python's `re` has no `\\p{M}`, and `\\w` leaves out combining marks."""
+    ranges: list[list[int]] = []
+    # Planes 2-13 and 15-16 hold no marks or format characters; skipping them keeps this fast.
+    for cp in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        if unicodedata.category(chr(cp)).startswith(categories):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
+
+
+@cache
+def regex_pattern() -> re.Pattern[str]:
+    marks = _char_class(("M",))
+    invisible = _char_class(("Cf",))
+    glue = f"[{marks}\U0001F3FB-\U0001F3FF]"  # marks, variation selectors, skin tones
+    word = rf"\w(?:\w|{glue})*"
+    symbol = rf"(?:[\U0001F1E6-\U0001F1FF]{{2}}|[^\w\s{invisible}])(?:{glue}|\u200d[^\w\s])*"
+    return re.compile(rf"{word}(?:[-'’.]\w(?:\w|{glue})*)*|{symbol}")
+
+
+class TokenizerUnavailable(RuntimeError):
+    """The spaCy tokenizer was asked for and spaCy is not installed."""
+
+
+@cache
+def spacy_installed() -> bool:
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@cache
+def blank_pipeline(language: str):
+    """`spacy.blank(language)`, or the multi-language "xx" for a language spaCy lacks."""
+    try:
+        import spacy
+    except ImportError as exc:
+        raise TokenizerUnavailable(
+            "the spaCy tokenizer needs spaCy: pip install 'annotator[spacy]'"
+        ) from exc
+    try:
+        return spacy.blank(language or "xx")
+    except (ImportError, KeyError, ValueError, OSError) as exc:
+        if language == "xx":
+            raise TokenizerUnavailable(f"spaCy cannot make a blank pipeline: {exc}") from exc
+        return spacy.blank("xx")
+
+
+def resolve_tokenizer(name: str) -> str:
+    """"auto" made concrete: "spacy" when spaCy is installed, else "regex"."""
+    if name == "auto":
+        return "spacy" if spacy_installed() else "regex"
+    if name not in ("regex", "spacy"):
+        raise ValueError(f"unknown tokenizer {name!r} (known: auto, regex, spacy)")
+    return name
+
+
+@dataclass
+class Tokens:
+    """Parallel lists: token i covers text[starts[i]:ends[i]]."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    split: int = 0
+    """Tokens split at a span edge where the tokenizer had not split."""
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def words(self) -> list[str]:
+        text = self.text
+        return [text[s:e] for s, e in zip(self.starts, self.ends)]
+
+    def index_range(self, start: int, end: int) -> tuple[int, int]:
+        """Token indexes [first, last) of the tokens inside [start, end).
+
+        Exact once tokens are split at span edges: no token straddles either edge.
+        """
+        return bisect_left(self.starts, start), bisect_left(self.starts, end)
+
+
+def _regex_ranges(text: str) -> tuple[list[int], list[int]]:
+    spans = [m.span() for m in regex_pattern().finditer(text)]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _spacy_ranges(text: str, language: str) -> tuple[list[int], list[int]]:
+    doc = blank_pipeline(language).tokenizer(text)
+    starts: list[int] = []
+    ends: list[int] = []
+    for token in doc:
+        if token.is_space:
+            continue
+        start = token.idx
+        piece = token.text
+        if any(ch.isspace() for ch in piece):
+            # Keep the token formats' promise that no token holds white space.
+            for m in _NON_SPACE.finditer(piece):
+                starts.append(start + m.start())
+                ends.append(start + m.end())
+        else:
+            starts.append(start)
+            ends.append(start + len(piece))
+    return starts, ends
+
+
+def tokenize(text: str, edges: Iterable[int] = (), tokenizer: str = "regex", language: str = "xx") -> Tokens:
+    """Tokens of `text`, split at every offset in `edges` that falls inside one."""
+    if resolve_tokenizer(tokenizer) == "spacy":
+        starts, ends = _spacy_ranges(text, language)
+    else:
+        starts, ends = _regex_ranges(text)
+    split = 0
+    for edge in sorted(set(edges)):
+        i = bisect_right(starts, edge) - 1
+        if i >= 0 and starts[i] < edge < ends[i]:
+            starts.insert(i + 1, edge)
+            ends.insert(i + 1, ends[i])
+            ends[i] = edge
+            split += 1
+    return Tokens(text, starts, ends, split)
+
+
+def sentence_bounds(tokens: Tokens, words: list[str], unbreakable: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Sentences as token index ranges [first, last).
+
+    A sentence ends at a line break and after sentence-final punctuation,
+    except inside any of the `unbreakable` token ranges (the spans).
+    """
+    n = len(words)
+    if n == 0:
+        return []
+    starts = tokens.starts
+    breaks = {bisect_left(starts, m.start()) for m in _LINE_BREAK.finditer(tokens.text)}
+    breaks.update(i + 1 for i, w in enumerate(words) if w in SENTENCE_FINAL)
+    for first, last in unbreakable:
+        if last - first > 1:
+            breaks.difference_update(range(first + 1, last))
+    cuts = sorted(b for b in breaks if 0 < b < n)
+    bounds = []
+    prev = 0
+    for cut in cuts:
+        bounds.append((prev, cut))
+        prev = cut
+    bounds.append((prev, n))
+    return bounds
