@@ -1,0 +1,440 @@
+"""brat standoff: a folder of `.txt` + `.ann` pairs, with `annotation.conf`.
+
+T lines are spans, E lines facts with a trigger, R lines binary relations
+(facts without a trigger), A/M lines attributes, `#` lines notes, N lines
+normalisations (kept in the `brat_normalization` attribute). `*` equivalence
+lines have no counterpart here and are reported as skipped.
+
+One folder holds one layer, as in brat. On import, `.ann` files at the top of
+the folder go to the import's annotator and files in a subfolder to the layer
+named after that subfolder. On export, several layers go to one subfolder each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label, Schema, Span
+from annotator.formats.base import (
+    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_folder, register,
+)
+from annotator.formats.reading import read_text
+
+NORMALIZATION = "brat_normalization"
+"""Attribute holding brat N lines as [type, reference, text] triples."""
+
+_ROLE_REPEAT = re.compile(r"^(.*\D)(\d+)$")
+
+
+# -- reading ------------------------------------------------------------------
+
+def document_files(root: Path) -> list[Path]:
+    """The `.txt` files of a brat folder (or the one document named)."""
+    root = Path(root)
+    if root.is_dir():
+        return sorted(p for p in root.rglob("*.txt") if p.is_file() and not p.name.startswith("."))
+    return [root.with_suffix(".txt")]
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
+    root = Path(path)
+    files = document_files(root)
+    if not files:
+        raise FormatError(root, "holds no .txt files")
+    for txt in files:
+        layer = options.annotator
+        if root.is_dir() and txt.parent != root:
+            layer = txt.relative_to(root).parts[0]
+        try:
+            yield read_document(txt, txt.with_suffix(".ann"), layer, options, root)
+        except FormatError as error:
+            if not options.skip_bad:
+                raise
+            options.skipped.append(str(error))
+
+
+def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
+                  root: Path | None = None) -> AnnotatedDocument:
+    text = read_text(txt)
+    if not text.strip():
+        raise FormatError(txt, "is empty")
+    name = str(txt.relative_to(root)) if root is not None and root.is_dir() else txt.name
+    document = Document(None, txt.stem, text, {"source": name})
+    if not ann.exists():
+        return AnnotatedDocument(document)
+    parser = _AnnParser(ann, text, annotator, options)
+    parser.parse(read_text(ann))
+    return AnnotatedDocument(document, parser.spans(), parser.facts())
+
+
+@dataclass
+class _Pending:
+    line: int
+    brat_id: str
+    label: str
+    args: list[tuple[str, str]]
+    trigger: str | None = None
+
+
+@dataclass
+class _AnnParser:
+    path: Path
+    text: str
+    annotator: str
+    options: ReadOptions
+    span_by_id: dict[str, Span] = field(default_factory=dict)
+    pending: list[_Pending] = field(default_factory=list)
+    extras: list[tuple[int, str, str]] = field(default_factory=list)
+    """(line, kind, raw) of A/M, # and N lines, applied once every target is known."""
+    fact_by_id: dict[str, Fact] = field(default_factory=dict)
+
+    def fail(self, line: int, message: str) -> FormatError:
+        return FormatError(self.path, message, line)
+
+    def parse(self, content: str) -> None:
+        for n, raw in enumerate(content.splitlines(), 1):
+            if not raw.strip():
+                continue
+            kind = raw[0]
+            if kind == "T":
+                self._span(n, raw)
+            elif kind in "ER":
+                self._fact_line(n, raw)
+            elif kind in "AM#N":
+                self.extras.append((n, kind, raw))
+            elif kind == "*":
+                self.options.warnings.append(f"{self.path}:{n}: equivalence line skipped (no counterpart in annotator)")
+            else:
+                raise self.fail(n, f"unknown annotation line {raw[:40]!r}")
+        self._build_facts()
+        for n, kind, raw in self.extras:
+            self._extra(n, kind, raw)
+
+    def _span(self, n: int, raw: str) -> None:
+        parts = raw.split("\t")
+        if len(parts) < 2:
+            raise self.fail(n, "a T line needs an id, a label with offsets, and the text")
+        brat_id, middle = parts[0], parts[1]
+        surface = parts[2] if len(parts) > 2 else None
+        label, _, offsets = middle.partition(" ")
+        try:
+            fragments = [tuple(int(x) for x in piece.split()) for piece in offsets.split(";")]
+            if not fragments or any(len(f) != 2 for f in fragments):
+                raise ValueError
+        except ValueError:
+            raise self.fail(n, f"cannot read the offsets {offsets!r}") from None
+        for start, end in fragments:
+            if not (0 <= start < end <= len(self.text)):
+                raise self.fail(n, f"{brat_id} offsets {start}-{end} are outside the text of "
+                                   f"{self.path.with_suffix('.txt').name} (length {len(self.text)})")
+        covered = " ".join(self.text[s:e] for s, e in fragments)
+        if surface is not None and surface != covered:
+            raise self.fail(n, f"{brat_id} says it covers {surface!r} but the .txt has {covered!r} there; "
+                               "the .ann does not belong to this .txt")
+        start, end = fragments[0][0], fragments[-1][1]
+        if len(fragments) > 1:
+            if self.options.discontinuous == "error":
+                raise self.fail(n, f"{brat_id} is discontinuous ({offsets}); annotator spans are continuous")
+            self.options.warnings.append(
+                f"{self.path}:{n}: discontinuous {brat_id} ({offsets}) joined into one span {start}-{end}")
+        if brat_id in self.span_by_id:
+            raise self.fail(n, f"id {brat_id} is used twice")
+        self.span_by_id[brat_id] = Span(len(self.span_by_id) + 1, None, self.annotator, start, end, label,
+                                        self.text[start:end])
+
+    def _fact_line(self, n: int, raw: str) -> None:
+        parts = raw.split("\t")
+        if len(parts) < 2 or not parts[1].strip():
+            raise self.fail(n, "an E or R line needs an id and a type")
+        brat_id, items = parts[0], parts[1].split()
+        if raw[0] == "E":
+            label, _, trigger = items[0].partition(":")
+            pending = _Pending(n, brat_id, label, [], trigger or None)
+        else:
+            pending = _Pending(n, brat_id, items[0], [])
+        for item in items[1:]:
+            role, sep, target = item.partition(":")
+            if not sep or not target:
+                raise self.fail(n, f"cannot read the argument {item!r} (expected Role:Id)")
+            pending.args.append((role, target))
+        self.pending.append(pending)
+
+    def _build_facts(self) -> None:
+        known = {p.brat_id for p in self.pending}
+        for i, p in enumerate(self.pending, 1):
+            if p.brat_id in self.fact_by_id:
+                raise self.fail(p.line, f"id {p.brat_id} is used twice")
+            if p.trigger is not None and p.trigger not in self.span_by_id:
+                raise self.fail(p.line, f"{p.brat_id} is triggered by {p.trigger}, which is not a T line of this file")
+            self.fact_by_id[p.brat_id] = Fact(
+                i, None, self.annotator, p.label,
+                self.span_by_id[p.trigger].id if p.trigger else None)
+        for p in self.pending:
+            fact = self.fact_by_id[p.brat_id]
+            roles = self._role_names(p)
+            for role, (_, target) in zip(roles, p.args):
+                if target in self.span_by_id:
+                    fact.args.append(Argument(role, span_id=self.span_by_id[target].id))
+                elif target in known:
+                    fact.args.append(Argument(role, fact_id=self.fact_by_id[target].id))
+                else:
+                    raise self.fail(p.line, f"{p.brat_id} role {role} points at {target}, which is not in this file")
+
+    def _role_names(self, p: _Pending) -> list[str]:
+        if p.brat_id.startswith("R"):
+            schema = self.options.schema
+            label = schema.label(p.label) if schema else None
+            names = [r for r, _ in p.args]
+            if label is not None and len(label.roles) == 2 and sorted(names) == ["Arg1", "Arg2"]:
+                return [label.roles[int(r[-1]) - 1].name for r in names]
+            return names
+        # brat numbers a role used again: Org-Arg, Org-Arg2, Org-Arg3
+        seen: set[str] = set()
+        names = []
+        for role, _ in p.args:
+            match = _ROLE_REPEAT.match(role)
+            base = match.group(1) if match and match.group(1) in seen else role
+            seen.add(base)
+            names.append(base)
+        return names
+
+    def _target(self, n: int, brat_id: str) -> Span | Fact:
+        found = self.span_by_id.get(brat_id) or self.fact_by_id.get(brat_id)
+        if found is None:
+            raise self.fail(n, f"refers to {brat_id}, which is not in this file")
+        return found
+
+    def _extra(self, n: int, kind: str, raw: str) -> None:
+        parts = raw.split("\t")
+        fields = parts[1].split() if len(parts) > 1 else []
+        if kind in "AM":
+            if len(fields) < 2:
+                raise self.fail(n, "an attribute line needs a name and a target")
+            target = self._target(n, fields[1])
+            target.attributes[fields[0]] = fields[2] if len(fields) > 2 else True
+        elif kind == "#":
+            if len(fields) < 2:
+                raise self.fail(n, "a note line needs a type and a target")
+            target = self._target(n, fields[1])
+            note = parts[2] if len(parts) > 2 else ""
+            target.note = f"{target.note}\n{note}" if target.note else note
+        else:
+            if len(fields) < 3:
+                raise self.fail(n, "a normalisation line needs a type, a target and a reference")
+            target = self._target(n, fields[1])
+            target.attributes.setdefault(NORMALIZATION, []).append(
+                [fields[0], fields[2], parts[2] if len(parts) > 2 else ""])
+
+    def spans(self) -> list[Span]:
+        return list(self.span_by_id.values())
+
+    def facts(self) -> list[Fact]:
+        return list(self.fact_by_id.values())
+
+
+# -- writing ------------------------------------------------------------------
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    records = list(records)
+    layers = sorted({name for r in records for name in r.annotators()})
+    summary = WriteSummary(files=[Path(path)])
+    with atomic_folder(path) as folder:
+        if len(layers) <= 1:
+            _write_layer(records, folder, options, summary)
+        else:
+            for layer in layers:
+                mine = [r.layer(layer) for r in records if layer in r.annotators() or layer in r.status]
+                _write_layer(mine, folder / _safe(layer), options, summary)
+        (folder / "annotation.conf").write_text(annotation_conf(records, options.schema), encoding="utf-8")
+    return summary
+
+
+def _write_layer(records: list[AnnotatedDocument], folder: Path, options: WriteOptions,
+                 summary: WriteSummary) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    for record in records:
+        stem = _stem(record, used)
+        used.add(stem)
+        with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as out:
+            out.write(record.document.text)
+        lines = ann_lines(record, options.schema, summary.dropped)
+        with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="") as out:
+            out.writelines(line + "\n" for line in lines)
+        summary.documents += 1
+        summary.spans += len(record.spans)
+        summary.facts += len(record.facts)
+
+
+def _stem(record: AnnotatedDocument, used: set[str]) -> str:
+    source = str(record.document.meta.get("source", ""))
+    base = Path(source).stem if source.endswith(".txt") else f"document-{record.document.id}"
+    base = _safe(base)
+    stem, n = base, 2
+    while stem in used:
+        stem, n = f"{base}-{n}", n + 1
+    return stem
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", name).strip("._") or "layer"
+
+
+def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter) -> list[str]:
+    lines: list[str] = []
+    ids: dict[tuple[str, int | None], str] = {}
+    for n, span in enumerate(record.spans, 1):
+        ids[("span", span.id)] = f"T{n}"
+        lines.append(f"T{n}\t{span.label} {span.start} {span.end}\t{_one_line(span.text)}")
+    events = relations = 0
+    written: list[tuple[str, Any]] = [(ids[("span", s.id)], s) for s in record.spans]
+    for fact in record.facts:
+        if fact.span_id is not None:
+            events += 1
+            ids[("fact", fact.id)] = f"E{events}"
+        elif len(fact.args) == 2:
+            relations += 1
+            ids[("fact", fact.id)] = f"R{relations}"
+        else:
+            dropped["relation without a trigger that does not have exactly two arguments"] += 1
+    for fact in record.facts:
+        brat_id = ids.get(("fact", fact.id))
+        if brat_id is None:
+            continue
+        targets = []
+        for arg in _ordered_args(fact, schema):
+            key = ("span", arg.span_id) if arg.span_id is not None else ("fact", arg.fact_id)
+            if key not in ids:
+                dropped["argument pointing at an annotation not exported"] += 1
+                continue
+            targets.append((arg.role, ids[key]))
+        if brat_id.startswith("E"):
+            counts: Counter = Counter()
+            roles = []
+            for role, target in targets:
+                counts[role] += 1
+                roles.append(f"{role}{counts[role] if counts[role] > 1 else ''}:{target}")
+            lines.append(f"{brat_id}\t{fact.label}:{ids[('span', fact.span_id)]}" + "".join(" " + r for r in roles))
+        elif len(targets) == 2:
+            lines.append(f"{brat_id}\t{fact.label} Arg1:{targets[0][1]} Arg2:{targets[1][1]}")
+        else:
+            dropped["relation without a trigger that does not have exactly two arguments"] += 1
+            continue
+        written.append((brat_id, fact))
+    attributes = notes = normalizations = 0
+    for brat_id, item in written:
+        for name, value in item.attributes.items():
+            if name == NORMALIZATION and isinstance(value, list):
+                for ref_type, ref, text in value:
+                    normalizations += 1
+                    lines.append(f"N{normalizations}\t{ref_type} {brat_id} {ref}\t{text}")
+            elif value is True:
+                attributes += 1
+                lines.append(f"A{attributes}\t{name} {brat_id}")
+            elif value is False or value is None:
+                continue
+            elif isinstance(value, str | int | float) and str(value).strip() and " " not in str(value):
+                attributes += 1
+                lines.append(f"A{attributes}\t{name} {brat_id} {value}")
+            else:
+                dropped[f"attribute value brat cannot hold ({name})"] += 1
+        for note in item.note.split("\n") if item.note else []:
+            notes += 1
+            lines.append(f"#{notes}\tAnnotatorNotes {brat_id}\t{note}")
+    return lines
+
+
+def _ordered_args(fact: Fact, schema: Schema | None) -> list[Argument]:
+    label = schema.label(fact.label) if schema else None
+    if label is None or fact.span_id is not None:
+        return list(fact.args)
+    order = {role.name: i for i, role in enumerate(label.roles)}
+    return sorted(fact.args, key=lambda a: order.get(a.role, len(order)))
+
+
+def _one_line(text: str) -> str:
+    # brat's surface text is informational and one line long; it joins
+    # fragments with a space, and so do we for line breaks inside a span
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> str:
+    """brat's annotation.conf describing the labels, roles and attributes used
+    (and every label of the schema, when given)."""
+    entities: dict[str, None] = {}
+    events: dict[str, dict[str, str]] = {}
+    relations: dict[str, None] = {}
+    attributes: dict[str, dict[str, Any]] = {}
+    triggers = {f.label for r in records for f in r.facts if f.span_id is not None}
+    labels: list[Label] = list(schema.labels) if schema else []
+    for label in labels:
+        if label.kind == "entity":
+            entities[label.name] = None
+        elif label.trigger:
+            events[label.name] = {r.name: r.cardinality for r in label.roles}
+        else:
+            relations[label.name] = None
+    for r in records:
+        for s in r.spans:
+            if s.label not in triggers and s.label not in events:
+                entities.setdefault(s.label, None)
+        for f in r.facts:
+            if f.span_id is None:
+                relations.setdefault(f.label, None)
+            else:
+                roles = events.setdefault(f.label, {})
+                counts = Counter(a.role for a in f.args)
+                for role, n in counts.items():
+                    roles[role] = "many" if n > 1 or roles.get(role) == "many" else roles.get(role, "optional")
+        for item in [*r.spans, *r.facts]:
+            for name, value in item.attributes.items():
+                if name == NORMALIZATION:
+                    continue
+                entry = attributes.setdefault(name, {"kinds": set(), "values": {}})
+                entry["kinds"].add("<ENTITY>" if isinstance(item, Span) else
+                                   "<EVENT>" if item.span_id is not None else "<RELATION>")
+                if not isinstance(value, bool):
+                    entry["values"][str(value)] = None
+    if schema:
+        for attr in schema.attributes:
+            entry = attributes.setdefault(attr.name, {"kinds": set(), "values": {}})
+            entry["kinds"].update("<ENTITY>" if k == "entity" else "<EVENT>" for k in attr.applies_to)
+            entry["values"].update(dict.fromkeys(attr.choices))
+    out = ["# written by annotator", "", "[entities]", ""]
+    out += [name for name in entities if name not in events]
+    out += ["", "[relations]", ""]
+    for name in relations:
+        label = schema.label(name) if schema else None
+        types = [("|".join(r.allowed) if r.allowed else "<ANY>") for r in label.roles] if label and len(label.roles) == 2 else ["<ANY>", "<ANY>"]
+        out.append(f"{name}\tArg1:{types[0]}, Arg2:{types[1]}")
+    out += ["", "[events]", ""]
+    marks = {"one": "", "optional": "?", "many": "*"}
+    for name, roles in events.items():
+        label = schema.label(name) if schema else None
+        parts = []
+        for role, cardinality in roles.items():
+            allowed = label.role(role).allowed if label and label.role(role) else []
+            parts.append(f"{role}{marks.get(cardinality, '?')}:{'|'.join(allowed) if allowed else '<ANY>'}")
+        out.append(f"{name}\t{', '.join(parts)}" if parts else name)
+    out += ["", "[attributes]", ""]
+    for name, entry in attributes.items():
+        kinds = "|".join(sorted(entry["kinds"])) or "<ANY>"
+        values = f", Value:{'|'.join(entry['values'])}" if entry["values"] else ""
+        out.append(f"{name}\tArg:{kinds}{values}")
+    return "\n".join(out) + "\n"
+
+
+def looks_brat(path: Path) -> bool:
+    path = Path(path)
+    return path.suffix == ".ann" or (path.suffix == ".txt" and path.with_suffix(".ann").exists())
+
+
+register(Format(
+    name="brat", description="brat standoff folder (.txt + .ann, annotation.conf)",
+    read=read, write=write, extensions=(".ann",), detect=looks_brat, writes_folder=True,
+))

@@ -1,0 +1,109 @@
+"""Choosing what goes out: layers, document statuses, labels, and a
+reproducible train/dev/test split. Pure functions over AnnotatedDocuments."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from annotator.domain import AnnotatedDocument, Argument
+
+SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
+
+
+@dataclass
+class Selection:
+    annotators: list[str] | None = None
+    """Layers to export (the gold layer is one of them); None means every layer."""
+    statuses: list[str] | None = None
+    """Keep only layers whose status for the document is one of these."""
+    labels: list[str] | None = None
+    """Keep only spans and facts with these labels (and the spans the kept facts need)."""
+    dropped: Counter = field(default_factory=Counter)
+    """Reason -> count of what the selection left out."""
+
+
+def layer_status(record: AnnotatedDocument, annotator: str) -> str:
+    """A layer's status, as the document list shows it when none was set."""
+    if annotator in record.status:
+        return record.status[annotator]
+    has_work = any(s.annotator == annotator for s in record.spans)
+    return "in_progress" if has_work else "todo"
+
+
+def select(records: Iterable[AnnotatedDocument], selection: Selection) -> Iterator[AnnotatedDocument]:
+    """The records restricted to the chosen layers, statuses and labels.
+    Documents left with no chosen layer are skipped when a status is asked for."""
+    for record in records:
+        layers = record.annotators() if selection.annotators is None else selection.annotators
+        layers = sorted(set(layers) | ({*record.status} if selection.annotators is None else set()))
+        if selection.statuses is not None:
+            kept = [name for name in layers if layer_status(record, name) in selection.statuses]
+            if not kept:
+                selection.dropped["documents with no layer of the chosen status"] += 1
+                continue
+            layers = kept
+        if selection.annotators is not None or selection.statuses is not None:
+            record = _only_layers(record, set(layers))
+        if selection.labels is not None:
+            record = _only_labels(record, set(selection.labels), selection.dropped)
+        yield record
+
+
+def _only_layers(record: AnnotatedDocument, layers: set[str]) -> AnnotatedDocument:
+    return AnnotatedDocument(
+        record.document,
+        [s for s in record.spans if s.annotator in layers],
+        [f for f in record.facts if f.annotator in layers],
+        {k: v for k, v in record.status.items() if k in layers},
+    )
+
+
+def _only_labels(record: AnnotatedDocument, labels: set[str], dropped: Counter) -> AnnotatedDocument:
+    facts = [f for f in record.facts if f.label in labels]
+    dropped["facts of other labels"] += len(record.facts) - len(facts)
+    needed = {f.span_id for f in facts if f.span_id is not None}
+    spans = [s for s in record.spans if s.label in labels or s.id in needed]
+    dropped["spans of other labels"] += len(record.spans) - len(spans)
+    span_ids = {s.id for s in spans}
+    fact_ids = {f.id for f in facts}
+    kept_facts = []
+    for fact in facts:
+        args = [a for a in fact.args if _kept(a, span_ids, fact_ids)]
+        dropped["arguments filled by annotations of other labels"] += len(fact.args) - len(args)
+        kept_facts.append(fact.with_(args=args))
+    return AnnotatedDocument(record.document, spans, kept_facts, dict(record.status))
+
+
+def _kept(arg: Argument, span_ids: set, fact_ids: set) -> bool:
+    return arg.span_id in span_ids if arg.span_id is not None else arg.fact_id in fact_ids
+
+
+def parse_ratios(text: str) -> list[float]:
+    """"0.8,0.1,0.1" -> [0.8, 0.1, 0.1]; ratios are normalised to sum to one."""
+    try:
+        ratios = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise ValueError(f"cannot read the split {text!r}; write it like 0.8,0.1,0.1") from None
+    if not 1 <= len(ratios) <= 3 or any(r < 0 for r in ratios) or sum(ratios) <= 0:
+        raise ValueError(f"a split is one to three ratios that are not negative, not {text!r}")
+    total = sum(ratios)
+    return [r / total for r in ratios]
+
+
+def split(records: Sequence[AnnotatedDocument], ratios: Sequence[float], seed: int) -> dict[str, list[AnnotatedDocument]]:
+    """Records shared out by ratio. The same texts, ratios and seed give the same
+    split in any database: order comes from the text's hash, not database ids."""
+    names = SPLIT_NAMES[len(ratios)]
+    ordered = sorted(records, key=lambda r: r.document.hash)
+    random.Random(seed).shuffle(ordered)
+    parts: dict[str, list[AnnotatedDocument]] = {}
+    start, cumulative = 0, 0.0
+    for i, (name, ratio) in enumerate(zip(names, ratios)):
+        cumulative += ratio
+        end = len(ordered) if i == len(names) - 1 else round(cumulative * len(ordered))
+        parts[name] = ordered[start:end]
+        start = end
+    return parts
