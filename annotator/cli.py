@@ -10,7 +10,10 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 import platformdirs
@@ -78,11 +81,23 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 
 @main.command("import")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", metavar="F", help="Format of the files (default: told from name and content).")
+@click.option("--strict", is_flag=True, help="Refuse labels the schema lacks instead of adding them.")
+@click.option("--skip-bad", is_flag=True, help="Import the good records and list the bad ones.")
+@click.option("--text-field", default="text", show_default=True, help="Field or column holding the article text.")
+@click.option("--title-field", default="title", show_default=True, help="Field or column holding the title.")
 @click.option("--samples", is_flag=True, help="Add the sample articles shipped with annotator.")
 @pass_context
-def import_command(ctx: Context, paths: tuple[Path, ...], samples: bool) -> None:
-    """Add plain-text articles (one UTF-8 document per file; folders are searched for .txt)."""
-    from annotator.formats.plaintext import ArticleError, article_files, read_article
+def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, strict: bool, skip_bad: bool,
+                   text_field: str, title_field: str, samples: bool) -> None:
+    """Import articles or annotated documents, all or nothing.
+
+    Formats: native, brat (a folder), doccano, labelstudio, conll, spacy-jsonl,
+    hf, csv, txt (files or folders), jsonl. Annotations go to --annotator's
+    layer unless the file names its layers. Documents already present (same
+    text) are matched, not duplicated.
+    """
+    from annotator.exchange import import_files
 
     store = ctx.store()
     if not paths and not samples:
@@ -90,22 +105,73 @@ def import_command(ctx: Context, paths: tuple[Path, ...], samples: bool) -> None
     if samples:
         added = add_samples(store)
         click.echo(f"added {len(added)} sample article(s)")
-    files = article_files(list(paths))
+    if not paths:
+        return
+    with _progress_bar("importing") as progress:
+        try:
+            report = import_files(store, list(paths), format=fmt, annotator=ctx.annotator, strict=strict,
+                                  skip_bad=skip_bad, progress=progress, text_field=text_field,
+                                  title_field=title_field)
+        except (ValueError, StoreError) as exc:
+            raise click.ClickException(f"{exc}; nothing was imported") from exc
+    for line in report.lines():
+        click.echo(line)
+
+
+@main.command("export")
+@click.option("--format", "fmt", required=True, metavar="F",
+              help="native, brat, doccano, labelstudio, csv, conll, spacy, spacy-jsonl or hf.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="File or folder to write.")
+@click.option("--annotator", "--layer", "layers", multiple=True, metavar="NAME",
+              help="A layer to export (repeatable; 'gold' is the reviewed layer). Default: every layer.")
+@click.option("--status", "statuses", multiple=True, metavar="STATUS",
+              help="Only layers with this status for the document (repeatable), e.g. done.")
+@click.option("--labels", metavar="A,B", help="Only these labels (comma-separated).")
+@click.option("--split", "split_text", metavar="0.8,0.1,0.1", help="Write train/dev/test outputs by these ratios.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the split, so it can be made again.")
+@pass_context
+def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], statuses: tuple[str, ...],
+                   labels: str | None, split_text: str | None, seed: int) -> None:
+    """Export documents with the chosen layers to a format other tools read.
+
+    Without --annotator (after `export`), every layer goes out.
+    """
+    from annotator.exchange import export
+    from annotator.formats.selection import parse_ratios
+
+    store = ctx.store()
+    chosen = list(layers) or None
     try:
-        articles = [(path, *read_article(path)) for path in files]
-    except ArticleError as exc:
-        raise click.ClickException(f"{exc}; nothing was imported") from exc
-    added = matched = 0
-    for path, title, text in articles:
-        doc, new = store.add_document(title, text, {"source": str(path)})
-        if new:
-            added += 1
-            click.echo(f"added {doc.id}: {title[:70]}")
-        else:
-            matched += 1
-            click.echo(f"already there as {doc.id}: {path}")
-    if paths:
-        click.echo(f"{added} added, {matched} already present")
+        ratios = parse_ratios(split_text) if split_text else None
+        with _progress_bar("exporting") as progress:
+            report = export(store, fmt, out, annotators=chosen, statuses=list(statuses) or None,
+                            labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
+                            split_ratios=ratios, seed=seed, progress=progress)
+    except (ValueError, StoreError, OSError) as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from exc
+    for line in report.lines():
+        click.echo(line)
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback drawing a bar on stderr once the work turns out long."""
+    state: dict[str, Any] = {"bar": None, "done": 0}
+
+    def progress(done: int, total: int) -> None:
+        if total < 200 or done == 0:
+            return
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["done"])
+        state["done"] = done
+
+    try:
+        yield progress
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
 
 
 @main.command()

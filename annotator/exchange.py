@@ -44,8 +44,8 @@ class ImportReport:
     document_ids: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{self.documents_added} document(s) added, {self.documents_matched} already present; "
-               f"{self.spans} span(s), {self.facts} fact(s) imported"]
+        out = [f"documents: {self.documents_added} added, {self.documents_matched} already present; "
+               f"spans: {self.spans}; facts: {self.facts}"]
         if self.labels_added:
             out.append(f"labels added to the schema: {', '.join(self.labels_added)}")
         if self.attributes_added:
