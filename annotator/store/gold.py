@@ -1,0 +1,165 @@
+"""Writing review decisions into the gold layer, undoably, with a decision record.
+
+`apply_settlement` applies a `Settlement` (see `annotator.review.adjudication`)
+to the gold layer in one transaction and records who decided, when, from
+which versions. It returns an `AppliedDecision` that `undo_decision` reverses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from annotator.domain import GOLD, Argument, Span
+from annotator.review.adjudication import (
+    AddFact,
+    AddSpan,
+    FactSpec,
+    FactTarget,
+    RemoveFact,
+    RemoveSpan,
+    Settlement,
+    SpanSpec,
+)
+from annotator.review.diff import Difference, diff_document, remaining_differences
+from annotator.review.layers import fact_views, span_key
+from annotator.store.database import DeletedFact, DeletedSpan, Store, StoreError
+
+UNDO = "undo"
+
+
+@dataclass
+class AppliedDecision:
+    """What one decision changed in gold, so that it can be undone."""
+
+    decision_id: int
+    document_id: int
+    added_span_ids: list[int] = field(default_factory=list)
+    added_fact_ids: list[int] = field(default_factory=list)
+    deleted: list[DeletedSpan | DeletedFact] = field(default_factory=list)
+    """In deletion order; undo restores them in reverse."""
+    skipped: list[str] = field(default_factory=list)
+    """Arguments that could not be filled in gold, worded for the reviewer."""
+
+
+def apply_settlement(store: Store, settlement: Settlement, reviewer: str, *, gold: str = GOLD,
+                     document_id: int | None = None) -> AppliedDecision:
+    document_id = document_id if document_id is not None else settlement.document_id
+    if document_id is None:
+        raise StoreError("a settlement needs the document it belongs to")
+    if not reviewer.strip():
+        raise StoreError("a decision needs the reviewer's name")
+    applied = AppliedDecision(0, document_id)
+    with store.db.atomic():
+        for op in settlement.operations:
+            if isinstance(op, RemoveFact):
+                for fact in _gold_facts(store, document_id, gold):
+                    if fact.key == op.key:
+                        applied.deleted.append(store.delete_fact(fact.fact.id))  # type: ignore[arg-type]
+            elif isinstance(op, RemoveSpan):
+                span = _gold_spans(store, document_id, gold).get(op.key)
+                if span is not None:
+                    applied.deleted.append(store.delete_span(span.id))  # type: ignore[arg-type]
+            elif isinstance(op, AddSpan):
+                _ensure_span(store, document_id, gold, op.span, applied)
+            elif isinstance(op, AddFact):
+                _add_fact(store, document_id, gold, op.fact, applied)
+        detail = settlement.detail() | {"gold": gold, "skipped": applied.skipped}
+        applied.decision_id = store.record_decision(document_id, reviewer, settlement.kind, settlement.choice, detail)
+    return applied
+
+
+def undo_decision(store: Store, applied: AppliedDecision, reviewer: str) -> None:
+    """Take back what a decision did to gold; the log keeps both, marked."""
+    with store.db.atomic():
+        for fact_id in reversed(applied.added_fact_ids):
+            if _exists(store, "facts", fact_id):
+                store.delete_fact(fact_id)
+        for span_id in reversed(applied.added_span_ids):
+            if _exists(store, "spans", span_id):
+                store.delete_span(span_id)
+        for deleted in reversed(applied.deleted):
+            if isinstance(deleted, DeletedSpan):
+                store.restore_span(deleted)
+            else:
+                store.restore_fact(deleted)
+        store.record_decision(applied.document_id, reviewer, UNDO, UNDO, {"undoes": applied.decision_id})
+
+
+def settled_difference_ids(store: Store, document_id: int) -> set[str]:
+    """Ids of the differences a decision (not since undone) settled."""
+    by_decision: dict[int, str] = {}
+    for decision in store.decisions(document_id):
+        if decision["kind"] == UNDO:
+            by_decision.pop(decision["detail"].get("undoes"), None)
+        elif decision["detail"].get("difference"):
+            by_decision[decision["id"]] = decision["detail"]["difference"]
+    return set(by_decision.values())
+
+
+def document_differences(store: Store, document_id: int, annotators: Sequence[str]) -> list[Difference]:
+    return diff_document(store.annotated(document_id, annotators), annotators).differences
+
+
+def remaining(store: Store, document_id: int, annotators: Sequence[str]) -> list[Difference]:
+    """The differences between the annotators' layers no decision has settled yet."""
+    return remaining_differences(document_differences(store, document_id, annotators),
+                                 settled_difference_ids(store, document_id))
+
+
+def mark_reviewed(store: Store, document_id: int, gold: str = GOLD) -> None:
+    store.set_status(document_id, gold, "reviewed")
+
+
+# -- helpers --------------------------------------------------------------------
+
+
+def _gold_spans(store: Store, document_id: int, gold: str) -> dict[tuple, Span]:
+    spans: dict[tuple, Span] = {}
+    for span in store.spans(document_id, gold):
+        spans.setdefault(span_key(span), span)
+    return spans
+
+
+def _gold_facts(store: Store, document_id: int, gold: str):
+    return fact_views(store.annotated(document_id, [gold]), gold)
+
+
+def _exists(store: Store, table: str, row_id: int) -> bool:
+    return store.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]).fetchone() is not None
+
+
+def _ensure_span(store: Store, document_id: int, gold: str, spec: SpanSpec, applied: AppliedDecision) -> Span:
+    existing = _gold_spans(store, document_id, gold).get(spec.key)
+    if existing is not None:
+        return existing
+    span = store.add_span(document_id, gold, spec.start, spec.end, spec.label, spec.attributes, spec.note)
+    applied.added_span_ids.append(span.id)  # type: ignore[arg-type]
+    return span
+
+
+def _add_fact(store: Store, document_id: int, gold: str, spec: FactSpec, applied: AppliedDecision) -> None:
+    if any(f.key == spec.key for f in _gold_facts(store, document_id, gold)):
+        return
+    trigger = None if spec.trigger is None else _ensure_span(store, document_id, gold, spec.trigger, applied)
+    args = []
+    for role, target in spec.args:
+        if isinstance(target, SpanSpec):
+            args.append(Argument(role, span_id=_ensure_span(store, document_id, gold, target, applied).id))
+            continue
+        fact_id = _find_fact(store, document_id, gold, target)
+        if fact_id is None:
+            applied.skipped.append(f"{spec.label} role {role!r}: the {target.label} it points at is not in {gold}")
+        else:
+            args.append(Argument(role, fact_id=fact_id))
+    fact = store.add_fact(document_id, gold, spec.label, None if trigger is None else trigger.id, args,
+                          spec.attributes, spec.note)
+    applied.added_fact_ids.append(fact.id)  # type: ignore[arg-type]
+
+
+def _find_fact(store: Store, document_id: int, gold: str, target: FactTarget) -> int | None:
+    for view in _gold_facts(store, document_id, gold):
+        trigger = None if view.trigger is None else span_key(view.trigger)
+        if view.label == target.label and trigger == target.trigger:
+            return view.fact.id
+    return None
