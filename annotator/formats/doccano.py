@@ -1,0 +1,118 @@
+"""doccano JSON lines: sequence labelling (`{"text", "label": [[start, end, label]]}`,
+or the older `labels` key) and relation extraction (`entities` with
+`start_offset`/`end_offset`, `relations` with `from_id`/`to_id`/`type`).
+
+A relation becomes a fact without a trigger whose two roles are the schema's
+roles for that label when known, else `from` and `to`. Older exports with
+`annotations` carrying numeric label ids and user ids are read too: the label
+is the id as text, and each user is a layer `<annotator>-user<id>`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema
+from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
+from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records
+
+
+def relation_roles(schema: Schema | None, label: str) -> tuple[str, str]:
+    known = schema.label(label) if schema else None
+    if known is not None and len(known.roles) == 2:
+        return known.roles[0].name, known.roles[1].name
+    return "from", "to"
+
+
+def record_from_json(data: Any, options: ReadOptions) -> AnnotatedDocument:
+    if not isinstance(data, dict):
+        raise ValueError("a line must be a JSON object")
+    text = data.get(options.text_field, data.get("text"))
+    if not isinstance(text, str) or not text:
+        raise ValueError(f"has no {options.text_field!r} field with text (name another with --text-field)")
+    meta = dict(data.get("meta") or {})
+    if "id" in data:
+        meta.setdefault("doccano_id", data["id"])
+    document = Document(None, next((l.strip() for l in text.splitlines() if l.strip()), "")[:120], text, meta)
+    record = AnnotatedDocument(document)
+    layer = options.annotator
+    if "entities" in data:
+        ids: dict[Any, int] = {}
+        for n, entity in enumerate(data["entities"], 1):
+            ids[entity["id"]] = n
+            record.spans.append(checked_span(text, entity["start_offset"], entity["end_offset"], entity["label"], layer, n))
+        for n, relation in enumerate(data.get("relations") or [], 1):
+            for end in ("from_id", "to_id"):
+                if relation[end] not in ids:
+                    raise ValueError(f"relation {relation.get('id', n)} {end} {relation[end]} is not an entity of this line")
+            first, second = relation_roles(options.schema, relation["type"])
+            record.facts.append(Fact(n, None, layer, relation["type"], None, [
+                Argument(first, span_id=ids[relation["from_id"]]), Argument(second, span_id=ids[relation["to_id"]])]))
+    elif "annotations" in data and isinstance(data["annotations"], list):
+        for n, item in enumerate(data["annotations"], 1):
+            user = item.get("user")
+            record.spans.append(checked_span(text, item["start_offset"], item["end_offset"], str(item["label"]),
+                                             f"{layer}-user{user}" if user is not None else layer, n))
+    else:
+        triples = data.get("label", data.get("labels"))
+        if triples is None:
+            triples = []
+        if not isinstance(triples, list):
+            raise ValueError("'label' must be a list of [start, end, label]")
+        for n, triple in enumerate(triples, 1):
+            if not isinstance(triple, list) or len(triple) != 3:
+                raise ValueError(f"label {triple!r} is not [start, end, label]")
+            record.spans.append(checked_span(text, triple[0], triple[1], triple[2], layer, n))
+    return record
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
+    yield from convert_each(path, options, json_records(path, options), lambda d: record_from_json(d, options))
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    """Sequence-labelling lines, with `entities`/`relations` instead when a
+    record has facts that doccano can carry (relations between two spans)."""
+    summary = WriteSummary(files=[Path(path)])
+    with atomic_output(path) as out:
+        for record in records:
+            out.write(json.dumps(record_as_json(record, summary), ensure_ascii=False))
+            out.write("\n")
+            summary.documents += 1
+            summary.spans += len(record.spans)
+    return summary
+
+
+def record_as_json(record: AnnotatedDocument, summary: WriteSummary) -> dict[str, Any]:
+    doc = record.document
+    relations = []
+    for fact in record.facts:
+        spans = [a.span_id for a in fact.args if a.span_id is not None]
+        if fact.span_id is None and len(fact.args) == 2 and len(spans) == 2:
+            relations.append({"id": fact.id, "from_id": spans[0], "to_id": spans[1], "type": fact.label})
+        else:
+            summary.dropped["facts doccano cannot hold (only relations between two spans)"] += 1
+    summary.facts += len(relations)
+    if len(record.annotators()) > 1 and not summary.notes:
+        summary.notes.append("doccano has one layer per line: several layers were merged; choose one with --annotator")
+    if relations:
+        return {"id": doc.id, "text": doc.text,
+                "entities": [{"id": s.id, "start_offset": s.start, "end_offset": s.end, "label": s.label}
+                             for s in record.spans],
+                "relations": relations}
+    return {"id": doc.id, "text": doc.text, "label": [[s.start, s.end, s.label] for s in record.spans]}
+
+
+def looks_doccano(path: Path) -> bool:
+    data = first_json_value(path)
+    return isinstance(data, dict) and ("label" in data or "labels" in data or "entities" in data
+                                       or "annotations" in data and "data" not in data)
+
+
+register(Format(
+    name="doccano", description="doccano JSON lines (sequence labelling or relations)",
+    read=read, write=write, extensions=(".jsonl", ".json"), detect=looks_doccano,
+))
