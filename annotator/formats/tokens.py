@@ -148,7 +148,35 @@ def _spacy_ranges(text: str, language: str) -> tuple[list[int], list[int]]:
         else:
             starts.append(start)
             ends.append(start + len(piece))
-    return starts, ends
+    return _merge_clusters(text, starts, ends)
+
+
+@cache
+def _glue() -> re.Pattern[str]:
+    return re.compile(f"[{_char_class(('M',))}\u200d\U0001F3FB-\U0001F3FF]")
+
+
+def _regional(ch: str) -> bool:
+    return "\U0001F1E6" <= ch <= "\U0001F1FF"
+
+
+def _merge_clusters(text: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """Join touching tokens that split a character cluster (a letter and its
+    combining mark, an emoji ZWJ sequence or skin tone, a flag's two halves),
+    which spaCy's tokenizer splits and the regex one keeps whole."""
+    glue = _glue()
+    out_s: list[int] = []
+    out_e: list[int] = []
+    for s, e in zip(starts, ends):
+        if out_e and out_e[-1] == s and (
+            glue.match(text, s) or text[s - 1] == "\u200d"
+            or (e - s == 1 and out_e[-1] - out_s[-1] == 1 and _regional(text[s]) and _regional(text[s - 1]))
+        ):
+            out_e[-1] = e
+        else:
+            out_s.append(s)
+            out_e.append(e)
+    return out_s, out_e
 
 
 def tokenize(text: str, edges: Iterable[int] = (), tokenizer: str = "regex", language: str = "xx") -> Tokens:

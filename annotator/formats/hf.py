@@ -1,0 +1,216 @@
+"""Hugging Face token classification JSON lines: `{"id", "tokens", "ner_tags"}`.
+
+The shape `datasets.load_dataset("json", data_files=...)` loads: one sentence
+per line with integer tags, plus `document` and `annotator` columns telling
+which document (and whose layer) each sentence comes from. Beside `NAME.jsonl`
+go `NAME.labels.json`, the tag names in id order (`["O", "B-LOC", "I-LOC", ...]`),
+and `NAME.dataset_info.json`, the same names as `datasets` features
+(`Features.from_dict(info["features"])` makes `ner_tags` a `ClassLabel` sequence).
+
+Tag ids are stable across files: with the schema known, its entity labels
+come first in schema order (so train, dev and test splits agree even when a
+label is missing from one), then any other label, sorted.
+
+Reading: consecutive lines with the same `document` and `annotator` form one
+document (a line without `document` is a document of its own); the label
+list is taken from `NAME.labels.json`, `labels.json`, `NAME.dataset_info.json`
+or `dataset_info.json` beside the file; string tags need none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.domain import AnnotatedDocument, Document
+from annotator.formats.base import (
+    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register,
+)
+from annotator.formats.iob import TagError, rebuild_text, repair_warning, tag_examples
+from annotator.formats.reading import checked_span, first_json_value, json_records, read_text
+
+
+def side_file(path: Path, suffix: str) -> Path:
+    """`train.jsonl` -> `train.labels.json` for suffix "labels"."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.{suffix}.json")
+
+
+def tag_names(labels: Iterable[str], schema: Any = None) -> list[str]:
+    seen = set(labels)
+    ordered: list[str] = []
+    if schema is not None:
+        ordered = [label.name for label in schema.entity_labels()]
+    ordered += sorted(seen - set(ordered))
+    names = ["O"]
+    for label in ordered:
+        names += [f"B-{label}", f"I-{label}"]
+    return names
+
+
+def dataset_info(names: list[str]) -> dict[str, Any]:
+    return {
+        "description": "Token classification exported by annotator",
+        "features": {
+            "id": {"dtype": "string", "_type": "Value"},
+            "document": {"dtype": "string", "_type": "Value"},
+            "annotator": {"dtype": "string", "_type": "Value"},
+            "tokens": {"feature": {"dtype": "string", "_type": "Value"}, "_type": "Sequence"},
+            "ner_tags": {"feature": {"names": names, "_type": "ClassLabel"}, "_type": "Sequence"},
+        },
+    }
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    path = Path(path)
+    summary = WriteSummary()
+    # Tag ids need every label first, so the sentences are gathered before writing.
+    rows: list[tuple[str, str, list[str], list[str]]] = []
+    labels: set[str] = set()
+    for number, tagged in enumerate(tag_examples(records, options, summary)):
+        doc = tagged.example.document
+        key = str(doc.id) if doc.id is not None else str(number)
+        annotator = tagged.example.annotator or ""
+        for words, tags in tagged.sentence_rows():
+            rows.append((key, annotator, words, tags))
+        labels.update(tag[2:] for tag in tagged.tags if tag[0] == "B")
+    names = tag_names(labels, getattr(options, "schema", None))
+    ids = {name: i for i, name in enumerate(names)}
+    labels_path, info_path = side_file(path, "labels"), side_file(path, "dataset_info")
+    with atomic_output(labels_path) as out:
+        json.dump(names, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    with atomic_output(info_path) as out:
+        json.dump(dataset_info(names), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    with atomic_output(path) as out:
+        for n, (key, annotator, words, tags) in enumerate(rows):
+            out.write(dumps({"id": str(n), "document": key, "annotator": annotator,
+                             "tokens": words, "ner_tags": [ids[t] for t in tags]}))
+            out.write("\n")
+    summary.files = [path, labels_path, info_path]
+    return summary
+
+
+def find_tag_names(path: Path) -> list[str] | None:
+    """The tag names beside a Hugging Face JSONL file, or None when there are none."""
+    path = Path(path)
+    for candidate in (side_file(path, "labels"), path.with_name("labels.json")):
+        if candidate.is_file():
+            names = _json_file(candidate)
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise FormatError(candidate, "must be a JSON list of tag names")
+            return names
+    for candidate in (side_file(path, "dataset_info"), path.with_name("dataset_info.json")):
+        if candidate.is_file():
+            info = _json_file(candidate)
+            try:
+                names = info["features"]["ner_tags"]["feature"]["names"]
+            except (KeyError, TypeError):
+                raise FormatError(candidate, "has no features.ner_tags.feature.names list") from None
+            return list(names)
+    return None
+
+
+def _json_file(path: Path) -> Any:
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, f"is not valid JSON ({exc.msg})", exc.lineno) from None
+
+
+def _sentence(data: Any, names: list[str] | None) -> tuple[list[str], list[str]]:
+    if not isinstance(data, dict):
+        raise ValueError("a line must be a JSON object with tokens and ner_tags")
+    words, tags = data["tokens"], data["ner_tags"]
+    if not isinstance(words, list) or not isinstance(tags, list):
+        raise ValueError("'tokens' and 'ner_tags' must be lists")
+    if len(words) != len(tags):
+        raise ValueError(f"{len(words)} tokens but {len(tags)} tags")
+    for i, word in enumerate(words):
+        if not isinstance(word, str) or not word.strip():
+            raise ValueError(f"token {i} is empty or not a string: {word!r}")
+    out: list[str] = []
+    for tag in tags:
+        if isinstance(tag, str):
+            out.append(tag)
+        elif isinstance(tag, int) and not isinstance(tag, bool):
+            if names is None:
+                raise ValueError("tags are numbers but no labels.json or dataset_info.json lies beside the file")
+            if not 0 <= tag < len(names):
+                raise ValueError(f"tag id {tag} is outside the label list ({len(names)} names)")
+            out.append(names[tag])
+        else:
+            raise ValueError(f"tag {tag!r} is neither a tag id nor a tag name")
+    return words, out
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
+    path = Path(path)
+    items = json_records(path, options)
+    names = find_tag_names(path)
+    groups: list[list[tuple[int, Any]]] = []
+    last_key: object = object()
+    for line, data in items:
+        key = (data.get("document"), data.get("annotator")) if isinstance(data, dict) else None
+        if not groups or key is None or key[0] is None or key != last_key:
+            groups.append([])
+        groups[-1].append((line, data))
+        last_key = key
+    repairs = 0
+    for number, group in enumerate(groups, 1):
+        try:
+            record, fixed = _document(path, group, names, number, options)
+        except FormatError as error:
+            if not options.skip_bad:
+                raise
+            options.skipped.append(str(error))
+            continue
+        repairs += fixed
+        yield record
+    if repairs:
+        options.warnings.append(repair_warning(path, repairs))
+
+
+def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None, number: int,
+              options: ReadOptions) -> tuple[AnnotatedDocument, int]:
+    sentences = []
+    for line, data in group:
+        try:
+            sentences.append(_sentence(data, names))
+        except KeyError as exc:
+            raise FormatError(path, f"missing field {exc.args[0]!r}", line) from None
+        except ValueError as exc:
+            raise FormatError(path, str(exc), line) from None
+    try:
+        rebuilt = rebuild_text(sentences)
+    except TagError as exc:
+        index, line = exc.index, group[0][0]
+        for (line, _), (words, _tags) in zip(group, sentences):
+            if index < len(words):
+                break
+            index -= len(words)
+        raise FormatError(path, str(exc), line) from None
+    first = group[0][1]
+    annotator = str(first.get("annotator") or options.annotator)
+    text = rebuilt.text
+    meta = {"source": path.name, "part": number}
+    if first.get("document") is not None:
+        meta["document"] = first["document"]
+    document = Document(None, text.split("\n", 1)[0][:120], text, meta)
+    spans = [checked_span(text, s, e, label, annotator, -n) for n, (s, e, label) in enumerate(rebuilt.spans, 1)]
+    return AnnotatedDocument(document, spans), rebuilt.repairs
+
+
+def looks_hf(path: Path) -> bool:
+    data = first_json_value(path)
+    return isinstance(data, dict) and "tokens" in data and "ner_tags" in data
+
+
+register(Format(
+    name="hf", description="Hugging Face token classification JSON lines (tokens, ner_tags) with labels.json",
+    read=read, write=write, extensions=(".jsonl", ".json", ".ndjson"), detect=looks_hf,
+))

@@ -1,0 +1,150 @@
+"""spaCy v3 `DocBin` (`.spacy`), the training data `spacy train` reads.
+
+Each (document, annotator) becomes one `Doc` whose text is the document's
+text exactly (white space kept as spaCy keeps it: one trailing space on a
+token, longer runs and line breaks as space tokens), so character offsets
+in spaCy are the stored code-point offsets. Tokens are split at every span
+edge (see `tokens`), so `doc.char_span(..., alignment_mode="strict")` finds
+every span. `doc.ents` holds the entities that do not overlap (the `nested`
+policy of `iob` picks them); `doc.spans["sc"]` holds every span of the
+layer, nested ones too. Title, id and annotator go in `doc.user_data`.
+
+spaCy is an optional extra: `pip install 'annotator[spacy]'`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.domain import AnnotatedDocument, Document, Span
+from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
+from annotator.formats.iob import choose_entities, entity_spans, layer_examples
+from annotator.formats.reading import checked_span
+from annotator.formats.tokens import Tokens, blank_pipeline, resolve_tokenizer, tokenize
+
+SPAN_KEY = "sc"
+INSTALL_HINT = "the .spacy format needs spaCy: pip install 'annotator[spacy]'"
+
+
+def _spacy(path: Path):
+    try:
+        import spacy.tokens
+    except ImportError:
+        raise FormatError(path, INSTALL_HINT) from None
+    return spacy.tokens
+
+
+def words_and_spaces(tokens: Tokens, edges: list[int]) -> tuple[list[str], list[bool]]:
+    """spaCy `Doc` words and spaces that spell `tokens.text` exactly.
+
+    White space between tokens becomes one trailing space where it is a
+    single " ", and space tokens otherwise, themselves split at span edges.
+    """
+    text = tokens.text
+    cuts = sorted(set(edges))
+    words: list[str] = []
+    spaces: list[bool] = []
+
+    def white(a: int, b: int) -> None:
+        if a >= b:
+            return
+        if text[a] == " " and words:
+            spaces[-1] = True
+            a += 1
+        inner = cuts[bisect_right(cuts, a):bisect_left(cuts, b)]
+        for s, e in zip([a, *inner], [*inner, b]):
+            if s < e:
+                words.append(text[s:e])
+                spaces.append(False)
+
+    pos = 0
+    for start, end in zip(tokens.starts, tokens.ends):
+        if start > pos:
+            white(pos, start)
+        words.append(text[start:end])
+        spaces.append(False)
+        pos = end
+    white(pos, len(text))
+    return words, spaces
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    path = Path(path)
+    spacy_tokens = _spacy(path)
+    summary = WriteSummary(files=[path])
+    tokenizer = resolve_tokenizer(options.tokenizer)
+    schema = getattr(options, "schema", None)
+    docbin = spacy_tokens.DocBin(store_user_data=True)
+    for example in layer_examples(records, summary):
+        document = example.document
+        language = str(document.meta.get("language") or options.language)
+        spans = example.spans
+        edges = [s.start for s in spans] + [s.end for s in spans]
+        tokens = tokenize(document.text, edges, tokenizer, language)
+        summary.tokens_split += tokens.split
+        words, spaces = words_and_spaces(tokens, edges)
+        doc = spacy_tokens.Doc(blank_pipeline(language).vocab, words=words, spaces=spaces)
+        if doc.text != document.text:  # would shift every offset: refuse rather than write it
+            raise FormatError(path, f"document {document.title!r}: spaCy's text differs from the stored text")
+        group = []
+        for span in spans:
+            piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+            if piece is None:
+                summary.dropped["span(s) spaCy could not align to tokens"] += 1
+            else:
+                group.append(piece)
+        doc.spans[SPAN_KEY] = group
+        ranges = []
+        for span in entity_spans(spans, schema, summary):
+            first, last = tokens.index_range(span.start, span.end)
+            if first < last:
+                ranges.append((tokens.starts[first], tokens.ends[last - 1], span.label))
+        kept, dropped = choose_entities(ranges, options.nested)
+        for reason, n in dropped.items():
+            summary.dropped[f"{reason} in doc.ents (all are in doc.spans[{SPAN_KEY!r}])"] += n
+        doc.ents = [doc.char_span(s, e, label=label, alignment_mode="strict") for s, e, label in kept]
+        doc.user_data.update({"title": document.title, "annotator": example.annotator or "",
+                              "id": document.id})
+        docbin.add(doc)
+        summary.spans += len(group)
+    with atomic_output(path, "wb") as out:
+        out.write(docbin.to_bytes())
+    return summary
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
+    path = Path(path)
+    spacy_tokens = _spacy(path)
+    try:
+        docbin = spacy_tokens.DocBin().from_bytes(path.read_bytes())
+    except OSError as exc:
+        raise FormatError(path, f"cannot be read ({exc.strerror})") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FormatError(path, f"is not a spaCy DocBin ({exc})") from exc
+    for number, doc in enumerate(docbin.get_docs(blank_pipeline("xx").vocab), 1):
+        if not doc.text:
+            continue
+        user = doc.user_data or {}
+        annotator = str(user.get("annotator") or options.annotator)
+        text = doc.text
+        found = {(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPAN_KEY, [])}
+        found |= {(s.start_char, s.end_char, s.label_) for s in doc.ents}
+        spans: list[Span] = []
+        for n, (start, end, label) in enumerate(sorted(found), 1):
+            try:
+                spans.append(checked_span(text, start, end, label, annotator, -n))
+            except ValueError as exc:
+                error = FormatError(path, f"document {number}: {exc}")
+                if not options.skip_bad:
+                    raise error from None
+                options.skipped.append(str(error))
+        title = str(user.get("title") or text.strip().split("\n", 1)[0][:120])
+        yield AnnotatedDocument(Document(None, title, text, {"source": path.name, "part": number}), spans)
+
+
+register(Format(
+    name="spacy", description="spaCy v3 DocBin (.spacy) for spacy train: doc.ents and doc.spans['sc']",
+    read=read, write=write, extensions=(".spacy",),
+))
