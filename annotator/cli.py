@@ -207,5 +207,90 @@ def show(ctx: Context, document_id: int, as_json: bool, all_layers: bool) -> Non
         click.echo(describe_document(record))
 
 
+
+@main.command()
+@click.argument("others", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def merge(ctx: Context, others: tuple[Path, ...]) -> None:
+    """Bring other databases' layers into this one (documents matched by content; nothing overwritten)."""
+    from annotator.store.merge import merge_databases
+
+    store = ctx.store()
+    try:
+        with _progress_bar("merging") as progress:
+            summary = merge_databases(store, others, progress=progress)
+    except StoreError as exc:
+        raise click.ClickException(f"{exc}; nothing was merged") from exc
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.command()
+@click.option("--annotator", "names", multiple=True, metavar="NAME", help="Compare these annotators (default: all but gold).")
+@click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only these labels (default: all).")
+@click.option("--document", "document_ids", multiple=True, type=int, metavar="ID", help="Only these documents (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per pair of annotators and label.")
+@pass_context
+def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], document_ids: tuple[int, ...],
+              as_json: bool, as_csv: bool) -> None:
+    """Inter-annotator agreement: span F1, token kappa, Krippendorff's alpha, label confusion, facts."""
+    import csv
+
+    from annotator.domain import GOLD
+    from annotator.review.agreement import measure_agreement
+
+    if as_json and as_csv:
+        raise click.UsageError("choose --json or --csv, not both")
+    store = ctx.store()
+    annotators = list(names) or [n for n in store.annotators() if n != GOLD]
+    if len(annotators) < 2:
+        raise click.ClickException(f"agreement needs at least two annotators; found {', '.join(annotators) or 'none'}")
+    ids = list(document_ids) or store.document_ids()
+    try:
+        records = [store.annotated(doc_id, annotators) for doc_id in ids]
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with _progress_bar("measuring") as progress:
+        report = measure_agreement(records, annotators, labels or None, progress=progress)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    elif as_csv:
+        rows = report.rows()
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["a", "b", "label"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for line in report.table_lines():
+            click.echo(line)
+
+
+@main.command()
+@click.argument("document_id", type=int)
+@click.option("--annotator", "names", multiple=True, required=True, metavar="NAME",
+              help="An annotator to compare (give two or more).")
+@pass_context
+def review(ctx: Context, document_id: int, names: tuple[str, ...]) -> None:
+    """List where the annotators' layers on one document differ, and which are still unsettled."""
+    from annotator.review.diff import diff_document
+    from annotator.store.gold import settled_difference_ids
+
+    if len(set(names)) < 2:
+        raise click.UsageError("name at least two annotators with --annotator")
+    store = ctx.store()
+    try:
+        record = store.annotated(document_id, names)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    diff = diff_document(record, names)
+    settled = settled_difference_ids(store, document_id)
+    text = record.document.text
+    click.echo(f"[{document_id}] {record.document.title}: {len(diff.agreed_spans)} span(s) agreed, "
+               f"{len(diff.differences)} difference(s), {sum(d.id not in settled for d in diff.differences)} unsettled")
+    for difference in diff.differences:
+        mark = "settled" if difference.id in settled else "open"
+        click.echo(f"  {mark:<8}{difference.describe(text)}")
+
 if __name__ == "__main__":
     main()

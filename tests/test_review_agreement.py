@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from collections import Counter
 
 import krippendorff
@@ -255,3 +256,48 @@ def test_alpha_equals_krippendorff_package_with_missing_coders(seed):
     # Fleiss only uses the documents every annotator annotated
     assert report.fleiss_documents == len(records) - 2
     assert report.fleiss_tokens == len(rows["a"]) - sum(len(tokenize(r.document.text)[0]) for r in records[:2])
+
+
+# -- bratiaa's published figures on its example project ---------------------------
+
+BRATIAA = Path(__file__).parent / "fixtures" / "review" / "bratiaa"
+BRATIAA_ANNOTATORS = ["Lisa", "Maria", "Max", "Peter"]
+
+
+def read_bratiaa_project():
+    records = []
+    for doc_id, txt in enumerate(sorted((BRATIAA / "Lisa").glob("*.txt")), 1):
+        text = txt.read_text(encoding="utf-8")
+        spans = []
+        for name in BRATIAA_ANNOTATORS:
+            for line in (BRATIAA / name / f"{txt.stem}.ann").read_text(encoding="utf-8").splitlines():
+                _, label_offsets, covered = line.split("\t")
+                label, start, end = label_offsets.split(" ")
+                spans.append(Span(None, doc_id, name, int(start), int(end), label, covered))
+        records.append(AnnotatedDocument(Document(doc_id, f"{txt.stem}.ann", text), spans))
+    return records
+
+
+def published_table(section):
+    """Rows of one table of bratiaa's instance-agreement-report.md: name -> mean F1."""
+    report = (BRATIAA / "instance-agreement-report.md").read_text(encoding="utf-8")
+    body = report.split(f"## {section}")[1].split("##")[0]
+    rows = [line.split("|") for line in body.splitlines() if line.startswith("|") and "---" not in line]
+    return {cells[1].strip(): float(cells[2]) for cells in rows[1:]}
+
+
+def mean_over_pairs(values):
+    return sum(values) / len(values)
+
+
+def test_matches_bratiaa_instance_f1_overall_per_label_and_per_document():
+    records = read_bratiaa_project()
+    report = measure_agreement(records, BRATIAA_ANNOTATORS)
+    assert len(report.pairs) == 6
+    assert round(mean_over_pairs([p.exact.f1 for p in report.pairs]), 3) == 0.890
+    for label, expected in published_table("Agreement per Label").items():
+        assert round(mean_over_pairs([p.per_label[label].exact.f1 for p in report.pairs]), 3) == expected
+    for doc_record in records:
+        expected = published_table("Agreement per Document")[doc_record.document.title]
+        per_doc = measure_agreement([doc_record], BRATIAA_ANNOTATORS)
+        assert round(mean_over_pairs([p.exact.f1 for p in per_doc.pairs]), 3) == expected

@@ -18,8 +18,8 @@ an `AgreementReport` with, for every pair of annotators:
   relation without trigger: type and arguments); for matched facts, the
   fillers of each role are compared.
 
-Over all annotators: Fleiss' kappa (on the documents every one of them
-annotated) and Krippendorff's alpha, nominal, on tokens (on the documents
+Over all annotators: Fleiss' kappa when there are more than two (on the
+documents every one of them annotated) and Krippendorff's alpha, nominal, on tokens (on the documents
 at least two annotated; a missing annotator is a missing value), with the
 counts alpha was computed from.
 
@@ -201,6 +201,46 @@ class AgreementReport:
             },
         }
 
+    def table_lines(self) -> list[str]:
+        """The report as a readable table."""
+        def fmt(value: float | None) -> str:
+            return "   -" if value is None else f"{value:.3f}"
+
+        skipped = self.skipped_documents
+        lines = [
+            f"annotators: {', '.join(self.annotators)}",
+            f"documents compared: {self.documents} (skipped: {len(skipped['nobody'])} annotated by nobody, "
+            f"{len(skipped['one_annotator'])} by only one)",
+            "",
+            f"{'pair':<24} {'label':<14} {'spans':>11} {'F1 exact':>9} {'F1 relax':>9} {'kappa':>6}",
+        ]
+        for p in self.pairs:
+            pair = f"{p.a} / {p.b}"
+            lines.append(f"{pair:<24} {'(all)':<14} {p.exact.a_total:>5}/{p.exact.b_total:<5} "
+                         f"{fmt(p.exact.f1):>9} {fmt(p.relaxed.f1):>9} {fmt(p.cohen_kappa):>6}")
+            for label, s in sorted(p.per_label.items()):
+                lines.append(f"{'':<24} {label:<14} {s.exact.a_total:>5}/{s.exact.b_total:<5} "
+                             f"{fmt(s.exact.f1):>9} {fmt(s.relaxed.f1):>9}")
+            if p.facts.facts.a_total or p.facts.facts.b_total:
+                roles = ", ".join(f"{role} {fmt(score.f1)}" for role, score in sorted(p.facts.roles.items()))
+                lines.append(f"{'':<24} facts: F1 {fmt(p.facts.facts.f1)}" + (f"; roles: {roles}" if roles else ""))
+        counts = self.alpha_counts
+        lines.append("")
+        if len(self.annotators) > 2:
+            lines.append(f"Fleiss' kappa: {fmt(self.fleiss_kappa)} ({self.fleiss_tokens} tokens in "
+                         f"{self.fleiss_documents} documents every annotator annotated)")
+        lines += [
+            f"Krippendorff's alpha (nominal, tokens): {fmt(self.krippendorff_alpha)} "
+            f"({counts.get('units', 0)} tokens, {counts.get('values', 0)} values)",
+        ]
+        confusion = self.confusion()
+        disagreements = sorted(((n, x, y) for x, row in confusion.items() for y, n in row.items() if x != y),
+                               reverse=True)
+        if disagreements:
+            lines += ["", "most confused labels (tokens; first annotator of a pair / second):"]
+            lines += [f"  {x} / {y}: {n}" for n, x, y in disagreements[:10]]
+        return lines
+
     def rows(self) -> list[dict[str, Any]]:
         """One row per pair and label ("*" for all labels), for CSV."""
         rows = []
@@ -248,7 +288,8 @@ def measure_agreement(
         _measure_document(record, names, wanted, pairs, fleiss_units, alpha_units, report)
         if progress is not None and progress(n, len(records)) is False:
             raise AgreementCancelled(n)
-    report.fleiss_kappa, report.fleiss_tokens = fleiss_kappa(fleiss_units)
+    if len(names) > 2:  # for a pair, Cohen's kappa is the figure to read
+        report.fleiss_kappa, report.fleiss_tokens = fleiss_kappa(fleiss_units)
     report.krippendorff_alpha, report.alpha_counts = krippendorff_alpha(alpha_units)
     return report
 
