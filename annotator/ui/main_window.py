@@ -1,0 +1,352 @@
+"""The annotating window: a composition of the document list, the text, the
+label palette and the annotation tabs around one store and one undo stack.
+
+The window owns no data: the store does. It wires widgets together and
+turns menu actions into calls on the labelling controller, the store, or
+the dialogs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from annotator.store import Store, StoreError
+from annotator.ui.commands import SetStatus
+from annotator.ui.current_layer import CurrentLayer
+from annotator.ui.document_list import DocumentList
+from annotator.ui.label_palette import LabelPalette
+from annotator.ui.labelling import Labelling
+from annotator.ui.span_table import SpanTable
+from annotator.ui.text_view import TextView
+
+RECENT_LIMIT = 8
+
+
+def settings() -> QSettings:
+    return QSettings("annotator", "annotator")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, annotator: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        # deleting the widgets on close unsubscribes them from the store
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.store = store
+        self.undo_stack = QUndoStack(self)
+        self.layer = CurrentLayer(store, annotator, self)
+        self.documents = DocumentList(store, annotator, self)
+        self.text_view = TextView(self.layer, self)
+        self.palette = LabelPalette(store, self)
+        self.span_table = SpanTable(self.layer, self)
+        self.labelling = Labelling(self.layer, self.text_view, self.undo_stack, self)
+        self.labelling.snap = settings().value("snapToWords", True, type=bool)
+        self._build_layout()
+        self._build_status_bar()
+        self._build_menus()
+        self._build_toolbar()
+        self.palette.labelClicked.connect(self._label_clicked)
+        self.labelling.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.documents.documentActivated.connect(self.show_document)
+        store.subscribe(self._on_store_changed)
+        self._update_title()
+        self._update_status()
+        geometry = settings().value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        if self.documents.summaries:
+            self.documents.select_document(self.documents.summaries[0].id)
+
+    # -- layout -------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        palette_scroll = QScrollArea(self)
+        palette_scroll.setWidget(self.palette)
+        palette_scroll.setWidgetResizable(True)
+        palette_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.annotation_tabs = QTabWidget(self)
+        self.annotation_tabs.setObjectName("annotationTabs")
+        self.annotation_tabs.addTab(self.span_table, "Spans")
+        side = QSplitter(Qt.Orientation.Vertical, self)
+        side.addWidget(palette_scroll)
+        side.addWidget(self.annotation_tabs)
+        side.setSizes([360, 440])
+        main = QSplitter(Qt.Orientation.Horizontal, self)
+        main.addWidget(self.documents)
+        main.addWidget(self.text_view)
+        main.addWidget(side)
+        main.setStretchFactor(1, 1)
+        main.setSizes([230, 640, 410])
+        self.setCentralWidget(main)
+
+    def _build_status_bar(self) -> None:
+        self.annotator_status = QLabel(self)
+        self.annotator_status.setObjectName("annotatorStatus")
+        self.progress_status = QLabel(self)
+        self.progress_status.setObjectName("progressStatus")
+        self.save_status = QLabel("nothing saved yet", self)
+        self.save_status.setObjectName("saveStatus")
+        for label in (self.annotator_status, self.progress_status, self.save_status):
+            self.statusBar().addPermanentWidget(label)
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Annotator")
+        bar.setObjectName("annotatorToolbar")
+        bar.addWidget(QLabel(" Annotator: ", self))
+        self.annotator_edit = QLineEdit(self.layer.annotator, self)
+        self.annotator_edit.setObjectName("annotatorEdit")
+        self.annotator_edit.setMaximumWidth(180)
+        self.annotator_edit.editingFinished.connect(lambda: self.set_annotator(self.annotator_edit.text()))
+        bar.addWidget(self.annotator_edit)
+        bar.addSeparator()
+        bar.addAction(self.undo_action)
+        bar.addAction(self.redo_action)
+        bar.addAction(self.mark_done_action)
+
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Open database…", self.choose_database, QKeySequence.StandardKey.Open, "openDatabase")
+        self._action(file, "&New database…", self.create_database, QKeySequence.StandardKey.New, "newDatabase")
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        self._action(file, "&Import…", self.import_files, "Ctrl+I", "importFiles")
+        self._action(file, "&Export…", self.export_files, "Ctrl+E", "exportFiles")
+        self._action(file, "Import &sample articles", self.import_samples, name="importSamples")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        self._action(edit, "&Delete span", self.labelling.delete_selected, QKeySequence.StandardKey.Delete, "deleteSpan")
+        self._action(edit, "Switch &annotator…", self.ask_annotator, "Ctrl+Shift+A", "switchAnnotator")
+
+        document = bar.addMenu("&Document")
+        self._action(document, "&Next", lambda: self.step_document(1), ["Ctrl+PgDown", "Alt+Right"], "nextDocument")
+        self._action(document, "&Previous", lambda: self.step_document(-1), ["Ctrl+PgUp", "Alt+Left"], "previousDocument")
+        self.mark_done_action = self._action(document, "Mark &done", self.toggle_done, "Ctrl+D", "markDone")
+
+        labels = bar.addMenu("&Labels")
+        self._action(labels, "&Edit schema…", self.edit_schema, "Ctrl+Shift+L", "editSchema")
+        self.snap_action = self._action(labels, "&Snap selections to whole words", self._set_snap, name="snapToWords")
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(self.labelling.snap)
+
+        review = bar.addMenu("&Review")
+        self.review_action = self._action(review, "Review &document…", self.open_review, name="reviewDocument")
+        self.agreement_action = self._action(review, "&Agreement report…", self.open_agreement, name="agreementReport")
+        self.review_action.setEnabled(_importable("annotator.ui.review_view"))
+        self.agreement_action.setEnabled(_importable("annotator.ui.agreement_report"))
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents,
+                     "keyboardShortcuts")
+
+    # -- documents and annotator ----------------------------------------------
+
+    def show_document(self, document_id: int) -> None:
+        if document_id != self.layer.document_id:
+            self.layer.show_document(document_id)
+            self.documents.select_document(document_id)
+            self._update_title()
+            self._update_status()
+
+    def step_document(self, step: int) -> None:
+        target = self.documents.neighbour(step)
+        if target is not None:
+            self.show_document(target)
+
+    def set_annotator(self, name: str) -> None:
+        name = name.strip()
+        if not name or name == self.layer.annotator:
+            self.annotator_edit.setText(self.layer.annotator)
+            return
+        self.annotator_edit.setText(name)
+        self.layer.set_annotator(name)
+        self.documents.set_annotator(name)
+        self._update_status()
+
+    def ask_annotator(self) -> None:
+        name, ok = QInputDialog.getText(self, "Switch annotator", "Annotator name:", text=self.layer.annotator)
+        if ok:
+            self.set_annotator(name)
+
+    def toggle_done(self) -> None:
+        doc = self.layer.document_id
+        if doc is None:
+            return
+        current = self.store.status(doc, self.layer.annotator)
+        status = "in_progress" if current in ("done", "reviewed") else "done"
+        self.undo_stack.push(SetStatus(self.store, doc, self.layer.annotator, status))
+
+    def _label_clicked(self, name: str) -> None:
+        self.labelling.apply_label(name)
+        self.text_view.setFocus()
+
+    def _set_snap(self, on: bool) -> None:
+        self.labelling.snap = on
+        settings().setValue("snapToWords", on)
+
+    # -- status -------------------------------------------------------------
+
+    def _on_store_changed(self, kind: str, document_id: int | None) -> None:
+        # the store has committed by the time it notifies
+        self.save_status.setText(f"saved {datetime.datetime.now():%H:%M:%S}")
+        if kind in ("status", "documents"):
+            self._update_status()
+
+    def _update_status(self) -> None:
+        done, total = self.documents.progress()
+        self.annotator_status.setText(f"annotator: {self.layer.annotator}")
+        self.progress_status.setText(f"{done} / {total} done")
+
+    def _update_title(self) -> None:
+        doc = self.layer.document
+        where = self.store.path.name if self.store.path else "memory"
+        self.setWindowTitle(f"{doc.title[:60]} — annotator ({where})" if doc else f"annotator ({where})")
+
+    # -- databases ------------------------------------------------------------
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open database", "", "Annotator databases (*.db *.sqlite);;All files (*)")
+        if path:
+            self.open_database(Path(path))
+
+    def create_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New database", "project.db", "Annotator databases (*.db)")
+        if path:
+            self.open_database(Path(path))
+
+    def open_database(self, path: Path) -> MainWindow | None:
+        """Open another database in a new window that replaces this one."""
+        from annotator.store.seeding import open_project
+
+        try:
+            store = open_project(path)
+        except StoreError as exc:
+            QMessageBox.critical(self, "Cannot open the database", str(exc))
+            return None
+        remember_database(path)
+        successor = MainWindow(store, self.layer.annotator)
+        self.successor = successor  # kept alive by this (hidden) window's reference
+        successor.show()
+        self.close()
+        return successor
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for name in recent_databases():
+            action = self.recent_menu.addAction(name)
+            action.triggered.connect(lambda _=False, p=name: self.open_database(Path(p)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # -- exchange and review (other modules, loaded when asked for) -----------
+
+    def import_files(self) -> None:
+        try:
+            from annotator.ui.exchange_dialog import import_with_dialog
+        except ImportError:
+            from annotator.ui.plain_import import import_plain_text
+
+            import_plain_text(self, self.store)
+            return
+        import_with_dialog(self, self.store, self.layer.annotator)
+
+    def export_files(self) -> None:
+        try:
+            from annotator.ui.exchange_dialog import export_with_dialog
+        except ImportError:
+            QMessageBox.information(self, "Export", "Export is not available in this version.")
+            return
+        export_with_dialog(self, self.store, self.layer.annotator)
+
+    def import_samples(self) -> None:
+        from annotator.store.seeding import add_samples
+
+        added = add_samples(self.store)
+        self.statusBar().showMessage(f"added {len(added)} sample article(s)", 5000)
+
+    def open_review(self) -> None:
+        from annotator.ui.review_view import ReviewWindow
+
+        self.review_window = ReviewWindow(self.store, self.layer.annotator, self)
+        self.review_window.show()
+
+    def open_agreement(self) -> None:
+        from annotator.ui.agreement_report import AgreementReportDialog
+
+        AgreementReportDialog(self.store, self).exec()
+
+    # -- dialogs --------------------------------------------------------------
+
+    def edit_schema(self) -> None:
+        from annotator.ui.schema_dialog import SchemaDialog
+
+        SchemaDialog(self.store, self.undo_stack, self).exec()
+
+    def show_shortcuts(self) -> None:
+        from annotator.ui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self.store.schema(), self).exec()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        settings().setValue("geometry", self.saveGeometry())
+        self.store.unsubscribe(self._on_store_changed)
+        self.layer.detach()
+        super().closeEvent(event)
+
+
+def remember_database(path: Path) -> None:
+    names = [str(Path(path).resolve())] + [p for p in recent_databases() if p != str(Path(path).resolve())]
+    settings().setValue("recentDatabases", names[:RECENT_LIMIT])
+
+
+def recent_databases() -> list[str]:
+    value = settings().value("recentDatabases", [])
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False

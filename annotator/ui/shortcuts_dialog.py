@@ -1,0 +1,50 @@
+"""Help → Keyboard shortcuts: every key the window answers to."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from annotator.domain import Schema
+
+KEYS = [
+    ("Mouse drag, Shift+arrows", "Select text"),
+    ("Label's key (letter)", "Label the selection (snapped to whole words), or relabel the selected span"),
+    ("Shift + label's key", "Label the selection exactly, without snapping"),
+    ("Click on a span", "Select it (the innermost where spans overlap)"),
+    ("Tab / Shift+Tab", "Select the next / previous span"),
+    ("Space", "Select the next span out that covers the same text"),
+    ("Esc", "Deselect the span"),
+    ("Delete", "Delete the selected span"),
+    ("Ctrl+Shift+Right / Left", "Grow / shrink the selected span's end by a word"),
+    ("Ctrl+Shift+Alt+Left / Right", "Grow / shrink the selected span's start by a word"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any edit"),
+    ("Ctrl+PgDown, Alt+Right", "Next document"),
+    ("Ctrl+PgUp, Alt+Left", "Previous document"),
+    ("Ctrl+D", "Mark the document done (again: back to in progress)"),
+    ("Ctrl+Shift+L", "Edit the label schema"),
+    ("Ctrl+Shift+A", "Switch annotator"),
+    ("Ctrl+O / Ctrl+N", "Open / create a database"),
+    ("Ctrl+I / Ctrl+E", "Import / export"),
+]
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = KEYS + [(label.hotkey, f"Label {label.name}") for label in schema.labels if label.hotkey]
+        table = QTableWidget(len(rows), 2, self)
+        table.setHorizontalHeaderLabels(["Key", "Does"])
+        table.verticalHeader().hide()
+        for row, (key, does) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(key))
+            table.setItem(row, 1, QTableWidgetItem(does))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.resize(640, 560)

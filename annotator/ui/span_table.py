@@ -1,0 +1,98 @@
+"""The spans of the shown document as a table, in reading order; selecting a
+row selects the span in the text, and the reverse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from annotator.ui.current_layer import CurrentLayer
+
+COLUMNS = ("Text", "Label", "Annotator", "Start", "End")
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SpanTableModel(QAbstractTableModel):
+    def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layer = layer
+        self._colors: dict[str, str] = {}
+        for signal in (layer.documentChanged, layer.spansReset):
+            signal.connect(self.reload)
+        # one edit changes few rows, but finding them costs more than a reset of a light model
+        layer.spansChanged.connect(self.reload)
+        self.reload()
+
+    def reload(self, *_: Any) -> None:
+        self.beginResetModel()
+        self._colors = {label.name: label.color for label in self.layer.store.schema().labels}
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.layer.spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        span = self.layer.spans[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (" ".join(span.text.split()), span.label, span.annotator, span.start, span.end)[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return QColor(self._colors.get(span.label, "#cccccc"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return span.text
+        if role == Qt.ItemDataRole.UserRole:
+            return span.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+
+class SpanTable(QTableView):
+    def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("spanTable")
+        self.layer = layer
+        self.setModel(SpanTableModel(layer, self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # fixed widths: fitting columns to contents reads every row on each change
+        for column, width in zip(range(1, len(COLUMNS)), (120, 90, 60, 60)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        self._syncing = False
+        self.selectionModel().selectionChanged.connect(self._row_selected)
+        layer.selectedChanged.connect(self._span_selected)
+        self.model().modelReset.connect(lambda: self._span_selected(layer.selected_id))
+
+    def _row_selected(self, *_: Any) -> None:
+        if self._syncing:
+            return
+        rows = self.selectionModel().selectedRows()
+        if rows:
+            self.layer.select(rows[0].data(Qt.ItemDataRole.UserRole))
+
+    def _span_selected(self, span_id: int) -> None:
+        self._syncing = True
+        try:
+            row = self.layer.index_of(span_id) if span_id != -1 else -1
+            if row < 0:
+                self.clearSelection()
+            else:
+                self.selectRow(row)
+                self.scrollTo(self.model().index(row, 0))
+        finally:
+            self._syncing = False

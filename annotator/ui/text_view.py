@@ -1,0 +1,202 @@
+"""The article, read-only and as plain text, with the spans painted on it.
+
+This is the one place where code-point offsets meet Qt's positions: every
+position read from or given to the widget goes through the layer's
+`DocumentPositionMap`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from annotator.ui.current_layer import CurrentLayer
+from annotator.ui.span_highlighter import SpanHighlighter
+
+# keys the window's actions own even while the text has the focus
+_ACTION_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.Delete)
+
+
+class TextView(QPlainTextEdit):
+    hotkeyPressed = Signal(str, bool)
+    """A plain letter or digit was typed: (key, exact). `exact` (Shift held) turns snapping off."""
+    resizeRequested = Signal(str, bool)
+    """(edge "start" or "end", grow) for the selected span."""
+    deleteRequested = Signal()
+
+    def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("textView")
+        self.setReadOnly(True)
+        # keep the caret visible and movable: Shift+arrows select text
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.25)
+        self.setFont(font)
+        self.document().setDocumentMargin(14)
+        self.layer = layer
+        self.highlighter = SpanHighlighter(self.document(), layer)
+        self._shown_selected = -1
+        self._anchor = 0
+        """The offset whose covering spans Space cycles through (where the user clicked)."""
+        layer.documentChanged.connect(self._show_document)
+        layer.spansChanged.connect(self.repaint_ranges)
+        layer.spansReset.connect(self._repaint_all)
+        layer.selectedChanged.connect(self._show_selected)
+        layer.store.subscribe(self._on_store_changed)
+        self.destroyed.connect(lambda: layer.store.unsubscribe(self._on_store_changed))
+
+    # -- showing ------------------------------------------------------------
+
+    def _show_document(self) -> None:
+        self._shown_selected = -1
+        # setPlainText never interprets markup: "<b>" stays two characters
+        self.setPlainText(self.layer.text)
+
+    def repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Re-highlight only the blocks that hold the given code-point ranges."""
+        doc = self.document()
+        to_document = self.layer.positions.to_document
+        for start, end in ranges:
+            block = doc.findBlock(to_document(start))
+            last = doc.findBlock(to_document(max(end - 1, start))).blockNumber()
+            while block.isValid() and block.blockNumber() <= last:
+                self.highlighter.rehighlightBlock(block)
+                block = block.next()
+
+    def _repaint_all(self) -> None:
+        self.highlighter.reload_colors()
+        self.highlighter.rehighlight()
+
+    def _on_store_changed(self, kind: str, document_id: int | None) -> None:
+        if kind == "schema":
+            self._repaint_all()
+
+    def _show_selected(self, span_id: int) -> None:
+        ranges = []
+        for old_or_new in (self._shown_selected, span_id):
+            span = self.layer.span(old_or_new) if old_or_new != -1 else None
+            if span is not None:
+                ranges.append((span.start, span.end))
+        self._shown_selected = span_id
+        self.repaint_ranges(ranges)
+        span = self.layer.span(span_id) if span_id != -1 else None
+        if span is not None:
+            cursor = self.textCursor()
+            if not cursor.hasSelection() or self.selected_range() != (span.start, span.end):
+                cursor.setPosition(self.layer.positions.to_document(span.start))
+                self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+    # -- offsets ------------------------------------------------------------
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The text selection in code points, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        from_document = self.layer.positions.from_document
+        return from_document(cursor.selectionStart()), from_document(cursor.selectionEnd())
+
+    def select_range(self, start: int, end: int) -> None:
+        to_document = self.layer.positions.to_document
+        cursor = self.textCursor()
+        cursor.setPosition(to_document(start))
+        cursor.setPosition(to_document(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def place_caret(self, offset: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.layer.positions.to_document(offset))
+        self.setTextCursor(cursor)
+
+    def offset_at(self, point) -> int:
+        return self.layer.positions.from_document(self.cursorForPosition(point).position())
+
+    # -- input --------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and any(
+            event.matches(key) for key in _ACTION_KEYS  # type: ignore[attr-defined]
+        ):
+            # leave these to the window's actions (the widget would swallow them)
+            event.ignore()
+            return False
+        return super().event(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.textCursor().hasSelection():
+            self.layer.select(-1)
+            return
+        self._anchor = self.offset_at(event.position().toPoint())
+        hits = self.layer.covering(self._anchor)
+        self.layer.select(hits[0].id if hits else -1)  # type: ignore[arg-type]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key, mods = event.key(), event.modifiers()
+        text = event.text()
+        command = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+        if len(text) == 1 and text.isalnum() and not mods & command:
+            self.hotkeyPressed.emit(text.lower(), bool(mods & Qt.KeyboardModifier.ShiftModifier))
+            return
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not mods & command:
+            self.cycle_spans(-1 if key == Qt.Key.Key_Backtab else 1)
+            return
+        if key == Qt.Key.Key_Space and not mods & command:
+            self.cycle_covering()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.layer.select(-1)
+            return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.layer.selected is not None:
+            self.deleteRequested.emit()
+            return
+        resize = self._resize_for(key, mods)
+        if resize is not None and self.layer.selected is not None:
+            self.resizeRequested.emit(*resize)
+            return
+        super().keyPressEvent(event)
+
+    @staticmethod
+    def _resize_for(key: int, mods: Qt.KeyboardModifier) -> tuple[str, bool] | None:
+        ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        if mods & ctrl_shift != ctrl_shift or key not in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            return None
+        if mods & Qt.KeyboardModifier.AltModifier:
+            return "start", key == Qt.Key.Key_Left
+        return "end", key == Qt.Key.Key_Right
+
+    def cycle_spans(self, step: int) -> None:
+        """Select the next (or previous) span in reading order."""
+        spans = self.layer.spans
+        if not spans:
+            return
+        i = self.layer.index_of(self.layer.selected_id)
+        if i < 0:
+            caret = self.layer.positions.from_document(self.textCursor().position())
+            i = next((k for k, s in enumerate(spans) if s.start >= caret), len(spans))
+            i = i if step > 0 else i - 1
+        else:
+            i += step
+        self.layer.select(spans[i % len(spans)].id)  # type: ignore[arg-type]
+
+    def cycle_covering(self) -> None:
+        """Select the next outer span covering the caret (innermost again after the outermost)."""
+        selected = self.layer.selected
+        if selected is None:
+            self._anchor = self.layer.positions.from_document(self.textCursor().position())
+        elif not selected.start <= self._anchor < selected.end:
+            self._anchor = selected.start
+        hits = self.layer.covering(self._anchor)
+        if not hits:
+            return
+        ids = [s.id for s in hits]
+        i = ids.index(selected.id) + 1 if selected and selected.id in ids else 0
+        self.layer.select(ids[i % len(ids)])  # type: ignore[arg-type]
