@@ -76,12 +76,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     def finish(current: _Part) -> Iterator[AnnotatedDocument]:
         nonlocal count, repairs
         current.end_sentence()
-        if not current.sentences:
-            return
-        count += 1
         if current.error is not None:
             options.skipped.append(str(current.error))
             return
+        if not current.sentences:
+            return
+        count += 1
         record, fixed = _document(path, current, count, options)
         repairs += fixed
         yield record
@@ -114,7 +114,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         part.tags.append(columns[-1])
         part.lines.append(number)
     yield from finish(part)
-    if count == 0:
+    if count == 0 and not options.skipped:
         raise FormatError(path, "holds no tokens")
     if repairs:
         options.warnings.append(repair_warning(path, repairs))
