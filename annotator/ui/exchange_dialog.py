@@ -1,0 +1,267 @@
+"""File → Import… and File → Export…: the same choices as the command line,
+run in a background thread with a progress dialog and Cancel.
+
+The work runs on its own connection to the database file, so the window
+never waits on it and no store notification reaches a widget from the
+worker thread; when the work is done the window's store is reloaded.
+Cancelling an import rolls its transaction back; cancelling an export
+leaves no file behind (both through the exchange functions' progress).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QLineEdit, QListWidget, QMessageBox, QProgressDialog, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from annotator.domain import GOLD, STATUSES
+from annotator.exchange import ExportCancelled, ExportReport, ImportReport, export, import_files
+from annotator.formats.base import all_formats
+from annotator.store import Store, StoreError
+from annotator.store.database import ImportCancelled
+
+Work = Callable[[Store, Callable[[int, int], bool]], Any]
+
+
+class ExchangeTask(QThread):
+    """Runs one import or export off the window's thread."""
+
+    progressed = Signal(int, int)
+
+    def __init__(self, store: Store, work: Work, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.work = work
+        self.result: Any = None
+        self.error: str = ""
+        self.cancelled = False
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)
+        return not self._cancel.is_set()
+
+    def run(self) -> None:
+        own = Store.open(self.store.path) if self.store.path is not None else None
+        try:
+            self.result = self.work(own or self.store, self._progress)
+        except (ImportCancelled, ExportCancelled) as exc:
+            self.cancelled, self.error = True, str(exc)
+        except (ValueError, StoreError, OSError) as exc:
+            self.error = str(exc)
+        finally:
+            if own is not None:
+                own.close()
+
+
+def run_with_progress(parent: QWidget | None, store: Store, title: str, work: Work,
+                      task: ExchangeTask | None = None) -> ExchangeTask:
+    """Run `work` in the background behind a progress dialog; returns the
+    finished task (its result, error, or cancelled flag)."""
+    task = task or ExchangeTask(store, work, parent)
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setObjectName("exchangeProgress")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.canceled.connect(task.cancel)
+
+    def show_progress(done: int, total: int) -> None:
+        if total and dialog.maximum() != total:
+            dialog.setMaximum(total)
+        dialog.setValue(min(done, total) if total else 0)
+
+    task.progressed.connect(show_progress)
+    loop = QEventLoop()
+    task.finished.connect(loop.quit)
+    task.start()
+    if not task.isFinished():
+        loop.exec()
+    task.wait()
+    dialog.reset()
+    dialog.deleteLater()
+    store.reload()
+    return task
+
+
+def _report(parent: QWidget | None, title: str, task: ExchangeTask, lines: list[str]) -> None:
+    if task.cancelled:
+        QMessageBox.information(parent, title, task.error)
+    elif task.error:
+        QMessageBox.warning(parent, title, task.error)
+    else:
+        QMessageBox.information(parent, title, "\n".join(lines))
+
+
+# -- import -------------------------------------------------------------------
+
+class ImportDialog(QDialog):
+    """Which files, in which format, into which layer."""
+
+    def __init__(self, parent: QWidget | None, annotator: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import")
+        self.paths = QListWidget(objectName="importPaths")
+        add_files = QPushButton("Add files…", objectName="importAddFiles")
+        add_folder = QPushButton("Add folder…", objectName="importAddFolder")
+        add_files.clicked.connect(self._ask_files)
+        add_folder.clicked.connect(self._ask_folder)
+        self.format = QComboBox(objectName="importFormat")
+        self.format.addItem("(tell from the files)", None)
+        for name, fmt in sorted(all_formats().items()):
+            if fmt.read is not None:
+                self.format.addItem(f"{name}: {fmt.description}", name)
+        self.annotator = QLineEdit(annotator, objectName="importAnnotator")
+        self.text_field = QLineEdit("text", objectName="importTextField")
+        self.title_field = QLineEdit("title", objectName="importTitleField")
+        self.strict = QCheckBox("Refuse labels the schema lacks", objectName="importStrict")
+        self.skip_bad = QCheckBox("Skip bad records (import the good ones and list the bad)", objectName="importSkipBad")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(add_files)
+        row.addWidget(add_folder)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Layer (annotator)", self.annotator)
+        form.addRow("Text field or column", self.text_field)
+        form.addRow("Title field or column", self.title_field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.paths)
+        layout.addLayout(row)
+        layout.addLayout(form)
+        layout.addWidget(self.strict)
+        layout.addWidget(self.skip_bad)
+        layout.addWidget(buttons)
+
+    def add_paths(self, paths: list[str | Path]) -> None:
+        for path in paths:
+            self.paths.addItem(str(path))
+
+    def chosen_paths(self) -> list[Path]:
+        return [Path(self.paths.item(i).text()) for i in range(self.paths.count())]
+
+    def _ask_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Files to import")
+        self.add_paths(names)
+
+    def _ask_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Folder to import (brat, or .txt articles)")
+        if name:
+            self.add_paths([name])
+
+    def work(self) -> Work:
+        paths, fmt = self.chosen_paths(), self.format.currentData()
+        annotator = self.annotator.text().strip() or None
+        strict, skip_bad = self.strict.isChecked(), self.skip_bad.isChecked()
+        text_field, title_field = self.text_field.text().strip() or "text", self.title_field.text().strip() or "title"
+        return lambda store, progress: import_files(
+            store, paths, format=fmt, annotator=annotator, strict=strict, skip_bad=skip_bad,
+            progress=progress, text_field=text_field, title_field=title_field)
+
+
+def import_with_dialog(parent: QWidget | None, store: Store, annotator: str) -> ImportReport | None:
+    dialog = ImportDialog(parent, annotator)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen_paths():
+        return None
+    task = run_with_progress(parent, store, "Importing…", dialog.work())
+    report: ImportReport | None = task.result
+    _report(parent, "Import", task, report.lines() if report else [])
+    return report
+
+
+# -- export -------------------------------------------------------------------
+
+class ExportDialog(QDialog):
+    """Which format, where, and what goes out."""
+
+    def __init__(self, parent: QWidget | None, store: Store, annotator: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.format = QComboBox(objectName="exportFormat")
+        self._formats = {name: fmt for name, fmt in sorted(all_formats().items()) if fmt.write is not None}
+        for name, fmt in self._formats.items():
+            self.format.addItem(f"{name}: {fmt.description}", name)
+        self.out = QLineEdit(objectName="exportOut")
+        browse = QPushButton("Choose…", objectName="exportBrowse")
+        browse.clicked.connect(self._ask_out)
+        self.layers = QListWidget(objectName="exportLayers")
+        self.layers.setSelectionMode(QListWidget.SelectionMode.MultiSelection)
+        for name in sorted(set(store.annotators()) | {GOLD}):
+            self.layers.addItem(name)
+            if name == annotator:
+                self.layers.item(self.layers.count() - 1).setSelected(True)
+        self.status = QComboBox(objectName="exportStatus")
+        self.status.addItem("any status", None)
+        for status in STATUSES:
+            self.status.addItem(status, status)
+        self.labels = QLineEdit(objectName="exportLabels")
+        self.labels.setPlaceholderText("all labels (or: PERSON, LOCATION)")
+        self.split = QCheckBox("Split into train/dev/test", objectName="exportSplit")
+        self.ratios = [QDoubleSpinBox(objectName=f"exportRatio{i}") for i in range(3)]
+        for box, value in zip(self.ratios, (0.8, 0.1, 0.1)):
+            box.setRange(0, 1)
+            box.setSingleStep(0.05)
+            box.setValue(value)
+        self.seed = QSpinBox(objectName="exportSeed")
+        self.seed.setRange(0, 2**31 - 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        where = QHBoxLayout()
+        where.addWidget(self.out)
+        where.addWidget(browse)
+        ratios = QHBoxLayout()
+        for box in self.ratios:
+            ratios.addWidget(box)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("Write to", where)
+        form.addRow("Layers (none chosen: all)", self.layers)
+        form.addRow("Status", self.status)
+        form.addRow("Labels", self.labels)
+        form.addRow(self.split)
+        form.addRow("Ratios", ratios)
+        form.addRow("Seed", self.seed)
+        form.addRow(buttons)
+
+    def _ask_out(self) -> None:
+        fmt = self._formats[self.format.currentData()]
+        if fmt.writes_folder or self.split.isChecked():
+            name = QFileDialog.getExistingDirectory(self, "Folder to write")
+        else:
+            name, _ = QFileDialog.getSaveFileName(self, "File to write")
+        if name:
+            self.out.setText(name)
+
+    def work(self) -> Work:
+        fmt, out = self.format.currentData(), Path(self.out.text())
+        layers = [item.text() for item in self.layers.selectedItems()] or None
+        status = self.status.currentData()
+        labels = [x.strip() for x in self.labels.text().split(",") if x.strip()] or None
+        ratios = [box.value() for box in self.ratios] if self.split.isChecked() else None
+        seed = self.seed.value()
+        return lambda store, progress: export(
+            store, fmt, out, annotators=layers, statuses=[status] if status else None, labels=labels,
+            split_ratios=[r / sum(ratios) for r in ratios] if ratios and sum(ratios) else None, seed=seed,
+            progress=progress)
+
+
+def export_with_dialog(parent: QWidget | None, store: Store, annotator: str) -> ExportReport | None:
+    dialog = ExportDialog(parent, store, annotator)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.out.text().strip():
+        return None
+    task = run_with_progress(parent, store, "Exporting…", dialog.work())
+    report: ExportReport | None = task.result
+    _report(parent, "Export", task, report.lines() if report else [])
+    return report

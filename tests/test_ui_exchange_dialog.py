@@ -1,0 +1,99 @@
+"""File → Import/Export dialogs: background work, progress, cancel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+from annotator.exchange import import_files
+from annotator.store import Store
+from annotator.store.seeding import open_project
+from annotator.ui.exchange_dialog import ExchangeTask, ExportDialog, ImportDialog, run_with_progress
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+
+
+def many_articles(path: Path, n: int = 300) -> Path:
+    path.write_text("\n".join(json.dumps({"text": f"Berita nomor {i} dari Bandung."}) for i in range(n)) + "\n")
+    return path
+
+
+def test_import_through_the_dialog_shows_progress(qtbot, tmp_path):
+    store = open_project(tmp_path / "p.db")
+    changes = []
+    store.subscribe(lambda kind, doc: changes.append(kind))
+    dialog = ImportDialog(None, "ana")
+    qtbot.addWidget(dialog)
+    dialog.add_paths([FIXTURES / "brat-news", many_articles(tmp_path / "a.jsonl")])
+    seen = []
+    task = ExchangeTask(store, dialog.work())
+    task.progressed.connect(lambda done, total: seen.append((done, total)))
+    run_with_progress(None, store, "Importing…", dialog.work(), task)
+    assert task.error == "" and not task.cancelled
+    assert task.result.documents_added == 313
+    assert seen and seen[-1] == (313, 313)
+    assert "documents" in changes  # the window's store was told
+    assert len(store.document_ids()) == 313
+    assert store.schema().label("Transfer-money") is not None  # the window's store sees the new labels
+
+
+def test_cancel_leaves_the_database_unchanged(qtbot, tmp_path):
+    store = open_project(tmp_path / "p.db")
+    dialog = ImportDialog(None, "ana")
+    qtbot.addWidget(dialog)
+    dialog.add_paths([many_articles(tmp_path / "a.jsonl")])
+    task = ExchangeTask(store, dialog.work())
+    task.cancel()  # as if Cancel were pressed before the first record was written
+    run_with_progress(None, store, "Importing…", dialog.work(), task)
+    assert task.cancelled and "nothing was added" in task.error
+    assert store.document_ids() == []
+
+
+def test_cancel_midway_rolls_back(tmp_path):
+    store = open_project(tmp_path / "p.db")
+    result = []
+
+    def progress(done, total):
+        result.append(done)
+        return done < 100
+
+    try:
+        import_files(store, [many_articles(tmp_path / "a.jsonl")], progress=progress)
+    except Exception as exc:
+        result.append(type(exc).__name__)
+    assert result[-1] == "ImportCancelled" and store.document_ids() == []
+
+
+def test_progress_dialog_is_shown_and_cancel_button_cancels(qtbot, tmp_path, monkeypatch):
+    store = open_project(tmp_path / "p.db")
+    shown = []
+    original = QProgressDialog.setMaximum
+
+    def spy(self, value):
+        shown.append((self.objectName(), value))
+        self.cancel()  # press Cancel as soon as the dialog learns the size of the work
+        return original(self, value)
+
+    monkeypatch.setattr(QProgressDialog, "setMaximum", spy)
+    dialog = ImportDialog(None, "ana")
+    qtbot.addWidget(dialog)
+    dialog.add_paths([many_articles(tmp_path / "a.jsonl", 3000)])
+    task = run_with_progress(None, store, "Importing…", dialog.work())
+    assert shown and shown[0][0] == "exchangeProgress"
+    # the import may have finished before the click arrived; either way nothing is half done
+    assert (task.cancelled and store.document_ids() == []) or len(store.document_ids()) == 3000
+
+
+def test_export_dialog_writes_the_chosen_layer(qtbot, tmp_path, monkeypatch):
+    store = open_project(tmp_path / "p.db")
+    import_files(store, [FIXTURES / "labelstudio" / "annotations_1.json"], annotator="ana")
+    dialog = ExportDialog(None, store, "ana")
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.out.setText(str(tmp_path / "out.csv"))
+    assert [i.text() for i in dialog.layers.selectedItems()] == ["ana"]
+    task = run_with_progress(None, store, "Exporting…", dialog.work())
+    assert task.error == ""
+    assert "February 22" in (tmp_path / "out.csv").read_text(encoding="utf-8")
