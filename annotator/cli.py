@@ -248,7 +248,7 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
         raise click.ClickException(f"agreement needs at least two annotators; found {', '.join(annotators) or 'none'}")
     ids = list(document_ids) or store.document_ids()
     try:
-        records = [store.annotated(doc_id, annotators) for doc_id in ids]
+        records = list(store.annotated_many(ids, annotators))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     with _progress_bar("measuring") as progress:

@@ -95,3 +95,18 @@ def test_facts_come_along_with_their_spans(tmp_path):
     assert main.span(fact.args[0].span_id).text == "Vladimir Putin"
     assert main.check() == []
     main.close()
+
+
+def test_annotated_many_equals_annotated_one_by_one(tmp_path):
+    from annotator.domain import Argument
+
+    store = make_db(tmp_path / "main.db", {"ana": [("Vladimir Putin", "PERSON"), ("bertemu", "HAPPENING")],
+                                           "budi": [("Kim Jong Un", "PERSON")]}, extra_doc="Teks lain.")
+    doc_id = store.document_ids()[0]
+    spans = {s.text: s for s in store.spans(doc_id, "ana")}
+    store.add_fact(doc_id, "ana", "HAPPENING", spans["bertemu"].id,
+                   [Argument("participant", span_id=spans["Vladimir Putin"].id)])
+    ids = store.document_ids()
+    for names in (None, ["ana"], ["budi", "nobody"]):
+        assert list(store.annotated_many(ids, names)) == [store.annotated(i, names) for i in ids]
+    store.close()

@@ -338,11 +338,11 @@ def _by_label(spans: list[Span]) -> dict[str, list[tuple[int, int]]]:
 
 
 def _span_scores(pair: PairAgreement, keys_a: set, keys_b: set, by_label_a: dict, by_label_b: dict) -> None:
-    matched = keys_a & keys_b
+    matched = Counter(key[2] for key in keys_a & keys_b)
     for label in set(by_label_a) | set(by_label_b):
         scores = pair.per_label[label]
         ranges_a, ranges_b = set(by_label_a.get(label, ())), set(by_label_b.get(label, ()))
-        m = sum(1 for k in matched if k[2] == label)
+        m = matched[label]
         exact = Score(len(ranges_a), len(ranges_b), m, m)
         relaxed = Score(len(ranges_a), len(ranges_b), _found(ranges_a, ranges_b), _found(ranges_b, ranges_a))
         scores.exact.add(exact)
@@ -375,11 +375,8 @@ def _fact_scores(scores: FactScores, facts_a, facts_b) -> None:
 
 def tokenize(text: str) -> tuple[list[int], list[int]]:
     """Start and end offsets (code points) of the tokens of `text`."""
-    starts, ends = [], []
-    for match in regex_pattern().finditer(text):
-        starts.append(match.start())
-        ends.append(match.end())
-    return starts, ends
+    offsets = [match.span() for match in regex_pattern().finditer(text)]
+    return [start for start, _ in offsets], [end for _, end in offsets]
 
 
 def token_labels(starts: list[int], ends: list[int], spans: Iterable[Span]) -> list[str]:
