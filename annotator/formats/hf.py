@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import AnnotatedDocument, Document
+from annotator.domain import AnnotatedDocument, Document, Schema
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register,
 )
@@ -38,11 +38,11 @@ def side_file(path: Path, suffix: str) -> Path:
     return path.with_name(f"{path.stem}.{suffix}.json")
 
 
-def tag_names(labels: Iterable[str], schema: Any = None) -> list[str]:
+def tag_names(labels: Iterable[str], schema: Schema | None = None) -> list[str]:
     seen = set(labels)
     ordered: list[str] = []
     if schema is not None:
-        ordered = [label.name for label in schema.entity_labels()]
+        ordered = [label.name for label in schema.entity_labels]
     ordered += sorted(seen - set(ordered))
     names = ["O"]
     for label in ordered:
@@ -76,7 +76,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         for words, tags in tagged.sentence_rows():
             rows.append((key, annotator, words, tags))
         labels.update(tag[2:] for tag in tagged.tags if tag[0] == "B")
-    names = tag_names(labels, getattr(options, "schema", None))
+    names = tag_names(labels, options.schema)
     ids = {name: i for i, name in enumerate(names)}
     labels_path, info_path = side_file(path, "labels"), side_file(path, "dataset_info")
     with atomic_output(labels_path) as out:

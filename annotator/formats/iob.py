@@ -148,7 +148,7 @@ def tag_examples(records: Iterable[AnnotatedDocument], options: WriteOptions,
     """Every (document, annotator) tokenised, split at span edges, tagged IOB2
     and cut into sentences; the summary counts spans written and dropped."""
     tokenizer = resolve_tokenizer(options.tokenizer)
-    schema = getattr(options, "schema", None)
+    schema = options.schema
     for example in layer_examples(records, summary):
         doc = example.document
         spans = entity_spans(example.spans, schema, summary)

@@ -75,7 +75,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
     spacy_tokens = _spacy(path)
     summary = WriteSummary(files=[path])
     tokenizer = resolve_tokenizer(options.tokenizer)
-    schema = getattr(options, "schema", None)
+    schema = options.schema
     docbin = spacy_tokens.DocBin(store_user_data=True)
     for example in layer_examples(records, summary):
         document = example.document
