@@ -201,7 +201,7 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
 
 def _stored_records(store: Store, annotators: list[str] | None, progress: Progress | None) -> Iterator[AnnotatedDocument]:
     ids = store.document_ids()
-    for n, document_id in enumerate(ids, 1):
-        yield store.annotated(document_id, annotators)
+    for n, record in enumerate(store.annotated_many(ids, annotators), 1):
+        yield record
         if progress is not None and progress(n, len(ids)) is False:
             raise ExportCancelled()

@@ -1,0 +1,110 @@
+"""Import and export speed over 10,000 articles with 20 spans each.
+
+Run: /work/venv/bin/python benchmarks/import_export.py [--articles N]
+
+Import is reported beside a floor measured in the same run: raw sqlite3
+`executemany` of the same rows in one transaction. Each export format is one
+entry of EXPORTS, so adding a format is one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator.domain import AnnotatedDocument, Document, Span
+from annotator.exchange import export
+from annotator.store import Store
+from annotator.store.seeding import install_default_schema
+
+LABELS = ["PERSON", "ORGANISATION", "LOCATION", "DATETIME"]
+WORDS = "Presiden Joko Widodo meresmikan jalan tol di Bandung pada Senin bersama menteri".split()
+
+
+def articles(n: int) -> list[AnnotatedDocument]:
+    records = []
+    for i in range(n):
+        words = [WORDS[(i + k) % len(WORDS)] for k in range(60)] + [f"nomor{i}"]
+        text = " ".join(words)
+        spans, start = [], 0
+        for k, word in enumerate(words[:40]):
+            if k % 2 == 0:
+                spans.append(Span(k, None, "ana", start, start + len(word), LABELS[k % 4], word))
+            start += len(word) + 1
+        records.append(AnnotatedDocument(Document(None, f"Berita {i}", text), spans[:20], [], {"ana": "done"}))
+    return records
+
+
+def raw_sqlite_floor(records: list[AnnotatedDocument], path: Path) -> float:
+    """The same rows through bare sqlite3 executemany, in one transaction."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, title TEXT, text TEXT, hash TEXT UNIQUE, meta TEXT, created TEXT)")
+    conn.execute('CREATE TABLE spans (id INTEGER PRIMARY KEY, document_id INTEGER, annotator TEXT, start INTEGER, "end" INTEGER, '
+                 "label TEXT, text TEXT, attributes TEXT, note TEXT, created TEXT, updated TEXT)")
+    conn.execute("CREATE INDEX spans_by_document ON spans(document_id, annotator, start)")
+    began = time.perf_counter()
+    with conn:
+        conn.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                         [(i, r.document.title, r.document.text, r.document.hash, json.dumps(r.document.meta), "now")
+                          for i, r in enumerate(records, 1)])
+        conn.executemany('INSERT INTO spans (document_id, annotator, start, "end", label, text, attributes, note, created, updated) '
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(i, s.annotator, s.start, s.end, s.label, s.text, "{}", "", "now", "now")
+                          for i, r in enumerate(records, 1) for s in r.spans])
+    elapsed = time.perf_counter() - began
+    conn.close()
+    return elapsed
+
+
+def store_import(records: list[AnnotatedDocument], path: Path) -> float:
+    store = Store.open(path)
+    install_default_schema(store)
+    began = time.perf_counter()
+    store.import_annotated(records)
+    elapsed = time.perf_counter() - began
+    store.close()
+    return elapsed
+
+
+def exporter(fmt: str, name: str) -> Callable[[Store, Path], None]:
+    return lambda store, folder: export(store, fmt, folder / name)
+
+
+EXPORTS: list[tuple[str, Callable[[Store, Path], None]]] = [
+    ("native", exporter("native", "out.jsonl")),
+    ("brat", exporter("brat", "brat")),
+    ("doccano", exporter("doccano", "out.doccano.jsonl")),
+    ("labelstudio", exporter("labelstudio", "out.json")),
+    ("csv", exporter("csv", "out.csv")),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=10_000)
+    n = parser.parse_args().articles
+    records = articles(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        floor = raw_sqlite_floor(records, folder / "raw.db")
+        ours = store_import(records, folder / "store.db")
+        print(f"import {n} articles x 20 spans: Store.import_annotated {n / ours:,.0f} articles/s; "
+              f"raw sqlite3 executemany {n / floor:,.0f} articles/s; ratio {floor / ours:.2f}")
+        store = Store.open(folder / "store.db")
+        for name, run in EXPORTS:
+            began = time.perf_counter()
+            run(store, folder)
+            elapsed = time.perf_counter() - began
+            print(f"export {name:12s} {n / elapsed:8,.0f} articles/s ({elapsed:.2f} s)")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
