@@ -9,7 +9,7 @@ and `NAME.dataset_info.json`, the same names as `datasets` features
 
 Tag ids are stable across files: with the schema known, its entity labels
 come first in schema order (so train, dev and test splits agree even when a
-label is missing from one), then any other label, sorted.
+label is missing from one), then any other label in the order first met.
 
 Reading: consecutive lines with the same `document` and `annotator` form one
 document (a line without `document` is a document of its own); the label
@@ -38,16 +38,25 @@ def side_file(path: Path, suffix: str) -> Path:
     return path.with_name(f"{path.stem}.{suffix}.json")
 
 
-def tag_names(labels: Iterable[str], schema: Schema | None = None) -> list[str]:
-    seen = set(labels)
-    ordered: list[str] = []
-    if schema is not None:
-        ordered = [label.name for label in schema.entity_labels]
-    ordered += sorted(seen - set(ordered))
-    names = ["O"]
-    for label in ordered:
-        names += [f"B-{label}", f"I-{label}"]
-    return names
+class TagIds(dict):
+    """Tag name -> id, growing as new labels turn up: the schema's entity
+    labels first in schema order, then other labels in the order first met."""
+
+    def __init__(self, schema: Schema | None = None) -> None:
+        super().__init__(O=0)
+        for label in schema.entity_labels if schema is not None else ():
+            self.add(label.name)
+
+    def add(self, label: str) -> None:
+        self[f"B-{label}"] = len(self)
+        self[f"I-{label}"] = len(self)
+
+    def __missing__(self, tag: str) -> int:
+        self.add(tag[2:])
+        return self[tag]
+
+    def names(self) -> list[str]:
+        return sorted(self, key=self.__getitem__)
 
 
 def dataset_info(names: list[str]) -> dict[str, Any]:
@@ -66,31 +75,28 @@ def dataset_info(names: list[str]) -> dict[str, Any]:
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
     path = Path(path)
     summary = WriteSummary()
-    # Tag ids need every label first, so the sentences are gathered before writing.
-    rows: list[tuple[str, str, list[str], list[str]]] = []
-    labels: set[str] = set()
-    for number, tagged in enumerate(tag_examples(records, options, summary)):
-        doc = tagged.example.document
-        key = str(doc.id) if doc.id is not None else str(number)
-        annotator = tagged.example.annotator or ""
-        for words, tags in tagged.sentence_rows():
-            rows.append((key, annotator, words, tags))
-        labels.update(tag[2:] for tag in tagged.tags if tag[0] == "B")
-    names = tag_names(labels, options.schema)
-    ids = {name: i for i, name in enumerate(names)}
-    labels_path, info_path = side_file(path, "labels"), side_file(path, "dataset_info")
-    with atomic_output(labels_path) as out:
-        json.dump(names, out, ensure_ascii=False, indent=1)
-        out.write("\n")
-    with atomic_output(info_path) as out:
-        json.dump(dataset_info(names), out, ensure_ascii=False, indent=1)
-        out.write("\n")
+    ids = TagIds(options.schema)
     dumps = json.JSONEncoder(ensure_ascii=False).encode
+    labels_path, info_path = side_file(path, "labels"), side_file(path, "dataset_info")
     with atomic_output(path) as out:
-        for n, (key, annotator, words, tags) in enumerate(rows):
-            out.write(dumps({"id": str(n), "document": key, "annotator": annotator,
-                             "tokens": words, "ner_tags": [ids[t] for t in tags]}))
-            out.write("\n")
+        n = 0
+        for number, tagged in enumerate(tag_examples(records, options, summary)):
+            doc = tagged.example.document
+            key = str(doc.id) if doc.id is not None else str(number)
+            annotator = tagged.example.annotator or ""
+            for words, tags in tagged.sentence_rows():
+                out.write(dumps({"id": str(n), "document": key, "annotator": annotator,
+                                 "tokens": words, "ner_tags": [ids[t] for t in tags]}))
+                out.write("\n")
+                n += 1
+        # Written inside the main file's block so a failure leaves none of the three.
+        names = ids.names()
+        with atomic_output(labels_path) as side:
+            json.dump(names, side, ensure_ascii=False, indent=1)
+            side.write("\n")
+        with atomic_output(info_path) as side:
+            json.dump(dataset_info(names), side, ensure_ascii=False, indent=1)
+            side.write("\n")
     summary.files = [path, labels_path, info_path]
     return summary
 

@@ -17,6 +17,7 @@ mode reads it; `Entities.repairs` counts those.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -66,14 +67,17 @@ def layer_examples(records: Iterable[AnnotatedDocument], summary: WriteSummary) 
         )
 
 
-def entity_spans(spans: list[Span], schema: Schema | None, summary: WriteSummary) -> list[Span]:
-    """The spans to tag as entities: with a schema known, spans of fact labels
-    (a QUOTE stretching over a sentence) would swallow the entities inside
-    them, so they are left out and counted."""
-    if schema is None:
+def fact_label_names(schema: Schema | None) -> frozenset[str]:
+    return frozenset(label.name for label in schema.fact_labels) if schema is not None else frozenset()
+
+
+def entity_spans(spans: list[Span], fact_labels: frozenset[str], summary: WriteSummary) -> list[Span]:
+    """The spans to tag as entities: spans of fact labels (`fact_label_names`
+    of the schema; a QUOTE stretching over a sentence) would swallow the
+    entities inside them, so they are left out and counted."""
+    if not fact_labels:
         return spans
-    kinds = {label.name: label.kind for label in schema.labels}
-    kept = [s for s in spans if kinds.get(s.label, "entity") == "entity"]
+    kept = [s for s in spans if s.label not in fact_labels]
     if len(kept) != len(spans):
         summary.dropped["span(s) of fact labels: token formats tag entities only"] += len(spans) - len(kept)
     return kept
@@ -148,17 +152,19 @@ def tag_examples(records: Iterable[AnnotatedDocument], options: WriteOptions,
     """Every (document, annotator) tokenised, split at span edges, tagged IOB2
     and cut into sentences; the summary counts spans written and dropped."""
     tokenizer = resolve_tokenizer(options.tokenizer)
-    schema = options.schema
+    fact_labels = fact_label_names(options.schema)
     for example in layer_examples(records, summary):
         doc = example.document
-        spans = entity_spans(example.spans, schema, summary)
+        spans = entity_spans(example.spans, fact_labels, summary)
         edges = [s.start for s in spans] + [s.end for s in spans]
         language = str(doc.meta.get("language") or options.language)
         tokens = tokenize(doc.text, edges, tokenizer, language)
         summary.tokens_split += tokens.split
         ranges = []
+        starts = tokens.starts
         for span in spans:
-            first, last = tokens.index_range(span.start, span.end)
+            # tokens.index_range, inlined: this loop is the hot path of every token export
+            first, last = bisect_left(starts, span.start), bisect_left(starts, span.end)
             if first < last:
                 ranges.append((first, last, span.label))
             else:

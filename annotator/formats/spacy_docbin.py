@@ -20,7 +20,7 @@ from pathlib import Path
 
 from annotator.domain import AnnotatedDocument, Document, Span
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
-from annotator.formats.iob import choose_entities, entity_spans, layer_examples
+from annotator.formats.iob import choose_entities, entity_spans, fact_label_names, layer_examples
 from annotator.formats.reading import checked_span
 from annotator.formats.tokens import Tokens, blank_pipeline, resolve_tokenizer, tokenize
 
@@ -75,7 +75,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
     spacy_tokens = _spacy(path)
     summary = WriteSummary(files=[path])
     tokenizer = resolve_tokenizer(options.tokenizer)
-    schema = options.schema
+    fact_labels = fact_label_names(options.schema)
     docbin = spacy_tokens.DocBin(store_user_data=True)
     for example in layer_examples(records, summary):
         document = example.document
@@ -97,7 +97,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
                 group.append(piece)
         doc.spans[SPAN_KEY] = group
         ranges = []
-        for span in entity_spans(spans, schema, summary):
+        for span in entity_spans(spans, fact_labels, summary):
             first, last = tokens.index_range(span.start, span.end)
             if first < last:
                 ranges.append((tokens.starts[first], tokens.ends[last - 1], span.label))

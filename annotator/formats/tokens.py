@@ -53,10 +53,11 @@ def _char_class(categories: tuple[str, ...]) -> str:
 def regex_pattern() -> re.Pattern[str]:
     marks = _char_class(("M",))
     invisible = _char_class(("Cf",))
-    glue = f"[{marks}\U0001F3FB-\U0001F3FF]"  # marks, variation selectors, skin tones
-    word = rf"\w(?:\w|{glue})*"
-    symbol = rf"(?:[\U0001F1E6-\U0001F1FF]{{2}}|[^\w\s{invisible}])(?:{glue}|\u200d[^\w\s])*"
-    return re.compile(rf"{word}(?:[-'’.]\w(?:\w|{glue})*)*|{symbol}")
+    tones = "\U0001F3FB-\U0001F3FF"
+    letter = rf"[\w{marks}{tones}]"  # one character class: far faster than an alternation
+    word = rf"\w{letter}*(?:[-'’.]\w{letter}*)*"
+    symbol = rf"(?:[\U0001F1E6-\U0001F1FF]{{2}}|[^\w\s{invisible}])(?:[{marks}{tones}]|\u200d[^\w\s])*"
+    return re.compile(f"{word}|{symbol}")
 
 
 class TokenizerUnavailable(RuntimeError):
@@ -125,10 +126,14 @@ class Tokens:
 
 def _regex_ranges(text: str) -> tuple[list[int], list[int]]:
     spans = [m.span() for m in regex_pattern().finditer(text)]
-    return [s for s, _ in spans], [e for _, e in spans]
+    if not spans:
+        return [], []
+    starts, ends = zip(*spans)
+    return list(starts), list(ends)
 
 
 _NON_SPACE = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
 
 
 def _spacy_ranges(text: str, language: str) -> tuple[list[int], list[int]]:
@@ -140,7 +145,7 @@ def _spacy_ranges(text: str, language: str) -> tuple[list[int], list[int]]:
             continue
         start = token.idx
         piece = token.text
-        if any(ch.isspace() for ch in piece):
+        if _SPACE.search(piece):
             # Keep the token formats' promise that no token holds white space.
             for m in _NON_SPACE.finditer(piece):
                 starts.append(start + m.start())
@@ -186,7 +191,9 @@ def tokenize(text: str, edges: Iterable[int] = (), tokenizer: str = "regex", lan
     else:
         starts, ends = _regex_ranges(text)
     split = 0
-    for edge in sorted(set(edges)):
+    # Most edges already fall between tokens; only the others need a search.
+    inside = set(edges).difference(starts, ends)
+    for edge in sorted(inside):
         i = bisect_right(starts, edge) - 1
         if i >= 0 and starts[i] < edge < ends[i]:
             starts.insert(i + 1, edge)
@@ -207,7 +214,7 @@ def sentence_bounds(tokens: Tokens, words: list[str], unbreakable: Iterable[tupl
         return []
     starts = tokens.starts
     breaks = {bisect_left(starts, m.start()) for m in _LINE_BREAK.finditer(tokens.text)}
-    breaks.update(i + 1 for i, w in enumerate(words) if w in SENTENCE_FINAL)
+    breaks.update([i + 1 for i, w in enumerate(words) if w in SENTENCE_FINAL])
     for first, last in unbreakable:
         if last - first > 1:
             breaks.difference_update(range(first + 1, last))
