@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from token_examples import TRICKY_TEXT, nested_record, span_at, tricky_record
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from token_examples import TRICKY_TEXT, nested_record, span_at, squeezed, tricky_record
 
+from annotator.domain import AnnotatedDocument, Document, Span
+from annotator.domain.spans import trim
 from annotator.formats.base import WriteOptions, WriteSummary
 from annotator.formats.iob import choose_entities, entities_from_tags, iob2_tags, tag_examples
 from annotator.formats.tokens import resolve_tokenizer, sentence_bounds, tokenize
@@ -137,3 +141,34 @@ def test_stray_inside_tags_start_an_entity_like_seqeval():
 def test_bad_tag_is_refused():
     with pytest.raises(ValueError, match="'PER'"):
         entities_from_tags(["O", "PER"])
+
+
+ALPHABET = ["a", "Z", "é", "e\u0301", "東", "👍🏽", "👨‍👩‍👧", "🇮🇩", " ", "  ", "\r\n", "\n", ".", ",", "<b>", "-", "'", "7"]
+
+
+@st.composite
+def texts_with_spans(draw):
+    text = "".join(draw(st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=40)))
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=12))))
+    spans = []
+    for start, end in zip(cuts[::2], cuts[1::2]):
+        start, end = trim(text, start, end)
+        piece = text[start:end]
+        if piece and not piece.isspace():
+            spans.append(Span(None, 1, "ana", start, end, draw(st.sampled_from(["PER", "LOC"])), piece))
+    return AnnotatedDocument(Document(1, "h", text), spans)
+
+
+@settings(max_examples=150, deadline=None)
+@given(record=texts_with_spans(), tokenizer=st.sampled_from(["regex", "spacy"]))
+def test_no_span_is_lost_or_shifted_whatever_the_text(record, tokenizer):
+    """seqeval finds exactly the (non-overlapping) spans, on any text and any cut."""
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    summary = WriteSummary()
+    [tagged] = tag_examples([record], WriteOptions(tokenizer=tokenizer), summary)
+    found = []
+    for words, tags in tagged.sentence_rows():
+        found += [(label, "".join(words[a:b + 1])) for label, a, b in get_entities(tags)]
+    assert found == [(s.label, squeezed(s.text)) for s in record.spans]
+    assert not summary.dropped
