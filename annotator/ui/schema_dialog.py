@@ -158,7 +158,8 @@ class SchemaDialog(QDialog):
         new_name = self.name.text().strip()
         edited = replace(old, name=new_name, color=self._color_value, hotkey=self.hotkey.text().strip().lower(),
                          description=self.description.toPlainText().strip())
-        others = [label for label in self.store.schema().labels if label.name != old.name]
+        others = [_with_renamed_target(label, old.name, new_name)
+                  for label in self.store.schema().labels if label.name != old.name]
         problem = _problem(Schema([*others, edited]))
         if problem:
             self.refuse(problem)
@@ -256,6 +257,12 @@ class _LazySave(SaveLabel):
             current = self._store.schema().label(self._after.name)
             self._before = replace(current, roles=list(current.roles)) if current else None
         super().redo()
+
+
+def _with_renamed_target(label: Label, old: str, new: str) -> Label:
+    """The label as it will be once the store's rename rewrites its roles' allowed lists."""
+    roles = [replace(role, allowed=[new if a == old else a for a in role.allowed]) for role in label.roles]
+    return replace(label, roles=roles)
 
 
 def _problem(schema: Schema) -> str | None:
