@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.addWidget(palette_scroll)
         side.addWidget(self.annotation_tabs)
-        side.setSizes([360, 440])
+        side.setSizes([430, 370])
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(self.documents)
         main.addWidget(self.text_view)

@@ -1,8 +1,10 @@
 """Paints the current layer's spans in their label colours.
 
 A QSyntaxHighlighter, not extra selections: Qt asks for one block at a time,
-and the spans of a block are found by bisect in the layer, so painting cost
-grows with what is on screen rather than with the number of spans.
+and the spans of a block are found by bisect in the layer. Blocks far from
+the viewport are left plain and remembered as pending; the text view asks
+for them as they scroll into sight (`paint_blocks`), so opening a 1 MB
+article costs what is on screen, not what is in the file.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._layer = layer
         self._formats: dict[tuple[str, int, bool], QTextCharFormat] = {}
         self._colors: dict[str, str] = {}
+        self.visible = range(0, 80)
+        """Block numbers to paint now; the text view keeps it up to date."""
+        self.pending: set[int] = set()
         self.reload_colors()
 
     def reload_colors(self) -> None:
@@ -34,13 +39,30 @@ class SpanHighlighter(QSyntaxHighlighter):
         end = positions.from_document(position + length)
         spans = self._layer.overlapping(start, end)
         depths = []
-        for i, span in enumerate(spans):
-            # spans are sorted by (start, -end): those that contain this one come first
-            depths.append(sum(1 for other in spans[:i] if other.contains(span)))
+        open_ends: list[int] = []
+        for span in spans:
+            # spans are sorted by (start, -end): those that contain this one come
+            # first, and those that ended before it can be forgotten
+            open_ends = [e for e in open_ends if e > span.start]
+            depths.append(sum(1 for e in open_ends if e >= span.end))
+            open_ends.append(span.end)
         return sorted(zip(spans, depths), key=lambda pair: pair[1])
+
+    def paint_blocks(self, first: int, last: int) -> None:
+        """Highlight the pending blocks among block numbers first..last."""
+        self.visible = range(first, last + 1)
+        todo = sorted(n for n in self.pending if first <= n <= last)
+        doc = self.document()
+        for number in todo:
+            self.rehighlightBlock(doc.findBlockByNumber(number))
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
         block = self.currentBlock()
+        number = block.blockNumber()
+        if number not in self.visible:
+            self.pending.add(number)
+            return
+        self.pending.discard(number)
         position = block.position()
         length = len(text.encode("utf-16-le")) // 2 if not text.isascii() else len(text)
         if not self._layer.spans:

@@ -70,7 +70,7 @@ class SpanTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # fixed widths: fitting columns to contents reads every row on each change
-        for column, width in zip(range(1, len(COLUMNS)), (120, 90, 60, 60)):
+        for column, width in zip(range(1, len(COLUMNS)), (118, 64, 48, 48)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self._syncing = False

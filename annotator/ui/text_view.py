@@ -43,6 +43,7 @@ class TextView(QPlainTextEdit):
         self._shown_selected = -1
         self._anchor = 0
         """The offset whose covering spans Space cycles through (where the user clicked)."""
+        self.verticalScrollBar().valueChanged.connect(self.paint_visible)
         layer.documentChanged.connect(self._show_document)
         layer.spansChanged.connect(self.repaint_ranges)
         layer.spansReset.connect(self._repaint_all)
@@ -54,8 +55,29 @@ class TextView(QPlainTextEdit):
 
     def _show_document(self) -> None:
         self._shown_selected = -1
+        self.highlighter.pending.clear()
+        self.highlighter.visible = range(0, 80)
         # setPlainText never interprets markup: "<b>" stays two characters
         self.setPlainText(self.layer.text)
+        self.paint_visible()
+
+    def paint_visible(self, *_: object) -> None:
+        """Let the highlighter paint the blocks now on screen (and a margin)."""
+        first = self.firstVisibleBlock()
+        if not first.isValid():
+            return
+        height = self.viewport().height()
+        top = self.blockBoundingGeometry(first).translated(self.contentOffset()).top()
+        block = first
+        while block.isValid() and top <= height:
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        last = block.blockNumber() if block.isValid() else self.document().blockCount() - 1
+        self.highlighter.paint_blocks(max(first.blockNumber() - 20, 0), last + 20)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(event)
+        self.paint_visible()
 
     def repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
         """Re-highlight only the blocks that hold the given code-point ranges."""
