@@ -1,0 +1,47 @@
+"""Window-level behaviour: starting on a bad database, documents and status."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from annotator.ui.app import run_app
+from annotator.ui.main_window import MainWindow
+
+
+def test_a_corrupt_database_gets_a_message_not_a_traceback(qapp, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    assert run_app(bad, "ana", is_default=False, db_given=True) == 1
+    assert shown and str(bad) in shown[0]
+    assert bad.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_next_document_mark_done_and_progress(qtbot, store):
+    first, _ = store.add_document("one", "Satu dua tiga.")
+    second, _ = store.add_document("two", "Empat lima.")
+    window = MainWindow(store, "ana")
+    qtbot.addWidget(window)
+    assert window.layer.document_id == first.id
+    window.findChild(type(window.mark_done_action), "markDone").trigger()
+    assert store.status(first.id, "ana") == "done"
+    assert window.findChild(QLabel, "progressStatus").text() == "1 / 2 done"
+    window.findChild(type(window.mark_done_action), "nextDocument").trigger()
+    assert window.layer.document_id == second.id
+    assert window.text_view.toPlainText() == "Empat lima."
+    window.undo_stack.undo()
+    assert store.status(first.id, "ana") == "todo"
+    assert window.findChild(QLabel, "progressStatus").text() == "0 / 2 done"
+
+
+def test_switching_annotator_shows_only_their_layer(qtbot, store):
+    doc, _ = store.add_document("one", "Joko di Bandung.")
+    store.add_span(doc.id, "ana", 0, 4, "PERSON")
+    store.add_span(doc.id, "budi", 8, 15, "LOCATION")
+    window = MainWindow(store, "ana")
+    qtbot.addWidget(window)
+    assert [s.text for s in window.layer.spans] == ["Joko"]
+    window.set_annotator("budi")
+    assert [s.text for s in window.layer.spans] == ["Bandung"]
+    assert window.findChild(QLabel, "annotatorStatus").text() == "annotator: budi"
