@@ -9,7 +9,7 @@ import spacy
 from spacy.tokens import DocBin
 from token_examples import nested_record, tricky_record
 
-from annotator.domain import AnnotatedDocument
+from annotator.domain import AnnotatedDocument, Document, Span
 from annotator.formats import spacy_docbin
 from annotator.formats.base import FormatError, ReadOptions, WriteOptions, get_format
 from annotator.formats.spacy_jsonl import read as read_jsonl
@@ -121,3 +121,18 @@ def test_span_jsonl_refuses_offsets_outside_the_text(tmp_path):
 def test_registered():
     assert get_format("spacy").write is spacy_docbin.write
     assert get_format("spacy-jsonl").read is read_jsonl
+
+
+def test_spans_starting_or_ending_on_white_space_survive_in_spans_sc(tmp_path):
+    text = "Ani  \n Budi ke  Bandung\n"
+    cuts = [(0, 11, "X"), (3, 16, "Y"), (4, 7, "Z"), (0, 4, "W"), (14, 15, "V")]
+    record = AnnotatedDocument(Document(1, "spaces", text),
+                               [Span(None, 1, "ana", s, e, label, text[s:e]) for s, e, label in cuts])
+    out = tmp_path / "w.spacy"
+    summary = spacy_docbin.write([record], out, WriteOptions(tokenizer="regex"))
+    [doc] = spacy_docs(out)
+    assert doc.text == text
+    assert sorted((s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]) == sorted(cuts)
+    assert all(not e.text[0].isspace() and not e.text[-1].isspace() for e in doc.ents)
+    assert summary.spans == 5
+    assert [t.text for t in doc][:3] == ["Ani", " ", " \n "]  # Y starts on the first space: not folded

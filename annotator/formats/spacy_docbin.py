@@ -36,21 +36,22 @@ def _spacy(path: Path):
     return spacy.tokens
 
 
-def words_and_spaces(tokens: Tokens, edges: list[int]) -> tuple[list[str], list[bool]]:
+def words_and_spaces(tokens: Tokens, spans: list[Span]) -> tuple[list[str], list[bool]]:
     """spaCy `Doc` words and spaces that spell `tokens.text` exactly.
 
     White space between tokens becomes one trailing space where it is a
-    single " ", and space tokens otherwise, themselves split at span edges.
+    single " " (unless a span starts on that space or ends just after it),
+    and space tokens otherwise, themselves split at span edges.
     """
     text = tokens.text
-    cuts = sorted(set(edges))
+    span_starts = {s.start for s in spans}
+    span_ends = {s.end for s in spans}
+    cuts = sorted(span_starts | span_ends)
     words: list[str] = []
     spaces: list[bool] = []
 
     def white(a: int, b: int) -> None:
-        if a >= b:
-            return
-        if text[a] == " " and words:
+        if text[a] == " " and words and a not in span_starts and a + 1 not in span_ends:
             spaces[-1] = True
             a += 1
         inner = cuts[bisect_right(cuts, a):bisect_left(cuts, b)]
@@ -66,7 +67,8 @@ def words_and_spaces(tokens: Tokens, edges: list[int]) -> tuple[list[str], list[
         words.append(text[start:end])
         spaces.append(False)
         pos = end
-    white(pos, len(text))
+    if pos < len(text):
+        white(pos, len(text))
     return words, spaces
 
 
@@ -84,7 +86,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         edges = [s.start for s in spans] + [s.end for s in spans]
         tokens = tokenize(document.text, edges, tokenizer, language)
         summary.tokens_split += tokens.split
-        words, spaces = words_and_spaces(tokens, edges)
+        words, spaces = words_and_spaces(tokens, spans)
         doc = spacy_tokens.Doc(blank_pipeline(language).vocab, words=words, spaces=spaces)
         if doc.text != document.text:  # would shift every offset: refuse rather than write it
             raise FormatError(path, f"document {document.title!r}: spaCy's text differs from the stored text")
@@ -129,8 +131,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         user = doc.user_data or {}
         annotator = str(user.get("annotator") or options.annotator)
         text = doc.text
-        found = {(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPAN_KEY, [])}
-        found |= {(s.start_char, s.end_char, s.label_) for s in doc.ents}
+        # Our files hold every span in spans["sc"] (ents are a trimmed, non-nested subset).
+        group = doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else doc.ents
+        found = {(s.start_char, s.end_char, s.label_) for s in group}
         spans: list[Span] = []
         for n, (start, end, label) in enumerate(sorted(found), 1):
             try:
