@@ -10,8 +10,9 @@ from PySide6.QtGui import QUndoStack
 
 from annotator.domain.spans import resize_by_word, snap_to_words, trim
 from annotator.store import StoreError
-from annotator.ui.commands import AddSpan, DeleteSpan, UpdateSpan
+from annotator.ui.commands import DeleteSpan, UpdateSpan
 from annotator.ui.current_layer import CurrentLayer
+from annotator.ui.fact_commands import new_span_command, relabel_command
 from annotator.ui.text_view import TextView
 
 
@@ -23,6 +24,8 @@ class Labelling(QObject):
         super().__init__(parent)
         self.layer, self.view, self.undo = layer, view, undo
         self.snap = True
+        self.may_delete = lambda span: True
+        """Asked before a span is deleted (the window asks when the span fills a fact's role)."""
         view.hotkeyPressed.connect(self.on_hotkey)
         view.deleteRequested.connect(self.delete_selected)
         view.resizeRequested.connect(self.resize_selected)
@@ -58,8 +61,9 @@ class Labelling(QObject):
             self.layer.select(existing.id)  # type: ignore[arg-type]
             self.message.emit(f"that text is already labelled {label}")
             return
-        command = AddSpan(self.layer.store, self.layer.document_id, self.layer.annotator,  # type: ignore[arg-type]
-                          start, end, label, mirror=self.layer)
+        # a fact label with a trigger creates the span and its fact in one step
+        command = new_span_command(self.layer.store, self.layer.document_id, self.layer.annotator,  # type: ignore[arg-type]
+                                   start, end, label, mirror=self.layer)
         if self._push(command):
             self.view.place_caret(end)
             self.layer.select(command.span.id)  # type: ignore[union-attr, arg-type]
@@ -68,7 +72,7 @@ class Labelling(QObject):
         span = self.layer.selected
         if span is None or span.label == label:
             return
-        self._push(UpdateSpan(self.layer.store, span, f"Relabel {span.label} to {label}", self.layer, label=label))
+        self._push(relabel_command(self.layer.store, span, label, self.layer))
 
     def resize_selected(self, edge: str, grow: bool) -> None:
         span = self.layer.selected
@@ -82,7 +86,7 @@ class Labelling(QObject):
 
     def delete_selected(self) -> None:
         span = self.layer.selected
-        if span is not None:
+        if span is not None and self.may_delete(span):
             self._push(DeleteSpan(self.layer.store, span.id, self.layer))  # type: ignore[arg-type]
 
     def _push(self, command) -> bool:

@@ -1,0 +1,192 @@
+"""Undo commands for facts: create, fill and clear roles, attributes, note, delete.
+
+Like the span commands, each is one change to the store, written when it is
+done. A fact created from a text selection is one parent command whose
+children add the trigger span and then the fact, so a single undo removes
+both. Redo after undo puts back the same rows (same ids), so the commands
+above it on the stack still apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.domain import Argument, Fact, Span
+from annotator.store import Store
+from annotator.store.database import DeletedFact
+from annotator.ui.commands import AddSpan, Mirror, UpdateSpan
+
+NOTE_MERGE_ID = 7301
+"""Command id that lets consecutive note edits of one fact merge into one undo step."""
+
+
+class CreateFact(QUndoCommand):
+    """Add a fact. Its trigger is either a known span id or the span that a
+    sibling `AddSpan` creates (read when the command runs)."""
+
+    def __init__(self, store: Store, document_id: int, annotator: str, label: str, span_id: int | None = None,
+                 args: list[Argument] | None = None, *, trigger: AddSpan | None = None) -> None:
+        super().__init__(f"Add {label}")
+        self._store = store
+        self._document_id, self._annotator, self._label = document_id, annotator, label
+        self._span_id, self._trigger = span_id, trigger
+        self._args = list(args or [])
+        self._deleted: DeletedFact | None = None
+        self.fact: Fact | None = None
+
+    def redo(self) -> None:
+        if self._deleted is not None:
+            self._store.restore_fact(self._deleted)
+            return
+        span_id = self._trigger.span.id if self._trigger is not None else self._span_id  # type: ignore[union-attr]
+        self.fact = self._store.add_fact(self._document_id, self._annotator, self._label, span_id, self._args)
+
+    def undo(self) -> None:
+        self._deleted = self._store.delete_fact(self.fact.id)  # type: ignore[union-attr, arg-type]
+
+
+class Compound(QUndoCommand):
+    """A parent command: runs its parts in order, and undoes them in reverse.
+
+    The parts are held here rather than as Qt children: PySide drops the
+    Python side of a child command that nothing in Python references, and
+    Qt then calls into a dead object.
+    """
+
+    def __init__(self, text: str, parts: list[QUndoCommand] | None = None) -> None:
+        super().__init__(text)
+        self.parts: list[QUndoCommand] = list(parts or [])
+
+    def redo(self) -> None:
+        for part in self.parts:
+            part.redo()
+
+    def undo(self) -> None:
+        for part in reversed(self.parts):
+            part.undo()
+
+
+class CreateTriggeredFact(Compound):
+    """Label a selection with a fact label: the trigger span and its fact, as one step."""
+
+    def __init__(self, store: Store, document_id: int, annotator: str, start: int, end: int, label: str,
+                 mirror: Mirror | None = None) -> None:
+        self.add_span = AddSpan(store, document_id, annotator, start, end, label, mirror)
+        self.create_fact = CreateFact(store, document_id, annotator, label, trigger=self.add_span)
+        super().__init__(f"Add {label}", [self.add_span, self.create_fact])
+
+    @property
+    def span(self) -> Span | None:
+        return self.add_span.span
+
+    @property
+    def fact(self) -> Fact | None:
+        return self.create_fact.fact
+
+
+class UpdateFact(QUndoCommand):
+    """Change a fact's args, attributes, note or label; undo puts the old values back."""
+
+    def __init__(self, store: Store, fact: Fact, text: str, **changes: Any) -> None:
+        super().__init__(text)
+        self._store = store
+        self.fact_id = fact.id
+        self._before = {key: _copied(getattr(fact, key)) for key in changes}
+        self._after = {key: _copied(value) for key, value in changes.items()}
+
+    def redo(self) -> None:
+        self._store.update_fact(self.fact_id, **_copied(self._after))  # type: ignore[arg-type]
+
+    def undo(self) -> None:
+        self._store.update_fact(self.fact_id, **_copied(self._before))  # type: ignore[arg-type]
+
+
+def fill_role(store: Store, fact: Fact, role: str, *, span_id: int | None = None, fact_id: int | None = None,
+              replace: bool = False) -> UpdateFact:
+    """Fill `role` with a span or a fact; `replace` first drops the role's current filler."""
+    args = [a for a in fact.args if not (replace and a.role == role)]
+    args.append(Argument(role, span_id, fact_id))
+    return UpdateFact(store, fact, f"Fill {role} of {fact.label}", args=args)
+
+
+def clear_role(store: Store, fact: Fact, role: str, argument: Argument | None = None) -> UpdateFact:
+    """Empty `role` (or remove only `argument` from it, for roles taking many)."""
+    args = [a for a in fact.args if a.role != role or (argument is not None and a != argument)]
+    return UpdateFact(store, fact, f"Clear {role} of {fact.label}", args=args)
+
+
+def set_attribute(store: Store, fact: Fact, name: str, value: Any) -> UpdateFact:
+    """Set an attribute; a value of None or False removes it (flags are stored only when set)."""
+    attributes = dict(fact.attributes)
+    if value is None or value is False:
+        attributes.pop(name, None)
+    else:
+        attributes[name] = value
+    return UpdateFact(store, fact, f"Set {name} of {fact.label}", attributes=attributes)
+
+
+class SetFactNote(UpdateFact):
+    """Edit a fact's note. Typing saves as it goes; consecutive saves of one
+    fact's note merge, so one undo takes back the whole edit."""
+
+    def __init__(self, store: Store, fact: Fact, note: str) -> None:
+        super().__init__(store, fact, f"Edit note of {fact.label}", note=note)
+
+    def id(self) -> int:
+        return NOTE_MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt's name)
+        if not isinstance(other, SetFactNote) or other.fact_id != self.fact_id:
+            return False
+        self._after = other._after
+        return True
+
+
+class DeleteFact(QUndoCommand):
+    def __init__(self, store: Store, fact_id: int) -> None:
+        super().__init__("Delete fact")
+        self._store, self._id = store, fact_id
+        self._deleted: DeletedFact | None = None
+
+    def redo(self) -> None:
+        self._deleted = self._store.delete_fact(self._id)
+
+    def undo(self) -> None:
+        self._store.restore_fact(self._deleted)  # type: ignore[arg-type]
+
+
+def new_span_command(store: Store, document_id: int, annotator: str, start: int, end: int, label: str,
+                     mirror: Mirror | None = None) -> AddSpan | CreateTriggeredFact:
+    """The command that labels a selection: a fact label that has a trigger gets its fact too."""
+    schema_label = store.schema().label(label)
+    if schema_label is not None and schema_label.kind == "fact" and schema_label.trigger:
+        return CreateTriggeredFact(store, document_id, annotator, start, end, label, mirror)
+    return AddSpan(store, document_id, annotator, start, end, label, mirror)
+
+
+def relabel_command(store: Store, span: Span, label: str, mirror: Mirror | None = None) -> QUndoCommand:
+    """Relabel a span, keeping facts in step: the facts it states follow a new
+    fact label, are deleted if it becomes an entity, and a span that becomes a
+    fact label gains its fact."""
+    command = Compound(f"Relabel {span.label} to {label}",
+                       [UpdateSpan(store, span, f"Relabel {span.label} to {label}", mirror, label=label)])
+    new = store.schema().label(label)
+    stated = [f for f in store.facts(span.document_id, span.annotator) if f.span_id == span.id]  # type: ignore[arg-type]
+    for fact in stated:
+        if new is not None and new.kind == "fact":
+            command.parts.append(UpdateFact(store, fact, f"Relabel {fact.label} to {label}", label=label))
+        else:
+            command.parts.append(DeleteFact(store, fact.id))  # type: ignore[arg-type]
+    if not stated and new is not None and new.kind == "fact" and new.trigger:
+        command.parts.append(CreateFact(store, span.document_id, span.annotator, label, span.id))  # type: ignore[arg-type]
+    return command
+
+
+def _copied(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return list(value)
+    return value
