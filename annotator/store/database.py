@@ -760,77 +760,15 @@ class Store:
         is called with the count done; returning False cancels, and the
         transaction is rolled back.
         """
+        from annotator.store.bulk_import import BulkImport
+
         summary = ImportSummary()
         with self.db.atomic():
-            for n, record in enumerate(records, 1):
-                self._import_one(record, annotator, summary)
-                if progress is not None and progress(n) is False:
-                    raise ImportCancelled(n)
+            BulkImport(self, annotator, summary, now(), _generated_color).run(records, progress, ImportCancelled)
         self._schema = None
         self._changed("schema")
         self._changed("documents")
         return summary
-
-    def _import_one(self, record: AnnotatedDocument, annotator: str | None, summary: ImportSummary) -> None:
-        doc, added = self._add_document(record.document.title, record.document.text, record.document.meta)
-        summary.documents_added += added
-        summary.documents_matched += not added
-        schema = self.schema()
-        kinds = {s.label: "entity" for s in record.spans} | {f.label: "fact" for f in record.facts}
-        for name, kind in kinds.items():
-            if schema.label(name) is None and name not in summary.labels_added:
-                self._insert_label(Label(name, kind, color=_generated_color(len(schema.labels) + len(summary.labels_added))),
-                                   len(schema.labels) + len(summary.labels_added))
-                summary.labels_added.append(name)
-        text = doc.text
-        span_ids: dict[int | None, int] = {}
-        stamp = now()
-        # one executemany with ids chosen here (safe: we hold the write
-        # transaction) instead of a statement per span, for import speed
-        next_id = (self.db.execute("SELECT max(id) FROM spans").fetchone()[0] or 0) + 1
-        rows = []
-        for layer in {annotator or span.annotator for span in record.spans}:
-            self.ensure_annotator(layer)
-        for span in record.spans:
-            check_range(text, span.start, span.end)
-            rows.append([next_id, doc.id, annotator or span.annotator, span.start, span.end, span.label,
-                         text[span.start:span.end], json.dumps(span.attributes, ensure_ascii=False) if span.attributes else "{}",
-                         span.note, span.created or stamp, span.updated or stamp])
-            span_ids[span.id] = next_id
-            next_id += 1
-        self.db.conn.executemany(
-            'INSERT INTO spans (id, document_id, annotator, start, "end", label, text, attributes, note, created, updated) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        summary.spans += len(rows)
-        fact_ids: dict[int | None, int] = {}
-        for fact in record.facts:
-            layer = annotator or fact.annotator
-            self.ensure_annotator(layer)
-            cursor = self.db.execute(
-                "INSERT INTO facts (document_id, annotator, label, span_id, attributes, note, created, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [doc.id, layer, fact.label, span_ids.get(fact.span_id) if fact.span_id is not None else None,
-                 json.dumps(fact.attributes, ensure_ascii=False), fact.note, fact.created or stamp, fact.updated or stamp],
-            )
-            fact_ids[fact.id] = cursor.lastrowid  # type: ignore[assignment]
-            summary.facts += 1
-        # arguments last: a fact may point at a fact that comes after it
-        for fact in record.facts:
-            args = [
-                Argument(a.role, span_ids[a.span_id], None) if a.span_id is not None
-                else Argument(a.role, None, fact_ids[a.fact_id])
-                for a in fact.args
-            ]
-            self._write_args(fact_ids[fact.id], args)
-        for layer, status in record.status.items():
-            layer = annotator or layer
-            self.ensure_annotator(layer)
-            self.db.execute(
-                "INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(document_id, annotator) DO UPDATE SET status = excluded.status",
-                [doc.id, layer, status, stamp],
-            )
-        summary.document_ids.append(doc.id)  # type: ignore[arg-type]
 
     # -- checks -------------------------------------------------------------
 
