@@ -88,13 +88,19 @@ def undo_decision(store: Store, applied: AppliedDecision, reviewer: str) -> None
 
 def settled_difference_ids(store: Store, document_id: int) -> set[str]:
     """Ids of the differences a decision (not since undone) settled."""
-    by_decision: dict[int, str] = {}
+    return set(settling_decisions(store, document_id))
+
+
+def settling_decisions(store: Store, document_id: int) -> dict[str, dict]:
+    """For each settled difference id, the decision (not since undone) that
+    settled it last: who chose what, from which versions."""
+    by_decision: dict[int, dict] = {}
     for decision in store.decisions(document_id):
         if decision["kind"] == UNDO:
             by_decision.pop(decision["detail"].get("undoes"), None)
         elif decision["detail"].get("difference"):
-            by_decision[decision["id"]] = decision["detail"]["difference"]
-    return set(by_decision.values())
+            by_decision[decision["id"]] = decision
+    return {d["detail"]["difference"]: d for d in by_decision.values()}
 
 
 def document_differences(store: Store, document_id: int, annotators: Sequence[str]) -> list[Difference]:

@@ -1,0 +1,233 @@
+"""The article in review: the gold layer highlighted in the text, and one thin
+lane per compared annotator painted under every line.
+
+Each lane shows that annotator's spans as bars in the label's colour, so a
+different label (another colour), a different boundary (a longer or shorter
+bar) or a missing span (no bar) shows at a glance. A coloured square in the
+left margin names the lane's annotator. The difference being settled is
+outlined.
+
+The text is plain text (`setPlainText`); code-point offsets are converted
+to Qt positions here and nowhere else in review (`DocumentPositionMap`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from annotator.domain import Span
+from annotator.domain.offsets import DocumentPositionMap
+
+LANE_HEIGHT = 6
+LANE_GAP = 1
+LEFT_MARGIN = 30
+NO_LABEL_COLOR = "#cccccc"
+CURRENT_COLOR = "#d62728"
+
+
+@dataclass
+class Lane:
+    """One annotator's spans, sorted by start, drawn under the text."""
+
+    annotator: str
+    color: str
+    spans: list[Span]
+
+    def __post_init__(self) -> None:
+        self.spans = sorted(self.spans, key=lambda s: (s.start, -s.end))
+        self._starts = [s.start for s in self.spans]
+        self._longest = max((s.end - s.start for s in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Span]:
+        lo = bisect_left(self._starts, start - self._longest)
+        hi = bisect_left(self._starts, end)
+        return [s for s in self.spans[lo:hi] if s.end > start]
+
+
+class ReviewTextView(QTextEdit):
+    hotkeyPressed = Signal(str, bool)
+    """A letter or digit typed while editing by hand: (key, exact)."""
+    offsetClicked = Signal(int)
+    """A click without a selection, at this code-point offset."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewView")
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.2)
+        self.setFont(font)
+        self.editing = False
+        """While editing by hand, letters are label keys (the window turns its own keys off)."""
+        self.text = ""
+        self.positions = DocumentPositionMap("")
+        self.lanes: list[Lane] = []
+        self.gold: list[Span] = []
+        self.colors: dict[str, str] = {}
+        self.current: tuple[int, int] | None = None
+
+    # -- content ------------------------------------------------------------
+
+    def show_text(self, text: str) -> None:
+        if text == self.text and self.document().characterCount() > 1:
+            return
+        self.text = text
+        self.positions = DocumentPositionMap(text)
+        self.current = None
+        # setPlainText never interprets markup: "<b>" stays two characters
+        self.setPlainText(text)
+        self._space_lines()
+
+    def show_layers(self, lanes: list[Lane], gold: list[Span], colors: dict[str, str]) -> None:
+        lanes_changed = len(lanes) != len(self.lanes)
+        self.lanes, self.gold, self.colors = lanes, gold, colors
+        if lanes_changed:
+            self._space_lines()
+        self._paint_gold()
+        self.viewport().update()
+
+    def _space_lines(self) -> None:
+        """Room under every line (wrapped ones too) for the lanes."""
+        frame = self.document().rootFrame()
+        frame_format = frame.frameFormat()
+        frame_format.setLeftMargin(LEFT_MARGIN)
+        frame_format.setTopMargin(8)
+        frame.setFrameFormat(frame_format)
+        block_format = QTextBlockFormat()
+        room = len(self.lanes) * (LANE_HEIGHT + LANE_GAP) + 4
+        block_format.setLineHeight(room, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.mergeBlockFormat(block_format)
+
+    def _paint_gold(self) -> None:
+        selections = []
+        for span in self.gold:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.positions.to_document(span.start))
+            cursor.setPosition(self.positions.to_document(span.end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            char_format = QTextCharFormat()
+            char_format.setBackground(QColor(self.colors.get(span.label, NO_LABEL_COLOR)))
+            char_format.setToolTip(f"gold: {span.label}")
+            selection.format = char_format
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def set_current(self, start: int | None, end: int | None) -> None:
+        """Outline the difference being settled and scroll it into view."""
+        self.current = None if start is None or end is None else (start, end)
+        if self.current is not None:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.positions.to_document(end))  # type: ignore[arg-type]
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+            cursor.setPosition(self.positions.to_document(start))  # type: ignore[arg-type]
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    # -- offsets ------------------------------------------------------------
+
+    def selected_range(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return (self.positions.from_document(cursor.selectionStart()),
+                self.positions.from_document(cursor.selectionEnd()))
+
+    def select_range(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.positions.to_document(start))
+        cursor.setPosition(self.positions.to_document(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    # -- painting -----------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self.lanes and self.current is None:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        height = self.viewport().height()
+        block = self.cursorForPosition(self.viewport().rect().topLeft()).block()
+        while block.isValid():
+            layout = block.layout()
+            origin = layout.position() + offset
+            if origin.y() > height:
+                break
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                top = origin.y() + line.y()
+                if top + line.height() + len(self.lanes) * (LANE_HEIGHT + LANE_GAP) < 0:
+                    continue
+                self._paint_line(painter, block.position(), origin, line)
+            block = block.next()
+        painter.end()
+
+    def _paint_line(self, painter: QPainter, block_position: int, origin: QPointF, line) -> None:  # noqa: ANN001
+        first = block_position + line.textStart()
+        last = first + line.textLength()
+        start, end = self.positions.from_document(first), self.positions.from_document(last)
+        lanes_top = origin.y() + line.y() + line.height() + 1
+
+        def x_at(position: int) -> float:
+            x = line.cursorToX(position - block_position)
+            return origin.x() + (x[0] if isinstance(x, tuple) else x)
+
+        for n, lane in enumerate(self.lanes):
+            y = lanes_top + n * (LANE_HEIGHT + LANE_GAP)
+            painter.fillRect(QRectF(origin.x() - LEFT_MARGIN + 6, y, 8, LANE_HEIGHT), QColor(lane.color))
+            for span in lane.overlapping(start, end):
+                x1 = x_at(max(self.positions.to_document(span.start), first))
+                x2 = x_at(min(self.positions.to_document(span.end), last))
+                color = QColor(self.colors.get(span.label, NO_LABEL_COLOR))
+                painter.fillRect(QRectF(x1, y, max(x2 - x1, 2), LANE_HEIGHT), color.darker(130))
+                painter.setPen(QPen(color.darker(220), 1))
+                painter.drawRect(QRectF(x1, y, max(x2 - x1, 2), LANE_HEIGHT - 1))
+        if self.current is not None and self.current[0] < end and start < self.current[1] or (
+                self.current is not None and self.current[0] == self.current[1] == start):
+            x1 = x_at(max(self.positions.to_document(self.current[0]), first))
+            x2 = x_at(min(self.positions.to_document(self.current[1]), last))
+            bottom = lanes_top + len(self.lanes) * (LANE_HEIGHT + LANE_GAP)
+            painter.setPen(QPen(QColor(CURRENT_COLOR), 2))
+            painter.drawRect(QRectF(x1 - 2, origin.y() + line.y(), x2 - x1 + 4, bottom - origin.y() - line.y()))
+
+    # -- input --------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        text = event.text()
+        command = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+        if self.editing and len(text) == 1 and text.isalnum() and not event.modifiers() & command:
+            self.hotkeyPressed.emit(text.lower(), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection() and not self.editing:
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            self.offsetClicked.emit(self.positions.from_document(position))
