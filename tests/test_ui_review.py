@@ -1,0 +1,179 @@
+"""Review in the window, driven by keys as a lead annotator would: the review
+window with its difference list and gold adjudication, the agreement
+report and File → Merge…."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTableWidget
+
+from annotator.domain import GOLD
+from annotator.review.layers import span_key
+from annotator.ui.review_view import ReviewWindow
+
+AGREED = [("Korea Utara", "LOCATION"), ("Pyongyang", "LOCATION"), ("Amerika Serikat", "LOCATION")]
+
+
+def find(text: str, phrase: str) -> tuple[int, int]:
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+@pytest.fixture
+def three_differences(seeded_store):
+    """ana and budi on the seed article: three agreed spans and exactly three differences."""
+    store = seeded_store
+    doc_id = store.document_ids()[0]
+    text = store.document_text(doc_id)
+    for name in ("ana", "budi"):
+        for phrase, label in AGREED:
+            store.add_span(doc_id, name, *find(text, phrase), label)
+    store.add_span(doc_id, "ana", *find(text, "Kim Jong Un"), "PERSON")  # same span, different label
+    store.add_span(doc_id, "budi", *find(text, "Kim Jong Un"), "ORGANISATION")
+    store.add_span(doc_id, "ana", *find(text, "Presiden Rusia Vladimir Putin"), "PERSON")  # boundaries
+    store.add_span(doc_id, "budi", *find(text, "Vladimir Putin"), "PERSON")
+    store.add_span(doc_id, "ana", *find(text, "Vladivostok"), "LOCATION")  # only ana
+    return store, doc_id, text
+
+
+def open_review(qtbot, store, reviewer="lead") -> ReviewWindow:
+    window = ReviewWindow(store, reviewer)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def rows(window: ReviewWindow) -> list[list[str]]:
+    table = window.findChild(QTableWidget, "disagreementList")
+    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+
+
+def gold(store, doc_id) -> set[tuple[str, str]]:
+    return {(s.text, s.label) for s in store.spans(doc_id, GOLD)}
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(window.findChild(QTableWidget, "disagreementList"), key, modifier)
+
+
+def progress(window) -> str:
+    return window.findChild(QLabel, "reviewProgress").text()
+
+
+def test_the_list_shows_exactly_the_three_differences(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    window = open_review(qtbot, store)
+    assert window.compared() == ["ana", "budi"]  # everyone who annotated, gold never
+    assert rows(window) == [
+        ["only some", "LOCATION «Vladivostok»", "—", "open"],
+        ["boundary", "PERSON «Presiden Rusia Vladimir Putin»", "PERSON «Vladimir Putin»", "open"],
+        ["label", "PERSON «Kim Jong Un»", "ORGANISATION «Kim Jong Un»", "open"],
+    ]
+    assert progress(window) == "3 of 3 differences left"
+    assert window.findChild(QLabel, "reviewAgreed").text() == "3 span(s) all agree on, 0 of them in gold"
+    assert window.text.toPlainText() == text
+
+
+def test_settling_by_keys_builds_gold_logs_decisions_and_undoes(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    window = open_review(qtbot, store)
+    table = window.list
+    assert table.currentRow() == 0
+    press(qtbot, window, Qt.Key.Key_N)
+    assert table.currentRow() == 1
+    assert window.text.current == find(text, "Presiden Rusia Vladimir Putin")  # the text follows
+    press(qtbot, window, Qt.Key.Key_P)
+    assert table.currentRow() == 0
+    press(qtbot, window, Qt.Key.Key_A)  # Vladivostok: take ana's; moves on to the next open difference
+    assert table.currentRow() == 1
+    press(qtbot, window, Qt.Key.Key_B)  # boundary: take budi's "Vladimir Putin"
+    press(qtbot, window, Qt.Key.Key_X)  # Kim Jong Un: none
+    assert gold(store, doc_id) == {("Vladivostok", "LOCATION"), ("Vladimir Putin", "PERSON")}
+    assert progress(window) == "0 of 3 differences left"
+    assert [row[-1] for row in rows(window)] == ["took ana", "took budi", "took none"]
+    decisions = store.decisions(doc_id)
+    assert [(d["reviewer"], d["choice"], d["detail"]["from"]) for d in decisions] == [
+        ("lead", "take", ["ana"]), ("lead", "take", ["budi"]), ("lead", "none", [])]
+    assert decisions[1]["detail"]["versions"]["ana"][0]["text"] == "Presiden Rusia Vladimir Putin"
+
+    press(qtbot, window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert gold(store, doc_id) == {("Vladivostok", "LOCATION"), ("Vladimir Putin", "PERSON")} | set(AGREED)
+    assert window.findChild(QLabel, "reviewAgreed").text() == "3 span(s) all agree on, 3 of them in gold"
+
+    for _ in range(3):  # accept-agreed, none, take budi
+        press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(store, doc_id) == {("Vladivostok", "LOCATION")}
+    assert progress(window) == "2 of 3 differences left"
+    assert store.decisions(doc_id)[-1]["kind"] == "undo"
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert gold(store, doc_id) == {("Vladivostok", "LOCATION"), ("Vladimir Putin", "PERSON")}
+
+
+def test_both_edit_by_hand_and_mark_reviewed(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    window = open_review(qtbot, store)
+    press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert store.status(doc_id, GOLD) != "reviewed"  # refused while differences are open
+    assert "3 difference(s) still open" in window.findChild(QLabel, "reviewMessage").text()
+    press(qtbot, window, Qt.Key.Key_Plus)  # Vladivostok: both (only ana has one)
+    press(qtbot, window, Qt.Key.Key_E)  # boundary: edit by hand
+    assert window.text.selected_range() == find(text, "Presiden Rusia Vladimir Putin")
+    start, end = find(text, "Rusia Vladimir Putin")
+    window.text.select_range(start + 2, end - 1)  # snaps out to whole words
+    qtbot.keyClick(window.text, Qt.Key.Key_P)  # PERSON's key, not "previous" while editing
+    assert ("Rusia Vladimir Putin", "PERSON") in gold(store, doc_id)
+    press(qtbot, window, Qt.Key.Key_B, Qt.KeyboardModifier.ShiftModifier)  # Kim Jong Un: both labels
+    assert gold(store, doc_id) == {("Vladivostok", "LOCATION"), ("Rusia Vladimir Putin", "PERSON"),
+                                   ("Kim Jong Un", "PERSON"), ("Kim Jong Un", "ORGANISATION")}
+    assert [d["choice"] for d in store.decisions(doc_id)] == ["both", "edit", "both"]
+    press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert store.status(doc_id, GOLD) == "reviewed"
+    assert "reviewed" in progress(window)
+
+
+def test_escape_leaves_editing_and_the_keys_work_again(qtbot, three_differences):
+    store, doc_id, _ = three_differences
+    window = open_review(qtbot, store)
+    press(qtbot, window, Qt.Key.Key_E)
+    assert window.text.editing
+    qtbot.keyClick(window.text, Qt.Key.Key_Escape)
+    assert not window.text.editing
+    press(qtbot, window, Qt.Key.Key_N)
+    assert window.list.currentRow() == 1
+    assert store.decisions(doc_id) == []
+
+
+def test_code_point_offsets_with_emoji_and_crlf(qtbot, store):
+    text = "Halo 👋🏽 dari\r\nJoko\u0301 di <b>Bandung</b>."
+    doc, _ = store.add_document("emoji", text)
+    store.add_span(doc.id, "ana", *find(text, "Joko\u0301"), "PERSON")
+    store.add_span(doc.id, "budi", *find(text, "Bandung"), "LOCATION")
+    window = open_review(qtbot, store)
+    assert window.text.toPlainText() == "Halo 👋🏽 dari\nJoko\u0301 di <b>Bandung</b>."  # never HTML
+    assert [row[0] for row in rows(window)] == ["only some", "only some"]
+    press(qtbot, window, Qt.Key.Key_N)
+    press(qtbot, window, Qt.Key.Key_E)
+    assert window.text.selected_range() == find(text, "Bandung")
+    qtbot.keyClick(window.text, Qt.Key.Key_L)
+    assert {span_key(s) for s in store.spans(doc.id, GOLD)} == {(*find(text, "Bandung"), "LOCATION")}
+    assert store.check() == []
+
+
+def test_choosing_annotators_and_three_way_keys(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    store.add_span(doc_id, "citra", *find(text, "Kim Jong Un"), "EVENT")
+    window = open_review(qtbot, store)
+    assert window.compared() == ["ana", "budi", "citra"]
+    kim = next(d for d in window.list.differences if d.kind == "label")
+    assert rows(window)[window.list.row_of(kim.id)][1:4] == [
+        "PERSON «Kim Jong Un»", "ORGANISATION «Kim Jong Un»", "EVENT «Kim Jong Un»"]
+    window.list.select_difference(kim.id)
+    press(qtbot, window, Qt.Key.Key_3)
+    assert ("Kim Jong Un", "EVENT") in gold(store, doc_id)
+    window.set_compared(["ana"])
+    assert rows(window) == [] and "at least two" in progress(window)
