@@ -5,13 +5,18 @@ report and File → Merge…."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
+from click.testing import CliRunner
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTableWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QTableView, QTableWidget
 
+from annotator.cli import main
 from annotator.domain import GOLD
+from annotator.review.agreement import measure_agreement
 from annotator.review.layers import span_key
+from annotator.ui.agreement_report import AgreementReportDialog
 from annotator.ui.review_view import ReviewWindow
 
 AGREED = [("Korea Utara", "LOCATION"), ("Pyongyang", "LOCATION"), ("Amerika Serikat", "LOCATION")]
@@ -177,3 +182,80 @@ def test_choosing_annotators_and_three_way_keys(qtbot, three_differences):
     assert ("Kim Jong Un", "EVENT") in gold(store, doc_id)
     window.set_compared(["ana"])
     assert rows(window) == [] and "at least two" in progress(window)
+
+
+# -- agreement report -------------------------------------------------------------
+
+
+def run_report(qtbot, dialog) -> None:
+    qtbot.mouseClick(dialog.findChild(QPushButton, "agreementCompute"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+
+
+def test_agreement_report_shows_the_review_cores_figures_and_saves_them(qtbot, three_differences, tmp_path):
+    store, doc_id, _ = three_differences
+    dialog = AgreementReportDialog(store)
+    qtbot.addWidget(dialog)
+    run_report(qtbot, dialog)
+    expected = measure_agreement(store.annotated_many(store.document_ids(), ["ana", "budi"]), ["ana", "budi"])
+    pairs = dialog.findChild(QTableWidget, "agreementPairs")
+    headers = [pairs.horizontalHeaderItem(c).text() for c in range(pairs.columnCount())]
+    shown = {h: pairs.item(0, c).text() for c, h in enumerate(headers)}
+    assert shown["pair"] == "ana / budi"
+    assert shown["F1 exact"] == f"{expected.pairs[0].exact.f1:.3f}" == "0.545"  # 3 agreed of 6 and 5 spans
+    assert shown["F1 relaxed"] == f"{expected.pairs[0].relaxed.f1:.3f}"
+    assert shown["Cohen's kappa"] == f"{expected.pairs[0].cohen_kappa:.3f}"
+    assert "Krippendorff's alpha (nominal, tokens): " + f"{expected.krippendorff_alpha:.3f}" in \
+        dialog.findChild(QLabel, "agreementSummary").text()
+    confusion = dialog.findChild(QTableView, "agreementConfusion").model()
+    labels = [confusion.headerData(i, Qt.Orientation.Horizontal) for i in range(confusion.columnCount())]
+    swapped = confusion.item(labels.index("PERSON"), labels.index("ORGANISATION"))
+    assert swapped.text() == "3" and swapped.background().color().red() > swapped.background().color().green()
+    assert confusion.item(labels.index("O"), labels.index("O")).background().color().name() != "#000000"
+
+    dialog.save_report(tmp_path / "agreement.json")
+    assert json.loads((tmp_path / "agreement.json").read_text()) == json.loads(json.dumps(expected.as_json()))
+    dialog.save_report(tmp_path / "agreement.csv")
+    cli = CliRunner().invoke(main, ["--db", str(store.path), "agreement", "--csv"])
+    assert cli.exit_code == 0 and (tmp_path / "agreement.csv").read_text(encoding="utf-8") == cli.output
+
+
+def test_agreement_per_label_and_fewer_annotators(qtbot, three_differences):
+    store, _, _ = three_differences
+    dialog = AgreementReportDialog(store)
+    qtbot.addWidget(dialog)
+    labels = dialog.findChild(QListWidget, "agreementLabels")
+    for i in range(labels.count()):
+        if labels.item(i).text() != "LOCATION":
+            labels.item(i).setCheckState(Qt.CheckState.Unchecked)
+    run_report(qtbot, dialog)
+    assert dialog.report.labels == ["LOCATION"]
+    per_label = dialog.findChild(QTableWidget, "agreementPerLabel")
+    assert [per_label.item(r, 1).text() for r in range(per_label.rowCount())] == ["LOCATION"]
+    dialog.findChild(QListWidget, "agreementAnnotators").item(0).setCheckState(Qt.CheckState.Unchecked)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "agreementCompute"), Qt.MouseButton.LeftButton)
+    assert not dialog.running and "at least two" in dialog.findChild(QLabel, "agreementStatus").text()
+
+
+def test_cancel_stops_the_measuring(qtbot, three_differences, monkeypatch):
+    import annotator.ui.agreement_report as agreement_report
+
+    store, _, _ = three_differences
+    release = threading.Event()
+    real = agreement_report.measure_agreement
+
+    def held(records, annotators, labels=None, progress=None):
+        release.wait(20)  # holds the worker until Cancel has been pressed
+        return real(records, annotators, labels, progress)
+
+    monkeypatch.setattr(agreement_report, "measure_agreement", held)
+    dialog = AgreementReportDialog(store)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "agreementCompute"), Qt.MouseButton.LeftButton)
+    assert dialog.running  # the dialog answers clicks while the worker runs
+    qtbot.mouseClick(dialog.findChild(QPushButton, "agreementCancel"), Qt.MouseButton.LeftButton)
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+    assert dialog.report is None
+    assert dialog.findChild(QLabel, "agreementStatus").text().startswith("Cancelled")
+    assert not dialog.findChild(QPushButton, "agreementSave").isEnabled()

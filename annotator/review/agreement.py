@@ -34,12 +34,14 @@ one did, are listed in `skipped_documents`.
 
 from __future__ import annotations
 
+import csv
+import json
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import IO, Any
 
 from annotator.domain import GOLD, AnnotatedDocument, Span
 from annotator.formats.tokens import regex_pattern
@@ -256,6 +258,18 @@ class AgreementReport:
                     "cohen_kappa": p.cohen_kappa if label == "*" else None,
                 })
         return rows
+
+
+def write_report(report: AgreementReport, handle: IO[str], as_csv: bool = False) -> None:
+    """The report as the command line's `--json` (default) or `--csv` prints it."""
+    if as_csv:
+        rows = report.rows()
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["a", "b", "label"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        handle.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
 
 
 def default_annotators(records: Iterable[AnnotatedDocument]) -> list[str]:
