@@ -10,13 +10,17 @@ import threading
 import pytest
 from click.testing import CliRunner
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QTableView, QTableWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QListWidget, QPlainTextEdit, QPushButton, QTableView, QTableWidget
 
 from annotator.cli import main
 from annotator.domain import GOLD
 from annotator.review.agreement import measure_agreement
 from annotator.review.layers import span_key
+from annotator.store.seeding import open_project
 from annotator.ui.agreement_report import AgreementReportDialog
+from annotator.ui.main_window import MainWindow
+from annotator.ui.merge_dialog import MergeDialog
 from annotator.ui.review_view import ReviewWindow
 
 AGREED = [("Korea Utara", "LOCATION"), ("Pyongyang", "LOCATION"), ("Amerika Serikat", "LOCATION")]
@@ -259,3 +263,47 @@ def test_cancel_stops_the_measuring(qtbot, three_differences, monkeypatch):
     assert dialog.report is None
     assert dialog.findChild(QLabel, "agreementStatus").text().startswith("Cancelled")
     assert not dialog.findChild(QPushButton, "agreementSave").isEnabled()
+
+
+# -- merge, and the main window's review wiring -------------------------------------
+
+
+def test_merge_dialog_brings_a_colleagues_layer_in(qtbot, tmp_path):
+    here = open_project(tmp_path / "here.db", samples=True)
+    other = open_project(tmp_path / "budi.db", samples=True)
+    doc_id = other.document_ids()[0]
+    other.add_span(doc_id, "budi", 0, 11, "LOCATION")
+    other.set_status(doc_id, "budi", "done")
+    other.close()
+    changes = []
+    here.subscribe(lambda kind, _doc: changes.append(kind))
+    dialog = MergeDialog(here)
+    qtbot.addWidget(dialog)
+    dialog.add_paths([tmp_path / "budi.db"])
+    summary = dialog.merge()
+    assert summary is not None and summary.layers_added == 1 and summary.documents_matched == 1
+    assert "1 layer(s) brought in (budi)" in dialog.findChild(QPlainTextEdit, "mergeSummary").toPlainText()
+    assert [s.text for s in here.spans(here.document_ids()[0], "budi")] == ["Vladivostok"]
+    assert "spans" in changes  # the window's store was told
+    dialog.add_paths([tmp_path / "missing.db"])
+    assert dialog.merge() is None and "Nothing was merged" in dialog.result_text.toPlainText()
+    here.close()
+
+
+def test_main_window_opens_review_on_its_document_and_lists_who_finished(qtbot, three_differences, monkeypatch):
+    store, doc_id, _ = three_differences
+    store.set_status(doc_id, "ana", "done")
+    window = MainWindow(store, "lead")
+    qtbot.addWidget(window)
+    item = window.findChild(QListWidget, "documentList").item(0)
+    assert "finished: ana" in item.text() and "finished by: ana" in item.toolTip()
+    review_action = window.findChild(QAction, "reviewDocument")
+    assert review_action.isEnabled() and window.findChild(QAction, "agreementReport").isEnabled()
+    review_action.trigger()
+    review = window.review_window
+    qtbot.addWidget(review)
+    assert review.document_id == doc_id and review.reviewer == "lead" and len(review.list.differences) == 3
+    merged = []
+    monkeypatch.setattr("annotator.ui.merge_dialog.merge_with_dialog", lambda parent, s: merged.append(s))
+    window.findChild(QAction, "mergeDatabases").trigger()
+    assert merged == [store]

@@ -52,12 +52,14 @@ class DocumentList(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for summary in self.summaries:
+            # who has finished (done or reviewed), so a reviewer sees what is ready
+            finished = f" · finished: {', '.join(summary.done_by)}" if summary.done_by else ""
             item = QListWidgetItem(
                 f"{STATUS_MARK.get(summary.status, '')} {summary.title}\n"
-                f"    {summary.span_count} spans · {STATUS_TEXT.get(summary.status, summary.status)}"
+                f"    {summary.span_count} spans · {STATUS_TEXT.get(summary.status, summary.status)}{finished}"
             )
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setToolTip(summary.title)
+            item.setToolTip(f"{summary.title}\nfinished by: {', '.join(summary.done_by) or 'nobody yet'}")
             self.list.addItem(item)
             if summary.id == self._current:
                 self.list.setCurrentItem(item)

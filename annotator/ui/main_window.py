@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Import…", self.import_files, "Ctrl+I", "importFiles")
         self._action(file, "&Export…", self.export_files, "Ctrl+E", "exportFiles")
         self._action(file, "Import &sample articles", self.import_samples, name="importSamples")
+        self._action(file, "&Merge databases…", self.merge_databases, name="mergeDatabases")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
 
@@ -306,8 +307,13 @@ class MainWindow(QMainWindow):
     def open_review(self) -> None:
         from annotator.ui.review_view import ReviewWindow
 
-        self.review_window = ReviewWindow(self.store, self.layer.annotator, self)
+        self.review_window = ReviewWindow(self.store, self.layer.annotator, self, document_id=self.layer.document_id)
         self.review_window.show()
+
+    def merge_databases(self) -> None:
+        from annotator.ui.merge_dialog import merge_with_dialog
+
+        merge_with_dialog(self, self.store)
 
     def open_agreement(self) -> None:
         from annotator.ui.agreement_report import AgreementReportDialog
