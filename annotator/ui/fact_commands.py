@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.domain import Argument, Fact, Span
-from annotator.store import Store
+from annotator.store import Store, StoreError
 from annotator.store.database import DeletedFact
 from annotator.ui.commands import AddSpan, Mirror, UpdateSpan
 
@@ -182,6 +182,15 @@ def relabel_command(store: Store, span: Span, label: str, mirror: Mirror | None 
     if not stated and new is not None and new.kind == "fact" and new.trigger:
         command.parts.append(CreateFact(store, span.document_id, span.annotator, label, span.id))  # type: ignore[arg-type]
     return command
+
+
+def push(undo: QUndoStack, command: QUndoCommand) -> str | None:
+    """Push `command`; the store's refusal as a message for the user, or None when done."""
+    try:
+        undo.push(command)
+    except StoreError as exc:
+        return str(exc)
+    return None
 
 
 def _copied(value: Any) -> Any:

@@ -28,9 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store import Store, StoreError
+from annotator.ui.arcs import ArcOverlay
 from annotator.ui.commands import SetStatus
+from annotator.ui.current_facts import CurrentFacts
 from annotator.ui.current_layer import CurrentLayer
 from annotator.ui.document_list import DocumentList
+from annotator.ui.fact_linking import FactLinking
+from annotator.ui.fact_panel import FactPanel
+from annotator.ui.fact_table import FactTable
 from annotator.ui.label_palette import LabelPalette
 from annotator.ui.labelling import Labelling
 from annotator.ui.span_table import SpanTable
@@ -58,12 +63,20 @@ class MainWindow(QMainWindow):
         self.span_table = SpanTable(self.layer, self)
         self.labelling = Labelling(self.layer, self.text_view, self.undo_stack, self)
         self.labelling.snap = settings().value("snapToWords", True, type=bool)
+        self.facts = CurrentFacts(self.layer, self)
+        self.fact_panel = FactPanel(self.facts, self.undo_stack, self)
+        self.fact_table = FactTable(self.facts, self)
+        self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
+        self.arcs = ArcOverlay(self.text_view, self.facts)
+        self.labelling.may_delete = self.fact_linking.may_delete
+        self.fact_panel.fillRequested.connect(self.fact_linking.start_fill)
         self._build_layout()
         self._build_status_bar()
         self._build_menus()
         self._build_toolbar()
         self.palette.labelClicked.connect(self._label_clicked)
-        self.labelling.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        for source in (self.labelling, self.fact_linking, self.fact_panel):
+            source.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.documents.documentActivated.connect(self.show_document)
         store.subscribe(self._on_store_changed)
         self._update_title()
@@ -86,10 +99,12 @@ class MainWindow(QMainWindow):
         self.annotation_tabs = QTabWidget(self)
         self.annotation_tabs.setObjectName("annotationTabs")
         self.annotation_tabs.addTab(self.span_table, "Spans")
+        self.annotation_tabs.addTab(self.fact_table, "Facts")
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.addWidget(palette_scroll)
+        side.addWidget(self.fact_panel)
         side.addWidget(self.annotation_tabs)
-        side.setSizes([430, 370])
+        side.setSizes([250, 280, 270])
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(self.documents)
         main.addWidget(self.text_view)
@@ -169,6 +184,18 @@ class MainWindow(QMainWindow):
         self.snap_action.setCheckable(True)
         self.snap_action.setChecked(self.labelling.snap)
 
+        facts = bar.addMenu("Fa&cts")
+        self._action(facts, "&Fill role…", lambda: self.fact_linking.start_fill(), "Ctrl+R", "fillRole")
+        self._action(facts, "New &relation…", self.fact_linking.start_relation, "Ctrl+Shift+R", "newRelation")
+        self._action(facts, "&Delete fact (keep its text span)", self.fact_linking.delete_selected_fact,
+                     "Ctrl+Shift+Delete", "deleteFact")
+
+        view = bar.addMenu("&View")
+        self.show_arcs_action = self._action(view, "Show arcs for all facts", self._set_show_arcs, name="showArcsAction")
+        self.show_arcs_action.setCheckable(True)
+        self.show_arcs_action.setChecked(settings().value("showArcs", False, type=bool))
+        self.arcs.set_show_all(self.show_arcs_action.isChecked())
+
         review = bar.addMenu("&Review")
         self.review_action = self._action(review, "Review &document…", self.open_review, name="reviewDocument")
         self.agreement_action = self._action(review, "&Agreement report…", self.open_agreement, name="agreementReport")
@@ -219,6 +246,10 @@ class MainWindow(QMainWindow):
     def _label_clicked(self, name: str) -> None:
         self.labelling.apply_label(name)
         self.text_view.setFocus()
+
+    def _set_show_arcs(self, on: bool) -> None:
+        self.arcs.set_show_all(on)
+        settings().setValue("showArcs", on)
 
     def _set_snap(self, on: bool) -> None:
         self.labelling.snap = on
@@ -336,6 +367,7 @@ class MainWindow(QMainWindow):
         settings().setValue("geometry", self.saveGeometry())
         self.store.unsubscribe(self._on_store_changed)
         self.layer.detach()
+        self.facts.detach()
         super().closeEvent(event)
 
 

@@ -1,0 +1,275 @@
+"""The selected fact: its type and text, each role with what fills it, what the
+schema still expects, its attributes and its note.
+
+Every edit made here is one command on the window's undo stack. The note is
+saved as it is typed (after a short pause, and when the focus leaves), and
+the saves of one editing run merge into one undo step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain import Argument, Fact
+from annotator.ui.current_facts import CurrentFacts
+from annotator.ui.fact_commands import SetFactNote, clear_role, push, set_attribute
+
+NOTE_SAVE_DELAY_MS = 600
+MISSING_COLOR = "#c0392b"
+EMPTY_TEXT = ("No fact selected.\n\nSelect text and press a fact label's key (u QUOTE, h HAPPENING, "
+              "f FIGURE, c CLAIM), or click a fact's text. Ctrl+R fills a role; Ctrl+Shift+R makes a "
+              "relation from the selected entity.")
+
+
+class _NoteEdit(QPlainTextEdit):
+    focusLost = Signal()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().focusOutEvent(event)
+        self.focusLost.emit()
+
+
+class FactPanel(QScrollArea):
+    fillRequested = Signal(str)
+    """The user asked to fill a role (its name) of the shown fact."""
+    message = Signal(str)
+
+    def __init__(self, facts: CurrentFacts, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("factPanel")
+        self.setWidgetResizable(True)
+        self.facts, self.undo, self.store = facts, undo, facts.store
+        body = QWidget(self)
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.title = QLabel(body)
+        self.title.setObjectName("factTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.text = QLabel(body)
+        self.text.setObjectName("factText")
+        # article text is never markup
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.text.mousePressEvent = lambda _event: self._jump_to_trigger()  # type: ignore[method-assign]
+        self.roles = QWidget(body)
+        self.roles.setObjectName("factRoles")
+        self.roles_layout = QGridLayout(self.roles)
+        self.roles_layout.setContentsMargins(0, 4, 0, 4)
+        self.problems = QLabel(body)
+        self.problems.setObjectName("factProblems")
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet(f"color: {MISSING_COLOR};")
+        self.attributes = QWidget(body)
+        self.attributes_layout = QFormLayout(self.attributes)
+        self.attributes_layout.setContentsMargins(0, 0, 0, 0)
+        self.note = _NoteEdit(body)
+        self.note.setObjectName("factNote")
+        self.note.setPlaceholderText("Note (saved as you type)")
+        self.note.setMaximumHeight(70)
+        self.empty = QLabel(EMPTY_TEXT, body)
+        self.empty.setObjectName("factPanelEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #555;")
+        for widget in (self.empty, self.title, self.text, self.roles, self.problems, self.attributes, self.note):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self._shown_id = -1
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self.save_note)
+        self.note.textChanged.connect(self._note_typed)
+        self.note.focusLost.connect(self.save_note)
+        facts.selectedChanged.connect(self._selected)
+        facts.factsChanged.connect(self.refresh)
+        self.refresh()
+
+    # -- showing --------------------------------------------------------------
+
+    def _selected(self, _fact_id: int) -> None:
+        self.save_note()
+        self.refresh()
+
+    def refresh(self) -> None:
+        fact = self.facts.selected
+        for widget in (self.title, self.text, self.roles, self.problems, self.attributes, self.note):
+            widget.setVisible(fact is not None)
+        self.empty.setVisible(fact is None)
+        if fact is None:
+            self._shown_id = -1
+            return
+        spans = self.facts.spans_by_id()
+        label = self.store.schema().label(fact.label)
+        color = label.color if label else "#cccccc"
+        self.title.setText(f"{fact.label}  #{fact.id}" + ("" if fact.span_id is not None else "  (relation)"))
+        self.title.setStyleSheet(f"background: {color}; color: #111; padding: 3px 6px; border-radius: 3px;"
+                                 " font-weight: bold;")
+        self.text.setText(" ".join(self.facts.text_of(fact, spans).split()))
+        self._show_roles(fact, spans)
+        problems = [p for p in self.facts.problems(fact, spans) if "missing its required role" not in p]
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
+        self._show_attributes(fact)
+        if fact.id != self._shown_id or (not self.note.hasFocus() and not self._note_timer.isActive()):
+            if self.note.toPlainText() != fact.note:
+                self.note.blockSignals(True)
+                self.note.setPlainText(fact.note)
+                self.note.blockSignals(False)
+        self._shown_id = fact.id  # type: ignore[assignment]
+
+    def _clear(self, layout) -> None:  # noqa: ANN001
+        while layout.count():
+            item = layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                # deleted later (one may be running the signal that led here): hide it now
+                widget.hide()
+                for named in [widget, *widget.findChildren(QWidget)]:
+                    named.setObjectName("")
+                widget.deleteLater()
+
+    def _show_roles(self, fact: Fact, spans) -> None:  # noqa: ANN001
+        self._clear(self.roles_layout)
+        label = self.store.schema().label(fact.label)
+        roles = label.roles if label else []
+        for row, role in enumerate(roles):
+            number = QLabel(str(row + 1) if row < 9 else "", self.roles)
+            number.setStyleSheet("color: #777;")
+            name = QLabel(role.name, self.roles)
+            name.setToolTip(f"{role.description}\nTakes: {', '.join(role.allowed) or 'anything'}; "
+                            f"{ {'one': 'exactly one', 'optional': 'at most one', 'many': 'any number'}[role.cardinality] }")
+            self.roles_layout.addWidget(number, row, 0)
+            self.roles_layout.addWidget(name, row, 1)
+            fillers = QHBoxLayout()
+            fillers.setSpacing(3)
+            for arg in fact.fillers(role.name):
+                fillers.addWidget(self._filler_button(fact, arg, spans))
+            if not fact.fillers(role.name):
+                empty = QLabel(f"{role.name}: required" if role.required else "—", self.roles)
+                empty.setObjectName(f"missing:{role.name}" if role.required else f"empty:{role.name}")
+                empty.setStyleSheet(f"color: {MISSING_COLOR}; font-weight: bold;" if role.required else "color: #999;")
+                fillers.addWidget(empty)
+            fillers.addStretch(1)
+            holder = QWidget(self.roles)
+            holder.setLayout(fillers)
+            fillers.setContentsMargins(0, 0, 0, 0)
+            self.roles_layout.addWidget(holder, row, 2)
+            add = QToolButton(self.roles)
+            add.setObjectName(f"fill:{role.name}")
+            add.setText("+")
+            add.setToolTip(f"Fill {role.name} (Ctrl+R, {row + 1})")
+            add.clicked.connect(lambda _=False, r=role.name: self.fillRequested.emit(r))
+            self.roles_layout.addWidget(add, row, 3)
+        self.roles_layout.setColumnStretch(2, 1)
+        _show_items(self.roles_layout)
+
+    def _filler_button(self, fact: Fact, arg: Argument, spans) -> QWidget:  # noqa: ANN001
+        box = QWidget(self.roles)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        text = " ".join(self.facts.argument_text(arg.span_id, arg.fact_id, spans).split())
+        target_label = spans[arg.span_id].label if arg.span_id in spans else (
+            self.facts.fact(arg.fact_id).label if arg.fact_id is not None and self.facts.fact(arg.fact_id) else "")
+        color = QColor(self.store.schema().label(target_label).color) if self.store.schema().label(target_label) else QColor("#ddd")
+        jump = QPushButton(text[:40] + ("…" if len(text) > 40 else ""), box)
+        jump.setObjectName(f"filler:{arg.role}")
+        jump.setToolTip(f"{target_label}: {text}\nClick to go to it")
+        jump.setStyleSheet(f"QPushButton {{ background: {color.name()}; color: #111; border: 1px solid "
+                           f"{color.darker(150).name()}; padding: 1px 5px; }}")
+        jump.clicked.connect(lambda _=False, a=arg: self._jump(a))
+        clear = QToolButton(box)
+        clear.setObjectName(f"clear:{arg.role}")
+        clear.setText("×")
+        clear.setToolTip(f"Remove from {arg.role}")
+        clear.clicked.connect(lambda _=False, a=arg: self._push(clear_role(self.store, fact, a.role, a)))
+        row.addWidget(jump)
+        row.addWidget(clear)
+        return box
+
+    def _show_attributes(self, fact: Fact) -> None:
+        self._clear(self.attributes_layout)
+        for attr in self.store.schema().attributes:
+            if "fact" not in attr.applies_to:
+                continue
+            value = fact.attributes.get(attr.name)
+            if attr.kind == "flag":
+                box = QCheckBox(attr.name, self.attributes)
+                box.setChecked(value is True)
+                box.toggled.connect(lambda on, n=attr.name: self._set_attribute(n, on))
+                widget: QWidget = box
+                caption = ""
+            else:
+                combo = QComboBox(self.attributes)
+                combo.addItem("")
+                combo.addItems(attr.choices)
+                combo.setCurrentText(value if isinstance(value, str) else "")
+                combo.currentTextChanged.connect(lambda text, n=attr.name: self._set_attribute(n, text or None))
+                widget = combo
+                caption = attr.name
+            widget.setObjectName(f"attribute:{attr.name}")
+            widget.setToolTip(attr.description)
+            self.attributes_layout.addRow(caption, widget)
+        _show_items(self.attributes_layout)
+
+    # -- editing ----------------------------------------------------------------
+
+    def _set_attribute(self, name: str, value: object) -> None:
+        fact = self.facts.selected
+        if fact is not None and fact.attributes.get(name) != value:
+            # the push rebuilds these widgets; they are deleted later, so the emitting one survives this call
+            self._push(set_attribute(self.store, fact, name, value))
+
+    def _note_typed(self) -> None:
+        self._note_timer.start()
+
+    def save_note(self) -> None:
+        self._note_timer.stop()
+        fact = self.facts.fact(self._shown_id) if self._shown_id != -1 else None
+        if fact is None:
+            return
+        note = self.note.toPlainText()
+        if note != fact.note:
+            self._push(SetFactNote(self.store, fact, note))
+
+    def _jump(self, arg: Argument) -> None:
+        if arg.span_id is not None:
+            self.facts.layer.select(arg.span_id)
+        elif arg.fact_id is not None:
+            self.facts.select(arg.fact_id)
+
+    def _jump_to_trigger(self) -> None:
+        fact = self.facts.selected
+        if fact is not None and fact.span_id is not None:
+            self.facts.layer.select(fact.span_id)
+
+    def _push(self, command: QUndoCommand) -> None:
+        refused = push(self.undo, command)
+        if refused:
+            self.message.emit(refused)
+
+
+def _show_items(layout) -> None:  # noqa: ANN001
+    """Show the widgets just added to a layout of a visible panel at once, not on the next event loop turn."""
+    for i in range(layout.count()):
+        widget = layout.itemAt(i).widget()
+        if widget is not None:
+            widget.show()

@@ -1,0 +1,298 @@
+"""Facts in the window, driven as a person would and checked against the database."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPlainTextEdit, QWidget
+
+from annotator.cli import main as cli
+from annotator.domain import Argument
+from annotator.store.seeding import open_project
+from test_ui_labelling import open_window, view_of  # noqa: F401 (a fixture)
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def quote_range(text):
+    start = text.find('"Kami berbicara')
+    end = text.find('perbaikan situasi,"') + len('perbaikan situasi,"')
+    return start, end
+
+
+def putin_after_quote(text):
+    return text.find("kata Putin", quote_range(text)[1]) + len("kata ")
+
+
+def label_range(qtbot, view, start, end, key, exact=False):
+    view.setFocus()
+    view.select_range(start, end)
+    qtbot.keyClick(view, key, SHIFT if exact else Qt.KeyboardModifier.NoModifier)
+
+
+def make_quote_and_putin(qtbot, window):
+    view = view_of(window)
+    text = view.layer.text
+    start, end = quote_range(text)
+    label_range(qtbot, view, start, end, "u")
+    quote_fact = window.facts.selected
+    putin = putin_after_quote(text)
+    label_range(qtbot, view, putin, putin + 5, "p")
+    return quote_fact, putin
+
+
+def fill_by_keyboard(qtbot, window, role_number: str, typed: str) -> None:
+    view = view_of(window)
+    view.setFocus()
+    qtbot.keyClick(view, "r", CTRL)
+    picker = window.findChild(QWidget, "rolePicker")
+    assert picker.isVisible()
+    qtbot.keyClick(picker.filter, role_number)
+    qtbot.keyClicks(picker.filter, typed)
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+
+
+def speaker_rows(store, doc_id):
+    return [(f.label, [(a.role, store.span(a.span_id).text) for a in f.args]) for f in store.facts(doc_id, "ana")]
+
+
+def test_quote_with_speaker_by_keyboard_undo_redo_restart_and_show(qtbot, open_window, tmp_path):
+    path = tmp_path / "facts.db"
+    store = open_project(path, samples=True)
+    window = open_window(store)
+    view = view_of(window)
+    doc = view.layer.document_id
+    text = view.layer.text
+    start, end = quote_range(text)
+    label_range(qtbot, view, start, end, "u")
+    facts = store.facts(doc, "ana")
+    assert len(facts) == 1 and facts[0].label == "QUOTE"
+    trigger = store.span(facts[0].span_id)
+    assert (trigger.start, trigger.end, trigger.label) == (start, end, "QUOTE")
+    assert window.facts.selected_id == facts[0].id
+    # the panel marks the required speaker as missing
+    missing = window.fact_panel.findChild(QLabel, "missing:speaker")
+    assert missing is not None and missing.isVisibleTo(window) and "required" in missing.text()
+
+    putin = putin_after_quote(text)
+    label_range(qtbot, view, putin, putin + 5, "p")
+    assert window.facts.selected_id == facts[0].id  # an entity selected: the fact stays selected
+
+    fill_by_keyboard(qtbot, window, "1", "Put")
+    assert speaker_rows(store, doc) == [("QUOTE", [("speaker", "Putin")])]
+    speaker_id = store.facts(doc, "ana")[0].args[0].span_id
+    assert store.span(speaker_id).start == putin
+    assert not window.findChild(QWidget, "rolePicker").isVisible()
+    assert window.fact_panel.findChild(QLabel, "missing:speaker") is None
+
+    qtbot.keyClick(view, "z", CTRL)
+    assert speaker_rows(store, doc) == [("QUOTE", [])]
+    qtbot.keyClick(view, "z", CTRL | SHIFT)
+    assert speaker_rows(store, doc) == [("QUOTE", [("speaker", "Putin")])]
+    window.close()
+    store.close()
+
+    store = open_project(path)
+    window = open_window(store)
+    assert speaker_rows(store, doc) == [("QUOTE", [("speaker", "Putin")])]
+    assert [f.label for f in window.facts.facts] == ["QUOTE"]
+    window.close()
+    store.close()
+    result = CliRunner().invoke(cli, ["--db", str(path), "--annotator", "ana", "show", str(doc), "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    quote = next(f for f in shown["facts"] if f["label"] == "QUOTE")
+    assert quote["text"] == text[start:end]
+    assert [(a["role"], a["text"]) for a in quote["args"]] == [("speaker", "Putin")]
+
+
+def test_a_disallowed_filler_is_refused(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    doc = view.layer.document_id
+    make_quote_and_putin(qtbot, window)
+    city = view.layer.text.find("Vladivostok")
+    label_range(qtbot, view, city, city + 11, "l")
+    window.facts.select(window.facts.facts[0].id)
+    messages = []
+    window.fact_linking.message.connect(messages.append)
+    # the picker offers only allowed fillers: typing the city finds nothing
+    fill_by_keyboard(qtbot, window, "1", "Vladiv")
+    picker = window.findChild(QWidget, "rolePicker")
+    assert picker.rows() == []
+    # clicking the LOCATION in the text is refused with a reason
+    view.layer.select(next(s.id for s in view.layer.spans if s.label == "LOCATION"))
+    assert messages and "LOCATION" in messages[-1] and "speaker" in messages[-1]
+    assert seeded_store.facts(doc, "ana")[0].args == []
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Escape)
+    assert not picker.isVisible() and window.fact_linking.pending is None
+
+
+def test_deleting_a_role_filler_asks_and_undo_restores_the_role(qtbot, open_window, seeded_store, monkeypatch):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    doc = view.layer.document_id
+    make_quote_and_putin(qtbot, window)
+    fill_by_keyboard(qtbot, window, "1", "Put")
+    putin_id = seeded_store.facts(doc, "ana")[0].args[0].span_id
+    questions = []
+    answer = QMessageBox.StandardButton.No
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: questions.append(text) or answer)
+    view.layer.select(putin_id)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert "Putin fills speaker of QUOTE" in questions[0] and "Delete anyway?" in questions[0]
+    assert seeded_store.span(putin_id) is not None
+    answer = QMessageBox.StandardButton.Yes
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert putin_id not in {s.id for s in seeded_store.spans(doc)}
+    fact = seeded_store.facts(doc, "ana")[0]
+    assert fact.args == []
+    qtbot.keyClick(view, "z", CTRL)
+    assert seeded_store.fact(fact.id).args == [Argument("speaker", putin_id)]
+
+
+def test_attributes_and_note_edit_and_undo(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    quote, _ = make_quote_and_putin(qtbot, window)
+    window.facts.select(quote.id)
+    panel = window.fact_panel
+    panel.findChild(QCheckBox, "attribute:negated").click()
+    assert seeded_store.fact(quote.id).attributes == {"negated": True}
+    panel.findChild(QComboBox, "attribute:source_type").setCurrentText("media")
+    assert seeded_store.fact(quote.id).attributes == {"negated": True, "source_type": "media"}
+    note = panel.findChild(QPlainTextEdit, "factNote")
+    note.setFocus()
+    qtbot.keyClicks(note, "dari Aljazeera")
+    # saved after a short pause without further typing
+    qtbot.waitUntil(lambda: seeded_store.fact(quote.id).note == "dari Aljazeera")
+    view.setFocus()
+    window.undo_stack.undo()
+    assert seeded_store.fact(quote.id).note == ""
+    assert note.toPlainText() == ""
+    window.undo_stack.undo()
+    assert seeded_store.fact(quote.id).attributes == {"negated": True}
+    assert panel.findChild(QComboBox, "attribute:source_type").currentText() == ""
+    window.undo_stack.undo()
+    assert seeded_store.fact(quote.id).attributes == {}
+    assert not panel.findChild(QCheckBox, "attribute:negated").isChecked()
+
+
+def test_fact_table_lists_facts_and_selects_them(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    quote, _ = make_quote_and_putin(qtbot, window)
+    fill_by_keyboard(qtbot, window, "1", "Put")
+    table = window.findChild(QWidget, "factTable")
+    model = table.model()
+    assert model.rowCount() == 1
+    assert model.index(0, 0).data() == "QUOTE"
+    assert model.index(0, 1).data().startswith('"Kami berbicara')
+    assert model.index(0, 2).data() == "speaker=Putin"
+    view.layer.select(-1)
+    assert window.facts.selected_id == -1
+    table.selectRow(0)
+    assert window.facts.selected_id == quote.id
+    assert view.layer.selected_id == quote.span_id
+
+
+def test_relation_between_two_entities_by_keyboard(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    doc = view.layer.document_id
+    text = view.layer.text
+    putin = text.find("Vladimir Putin")
+    label_range(qtbot, view, putin, putin + 14, "p")
+    russia = text.find("Rusia")
+    label_range(qtbot, view, russia, russia + 5, "l")
+    view.layer.select(next(s.id for s in view.layer.spans if s.label == "PERSON"))
+    qtbot.keyClick(view, "r", CTRL | SHIFT)
+    picker = window.findChild(QWidget, "rolePicker")
+    qtbot.keyClick(picker.filter, "1")  # MEMBER_OF
+    qtbot.keyClicks(picker.filter, "Rus")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    facts = seeded_store.facts(doc, "ana")
+    assert [(f.label, f.span_id) for f in facts] == [("MEMBER_OF", None)]
+    assert [(a.role, seeded_store.span(a.span_id).text) for a in facts[0].args] == [
+        ("member", "Vladimir Putin"), ("group", "Rusia")]
+    assert window.facts.selected_id == facts[0].id
+    window.undo_stack.undo()
+    assert seeded_store.facts(doc, "ana") == []
+
+
+def test_context_menu_fills_a_role(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    doc = view.layer.document_id
+    quote, putin = make_quote_and_putin(qtbot, window)
+    window.facts.select(quote.id)
+    cursor = view.textCursor()
+    cursor.setPosition(view.layer.positions.to_document(putin + 2))
+    menu = window.fact_linking.context_menu(view.cursorRect(cursor).center())
+    fill_menu = next(a.menu() for a in menu.actions() if a.menu() and a.text().startswith("Fill role of QUOTE"))
+    by_text = {a.text(): a for a in fill_menu.actions()}
+    assert not by_text["time ('time' takes DATETIME, not PERSON)"].isEnabled()
+    by_text["speaker"].trigger()
+    assert [(a.role, seeded_store.span(a.span_id).start) for a in seeded_store.facts(doc, "ana")[0].args] == [
+        ("speaker", putin)]
+
+
+def test_arguments_are_outlined_and_arcs_option(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    quote, putin = make_quote_and_putin(qtbot, window)
+    fill_by_keyboard(qtbot, window, "1", "Put")
+    overlay = window.arcs
+    trigger_rects, args = overlay._ends(window.facts.selected)
+    assert trigger_rects and args[0][0] == "speaker" and args[0][1]
+    # the outline is painted over the text: the overlay's pixels change under the argument
+    image = overlay.grab().toImage()
+    rect = args[0][1][0]
+    painted = {image.pixelColor(int(rect.left() - 1), int(rect.center().y())).name()}
+    assert painted - {"#000000"}  # something drawn at the outline's edge
+    action = window.findChild(type(window.show_arcs_action), "showArcsAction")
+    action.trigger()
+    assert overlay.show_all
+    lo, hi = overlay.visible_range()
+    assert lo <= quote_range(view_of(window).layer.text)[0] < hi
+
+
+def test_schema_dialog_edits_roles_and_attributes(qtbot, store):
+    from PySide6.QtGui import QUndoStack
+
+    from annotator.ui.schema_dialog import SchemaDialog
+
+    stack = QUndoStack()
+    dialog = SchemaDialog(store, stack)
+    qtbot.addWidget(dialog)
+    editor = dialog.findChild(QWidget, "roleEditor")
+    for row in range(dialog.labels.count()):
+        if dialog.labels.item(row).data(256) == "QUOTE":
+            dialog.labels.setCurrentRow(row)
+    assert editor.isVisibleTo(dialog)
+    editor.add_role("medium", "many", ["ORGANISATION"], "Where it was said.")
+    assert store.schema().label("QUOTE").role("medium").allowed == ["ORGANISATION"]
+    editor.set_role("speaker", cardinality="optional", allowed=["PERSON"])
+    speaker = store.schema().label("QUOTE").role("speaker")
+    assert (speaker.cardinality, speaker.allowed) == ("optional", ["PERSON"])
+    messages = []
+    editor.message.connect(messages.append)
+    assert not editor.add_role("who", "one", ["NOPE"], "")
+    assert messages and "NOPE" in messages[-1]
+    editor.remove_role("addressee")
+    assert store.schema().label("QUOTE").role("addressee") is None
+    editor.set_trigger(False)
+    assert store.schema().label("QUOTE").trigger is False
+    for _ in range(4):
+        stack.undo()
+    quote = store.schema().label("QUOTE")
+    assert quote.trigger and quote.role("addressee") and quote.role("speaker").cardinality == "one"
+    assert quote.role("medium") is None
+    attributes = dialog.findChild(QWidget, "attributeEditor")
+    attributes.save_attribute("genre", "choice", ["news", "opinion"], ["fact"], "")
+    assert store.schema().attribute("genre").choices == ["news", "opinion"]
+    stack.undo()
+    assert store.schema().attribute("genre") is None
