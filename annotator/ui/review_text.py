@@ -85,6 +85,8 @@ class ReviewTextView(QTextEdit):
         self.gold: list[Span] = []
         self.colors: dict[str, str] = {}
         self.current: tuple[int, int] | None = None
+        self.open_ranges: list[tuple[int, int]] = []
+        """Differences not settled yet: their lanes get a dashed outline."""
 
     # -- content ------------------------------------------------------------
 
@@ -98,9 +100,11 @@ class ReviewTextView(QTextEdit):
         self.setPlainText(text)
         self._space_lines()
 
-    def show_layers(self, lanes: list[Lane], gold: list[Span], colors: dict[str, str]) -> None:
+    def show_layers(self, lanes: list[Lane], gold: list[Span], colors: dict[str, str],
+                    open_ranges: list[tuple[int, int]] | None = None) -> None:
         lanes_changed = len(lanes) != len(self.lanes)
         self.lanes, self.gold, self.colors = lanes, gold, colors
+        self.open_ranges = sorted(open_ranges or [])
         if lanes_changed:
             self._space_lines()
         self._paint_gold()
@@ -167,7 +171,7 @@ class ReviewTextView(QTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)
-        if not self.lanes and self.current is None:
+        if not self.lanes and self.current is None and not self.open_ranges:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -208,11 +212,19 @@ class ReviewTextView(QTextEdit):
                 painter.fillRect(QRectF(x1, y, max(x2 - x1, 2), LANE_HEIGHT), color.darker(130))
                 painter.setPen(QPen(color.darker(220), 1))
                 painter.drawRect(QRectF(x1, y, max(x2 - x1, 2), LANE_HEIGHT - 1))
-        if self.current is not None and self.current[0] < end and start < self.current[1] or (
-                self.current is not None and self.current[0] == self.current[1] == start):
+        bottom = lanes_top + len(self.lanes) * (LANE_HEIGHT + LANE_GAP)
+        dashed = QPen(QColor(CURRENT_COLOR), 1, Qt.PenStyle.DashLine)
+        for open_start, open_end in self.open_ranges:
+            if open_start >= end:
+                break
+            if open_end > start:
+                x1 = x_at(max(self.positions.to_document(open_start), first))
+                x2 = x_at(min(self.positions.to_document(open_end), last))
+                painter.setPen(dashed)
+                painter.drawRect(QRectF(x1 - 1, lanes_top - 1, x2 - x1 + 2, bottom - lanes_top + 1))
+        if self.current is not None and self.current[0] < end and start < self.current[1]:
             x1 = x_at(max(self.positions.to_document(self.current[0]), first))
             x2 = x_at(min(self.positions.to_document(self.current[1]), last))
-            bottom = lanes_top + len(self.lanes) * (LANE_HEIGHT + LANE_GAP)
             painter.setPen(QPen(QColor(CURRENT_COLOR), 2))
             painter.drawRect(QRectF(x1 - 2, origin.y() + line.y(), x2 - x1 + 4, bottom - origin.y() - line.y()))
 

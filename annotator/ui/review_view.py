@@ -75,6 +75,7 @@ class ReviewWindow(QMainWindow):
         self._refresh_timer = QTimer(self, singleShot=True, interval=100)
         self._refresh_timer.timeout.connect(self.refresh)
         store.subscribe(self._on_store_changed)
+        self.destroyed.connect(lambda: store.unsubscribe(self._on_store_changed))
         self.resize(1280, 820)
         self._fill_documents()
         ids = [self.documents.itemData(i) for i in range(self.documents.count())]
@@ -268,7 +269,8 @@ class ReviewWindow(QMainWindow):
                       [s for s in self.record.spans if s.annotator == name]) for i, name in enumerate(names)]
         self._color_annotator_items(names)
         gold = [s for s in self.record.spans if s.annotator == GOLD]
-        self.text.show_layers(lanes, gold, colors)
+        open_ranges = [(d.start, d.end) for d in (self.diff.differences if self.diff else []) if d.id not in decisions]
+        self.text.show_layers(lanes, gold, colors, open_ranges)
         self.list.show_diff(self.diff, decisions)
         self._update_progress(gold)
         title = self.record.document.title
