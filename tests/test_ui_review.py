@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QListWidget, QPlainTextEdit, QPushButton, QTableView, QTableWidget
 
 from annotator.cli import main
-from annotator.domain import GOLD
+from annotator.domain import GOLD, Argument
 from annotator.review.agreement import measure_agreement
 from annotator.review.layers import span_key
 from annotator.store.seeding import open_project
@@ -155,6 +155,38 @@ def test_escape_leaves_editing_and_the_keys_work_again(qtbot, three_differences)
     press(qtbot, window, Qt.Key.Key_N)
     assert window.list.currentRow() == 1
     assert store.decisions(doc_id) == []
+
+
+def test_fact_differences_are_listed_and_settled(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    start = text.index('"Kami berbicara')
+    end = text.index('," kata Putin') + 2
+    for name in ("ana", "budi"):
+        trigger = store.add_span(doc_id, name, start, end, "QUOTE")
+        putin = text.index("Putin seperti")
+        speaker = store.add_span(doc_id, name, putin, putin + len("Putin"), "PERSON")
+        if name == "ana":  # budi leaves the speaker out
+            store.add_fact(doc_id, name, "QUOTE", trigger.id, [Argument("speaker", span_id=speaker.id)])
+        else:
+            store.add_fact(doc_id, name, "QUOTE", trigger.id, [])
+    window = open_review(qtbot, store)
+    fact_row = next(i for i, d in enumerate(window.list.differences) if d.is_fact)
+    assert rows(window)[fact_row][0] == "fact roles"
+    assert "speaker=«Putin»" in rows(window)[fact_row][1]
+    window.list.select_difference(window.list.differences[fact_row].id)
+    press(qtbot, window, Qt.Key.Key_E)
+    assert not window.text.editing and "annotating window" in window.findChild(QLabel, "reviewMessage").text()
+    press(qtbot, window, Qt.Key.Key_A)
+    facts = store.facts(doc_id, GOLD)
+    assert [(f.label, len(f.args)) for f in facts] == [("QUOTE", 1)]
+
+
+def test_edits_made_elsewhere_show_up(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    window = open_review(qtbot, store)
+    store.add_span(doc_id, "budi", *find(text, "Vladivostok"), "LOCATION")  # budi now agrees
+    qtbot.waitUntil(lambda: progress(window) == "2 of 2 differences left")
+    assert window.findChild(QLabel, "reviewAgreed").text() == "4 span(s) all agree on, 0 of them in gold"
 
 
 def test_code_point_offsets_with_emoji_and_crlf(qtbot, store):
