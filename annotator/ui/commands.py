@@ -9,11 +9,12 @@ store alone.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.domain import Label, Span
+from annotator.domain import AttributeDef, Label, Schema, Span
 from annotator.store import Store
 from annotator.store.database import DeletedLabel, DeletedSpan
 
@@ -176,6 +177,26 @@ class DeleteLabel(QUndoCommand):
 
     def undo(self) -> None:
         self._store.restore_label(self._deleted)  # type: ignore[arg-type]
+
+
+class SetAttributeDefs(QUndoCommand):
+    """Replace the schema's attribute definitions (labels stay as they are)."""
+
+    def __init__(self, store: Store, attributes: list[AttributeDef], text: str = "Edit attributes") -> None:
+        super().__init__(text)
+        self._store = store
+        self._before = [replace(a) for a in store.schema().attributes]
+        self._after = [replace(a) for a in attributes]
+
+    def _apply(self, attributes: list[AttributeDef]) -> None:
+        schema = self._store.schema()
+        self._store.set_schema(Schema(list(schema.labels), [replace(a) for a in attributes]))
+
+    def redo(self) -> None:
+        self._apply(self._after)
+
+    def undo(self) -> None:
+        self._apply(self._before)
 
 
 def _copy(label: Label) -> Label:

@@ -17,10 +17,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -33,7 +31,9 @@ from PySide6.QtWidgets import (
 
 from annotator.domain import Label, Schema, SchemaError
 from annotator.store import Store, StoreError
+from annotator.ui.attribute_editor import AttributeEditor
 from annotator.ui.commands import DeleteLabel, RenameLabel, ReorderLabels, SaveLabel
+from annotator.ui.role_editor import RoleEditor
 
 
 class SchemaDialog(QDialog):
@@ -58,10 +58,9 @@ class SchemaDialog(QDialog):
         self.description = QPlainTextEdit(self)
         self.description.setObjectName("labelDescription")
         self.description.setMaximumHeight(90)
-        # the facts editor adds role editing here for fact labels
-        self.roles_box = QGroupBox("Roles", self)
-        self.roles_box.setObjectName("roleEditor")
-        QVBoxLayout(self.roles_box).addWidget(QLabel("Roles of fact labels are edited in the facts panel.", self))
+        # roles and the trigger flag of fact labels; attribute definitions of the whole schema
+        self.roles_box = RoleEditor(store, undo, self)
+        self.attributes_box = AttributeEditor(store, undo, self)
         self._build_layout()
         self._color_value = "#cccccc"
         self.labels.currentRowChanged.connect(self._show_label)
@@ -95,13 +94,14 @@ class SchemaDialog(QDialog):
         right.addWidget(apply)
         right.addWidget(self.roles_box)
         right.addStretch(1)
+        left.addWidget(self.attributes_box)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
         columns.addLayout(right, 2)
         outer = QVBoxLayout(self)
         outer.addLayout(columns)
         outer.addWidget(close)
-        self.resize(760, 480)
+        self.resize(900, 700)
 
     # -- showing --------------------------------------------------------------
 
@@ -137,6 +137,7 @@ class SchemaDialog(QDialog):
         self.hotkey.setText(label.hotkey)
         self.description.setPlainText(label.description)
         self.roles_box.setVisible(label.kind == "fact")
+        self.roles_box.show_label(label.name if label.kind == "fact" else None)
 
     def _set_color(self, color: str) -> None:
         self._color_value = color
