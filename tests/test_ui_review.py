@@ -187,6 +187,8 @@ def test_edits_made_elsewhere_show_up(qtbot, three_differences):
     store.add_span(doc_id, "budi", *find(text, "Vladivostok"), "LOCATION")  # budi now agrees
     qtbot.waitUntil(lambda: progress(window) == "2 of 2 differences left")
     assert window.findChild(QLabel, "reviewAgreed").text() == "4 span(s) all agree on, 0 of them in gold"
+    store.add_span(doc_id, "citra", *find(text, "Pyongyang"), "LOCATION")  # someone new
+    qtbot.waitUntil(lambda: window.compared() == ["ana", "budi", "citra"])
 
 
 def test_code_point_offsets_with_emoji_and_crlf(qtbot, store):

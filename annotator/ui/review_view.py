@@ -226,10 +226,12 @@ class ReviewWindow(QMainWindow):
         self.refresh()
         self.list.step(1)
 
-    def _fill_annotators(self) -> None:
-        """Everyone but gold; checked: those who annotated this document."""
+    def _fill_annotators(self, keep: list[str] | None = None) -> None:
+        """Everyone but gold; checked: those who annotated this document (and
+        those in `keep`, the ones checked before a refill)."""
         record = self.store.annotated(self.document_id)  # type: ignore[arg-type]
-        worked = set(record.annotators())
+        worked = set(record.annotators()) if keep is None else set(keep) | (
+            set(record.annotators()) - self._listed_annotators())
         names = [n for n in self.store.annotators() if n != GOLD]
         self.annotators.blockSignals(True)
         self.annotators.clear()
@@ -239,6 +241,9 @@ class ReviewWindow(QMainWindow):
             item.setCheckState(Qt.CheckState.Checked if name in worked else Qt.CheckState.Unchecked)
             self.annotators.addItem(item)
         self.annotators.blockSignals(False)
+
+    def _listed_annotators(self) -> set[str]:
+        return {self.annotators.item(i).text() for i in range(self.annotators.count())}
 
     def compared(self) -> list[str]:
         return [self.annotators.item(i).text() for i in range(self.annotators.count())
@@ -259,6 +264,8 @@ class ReviewWindow(QMainWindow):
         self._refresh_timer.stop()
         if self.document_id is None:
             return
+        if self._listed_annotators() != set(self.store.annotators()) - {GOLD}:
+            self._fill_annotators(keep=self.compared())  # a merge or import brought someone in
         names = self.compared()
         self.record = self.store.annotated(self.document_id, [*names, GOLD])
         self.diff = diff_document(self.record, names) if len(names) >= 2 else None
