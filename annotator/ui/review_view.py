@@ -174,7 +174,7 @@ class ReviewWindow(QMainWindow):
                 f"take{n + 1}"))
         self.settle_actions += [
             self._action(settle_menu, "Take &both (all versions)", lambda: self.settle_current("both"),
-                         ["Shift+B", "+"], "takeBoth"),
+                         ["Shift+B", "+", "Shift++"], "takeBoth"),
             self._action(settle_menu, "Take &none", lambda: self.settle_current("none"), ["X", "0"], "takeNone"),
             self._action(settle_menu, "&Edit by hand", self.start_edit, ["E"], "editByHand"),
             self._action(settle_menu, "&Accept all agreed", self.accept_all_agreed, ["Ctrl+Shift+A"],
