@@ -113,15 +113,14 @@ class ArcOverlay(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.view.font())
-        font.setPointSizeF(max(font.pointSizeF() * 0.62, 7))
+        font.setPointSizeF(max(font.pointSizeF() * 0.56, 7))
         font.setBold(True)
         painter.setFont(font)
         selected = self.facts.selected
         if self.show_all:
             lo, hi = self.visible_range()
             for fact in self._facts_in(lo, hi):
-                if fact is not selected:
-                    self._paint_arcs(painter, fact, faint=True)
+                self._paint_arcs(painter, fact)
         if selected is not None:
             self._paint_selected(painter, selected)
         painter.end()
@@ -143,7 +142,6 @@ class ArcOverlay(QWidget):
         painter.setPen(QPen(color, 2.5))
         for rect in trigger:
             painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
-        self._paint_arcs(painter, fact, faint=False, ends=(trigger, args))
         for role, rects in args:
             painter.setPen(QPen(ARG_COLOR, 2, Qt.PenStyle.SolidLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -160,20 +158,23 @@ class ArcOverlay(QWidget):
         if box.top() < 0:
             box.moveTop(rect.bottom() - 2)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
+        # a little see-through: the tag sits over the line above the argument
+        fill = QColor(color)
+        fill.setAlpha(215)
+        painter.setBrush(fill)
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(QColor("#ffffff"))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _paint_arcs(self, painter: QPainter, fact: Fact, *, faint: bool, ends=None) -> None:  # noqa: ANN001
-        trigger, args = ends or self._ends(fact)
+    def _paint_arcs(self, painter: QPainter, fact: Fact) -> None:
+        """Arcs from the fact's trigger (a relation: its first argument) to its arguments, named by role."""
+        trigger, args = self._ends(fact)
         source = trigger[0] if trigger else (args[0][1][0] if args and args[0][1] else None)
         if source is None:
             return
         color = self._color(fact).darker(170)
-        if faint:
-            color.setAlpha(150)
-        painter.setPen(QPen(color, 1.5 if faint else 2))
+        color.setAlpha(170)
+        painter.setPen(QPen(color, 1.5))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         start = QPointF(source.center().x(), source.top())
         for role, rects in args if trigger else args[1:]:
@@ -186,7 +187,5 @@ class ArcOverlay(QWidget):
             path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
             painter.drawPath(path)
             painter.drawEllipse(end, 2.5, 2.5)
-            if faint:
-                middle = path.pointAtPercent(0.5)
-                painter.drawText(QRectF(middle.x() - 40, middle.y() - 14, 80, 14),
-                                 Qt.AlignmentFlag.AlignCenter, role)
+            middle = path.pointAtPercent(0.5)
+            painter.drawText(QRectF(middle.x() - 40, middle.y() - 14, 80, 14), Qt.AlignmentFlag.AlignCenter, role)

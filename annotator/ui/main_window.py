@@ -102,15 +102,19 @@ class MainWindow(QMainWindow):
         self.annotation_tabs.addTab(self.fact_table, "Facts")
         side = QSplitter(Qt.Orientation.Vertical, self)
         side.addWidget(palette_scroll)
-        side.addWidget(self.fact_panel)
         side.addWidget(self.annotation_tabs)
-        side.setSizes([250, 280, 270])
+        side.setSizes([430, 370])
+        # the selected fact under the document list, where the column has room
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.documents)
+        left.addWidget(self.fact_panel)
+        left.setSizes([300, 500])
         main = QSplitter(Qt.Orientation.Horizontal, self)
-        main.addWidget(self.documents)
+        main.addWidget(left)
         main.addWidget(self.text_view)
         main.addWidget(side)
         main.setStretchFactor(1, 1)
-        main.setSizes([230, 640, 410])
+        main.setSizes([290, 600, 390])
         self.setCentralWidget(main)
 
     def _build_status_bar(self) -> None:
