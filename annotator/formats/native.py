@@ -100,9 +100,20 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
     return summary
 
 
+NATIVE_KEYS = frozenset({"id", "title", "facts", "status"})
+"""Keys of a native record that spaCy's `{"text", "spans", "meta"}` lines lack."""
+NATIVE_SPAN_KEYS = frozenset({"id", "annotator", "attributes", "note"})
+
+
 def looks_native(path: Path) -> bool:
+    """A native record, not a spaCy JSONL one: it has keys only a native
+    record has, at the top or in its spans."""
     data = first_json_value(path)
-    return isinstance(data, dict) and "text" in data and ("spans" in data or "facts" in data)
+    if not isinstance(data, dict) or "text" not in data or not ("spans" in data or "facts" in data):
+        return False
+    spans = data.get("spans")
+    return bool(NATIVE_KEYS & data.keys()) or (
+        isinstance(spans, list) and any(isinstance(s, dict) and not NATIVE_SPAN_KEYS.isdisjoint(s) for s in spans))
 
 
 register(Format(

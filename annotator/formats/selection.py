@@ -36,6 +36,9 @@ def layer_status(record: AnnotatedDocument, annotator: str) -> str:
 def select(records: Iterable[AnnotatedDocument], selection: Selection) -> Iterator[AnnotatedDocument]:
     """The records restricted to the chosen layers, statuses and labels.
     Documents left with no chosen layer are skipped when a status is asked for."""
+    if selection.annotators is None and selection.statuses is None and selection.labels is None:
+        yield from records
+        return
     for record in records:
         layers = record.annotators() if selection.annotators is None else selection.annotators
         layers = sorted(set(layers) | ({*record.status} if selection.annotators is None else set()))
