@@ -33,12 +33,19 @@ class ArcOverlay(QWidget):
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
         view.updateRequest.connect(lambda *_: self.update())
-        facts.selectedChanged.connect(lambda *_: self.update())
+        facts.selectedChanged.connect(lambda *_: self._show_if_needed())
         facts.factsChanged.connect(self.update)
         self.raise_()
+        self._show_if_needed()
 
     def set_show_all(self, on: bool) -> None:
         self.show_all = on
+        self._show_if_needed()
+
+    def _show_if_needed(self) -> None:
+        # hidden while there is nothing to draw: a transparent widget over the
+        # text costs a blend of the whole viewport on every repaint
+        self.setVisible(self.show_all or self.facts.selected_id != -1)
         self.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)

@@ -31,9 +31,11 @@ class CurrentFacts(QObject):
         self.store = layer.store
         self.facts: list[Fact] = []
         self.selected_id = -1
+        self._ranges: list[tuple[int, int]] = []
+        """Where the spans the facts point at lie: an edit elsewhere leaves the facts as they are."""
         layer.documentChanged.connect(self._document_changed)
         layer.spansReset.connect(self.reload)
-        layer.spansChanged.connect(lambda _ranges: self.factsChanged.emit())
+        layer.spansChanged.connect(self._spans_changed)
         layer.selectedChanged.connect(self._span_selected)
         self.store.subscribe(self._on_store_changed)
         self.reload()
@@ -46,10 +48,25 @@ class CurrentFacts(QObject):
     def reload(self) -> None:
         doc = self.layer.document_id
         self.facts = [] if doc is None else self.store.facts(doc, self.layer.annotator)
+        self._ranges = self._referenced_ranges()
         if self.selected_id != -1 and self.fact(self.selected_id) is None:
             self.selected_id = -1
             self.selectedChanged.emit(-1)
         self.factsChanged.emit()
+
+    def _referenced_ranges(self) -> list[tuple[int, int]]:
+        if not self.facts:
+            return []
+        spans = self.spans_by_id()
+        ids = {f.span_id for f in self.facts} | {a.span_id for f in self.facts for a in f.args}
+        return [(spans[i].start, spans[i].end) for i in ids if i in spans]
+
+    def _spans_changed(self, ranges: list[tuple[int, int]]) -> None:
+        # labelling an entity must stay within a frame on long documents: only
+        # a change to a span that a fact points at (resized, relabelled) concerns the facts
+        if any(s < end and start < e for s, e in self._ranges for start, end in ranges):
+            self._ranges = self._referenced_ranges()
+            self.factsChanged.emit()
 
     def _document_changed(self) -> None:
         self.selected_id = -1
