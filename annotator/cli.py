@@ -129,24 +129,42 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
 @click.option("--labels", metavar="A,B", help="Only these labels (comma-separated).")
 @click.option("--split", "split_text", metavar="0.8,0.1,0.1", help="Write train/dev/test outputs by these ratios.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the split, so it can be made again.")
+@click.option("--tokenizer", type=click.Choice(["auto", "regex", "spacy"]), default="auto", show_default=True,
+              help="Token formats (conll, hf, spacy): spaCy's tokenizer for the language, a Unicode regex, "
+                   "or auto (spaCy's when installed).")
+@click.option("--language", default="xx", show_default=True, metavar="CODE",
+              help="Token formats: language of spaCy's tokenizer (id, en, ...; xx: any) for documents "
+                   "whose meta names none.")
+@click.option("--nested", type=click.Choice(["outermost", "innermost", "longest", "first"]), default="outermost",
+              show_default=True, help="Token formats: which of nested or overlapping entities to tag "
+                                      "(the others are dropped and counted).")
 @pass_context
 def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], statuses: tuple[str, ...],
-                   labels: str | None, split_text: str | None, seed: int) -> None:
+                   labels: str | None, split_text: str | None, seed: int, tokenizer: str, language: str,
+                   nested: str) -> None:
     """Export documents with the chosen layers to a format other tools read.
 
-    Without --annotator (after `export`), every layer goes out.
+    Without --annotator (after `export`), every layer goes out. Token formats
+    (conll, hf, spacy) also split tokens wherever a span starts or ends.
     """
     from annotator.exchange import export
+    from annotator.formats.base import WriteOptions, get_format
     from annotator.formats.selection import parse_ratios
 
     store = ctx.store()
     chosen = list(layers) or None
     try:
         ratios = parse_ratios(split_text) if split_text else None
+        if not get_format(fmt).tokens:
+            given = [name for name, value, default in (("--tokenizer", tokenizer, "auto"), ("--language", language, "xx"),
+                                                       ("--nested", nested, "outermost")) if value != default]
+            if given:
+                click.echo(f"note: {fmt} does not write tokens; {', '.join(given)} left unused", err=True)
+        options = WriteOptions(tokenizer=tokenizer, language=language.strip() or "xx", nested=nested)
         with _progress_bar("exporting") as progress:
             report = export(store, fmt, out, annotators=chosen, statuses=list(statuses) or None,
                             labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
-                            split_ratios=ratios, seed=seed, progress=progress)
+                            split_ratios=ratios, seed=seed, progress=progress, options=options)
     except (ValueError, StoreError, OSError) as exc:
         raise click.ClickException(f"{exc}; nothing was written") from exc
     for line in report.lines():

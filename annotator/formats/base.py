@@ -56,8 +56,9 @@ class WriteOptions:
     tokenizer: str = "auto"
     """"auto" (spaCy's for the language when installed, else regex), "regex", or "spacy"."""
     language: str = "xx"
+    """Language code for spaCy's tokenizer, for documents whose meta names none ("xx": any language)."""
     nested: str = "outermost"
-    """Token formats: which of overlapping entities to keep ("outermost" or "longest" or "first")."""
+    """Token formats: which of overlapping entities to keep ("outermost", "innermost", "longest" or "first")."""
     schema: Schema | None = None
     """The database's schema, when known: role order for relations, brat's annotation.conf."""
 
@@ -98,6 +99,8 @@ class Format:
     detect: Callable[[Path], bool] | None = None
     """Optional content sniffing for files whose extension is ambiguous (.jsonl, .json)."""
     writes_folder: bool = False
+    tokens: bool = False
+    """Writes tokens: the tokenizer, language and nested-span choices of `WriteOptions` apply."""
 
 
 _REGISTRY: dict[str, Format] = {}

@@ -149,5 +149,5 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 register(Format(
     name="spacy", description="spaCy v3 DocBin (.spacy) for spacy train: doc.ents and doc.spans['sc']",
-    read=read, write=write, extensions=(".spacy",),
+    read=read, write=write, extensions=(".spacy",), tokens=True,
 ))

@@ -60,8 +60,9 @@ def regex_pattern() -> re.Pattern[str]:
     return re.compile(f"{word}|{symbol}")
 
 
-class TokenizerUnavailable(RuntimeError):
-    """The spaCy tokenizer was asked for and spaCy is not installed."""
+class TokenizerUnavailable(ValueError):
+    """The spaCy tokenizer was asked for and spaCy is not installed (a ValueError,
+    like other choices that cannot be honoured, so the command and window report it)."""
 
 
 @cache

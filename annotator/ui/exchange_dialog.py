@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from annotator.domain import GOLD, STATUSES
 from annotator.exchange import ExportCancelled, ExportReport, ImportReport, export, import_files
-from annotator.formats.base import all_formats
+from annotator.formats.base import WriteOptions, all_formats
+from annotator.formats.iob import NESTED_POLICIES
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
 
@@ -215,6 +216,19 @@ class ExportDialog(QDialog):
             box.setValue(value)
         self.seed = QSpinBox(objectName="exportSeed")
         self.seed.setRange(0, 2**31 - 1)
+        # the same token choices as `annotator export --tokenizer/--language/--nested`
+        self.tokenizer = QComboBox(objectName="exportTokenizer")
+        for name, text in (("auto", "auto (spaCy's when installed, else regex)"),
+                           ("regex", "regex (Unicode words and symbols)"), ("spacy", "spaCy's for the language")):
+            self.tokenizer.addItem(text, name)
+        self.language = QLineEdit("xx", objectName="exportLanguage")
+        self.language.setToolTip("Language code for spaCy's tokenizer (id, en, ...; xx: any), "
+                                 "for documents whose meta names none")
+        self.nested = QComboBox(objectName="exportNested")
+        for policy in NESTED_POLICIES:
+            self.nested.addItem(f"keep the {policy}", policy)
+        self.format.currentIndexChanged.connect(self._enable_token_choices)
+        self._enable_token_choices()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -233,7 +247,15 @@ class ExportDialog(QDialog):
         form.addRow(self.split)
         form.addRow("Ratios", ratios)
         form.addRow("Seed", self.seed)
+        form.addRow("Tokenizer", self.tokenizer)
+        form.addRow("Language", self.language)
+        form.addRow("Nested entities", self.nested)
         form.addRow(buttons)
+
+    def _enable_token_choices(self) -> None:
+        tokens = self._formats[self.format.currentData()].tokens
+        for widget in (self.tokenizer, self.language, self.nested):
+            widget.setEnabled(tokens)
 
     def _ask_out(self) -> None:
         fmt = self._formats[self.format.currentData()]
@@ -251,10 +273,12 @@ class ExportDialog(QDialog):
         labels = [x.strip() for x in self.labels.text().split(",") if x.strip()] or None
         ratios = [box.value() for box in self.ratios] if self.split.isChecked() else None
         seed = self.seed.value()
+        options = WriteOptions(tokenizer=self.tokenizer.currentData(), language=self.language.text().strip() or "xx",
+                               nested=self.nested.currentData())
         return lambda store, progress: export(
             store, fmt, out, annotators=layers, statuses=[status] if status else None, labels=labels,
             split_ratios=[r / sum(ratios) for r in ratios] if ratios and sum(ratios) else None, seed=seed,
-            progress=progress)
+            progress=progress, options=options)
 
 
 def export_with_dialog(parent: QWidget | None, store: Store, annotator: str) -> ExportReport | None:
