@@ -306,3 +306,35 @@ def test_schema_dialog_edits_roles_and_attributes(qtbot, store):
     assert store.schema().attribute("genre").choices == ["news", "opinion"]
     stack.undo()
     assert store.schema().attribute("genre") is None
+
+
+UNICODE_TEXT = "Café\u0301 😀👍🏽\r\n«Kami siap 😀» kata Jokowi di Bandung.\r\nSelesai."
+
+
+def test_fact_offsets_are_code_points_with_emoji_marks_and_crlf(qtbot, open_window, store):
+    doc, _ = store.add_document("unicode", UNICODE_TEXT)
+    window = open_window(store)
+    view = view_of(window)
+    quote = UNICODE_TEXT.find("«")
+    quote_end = UNICODE_TEXT.find("»") + 1
+    label_range(qtbot, view, quote, quote_end, "u", exact=True)
+    jokowi = UNICODE_TEXT.find("Jokowi")
+    label_range(qtbot, view, jokowi, jokowi + 6, "p")
+    window.facts.select(store.facts(doc.id, "ana")[0].id)
+    # the panel's + button starts filling that role: the picker asks for the filler at once
+    window.fact_panel.findChild(QWidget, "fill:speaker").click()
+    picker = window.findChild(QWidget, "rolePicker")
+    assert picker.isVisible() and picker.rows() and "Jokowi" in picker.rows()[0]
+    qtbot.keyClicks(picker.filter, "Jok")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    fact = store.facts(doc.id, "ana")[0]
+    trigger = store.span(fact.span_id)
+    assert (trigger.start, trigger.end, trigger.text) == (quote, quote_end, "«Kami siap 😀»")
+    speaker = store.span(fact.args[0].span_id)
+    assert (fact.args[0].role, speaker.start, speaker.text) == ("speaker", jokowi, "Jokowi")
+    assert store.check() == []
+    # the outline lands on the speaker's text: its rectangle starts where Qt draws "Jokowi"
+    rects = window.arcs.span_rects(speaker.start, speaker.end)
+    cursor = view.textCursor()
+    cursor.setPosition(view.layer.positions.to_document(jokowi))
+    assert rects and abs(rects[0].left() - view.cursorRect(cursor).left()) <= 2

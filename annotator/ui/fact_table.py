@@ -28,7 +28,7 @@ class FactTableModel(QAbstractTableModel):
     def reload(self) -> None:
         # rows are worked out once per change: the table asks for data far more often
         self.beginResetModel()
-        spans = self.facts.spans_by_id()
+        spans = self.facts.spans_by_id() if self.facts.facts else {}
         self._colors = {label.name: label.color for label in self.facts.store.schema().labels}
         self._rows = []
         for fact in self.facts.facts:
