@@ -338,3 +338,28 @@ def test_fact_offsets_are_code_points_with_emoji_marks_and_crlf(qtbot, open_wind
     cursor = view.textCursor()
     cursor.setPosition(view.layer.positions.to_document(jokowi))
     assert rects and abs(rects[0].left() - view.cursorRect(cursor).left()) <= 2
+
+
+def test_palette_button_of_a_relation_starts_it_from_the_selected_entity(qtbot, open_window, seeded_store):
+    from PySide6.QtWidgets import QPushButton
+
+    window = open_window(seeded_store)
+    view = view_of(window)
+    doc = view.layer.document_id
+    text = view.layer.text
+    city = text.find("Pulau Russky")
+    label_range(qtbot, view, city, city + 12, "l")
+    outer = text.find("Vladivostok")
+    label_range(qtbot, view, outer, outer + 11, "l")
+    view.layer.select(next(s.id for s in view.layer.spans if s.text == "Pulau Russky"))
+    button = window.palette.findChild(QPushButton, "label:LOCATED_IN")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    picker = window.findChild(QWidget, "rolePicker")
+    assert picker.isVisible() and "LOCATED_IN" in picker.prompt.text()
+    qtbot.keyClicks(picker.filter, "Vladiv")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    fact = seeded_store.facts(doc, "ana")[0]
+    assert fact.label == "LOCATED_IN" and fact.span_id is None
+    assert [(a.role, seeded_store.span(a.span_id).text) for a in fact.args] == [
+        ("inner", "Pulau Russky"), ("outer", "Vladivostok")]
+    assert [s.label for s in seeded_store.spans(doc, "ana")] == ["LOCATION", "LOCATION"]  # no relation span

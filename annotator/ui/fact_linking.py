@@ -152,17 +152,23 @@ class FactLinking(QObject):
 
     # -- new relation -------------------------------------------------------------
 
-    def start_relation(self) -> None:
+    def start_relation(self, kind: str | None = None) -> None:
+        """Start a relation from the selected entity; `kind` skips asking for the type."""
         span = self.layer.selected
         if span is None:
             self.message.emit("select the relation's first entity, then choose New relation")
             return
         kinds = [(label.name, label) for label in self.store.schema().fact_labels
-                 if not label.trigger and self._first_role(label, span) is not None]
+                 if not label.trigger and self._first_role(label, span) is not None
+                 and kind in (None, label.name)]
         if not kinds:
-            self.message.emit(f"no relation type takes a {span.label} as one of its two roles")
+            which = f"{kind} does not take" if kind else "no relation type takes"
+            self.message.emit(f"{which} a {span.label} as one of its roles")
             return
         self.pending = _Pending("relation type", first=Argument("?", span.id))
+        if kind is not None:
+            self._choose_relation(kind)
+            return
         self.picker.ask(f"New relation from {' '.join(span.text.split())[:30]!r}: which type?",
                         [(f"{name} — {label.description[:50]}", name) for name, label in kinds], numbered=True)
 

@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
 
         facts = bar.addMenu("Fa&cts")
         self._action(facts, "&Fill role…", lambda: self.fact_linking.start_fill(), "Ctrl+R", "fillRole")
-        self._action(facts, "New &relation…", self.fact_linking.start_relation, "Ctrl+Shift+R", "newRelation")
+        self._action(facts, "New &relation…", lambda: self.fact_linking.start_relation(), "Ctrl+Shift+R", "newRelation")
         self._action(facts, "&Delete fact (keep its text span)", self.fact_linking.delete_selected_fact,
                      "Ctrl+Shift+Delete", "deleteFact")
 
@@ -248,6 +248,11 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(SetStatus(self.store, doc, self.layer.annotator, status))
 
     def _label_clicked(self, name: str) -> None:
+        label = self.store.schema().label(name)
+        if label is not None and label.kind == "fact" and not label.trigger:
+            # a relation is not stated by text: it starts from the selected entity
+            self.fact_linking.start_relation(name)
+            return
         self.labelling.apply_label(name)
         self.text_view.setFocus()
 
