@@ -363,3 +363,14 @@ def test_palette_button_of_a_relation_starts_it_from_the_selected_entity(qtbot, 
     assert [(a.role, seeded_store.span(a.span_id).text) for a in fact.args] == [
         ("inner", "Pulau Russky"), ("outer", "Vladivostok")]
     assert [s.label for s in seeded_store.spans(doc, "ana")] == ["LOCATION", "LOCATION"]  # no relation span
+
+
+def test_a_note_typed_just_before_closing_is_kept(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    quote, _ = make_quote_and_putin(qtbot, window)
+    window.facts.select(quote.id)
+    note = window.fact_panel.findChild(QPlainTextEdit, "factNote")
+    note.setFocus()
+    qtbot.keyClicks(note, "cek ulang")
+    window.close()
+    assert seeded_store.fact(quote.id).note == "cek ulang"

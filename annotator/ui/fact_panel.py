@@ -238,6 +238,11 @@ class FactPanel(QScrollArea):
             # the push rebuilds these widgets; they are deleted later, so the emitting one survives this call
             self._push(set_attribute(self.store, fact, name, value))
 
+    def hideEvent(self, event) -> None:  # noqa: N802, ANN001
+        # the window closing (or the panel hidden) must not lose a note typed a moment ago
+        self.save_note()
+        super().hideEvent(event)
+
     def _note_typed(self) -> None:
         self._note_timer.start()
 
