@@ -39,6 +39,12 @@ class DocumentList(QWidget):
         self.destroyed.connect(lambda: store.unsubscribe(self._on_store_changed))
         self.refresh()
 
+    def detach(self) -> None:
+        """Stop listening before the store closes: a pending refresh would
+        otherwise run against a closed database."""
+        self._refresh_timer.stop()
+        self.store.unsubscribe(self._on_store_changed)
+
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
         if kind in ("documents", "spans", "facts", "status"):
             self._refresh_timer.start()

@@ -377,6 +377,7 @@ class MainWindow(QMainWindow):
         self.store.unsubscribe(self._on_store_changed)
         self.layer.detach()
         self.facts.detach()
+        self.documents.detach()
         super().closeEvent(event)
 
 
