@@ -374,3 +374,34 @@ def test_a_note_typed_just_before_closing_is_kept(qtbot, open_window, seeded_sto
     qtbot.keyClicks(note, "cek ulang")
     window.close()
     assert seeded_store.fact(quote.id).note == "cek ulang"
+
+
+def test_hotkey_of_a_relation_starts_the_relation_instead_of_labelling_text(qtbot, open_window, seeded_store):
+    from dataclasses import replace
+
+    seeded_store.save_label(replace(seeded_store.schema().label("LOCATED_IN"), hotkey="i"))
+    window = open_window(seeded_store)
+    view = view_of(window)
+    doc = view.layer.document_id
+    text = view.layer.text
+    city = text.find("Pulau Russky")
+    label_range(qtbot, view, city, city + 12, "l")
+    outer = text.find("Vladivostok")
+    label_range(qtbot, view, outer, outer + 11, "l")
+    inner_id = next(s.id for s in view.layer.spans if s.text == "Pulau Russky")
+    view.layer.select(inner_id)
+    view.setFocus()
+    qtbot.keyClick(view, "i")
+    picker = window.findChild(QWidget, "rolePicker")
+    assert picker.isVisible() and "LOCATED_IN" in picker.prompt.text()
+    assert [s.label for s in seeded_store.spans(doc, "ana")] == ["LOCATION", "LOCATION"]  # no span labelled
+    qtbot.keyClicks(picker.filter, "Vladiv")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    fact = seeded_store.facts(doc, "ana")[0]
+    assert fact.label == "LOCATED_IN" and fact.span_id is None
+    assert [(a.role, seeded_store.span(a.span_id).text) for a in fact.args] == [
+        ("inner", "Pulau Russky"), ("outer", "Vladivostok")]
+    # with text selected the key still does not label it as a relation span
+    view.setFocus()
+    label_range(qtbot, view, city, city + 5, "i")
+    assert all(s.label != "LOCATED_IN" for s in seeded_store.spans(doc, "ana"))

@@ -19,6 +19,9 @@ from annotator.ui.text_view import TextView
 class Labelling(QObject):
     message = Signal(str)
     """Something the user should read in the status bar (why a key did nothing)."""
+    relationRequested = Signal(str)
+    """A relation label (a fact label without a trigger) was chosen: it starts from
+    the selected entity rather than labelling text."""
 
     def __init__(self, layer: CurrentLayer, view: TextView, undo: QUndoStack, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,8 +41,13 @@ class Labelling(QObject):
         self.apply_label(label.name, exact=exact)
 
     def apply_label(self, label: str, *, exact: bool = False) -> None:
-        """Label the text selection; without one, relabel the selected span."""
+        """Label the text selection; without one, relabel the selected span.
+        A relation label starts a relation instead (by key or by palette button alike)."""
         if self.layer.document is None:
+            return
+        schema_label = self.layer.store.schema().label(label)
+        if schema_label is not None and schema_label.kind == "fact" and not schema_label.trigger:
+            self.relationRequested.emit(label)
             return
         selection = self.view.selected_range()
         if selection is not None:

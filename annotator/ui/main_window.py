@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.arcs = ArcOverlay(self.text_view, self.facts)
         self.labelling.may_delete = self.fact_linking.may_delete
         self.fact_panel.fillRequested.connect(self.fact_linking.start_fill)
+        self.labelling.relationRequested.connect(self.fact_linking.start_relation)
         self._build_layout()
         self._build_status_bar()
         self._build_menus()
@@ -248,13 +249,10 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(SetStatus(self.store, doc, self.layer.annotator, status))
 
     def _label_clicked(self, name: str) -> None:
-        label = self.store.schema().label(name)
-        if label is not None and label.kind == "fact" and not label.trigger:
-            # a relation is not stated by text: it starts from the selected entity
-            self.fact_linking.start_relation(name)
-            return
         self.labelling.apply_label(name)
-        self.text_view.setFocus()
+        if self.fact_linking.pending is None:
+            # back to the text, unless a relation now waits in the picker for its second entity
+            self.text_view.setFocus()
 
     def _set_show_arcs(self, on: bool) -> None:
         self.arcs.set_show_all(on)
