@@ -59,6 +59,27 @@ def speaker_rows(store, doc_id):
     return [(f.label, [(a.role, store.span(a.span_id).text) for a in f.args]) for f in store.facts(doc_id, "ana")]
 
 
+def select_pulau_russky_in_vladivostok(qtbot, view) -> int:
+    """Label both places LOCATION and select the inner one; its offset."""
+    text = view.layer.text
+    city = text.find("Pulau Russky")
+    label_range(qtbot, view, city, city + 12, "l")
+    outer = text.find("Vladivostok")
+    label_range(qtbot, view, outer, outer + 11, "l")
+    view.layer.select(next(s.id for s in view.layer.spans if s.text == "Pulau Russky"))
+    return city
+
+
+def finish_located_in(qtbot, picker, store, doc) -> None:
+    """Pick Vladivostok as the outer place in the picker and check the stored relation."""
+    qtbot.keyClicks(picker.filter, "Vladiv")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    fact = store.facts(doc, "ana")[0]
+    assert fact.label == "LOCATED_IN" and fact.span_id is None
+    assert [(a.role, store.span(a.span_id).text) for a in fact.args] == [
+        ("inner", "Pulau Russky"), ("outer", "Vladivostok")]
+
+
 def test_quote_with_speaker_by_keyboard_undo_redo_restart_and_show(qtbot, open_window, tmp_path):
     path = tmp_path / "facts.db"
     store = open_project(path, samples=True)
@@ -346,22 +367,12 @@ def test_palette_button_of_a_relation_starts_it_from_the_selected_entity(qtbot, 
     window = open_window(seeded_store)
     view = view_of(window)
     doc = view.layer.document_id
-    text = view.layer.text
-    city = text.find("Pulau Russky")
-    label_range(qtbot, view, city, city + 12, "l")
-    outer = text.find("Vladivostok")
-    label_range(qtbot, view, outer, outer + 11, "l")
-    view.layer.select(next(s.id for s in view.layer.spans if s.text == "Pulau Russky"))
+    select_pulau_russky_in_vladivostok(qtbot, view)
     button = window.palette.findChild(QPushButton, "label:LOCATED_IN")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     picker = window.findChild(QWidget, "rolePicker")
     assert picker.isVisible() and "LOCATED_IN" in picker.prompt.text()
-    qtbot.keyClicks(picker.filter, "Vladiv")
-    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
-    fact = seeded_store.facts(doc, "ana")[0]
-    assert fact.label == "LOCATED_IN" and fact.span_id is None
-    assert [(a.role, seeded_store.span(a.span_id).text) for a in fact.args] == [
-        ("inner", "Pulau Russky"), ("outer", "Vladivostok")]
+    finish_located_in(qtbot, picker, seeded_store, doc)
     assert [s.label for s in seeded_store.spans(doc, "ana")] == ["LOCATION", "LOCATION"]  # no relation span
 
 
@@ -383,24 +394,13 @@ def test_hotkey_of_a_relation_starts_the_relation_instead_of_labelling_text(qtbo
     window = open_window(seeded_store)
     view = view_of(window)
     doc = view.layer.document_id
-    text = view.layer.text
-    city = text.find("Pulau Russky")
-    label_range(qtbot, view, city, city + 12, "l")
-    outer = text.find("Vladivostok")
-    label_range(qtbot, view, outer, outer + 11, "l")
-    inner_id = next(s.id for s in view.layer.spans if s.text == "Pulau Russky")
-    view.layer.select(inner_id)
+    city = select_pulau_russky_in_vladivostok(qtbot, view)
     view.setFocus()
     qtbot.keyClick(view, "i")
     picker = window.findChild(QWidget, "rolePicker")
     assert picker.isVisible() and "LOCATED_IN" in picker.prompt.text()
     assert [s.label for s in seeded_store.spans(doc, "ana")] == ["LOCATION", "LOCATION"]  # no span labelled
-    qtbot.keyClicks(picker.filter, "Vladiv")
-    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
-    fact = seeded_store.facts(doc, "ana")[0]
-    assert fact.label == "LOCATED_IN" and fact.span_id is None
-    assert [(a.role, seeded_store.span(a.span_id).text) for a in fact.args] == [
-        ("inner", "Pulau Russky"), ("outer", "Vladivostok")]
+    finish_located_in(qtbot, picker, seeded_store, doc)
     # with text selected the key still does not label it as a relation span
     view.setFocus()
     label_range(qtbot, view, city, city + 5, "i")
