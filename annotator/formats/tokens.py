@@ -125,12 +125,27 @@ class Tokens:
         return bisect_left(self.starts, start), bisect_left(self.starts, end)
 
 
+@cache
+def plain_pattern() -> re.Pattern[str]:
+    """`regex_pattern` for texts without clusters: the same tokens, twice as fast."""
+    return re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
+
+
+@cache
+def _cluster_char() -> re.Pattern[str]:
+    """A character that makes `regex_pattern` differ from `plain_pattern`: a
+    combining mark, a format character (ZWJ, zero-width space), a skin tone, half a flag."""
+    return re.compile(f"[{_char_class(('M',))}{_char_class(('Cf',))}\U0001F3FB-\U0001F3FF\U0001F1E6-\U0001F1FF]")
+
+
 _MATCH_SPAN = re.Match.span
 
 
 def _regex_ranges(text: str) -> tuple[list[int], list[int]]:
+    clusters = not text.isascii() and _cluster_char().search(text) is not None
+    pattern = regex_pattern() if clusters else plain_pattern()
     # map over the unbound method: no Python frame per token on this hot path
-    spans = list(map(_MATCH_SPAN, regex_pattern().finditer(text)))
+    spans = list(map(_MATCH_SPAN, pattern.finditer(text)))
     if not spans:
         return [], []
     starts, ends = zip(*spans)

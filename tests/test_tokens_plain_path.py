@@ -1,0 +1,29 @@
+"""The regex tokenizer's fast path for texts without character clusters
+gives exactly the tokens of the full pattern."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.formats.tokens import _regex_ranges, regex_pattern, tokenize
+
+PIECES = st.sampled_from(["Jokowi", "di", "Bandung", "don't", "U.S.", "3.5", "-", "’", ",", " ", "\r\n", "\t",
+                          "é", "e\u0301", "😀", "👍🏽", "🇮🇩", "\u200b", "\u200d", "👨\u200d👩", "\ufeff", "ß", "中文", "١٢"])
+
+
+def full_ranges(text: str) -> tuple[list[int], list[int]]:
+    spans = [m.span() for m in regex_pattern().finditer(text)]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=30).map("".join) | st.text(max_size=60))
+def test_fast_path_gives_the_full_patterns_tokens(text):
+    assert _regex_ranges(text) == full_ranges(text)
+
+
+def test_clusters_stay_whole():
+    text = "Cafe\u0301 👍🏽 🇮🇩 👨\u200d👩 e\u200bf"
+    assert tokenize(text).words() == ["Cafe\u0301", "👍🏽", "🇮🇩", "👨\u200d👩", "e", "f"]
+    assert tokenize("Cafe don't U.S. 3.5").words() == ["Cafe", "don't", "U.S", ".", "3.5"]
