@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from annotator.domain import Argument, Fact, Span
 from annotator.store import Store, StoreError
 from annotator.store.database import DeletedFact
+from annotator.ui.annotation_commands import with_attribute
 from annotator.ui.commands import AddSpan, Mirror, UpdateSpan
 
 NOTE_MERGE_ID = 7301
@@ -119,12 +120,7 @@ def clear_role(store: Store, fact: Fact, role: str, argument: Argument | None = 
 
 def set_attribute(store: Store, fact: Fact, name: str, value: Any) -> UpdateFact:
     """Set an attribute; a value of None or False removes it (flags are stored only when set)."""
-    attributes = dict(fact.attributes)
-    if value is None or value is False:
-        attributes.pop(name, None)
-    else:
-        attributes[name] = value
-    return UpdateFact(store, fact, f"Set {name} of {fact.label}", attributes=attributes)
+    return UpdateFact(store, fact, f"Set {name} of {fact.label}", attributes=with_attribute(fact.attributes, name, value))
 
 
 class SetFactNote(UpdateFact):

@@ -8,16 +8,12 @@ the saves of one editing run merge into one undo step.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QToolButton,
@@ -26,22 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain import Argument, Fact
+from annotator.ui.attribute_fields import AttributeFields, clear_layout, show_items
 from annotator.ui.current_facts import CurrentFacts
 from annotator.ui.fact_commands import SetFactNote, clear_role, push, set_attribute
+from annotator.ui.note_edit import NoteEdit
 
-NOTE_SAVE_DELAY_MS = 600
 MISSING_COLOR = "#c0392b"
 EMPTY_TEXT = ("No fact selected.\n\nSelect text and press a fact label's key (u QUOTE, h HAPPENING, "
               "f FIGURE, c CLAIM), or click a fact's text. Ctrl+R fills a role; Ctrl+Shift+R makes a "
               "relation from the selected entity.")
-
-
-class _NoteEdit(QPlainTextEdit):
-    focusLost = Signal()
-
-    def focusOutEvent(self, event) -> None:  # noqa: N802, ANN001
-        super().focusOutEvent(event)
-        self.focusLost.emit()
 
 
 class FactPanel(QScrollArea):
@@ -77,13 +66,10 @@ class FactPanel(QScrollArea):
         self.problems.setTextFormat(Qt.TextFormat.PlainText)
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet(f"color: {MISSING_COLOR};")
-        self.attributes = QWidget(body)
-        self.attributes_layout = QFormLayout(self.attributes)
-        self.attributes_layout.setContentsMargins(0, 0, 0, 0)
-        self.note = _NoteEdit(body)
+        self.attributes = AttributeFields(body)
+        self.attributes.changed.connect(self._set_attribute)
+        self.note = NoteEdit(body)
         self.note.setObjectName("factNote")
-        self.note.setPlaceholderText("Note (saved as you type)")
-        self.note.setMaximumHeight(70)
         self.empty = QLabel(EMPTY_TEXT, body)
         self.empty.setObjectName("factPanelEmpty")
         self.empty.setWordWrap(True)
@@ -92,12 +78,7 @@ class FactPanel(QScrollArea):
             layout.addWidget(widget)
         layout.addStretch(1)
         self._shown_id = -1
-        self._note_timer = QTimer(self)
-        self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
-        self._note_timer.timeout.connect(self.save_note)
-        self.note.textChanged.connect(self._note_typed)
-        self.note.focusLost.connect(self.save_note)
+        self.note.saveRequested.connect(self.save_note)
         facts.selectedChanged.connect(self._selected)
         facts.factsChanged.connect(self.refresh)
         self.refresh()
@@ -127,27 +108,13 @@ class FactPanel(QScrollArea):
         problems = [p for p in self.facts.problems(fact, spans) if "missing its required role" not in p]
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))
-        self._show_attributes(fact)
-        if fact.id != self._shown_id or (not self.note.hasFocus() and not self._note_timer.isActive()):
-            if self.note.toPlainText() != fact.note:
-                self.note.blockSignals(True)
-                self.note.setPlainText(fact.note)
-                self.note.blockSignals(False)
+        self.attributes.show_values([a for a in self.store.schema().attributes if "fact" in a.applies_to],
+                                    fact.attributes)
+        self.note.show_note(fact.note, same_owner=fact.id == self._shown_id)
         self._shown_id = fact.id  # type: ignore[assignment]
 
-    def _clear(self, layout) -> None:  # noqa: ANN001
-        while layout.count():
-            item = layout.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                # deleted later (one may be running the signal that led here): hide it now
-                widget.hide()
-                for named in [widget, *widget.findChildren(QWidget)]:
-                    named.setObjectName("")
-                widget.deleteLater()
-
     def _show_roles(self, fact: Fact, spans) -> None:  # noqa: ANN001
-        self._clear(self.roles_layout)
+        clear_layout(self.roles_layout)
         label = self.store.schema().label(fact.label)
         roles = label.roles if label else []
         for row, role in enumerate(roles):
@@ -179,7 +146,7 @@ class FactPanel(QScrollArea):
             add.clicked.connect(lambda _=False, r=role.name: self.fillRequested.emit(r))
             self.roles_layout.addWidget(add, row, 3)
         self.roles_layout.setColumnStretch(2, 1)
-        _show_items(self.roles_layout)
+        show_items(self.roles_layout)
 
     def _filler_button(self, fact: Fact, arg: Argument, spans) -> QWidget:  # noqa: ANN001
         box = QWidget(self.roles)
@@ -205,31 +172,6 @@ class FactPanel(QScrollArea):
         row.addWidget(clear)
         return box
 
-    def _show_attributes(self, fact: Fact) -> None:
-        self._clear(self.attributes_layout)
-        for attr in self.store.schema().attributes:
-            if "fact" not in attr.applies_to:
-                continue
-            value = fact.attributes.get(attr.name)
-            if attr.kind == "flag":
-                box = QCheckBox(attr.name, self.attributes)
-                box.setChecked(value is True)
-                box.toggled.connect(lambda on, n=attr.name: self._set_attribute(n, on))
-                widget: QWidget = box
-                caption = ""
-            else:
-                combo = QComboBox(self.attributes)
-                combo.addItem("")
-                combo.addItems(attr.choices)
-                combo.setCurrentText(value if isinstance(value, str) else "")
-                combo.currentTextChanged.connect(lambda text, n=attr.name: self._set_attribute(n, text or None))
-                widget = combo
-                caption = attr.name
-            widget.setObjectName(f"attribute:{attr.name}")
-            widget.setToolTip(attr.description)
-            self.attributes_layout.addRow(caption, widget)
-        _show_items(self.attributes_layout)
-
     # -- editing ----------------------------------------------------------------
 
     def _set_attribute(self, name: str, value: object) -> None:
@@ -243,11 +185,8 @@ class FactPanel(QScrollArea):
         self.save_note()
         super().hideEvent(event)
 
-    def _note_typed(self) -> None:
-        self._note_timer.start()
-
     def save_note(self) -> None:
-        self._note_timer.stop()
+        self.note.settle()
         fact = self.facts.fact(self._shown_id) if self._shown_id != -1 else None
         if fact is None:
             return
@@ -271,10 +210,3 @@ class FactPanel(QScrollArea):
         if refused:
             self.message.emit(refused)
 
-
-def _show_items(layout) -> None:  # noqa: ANN001
-    """Show the widgets just added to a layout of a visible panel at once, not on the next event loop turn."""
-    for i in range(layout.count()):
-        widget = layout.itemAt(i).widget()
-        if widget is not None:
-            widget.show()

@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from annotator.store import Store, StoreError
+from annotator.ui.annotation_panel import AnnotationPanel
 from annotator.ui.arcs import ArcOverlay
 from annotator.ui.commands import SetStatus
 from annotator.ui.current_facts import CurrentFacts
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self.labelling.snap = settings().value("snapToWords", True, type=bool)
         self.facts = CurrentFacts(self.layer, self)
         self.fact_panel = FactPanel(self.facts, self.undo_stack, self)
+        self.annotation_panel = AnnotationPanel(self.facts, self.undo_stack, self)
         self.fact_table = FactTable(self.facts, self)
         self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
         self.arcs = ArcOverlay(self.text_view, self.facts)
@@ -76,7 +79,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.palette.labelClicked.connect(self._label_clicked)
-        for source in (self.labelling, self.fact_linking, self.fact_panel):
+        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel):
             source.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.documents.documentActivated.connect(self.show_document)
         store.subscribe(self._on_store_changed)
@@ -108,7 +111,14 @@ class MainWindow(QMainWindow):
         # the selected fact under the document list, where the column has room
         left = QSplitter(Qt.Orientation.Vertical, self)
         left.addWidget(self.documents)
-        left.addWidget(self.fact_panel)
+        # the selected entity's attributes and note (hidden while none is selected) above the fact
+        selected = QWidget(self)
+        selected_layout = QVBoxLayout(selected)
+        selected_layout.setContentsMargins(0, 0, 0, 0)
+        selected_layout.setSpacing(0)
+        selected_layout.addWidget(self.annotation_panel)
+        selected_layout.addWidget(self.fact_panel, 1)
+        left.addWidget(selected)
         left.setSizes([300, 500])
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(left)

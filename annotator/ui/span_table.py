@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from annotator.ui.current_layer import CurrentLayer
 
 COLUMNS = ("Text", "Label", "Annotator", "Start", "End")
+CARRIES_MARK = "•"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -41,11 +42,16 @@ class SpanTableModel(QAbstractTableModel):
         span = self.layer.spans[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (" ".join(span.text.split()), span.label, span.annotator, span.start, span.end)[column]
+            # a dot after the label: the span carries attributes or a note (the tooltip tells which)
+            label = f"{span.label} {CARRIES_MARK}" if span.attributes or span.note else span.label
+            return (" ".join(span.text.split()), label, span.annotator, span.start, span.end)[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return QColor(self._colors.get(span.label, "#cccccc"))
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return span.text
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and (span.attributes or span.note):
+            return "\n".join([f"{name}: {value}" for name, value in span.attributes.items()]
+                             + ([f"note: {span.note}"] if span.note else []))
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None
