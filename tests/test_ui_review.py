@@ -9,9 +9,19 @@ import threading
 
 import pytest
 from click.testing import CliRunner
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QListWidget, QPlainTextEdit, QPushButton, QTableView, QTableWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+)
 
 from annotator.cli import main
 from annotator.domain import GOLD, Argument
@@ -157,7 +167,10 @@ def test_escape_leaves_editing_and_the_keys_work_again(qtbot, three_differences)
     assert store.decisions(doc_id) == []
 
 
-def test_fact_differences_are_listed_and_settled(qtbot, three_differences):
+@pytest.fixture
+def quote_difference(three_differences):
+    """ana's QUOTE names Putin as speaker; budi's leaves the speaker out and
+    puts Vladivostok (a LOCATION, which may not speak) in the topic."""
     store, doc_id, text = three_differences
     start = text.index('"Kami berbicara')
     end = text.index('," kata Putin') + 2
@@ -165,20 +178,131 @@ def test_fact_differences_are_listed_and_settled(qtbot, three_differences):
         trigger = store.add_span(doc_id, name, start, end, "QUOTE")
         putin = text.index("Putin seperti")
         speaker = store.add_span(doc_id, name, putin, putin + len("Putin"), "PERSON")
-        if name == "ana":  # budi leaves the speaker out
+        if name == "ana":
             store.add_fact(doc_id, name, "QUOTE", trigger.id, [Argument("speaker", span_id=speaker.id)])
         else:
-            store.add_fact(doc_id, name, "QUOTE", trigger.id, [])
-    window = open_review(qtbot, store)
+            place = store.spans(doc_id, "ana")
+            place = next(s for s in place if s.text == "Vladivostok")
+            topic = store.add_span(doc_id, name, place.start, place.end, "LOCATION")
+            store.add_fact(doc_id, name, "QUOTE", trigger.id, [Argument("topic", span_id=topic.id)])
+    return store, doc_id, text
+
+
+def select_fact_difference(window) -> int:
     fact_row = next(i for i, d in enumerate(window.list.differences) if d.is_fact)
+    window.list.select_difference(window.list.differences[fact_row].id)
+    return fact_row
+
+
+def test_fact_differences_are_listed_and_settled(qtbot, quote_difference):
+    store, doc_id, text = quote_difference
+    window = open_review(qtbot, store)
+    fact_row = select_fact_difference(window)
     assert rows(window)[fact_row][0] == "fact roles"
     assert "speaker=«Putin»" in rows(window)[fact_row][1]
-    window.list.select_difference(window.list.differences[fact_row].id)
-    press(qtbot, window, Qt.Key.Key_E)
-    assert not window.text.editing and "annotating window" in window.findChild(QLabel, "reviewMessage").text()
     press(qtbot, window, Qt.Key.Key_A)
     facts = store.facts(doc_id, GOLD)
     assert [(f.label, len(f.args)) for f in facts] == [("QUOTE", 1)]
+
+
+def role_items(editor, role) -> list[tuple[str, bool, bool]]:
+    """(text, enabled, ticked) of each filler listed for the role."""
+    listing = editor.findChild(QListWidget, f"goldFactRole_{role}")
+    items = [listing.item(i) for i in range(listing.count())]
+    return [(i.text(), bool(i.flags() & Qt.ItemFlag.ItemIsEnabled), i.checkState() == Qt.CheckState.Checked)
+            for i in items]
+
+
+def toggle(qtbot, editor, role, row) -> None:
+    """Move to the row by keys and press Space, as a person would."""
+    listing = editor.findChild(QListWidget, f"goldFactRole_{role}")
+    listing.setFocus()
+    qtbot.keyClick(listing, Qt.Key.Key_Home)
+    for _ in range(row):
+        qtbot.keyClick(listing, Qt.Key.Key_Down)
+    qtbot.keyClick(listing, Qt.Key.Key_Space)
+
+
+def open_fact_editor(qtbot, window) -> QDialog:
+    select_fact_difference(window)
+    press(qtbot, window, Qt.Key.Key_E)
+    editor = window.findChild(QDialog, "goldFactEditor")
+    assert editor is not None
+    qtbot.waitUntil(editor.isVisible)
+    return editor
+
+
+def test_edit_by_hand_builds_the_gold_fact_from_the_versions(qtbot, quote_difference):
+    store, doc_id, text = quote_difference
+    window = open_review(qtbot, store)
+    press(qtbot, window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    before = gold(store, doc_id)  # the agreed spans, and the agreed fact trigger and fillers
+    editor = open_fact_editor(qtbot, window)
+    ok = editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    assert editor.findChild(QComboBox, "goldFactType").currentText() == "QUOTE"  # ana's version to start
+    trigger = editor.findChild(QComboBox, "goldFactTrigger")
+    assert trigger.count() == 1 and trigger.currentText().endswith("(ana, budi)")
+    assert role_items(editor, "speaker") == [
+        ("PERSON «Putin»  (ana as speaker)", True, True),
+        ("LOCATION «Vladivostok»  (budi as topic)", False, False),  # a LOCATION may not speak
+    ]  # gold's LOCATIONs are left out of the speaker's list
+    assert "not LOCATION" in editor.findChild(QListWidget, "goldFactRole_speaker").item(1).toolTip()
+    speakers = editor.findChild(QListWidget, "goldFactRole_speaker")
+    disabled = speakers.visualItemRect(speakers.item(1))
+    qtbot.mouseClick(speakers.viewport(), Qt.MouseButton.LeftButton, pos=disabled.center())
+    qtbot.mouseClick(speakers.viewport(), Qt.MouseButton.LeftButton,
+                     pos=disabled.center() - QPoint(disabled.width() // 2 - 8, 0))  # on its box
+    assert [ticked for *_, ticked in role_items(editor, "speaker")] == [True, False]
+    toggle(qtbot, editor, "speaker", 0)  # untick Putin: the required speaker is empty
+    assert not ok.isEnabled()
+    assert "needs its role 'speaker'" in editor.findChild(QLabel, "goldFactProblems").text()
+    toggle(qtbot, editor, "speaker", 0)
+    assert ok.isEnabled()
+    topics = [t for t, *_ in role_items(editor, "topic")]
+    assert topics[:2] == ["PERSON «Putin»  (ana as speaker)", "LOCATION «Vladivostok»  (budi as topic)"]
+    toggle(qtbot, editor, "topic", 1)  # budi's topic
+    toggle(qtbot, editor, "topic", topics.index("LOCATION «Korea Utara»  (in gold)"))
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+
+    [fact] = store.facts(doc_id, GOLD)
+    gold_spans = {s.id: s for s in store.spans(doc_id, GOLD)}
+    assert fact.label == "QUOTE" and gold_spans[fact.span_id].text.startswith('"Kami berbicara')
+    assert sorted((a.role, gold_spans[a.span_id].text) for a in fact.args) == [
+        ("speaker", "Putin"), ("topic", "Korea Utara"), ("topic", "Vladivostok")]
+    decision = store.decisions(doc_id)[-1]
+    assert (decision["reviewer"], decision["kind"], decision["choice"]) == ("lead", "fact_args", "edit")
+    assert set(decision["detail"]["versions"]) == {"ana", "budi"}
+    fact_row = select_fact_difference(window)
+    assert rows(window)[fact_row][-1] == "edited"
+    assert [p for p in store.check() if p.kind == "fact" and p.id == fact.id] == []  # budi's lacks a speaker
+
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undoable like any decision
+    assert store.facts(doc_id, GOLD) == [] and gold(store, doc_id) == before
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(store.facts(doc_id, GOLD)) == 1
+
+
+def test_fact_editor_follows_the_type_and_cancel_writes_nothing(qtbot, quote_difference):
+    store, doc_id, _ = quote_difference
+    window = open_review(qtbot, store)
+    editor = open_fact_editor(qtbot, window)
+    kind = editor.findChild(QComboBox, "goldFactType")
+    kind.setFocus()
+    for _ in range(4):  # QUOTE, HAPPENING, FIGURE, CLAIM, MEMBER_OF: a relation, no trigger, two required roles
+        qtbot.keyClick(kind, Qt.Key.Key_Down)
+    assert kind.currentText() == "MEMBER_OF"
+    assert not editor.findChild(QComboBox, "goldFactTrigger").isEnabled()
+    assert role_items(editor, "member") == [("PERSON «Putin»  (ana as speaker)", True, False),
+                                            ("LOCATION «Vladivostok»  (budi as topic)", False, False)]
+    ok = editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    qtbot.keyClick(kind, Qt.Key.Key_Up)
+    assert kind.currentText() == "CLAIM"
+    assert ok.isEnabled() and editor.spec().trigger.label == "CLAIM"  # the trigger follows the type
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert store.facts(doc_id, GOLD) == [] and store.decisions(doc_id) == []
 
 
 def test_edits_made_elsewhere_show_up(qtbot, three_differences):

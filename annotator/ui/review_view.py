@@ -9,7 +9,8 @@ Every decision is one command on the window's undo stack
 
 Keys: N / P next and previous difference; A, B (1..9 for the n-th
 annotator) take that annotator's version; Shift+B or + both; X or 0 none;
-E edit by hand (select the gold text, press a label key); Ctrl+Shift+A
+E edit by hand (a span: select the gold text, press a label key; a fact: the
+gold fact editor, `gold_fact_editor`); Ctrl+Shift+A
 accept every span all annotators agree on; Ctrl+D mark the document
 reviewed (only once no difference is open); Ctrl+Z / Ctrl+Shift+Z undo, redo.
 """
@@ -33,13 +34,14 @@ from PySide6.QtWidgets import (
 
 from annotator.domain import GOLD, AnnotatedDocument
 from annotator.domain.spans import snap_to_words, trim
-from annotator.review.adjudication import SettlementError, SpanSpec, accept_agreed, settle
-from annotator.review.diff import DocumentDiff, diff_document
+from annotator.review.adjudication import FactSpec, SettlementError, SpanSpec, accept_agreed, settle
+from annotator.review.diff import Difference, DocumentDiff, diff_document
 from annotator.review.layers import span_key
 from annotator.store import Store, StoreError
 from annotator.store.gold import settling_decisions
 from annotator.ui.commands import SetStatus
 from annotator.ui.disagreement_list import DisagreementList, key_for
+from annotator.ui.gold_fact_editor import GoldFactEditor
 from annotator.ui.label_palette import LabelPalette
 from annotator.ui.review_commands import SettleDifference
 from annotator.ui.review_text import Lane, ReviewTextView
@@ -61,6 +63,7 @@ class ReviewWindow(QMainWindow):
         self.diff: DocumentDiff | None = None
         self.record: AnnotatedDocument | None = None
         self.editing_id = ""
+        self.fact_editor: GoldFactEditor | None = None
         self.text = ReviewTextView(self)
         self.list = DisagreementList(self)
         self.palette = LabelPalette(store, self)
@@ -406,7 +409,7 @@ class ReviewWindow(QMainWindow):
             self.say("no difference is selected (N for the next one)")
             return
         if difference.is_fact:
-            self.say("facts are edited in the annotating window; here take A, B, both or none")
+            self._edit_fact(difference)
             return
         self.editing_id = difference.id
         first = next(v for name in difference.annotators_with for v in difference.versions[name])
@@ -414,6 +417,23 @@ class ReviewWindow(QMainWindow):
         self._set_editing(True)
         self.say("Editing: select the gold text, then press a label key (Shift: exactly as selected). "
                  "Esc cancels.")
+
+    def _edit_fact(self, difference: Difference) -> None:
+        """Open the gold fact editor; OK settles the difference with the fact built there."""
+        gold = [s for s in self.record.spans if s.annotator == GOLD] if self.record else []
+        editor = GoldFactEditor(self.store.schema(), difference, self.text.text, gold, self)
+        self.fact_editor = editor
+        editor.accepted.connect(lambda: self._settle_fact_edit(difference.id, editor.spec()))
+        editor.finished.connect(lambda _result: setattr(self, "fact_editor", None))
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.open()
+
+    def _settle_fact_edit(self, difference_id: str, spec: FactSpec) -> None:
+        if self.diff is None or self.diff.by_id(difference_id) is None:
+            self.say("the annotators changed this fact while you edited it: nothing was written")
+            return
+        self.list.select_difference(difference_id)
+        self.settle_current("edit", edited=[spec])
 
     def cancel_edit(self) -> None:
         if self.editing_id:
