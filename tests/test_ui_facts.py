@@ -405,3 +405,30 @@ def test_hotkey_of_a_relation_starts_the_relation_instead_of_labelling_text(qtbo
     view.setFocus()
     label_range(qtbot, view, city, city + 5, "i")
     assert all(s.label != "LOCATED_IN" for s in seeded_store.spans(doc, "ana"))
+
+
+def test_selected_span_keeps_a_light_fill_under_black_text_for_every_colour(qtbot, open_window, seeded_store):
+    from annotator.ui.span_highlighter import MIN_CONTRAST, contrast
+
+    window = open_window(seeded_store)
+    view = view_of(window)
+    start, end = quote_range(view.layer.text)
+    label_range(qtbot, view, start, end, "u")
+    assert view.layer.selected is not None and view.layer.selected.label == "QUOTE"
+    block = view.document().findBlock(view.layer.positions.to_document(start + 3))
+    offset = view.layer.positions.to_document(start + 3) - block.position()
+    formats = block.layout().formats()
+    [painted] = [r.format for r in formats if r.start <= offset < r.start + r.length]
+    # the selected quote keeps its label colour and is boxed by over- and underline
+    assert painted.background().color().name() == "#fb8072"
+    assert painted.fontOverline() and painted.fontUnderline()
+    highlighter = view.highlighter
+    dark = ["#1f1f1f", "#000080", "#8b0000", "#4b0082", "#006400"]
+    for color in [label.color for label in seeded_store.schema().labels] + dark:
+        highlighter._colors["X"] = color
+        for depth in range(5):
+            for selected in (False, True):
+                fmt = highlighter.format_for("X", depth, selected)
+                ratio = contrast(fmt.background().color(), fmt.foreground().color())
+                assert ratio >= MIN_CONTRAST, (color, depth, selected, ratio)
+        highlighter._formats.clear()

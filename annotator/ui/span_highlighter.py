@@ -15,6 +15,9 @@ from annotator.domain import Span
 from annotator.ui.current_layer import CurrentLayer
 
 NO_LABEL_COLOR = "#cccccc"
+TEXT_COLOR = QColor("#111111")
+MIN_CONTRAST = 6.0
+"""Text on a span's fill must keep this WCAG contrast (AA asks 4.5, AAA 7)."""
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -87,16 +90,40 @@ def _span_format(color: QColor, depth: int, selected: bool) -> QTextCharFormat:
     fmt = QTextCharFormat()
     # deeper spans get a darker shade and an underline so nesting shows
     background = color.darker(100 + 18 * depth) if depth else color
-    fmt.setBackground(background.darker(135) if selected else background)
-    fmt.setForeground(QColor("#111111"))
+    # the fill stays light whatever the label colour and selection: the text on it must stay readable
+    fmt.setBackground(readable_fill(background))
+    fmt.setForeground(TEXT_COLOR)
     if depth:
         fmt.setFontUnderline(True)
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
         fmt.setUnderlineColor(color.darker(220))
     if selected:
-        # over- and underline draw a box round the selected span
+        # over- and underline draw a box round the selected span; its fill keeps the label colour
         fmt.setFontUnderline(True)
         fmt.setFontOverline(True)
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
         fmt.setUnderlineColor(QColor("#000000"))
     return fmt
+
+
+def readable_fill(color: QColor) -> QColor:
+    """`color`, or the least blend of it with white against which the text has a
+    contrast of at least MIN_CONTRAST."""
+    for step in range(0, 101, 5):
+        share = step / 100
+        fill = QColor.fromRgbF(*(c + (1 - c) * share for c in (color.redF(), color.greenF(), color.blueF())))
+        if contrast(fill, TEXT_COLOR) >= MIN_CONTRAST:
+            return fill
+    return QColor("#ffffff")
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(color: QColor) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF()) + 0.0722 * linear(color.blueF())
