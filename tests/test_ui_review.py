@@ -31,6 +31,7 @@ from annotator.store.seeding import open_project
 from annotator.ui.agreement_report import AgreementReportDialog
 from annotator.ui.main_window import MainWindow
 from annotator.ui.merge_dialog import MergeDialog
+from annotator.ui.review_text import FACT_MARK_COLOR, Lane
 from annotator.ui.review_view import ReviewWindow
 
 AGREED = [("Korea Utara", "LOCATION"), ("Pyongyang", "LOCATION"), ("Amerika Serikat", "LOCATION")]
@@ -303,6 +304,34 @@ def test_fact_editor_follows_the_type_and_cancel_writes_nothing(qtbot, quote_dif
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not editor.isVisible())
     assert store.facts(doc_id, GOLD) == [] and store.decisions(doc_id) == []
+
+
+def differing_colors(before, after) -> set[str]:
+    """Colours (of `before`) of the pixels that differ between two images of the same size."""
+    assert before.size() == after.size()
+    return {before.pixelColor(x, y).name() for x in range(before.width()) for y in range(0, before.height(), 2)
+            if before.pixel(x, y) != after.pixel(x, y)}
+
+
+def test_fact_differences_show_in_the_lanes_and_the_selected_one_outlines_its_arguments(qtbot, quote_difference):
+    store, doc_id, text = quote_difference
+    window = open_review(qtbot, store)
+    trigger = (text.index('"Kami berbicara'), text.index('," kata Putin') + 2)
+    ana, budi = window.text.lanes
+    assert ana.fact_marks == [trigger] and budi.fact_marks == [trigger]
+    putin = find(text, "Putin seperti")[0]
+    select_fact_difference(window)
+    assert sorted(window.text.current_args) == [(0, putin, putin + 5), (1, *find(text, "Vladivostok"))]
+    window.text.set_current(None, None)  # nothing outlined: only the hatching differs below
+    cursor = window.text.textCursor()
+    cursor.setPosition(window.text.positions.to_document(trigger[0]))
+    window.text.setTextCursor(cursor)
+    window.text.ensureCursorVisible()
+    marked = window.text.viewport().grab().toImage()
+    plain = [Lane(lane.annotator, lane.color, lane.spans) for lane in window.text.lanes]
+    window.text.show_layers(plain, window.text.gold, window.text.colors, window.text.open_ranges)
+    unmarked = window.text.viewport().grab().toImage()
+    assert FACT_MARK_COLOR in differing_colors(marked, unmarked)
 
 
 def test_edits_made_elsewhere_show_up(qtbot, three_differences):

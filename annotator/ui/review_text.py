@@ -4,8 +4,10 @@ lane per compared annotator painted under every line.
 Each lane shows that annotator's spans as bars in the label's colour, so a
 different label (another colour), a different boundary (a longer or shorter
 bar) or a missing span (no bar) shows at a glance. A coloured square in the
-left margin names the lane's annotator. The difference being settled is
-outlined.
+left margin names the lane's annotator. Where an annotator's fact differs
+from the others', their lane is hatched and bracketed over the fact's
+trigger. The difference being settled is outlined, and for a fact so are
+its arguments in each lane.
 
 The text is plain text (`setPlainText`); code-point offsets are converted
 to Qt positions here and nowhere else in review (`DocumentPositionMap`).
@@ -14,10 +16,11 @@ to Qt positions here and nowhere else in review (`DocumentPositionMap`).
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QKeyEvent,
     QMouseEvent,
@@ -39,25 +42,45 @@ LANE_GAP = 1
 LEFT_MARGIN = 30
 NO_LABEL_COLOR = "#cccccc"
 CURRENT_COLOR = "#d62728"
+FACT_MARK_COLOR = "#222222"
+
+
+class SortedRanges:
+    """Items with (start, end), found by overlap with a stretch of text in
+    O(log n + hits), so painting a line reads only what lies on it."""
+
+    def __init__(self, items: list, bounds=lambda item: (item.start, item.end)) -> None:  # noqa: ANN001
+        self.items = sorted(items, key=lambda item: (bounds(item)[0], -bounds(item)[1]))
+        self._bounds = bounds
+        self._starts = [bounds(item)[0] for item in self.items]
+        self._longest = max((bounds(item)[1] - bounds(item)[0] for item in self.items), default=0)
+
+    def overlapping(self, start: int, end: int) -> list:
+        lo = bisect_left(self._starts, start - self._longest)
+        hi = bisect_left(self._starts, end)
+        return [item for item in self.items[lo:hi] if self._bounds(item)[1] > start]
 
 
 @dataclass
 class Lane:
-    """One annotator's spans, sorted by start, drawn under the text."""
+    """One annotator's spans, sorted by start, drawn under the text, and the
+    stretches where one of their facts differs from the others' (hatched)."""
 
     annotator: str
     color: str
     spans: list[Span]
+    fact_marks: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.spans = sorted(self.spans, key=lambda s: (s.start, -s.end))
-        self._starts = [s.start for s in self.spans]
-        self._longest = max((s.end - s.start for s in self.spans), default=0)
+        self._spans = SortedRanges(self.spans)
+        self.spans = self._spans.items
+        self._facts = SortedRanges(self.fact_marks, bounds=lambda mark: mark)
 
     def overlapping(self, start: int, end: int) -> list[Span]:
-        lo = bisect_left(self._starts, start - self._longest)
-        hi = bisect_left(self._starts, end)
-        return [s for s in self.spans[lo:hi] if s.end > start]
+        return self._spans.overlapping(start, end)
+
+    def facts_overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        return self._facts.overlapping(start, end)
 
 
 class ReviewTextView(QTextEdit):
@@ -85,6 +108,8 @@ class ReviewTextView(QTextEdit):
         self.gold: list[Span] = []
         self.colors: dict[str, str] = {}
         self.current: tuple[int, int] | None = None
+        self.current_args: list[tuple[int, int, int]] = []
+        """The selected fact difference's argument spans: (lane, start, end), outlined."""
         self.open_ranges: list[tuple[int, int]] = []
         """Differences not settled yet: their lanes get a dashed outline."""
 
@@ -139,9 +164,12 @@ class ReviewTextView(QTextEdit):
             selections.append(selection)
         self.setExtraSelections(selections)
 
-    def set_current(self, start: int | None, end: int | None) -> None:
-        """Outline the difference being settled and scroll it into view."""
+    def set_current(self, start: int | None, end: int | None,
+                    args: list[tuple[int, int, int]] | None = None) -> None:
+        """Outline the difference being settled (and, for a fact, its arguments
+        in each lane: (lane, start, end)) and scroll it into view."""
         self.current = None if start is None or end is None else (start, end)
+        self.current_args = list(args or [])
         if self.current is not None:
             cursor = QTextCursor(self.document())
             cursor.setPosition(self.positions.to_document(end))  # type: ignore[arg-type]
@@ -212,6 +240,15 @@ class ReviewTextView(QTextEdit):
                 painter.fillRect(QRectF(x1, y, max(x2 - x1, 2), LANE_HEIGHT), color.darker(130))
                 painter.setPen(QPen(color.darker(220), 1))
                 painter.drawRect(QRectF(x1, y, max(x2 - x1, 2), LANE_HEIGHT - 1))
+            for mark_start, mark_end in lane.facts_overlapping(start, end):
+                self._paint_fact_mark(painter, x_at, y, (mark_start, mark_end), (first, last))
+        for n, arg_start, arg_end in self.current_args:
+            if arg_start < end and start < arg_end and n < len(self.lanes):
+                x1 = x_at(max(self.positions.to_document(arg_start), first))
+                x2 = x_at(min(self.positions.to_document(arg_end), last))
+                y = lanes_top + n * (LANE_HEIGHT + LANE_GAP)
+                painter.setPen(QPen(QColor(CURRENT_COLOR), 2))
+                painter.drawRect(QRectF(x1 - 1, y - 1, max(x2 - x1, 2) + 2, LANE_HEIGHT + 1))
         bottom = lanes_top + len(self.lanes) * (LANE_HEIGHT + LANE_GAP)
         dashed = QPen(QColor(CURRENT_COLOR), 1, Qt.PenStyle.DashLine)
         for open_start, open_end in self.open_ranges:
@@ -227,6 +264,23 @@ class ReviewTextView(QTextEdit):
             x2 = x_at(min(self.positions.to_document(self.current[1]), last))
             painter.setPen(QPen(QColor(CURRENT_COLOR), 2))
             painter.drawRect(QRectF(x1 - 2, origin.y() + line.y(), x2 - x1 + 4, bottom - origin.y() - line.y()))
+
+    def _paint_fact_mark(self, painter: QPainter, x_at, y: float, mark: tuple[int, int],  # noqa: ANN001
+                         line: tuple[int, int]) -> None:
+        """Hatch the lane where the annotator's fact differs, bracketed at its ends."""
+        first, last = line
+        begin, finish = self.positions.to_document(mark[0]), self.positions.to_document(mark[1])
+        x1, x2 = x_at(max(begin, first)), x_at(min(finish, last))
+        width = max(x2 - x1, 2)
+        painter.fillRect(QRectF(x1, y, width, LANE_HEIGHT), QBrush(QColor(FACT_MARK_COLOR), Qt.BrushStyle.BDiagPattern))
+        painter.setPen(QPen(QColor(FACT_MARK_COLOR), 1))
+        bottom = y + LANE_HEIGHT - 1
+        if begin >= first:
+            painter.drawPolyline([QPointF(x1 + 3, y - 1), QPointF(x1, y - 1), QPointF(x1, bottom + 1),
+                                  QPointF(x1 + 3, bottom + 1)])
+        if finish <= last:
+            painter.drawPolyline([QPointF(x1 + width - 3, y - 1), QPointF(x1 + width, y - 1),
+                                  QPointF(x1 + width, bottom + 1), QPointF(x1 + width - 3, bottom + 1)])
 
     # -- input --------------------------------------------------------------
 

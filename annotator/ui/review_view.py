@@ -51,6 +51,25 @@ ANNOTATOR_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e37
                     "#7f7f7f"]
 
 
+def fact_marks(differences: list[Difference]) -> dict[str, list[tuple[int, int]]]:
+    """Per annotator, where their version of a fact difference sits (its trigger, else its arguments)."""
+    marks: dict[str, list[tuple[int, int]]] = {}
+    for difference in differences:
+        if difference.is_fact:
+            for name, versions in difference.versions.items():
+                marks.setdefault(name, []).extend(v.anchor for v in versions if v.anchor is not None)
+    return marks
+
+
+def argument_outlines(difference: Difference, names: list[str]) -> list[tuple[int, int, int]]:
+    """(lane, start, end) of every argument span of a fact difference's versions."""
+    if not difference.is_fact:
+        return []
+    return [(names.index(name), arg.span.start, arg.span.end)
+            for name, versions in difference.versions.items() if name in names
+            for version in versions for arg in version.args if arg.span is not None]
+
+
 class ReviewWindow(QMainWindow):
     def __init__(self, store: Store, reviewer: str, parent: QWidget | None = None,
                  document_id: int | None = None) -> None:
@@ -275,8 +294,10 @@ class ReviewWindow(QMainWindow):
         decisions = settling_decisions(self.store, self.document_id)
         self.text.show_text(self.record.document.text)
         colors = {label.name: label.color for label in self.store.schema().labels}
+        marks = fact_marks(self.diff.differences if self.diff else [])
         lanes = [Lane(name, ANNOTATOR_COLORS[i % len(ANNOTATOR_COLORS)],
-                      [s for s in self.record.spans if s.annotator == name]) for i, name in enumerate(names)]
+                      [s for s in self.record.spans if s.annotator == name], marks.get(name, []))
+                 for i, name in enumerate(names)]
         self._color_annotator_items(names)
         gold = [s for s in self.record.spans if s.annotator == GOLD]
         open_ranges = [(d.start, d.end) for d in (self.diff.differences if self.diff else []) if d.id not in decisions]
@@ -322,7 +343,7 @@ class ReviewWindow(QMainWindow):
         if difference is None:
             self.text.set_current(None, None)
         else:
-            self.text.set_current(difference.start, difference.end)
+            self.text.set_current(difference.start, difference.end, argument_outlines(difference, self.diff.annotators))
 
     def _select_at(self, offset: int) -> None:
         for difference in self.list.differences:
