@@ -477,6 +477,31 @@ def test_merge_dialog_brings_a_colleagues_layer_in(qtbot, tmp_path):
     here.close()
 
 
+def test_the_shortcuts_dialog_lists_the_review_keys(qtbot, store):
+    from annotator.ui.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog(store.schema())
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableWidget)
+    cells = [(table.item(r, 0).text(), table.item(r, 1).text() if table.item(r, 1) else "")
+             for r in range(table.rowCount())]
+    heading = cells.index(("Review window", ""))
+    assert table.columnSpan(heading, 0) == 2
+    review_keys = [key for key, _ in cells[heading + 1:]]
+    window = ReviewWindow(store, "lead")
+    qtbot.addWidget(window)
+    checked = []
+    for action in window.findChildren(QAction):
+        if action.objectName() in {"", "cancelEdit"} or action.objectName().startswith("take") and \
+                action.objectName()[4:].isdigit():
+            continue  # 3..9 are listed as "1..9"; Esc only while editing
+        shortcut = action.shortcut().toString()
+        assert shortcut and any(shortcut in key for key in review_keys), action.objectName()
+        checked.append(action.objectName())
+    assert {"nextDifference", "takeBoth", "takeNone", "editByHand", "acceptAgreed", "markReviewed"} <= set(checked)
+    assert any("1..9" in key for key in review_keys)
+
+
 def test_main_window_opens_review_on_its_document_and_lists_who_finished(qtbot, three_differences, monkeypatch):
     store, doc_id, _ = three_differences
     store.set_status(doc_id, "ana", "done")

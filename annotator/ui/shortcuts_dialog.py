@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from annotator.domain import Schema
@@ -19,6 +20,7 @@ KEYS = [
     ("Ctrl+Shift+Alt+Left / Right", "Grow / shrink the selected span's start by a word"),
     ("Fact label's key (u, h, f, c)", "Make the selection a fact: its text span and the fact, in one step"),
     ("Ctrl+R, then 1..9", "Fill a role of the selected fact; then type to find the filler and Enter, or click it"),
+    ("Ctrl+drag fact → entity", "Fill the role of the fact that the entity fits (a menu asks when several fit)"),
     ("Ctrl+Shift+R", "New relation from the selected entity: choose the type, then the other entity"),
     ("Ctrl+Shift+Delete", "Delete the selected fact (its text span stays)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any edit"),
@@ -31,6 +33,23 @@ KEYS = [
     ("Ctrl+I / Ctrl+E", "Import / export"),
 ]
 
+SECTION = ""
+"""A row whose key is this is a section heading."""
+
+REVIEW_KEYS = [
+    ("N / P", "Next / previous difference"),
+    ("A / B, 1..9", "Take the first / second (n-th) compared annotator's version"),
+    ("Shift+B or +", "Take both (every version)"),
+    ("X or 0", "Take none"),
+    ("E", "Edit by hand: a span, select the gold text and press a label key; a fact, the gold fact editor"),
+    ("Esc", "Stop editing a span by hand"),
+    ("Ctrl+Shift+A", "Accept every annotation all compared annotators agree on"),
+    ("Ctrl+D", "Mark the document reviewed (once no difference is open)"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a decision"),
+    ("Ctrl+W", "Close the review window"),
+]
+"""Keys of the review window (Review → Review document…)."""
+
 
 class ShortcutsDialog(QDialog):
     def __init__(self, schema: Schema, parent: QWidget | None = None) -> None:
@@ -38,10 +57,19 @@ class ShortcutsDialog(QDialog):
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard shortcuts")
         rows = KEYS + [(label.hotkey, f"Label {label.name}") for label in schema.labels if label.hotkey]
+        rows += [(SECTION, "Review window")] + REVIEW_KEYS
         table = QTableWidget(len(rows), 2, self)
         table.setHorizontalHeaderLabels(["Key", "Does"])
         table.verticalHeader().hide()
         for row, (key, does) in enumerate(rows):
+            if key == SECTION:
+                heading = QTableWidgetItem(does)
+                bold = QFont(heading.font())
+                bold.setBold(True)
+                heading.setFont(bold)
+                table.setItem(row, 0, heading)
+                table.setSpan(row, 0, 1, 2)
+                continue
             table.setItem(row, 0, QTableWidgetItem(key))
             table.setItem(row, 1, QTableWidgetItem(does))
         table.resizeColumnsToContents()
