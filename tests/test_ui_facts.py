@@ -432,3 +432,56 @@ def test_selected_span_keeps_a_light_fill_under_black_text_for_every_colour(qtbo
                 ratio = contrast(fmt.background().color(), fmt.foreground().color())
                 assert ratio >= MIN_CONTRAST, (color, depth, selected, ratio)
         highlighter._formats.clear()
+
+
+def ctrl_drag(qtbot, view, start: int, end: int) -> None:
+    """Ctrl+press at one code-point offset, move and release at another, on the text's viewport."""
+    from test_ui_labelling import point_at
+
+    view.place_caret(start)
+    view.centerCursor()
+    a, b = point_at(view, start), point_at(view, end)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, CTRL, pos=a)
+    qtbot.mouseMove(view.viewport(), pos=(a + b) / 2)
+    qtbot.mouseMove(view.viewport(), pos=b)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, CTRL, pos=b)
+
+
+def test_ctrl_drag_from_a_fact_to_entities_fills_roles(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    doc = view.layer.document_id
+    text = view.layer.text
+    quote, putin = make_quote_and_putin(qtbot, window)
+    when = text.find("Kamis (25/4)")
+    label_range(qtbot, view, when, when + len("Kamis (25/4)"), "d")
+    view.layer.select(-1)
+    assert window.facts.selected_id == -1
+    offered = []
+
+    def pick(menu, _where):
+        offered.append([a.text() for a in menu.actions()])
+        return next(a for a in menu.actions() if a.text() == "speaker")
+
+    window.fact_linking.ask_menu = pick
+    quote_start = quote_range(text)[0]
+    # a person fits speaker, addressee and topic: the menu asks, and only those
+    ctrl_drag(qtbot, view, quote_start + 5, putin + 2)
+    assert offered == [["speaker", "addressee", "topic"]]
+    putin_id = next(s.id for s in view.layer.spans if s.start == putin)
+    assert seeded_store.fact(quote.id).args == [Argument("speaker", putin_id)]
+    assert window.facts.selected_id == quote.id
+    assert view.textCursor().hasSelection() is False  # the drag selected no text
+    # a date fits only time: filled without asking
+    ctrl_drag(qtbot, view, quote_start + 5, when + 3)
+    assert len(offered) == 1
+    when_id = next(s.id for s in view.layer.spans if s.start == when)
+    assert seeded_store.fact(quote.id).args == [Argument("speaker", putin_id), Argument("time", when_id)]
+    # one undo step each
+    qtbot.keyClick(view, "z", CTRL)
+    assert seeded_store.fact(quote.id).args == [Argument("speaker", putin_id)]
+    # dropped on plain text: nothing changes
+    plain = text.find("Pertemuan pertama")
+    ctrl_drag(qtbot, view, quote_start + 5, plain + 2)
+    assert seeded_store.fact(quote.id).args == [Argument("speaker", putin_id)]
+    assert [f.id for f in seeded_store.facts(doc, "ana")] == [quote.id]

@@ -5,16 +5,18 @@ Fill role (Ctrl+R): with a fact selected, the picker lists the fact's roles
 that may fill that role, filtered as the user types; Enter fills, or the
 user clicks the annotation in the text. New relation (Ctrl+Shift+R): with
 an entity selected, pick the relation type, then the second entity.
-The right-click menu on a span offers the same. Every change is one command
-on the window's undo stack; refusals are explained in the status bar.
+The right-click menu on a span offers the same, and so does the mouse:
+Ctrl+drag from a fact's text and drop on an entity fills the role it fits
+(a small menu asks when several fit). Every change is one command on the
+window's undo stack; refusals are explained in the status bar.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QMouseEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from annotator.domain import Argument, Fact, Label, Role, Span
@@ -60,6 +62,9 @@ class FactLinking(QObject):
         self.layer.documentChanged.connect(self.cancel)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self.show_context_menu)
+        self.dragging: Fact | None = None
+        """The fact whose role a Ctrl+drag from its text is filling."""
+        view.viewport().installEventFilter(self)
 
     # -- fill role --------------------------------------------------------------
 
@@ -292,21 +297,34 @@ class FactLinking(QObject):
             menu.addAction(f"New relation from {' '.join(span.text.split())[:24]!r}…").triggered.connect(relation)
         return menu
 
+    def role_choices(self, fact: Fact, span: Span) -> list[tuple[Role, Target, str | None]]:
+        """For each role of `fact`: what `span` would fill it with (the span, or the fact it
+        states when only facts fit), and why it may not (None when it may)."""
+        label = self.store.schema().label(fact.label)
+        stated = self.facts.stated_by(span.id)  # type: ignore[arg-type]
+        choices = []
+        for role in label.roles if label else []:
+            target = Target(span.label, span.id)
+            if stated is not None and role.allowed and stated.label in role.allowed and span.label not in role.allowed:
+                target = Target(stated.label, fact_id=stated.id)
+            current = len(fact.fillers(role.name))
+            why = can_fill(self.store.schema(), fact.label, role.name, target.label,
+                           0 if role.max_fillers == 1 else current)
+            if why is None and Argument(role.name, target.span_id, target.fact_id) in fact.fillers(role.name):
+                why = "already fills it"
+            if why is None and target.fact_id == fact.id:
+                why = "a fact cannot fill its own role"
+            choices.append((role, target, why))
+        return choices
+
     def _add_fill_menu(self, menu: QMenu, fact: Fact, span: Span) -> None:
         label = self.store.schema().label(fact.label)
         if label is None or not label.roles:
             return
         sub = menu.addMenu(f"Fill role of {self.facts.describe(fact)}")
         sub.setObjectName("fillRoleMenu")
-        stated = self.facts.stated_by(span.id)  # type: ignore[arg-type]
-        for role in label.roles:
-            target = Target(span.label, span.id)
-            if stated is not None and role.allowed and stated.label in role.allowed and span.label not in role.allowed:
-                target = Target(stated.label, fact_id=stated.id)
+        for role, target, why in self.role_choices(fact, span):
             action = sub.addAction(role.name)
-            current = len(fact.fillers(role.name))
-            why = can_fill(self.store.schema(), fact.label, role.name, target.label,
-                           0 if role.max_fillers == 1 else current)
             if why is not None:
                 action.setEnabled(False)
                 action.setText(f"{role.name} ({why})")
@@ -315,6 +333,69 @@ class FactLinking(QObject):
                 self.pending = _Pending("filler", fact_id=f, role=r)
                 self.fill(t)
             action.triggered.connect(fill)
+
+    # -- linking by mouse -------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Ctrl+press on a fact's text starts a link; the release over an entity fills a role.
+        The events of a link are kept from the text (they would select text)."""
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            return self._link_pressed(event)  # type: ignore[arg-type]
+        if self.dragging is not None and kind == QEvent.Type.MouseMove:
+            return True
+        if self.dragging is not None and kind == QEvent.Type.MouseButtonRelease:
+            fact, self.dragging = self.dragging, None
+            self.view.viewport().unsetCursor()
+            self.drop_on(fact, event.position().toPoint())  # type: ignore[attr-defined]
+            return True
+        return False
+
+    def _link_pressed(self, event: QMouseEvent) -> bool:
+        if event.button() != Qt.MouseButton.LeftButton or not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        offset = self.view.offset_at(event.position().toPoint())
+        stating = [self.facts.stated_by(s.id) for s in self.layer.covering(offset)]  # type: ignore[arg-type]
+        fact = next((f for f in stating if f is not None), None)
+        if fact is None:
+            return False
+        self.facts.select(fact.id)  # type: ignore[arg-type]
+        self.dragging = fact
+        self.view.viewport().setCursor(Qt.CursorShape.DragLinkCursor)
+        self.message.emit(f"drop on the annotation that fills a role of {self.facts.describe(fact)}")
+        return True
+
+    def drop_on(self, fact: Fact, pos: QPoint) -> bool:
+        """Fill the role of `fact` that the annotation under `pos` fits; ask when several fit."""
+        fact = self.facts.fact(fact.id) or fact  # type: ignore[arg-type]
+        hits = [s for s in self.layer.covering(self.view.offset_at(pos)) if s.id != fact.span_id]
+        if not hits:
+            self.message.emit("dropped on no annotation: nothing filled")
+            return False
+        span = hits[0]
+        choices = self.role_choices(fact, span)
+        fitting = [(role, target) for role, target, why in choices if why is None]
+        if not fitting:
+            reasons = "; ".join(f"{role.name}: {why}" for role, _, why in choices)
+            self.message.emit(f"{' '.join(span.text.split())[:30]} fills no role of {fact.label} ({reasons})")
+            return False
+        if len(fitting) == 1:
+            role, target = fitting[0]
+        else:
+            menu = QMenu(self.view)
+            menu.setObjectName("dropRoleMenu")
+            for role, target in fitting:
+                menu.addAction(role.name).setData(role.name)
+            chosen = self.ask_menu(menu, self.view.viewport().mapToGlobal(pos))
+            if chosen is None:
+                return False
+            role, target = next((r, t) for r, t in fitting if r.name == chosen.data())
+        self.pending = _Pending("filler", fact_id=fact.id, role=role.name)
+        return self.fill(target)
+
+    def ask_menu(self, menu: QMenu, where: QPoint) -> QAction | None:
+        """The action the user picks from `menu` (None if dismissed); tests replace this."""
+        return menu.exec(where)
 
     def _push(self, command: QUndoCommand) -> bool:
         refused = push(self.undo, command)
