@@ -10,8 +10,9 @@ import getpass
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -172,14 +173,18 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], s
 
 
 @contextmanager
-def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback drawing a bar on stderr once the work turns out long."""
+def _progress_bar(label: str, starts: Callable[[int], bool] | None = None) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback drawing a bar on stderr once the work turns out long:
+    when `starts(total)` first says so (by default, for 200 items or more)."""
     state: dict[str, Any] = {"bar": None, "done": 0}
+    starts = starts or (lambda total: total >= 200)
 
     def progress(done: int, total: int) -> None:
-        if total < 200 or done == 0:
+        if done == 0:
             return
         if state["bar"] is None:
+            if not starts(total):
+                return
             state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
             state["bar"].__enter__()
         state["bar"].update(done - state["done"])
@@ -190,6 +195,29 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     finally:
         if state["bar"] is not None:
             state["bar"].__exit__(None, None, None)
+
+
+PROGRESS_DELAY = 0.5
+"""Seconds a terminal command runs before it draws a progress bar."""
+INTERRUPTED = 130
+"""Exit status after Ctrl+C, as shells report a process stopped by SIGINT."""
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _terminal_progress(label: str) -> AbstractContextManager[Callable[[int, int], None]]:
+    """A progress callback for work that can be long however few items it has
+    (agreement, merge): on a terminal, a bar on stderr once the work has run
+    for `PROGRESS_DELAY` seconds; nothing when stderr is a file or pipe."""
+    since = time.monotonic()
+    return _progress_bar(label, lambda _total: _stderr_is_terminal() and time.monotonic() - since >= PROGRESS_DELAY)
+
+
+def _interrupted(what: str) -> None:
+    click.echo(f"\ninterrupted: {what}", err=True)
+    sys.exit(INTERRUPTED)
 
 
 @main.command()
@@ -235,10 +263,12 @@ def merge(ctx: Context, others: tuple[Path, ...]) -> None:
 
     store = ctx.store()
     try:
-        with _progress_bar("merging") as progress:
+        with _terminal_progress("merging") as progress:
             summary = merge_databases(store, others, progress=progress)
     except StoreError as exc:
         raise click.ClickException(f"{exc}; nothing was merged") from exc
+    except KeyboardInterrupt:  # merge_databases runs in one transaction, rolled back
+        _interrupted("nothing was merged")
     for line in summary.lines():
         click.echo(line)
 
@@ -266,11 +296,18 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
         raise click.ClickException(f"agreement needs at least two annotators; found {', '.join(annotators) or 'none'}")
     ids = list(document_ids) or store.document_ids()
     try:
-        records = list(store.annotated_many(ids, annotators))
+        # one bar: reading the layers is the first half of the work, measuring the second
+        with _terminal_progress("measuring agreement") as progress:
+            records = []
+            for record in store.annotated_many(ids, annotators):
+                records.append(record)
+                progress(len(records), 2 * len(ids))
+            report = measure_agreement(records, annotators, labels or None,
+                                       progress=lambda done, total: progress(len(ids) + done, 2 * len(ids)))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    with _progress_bar("measuring") as progress:
-        report = measure_agreement(records, annotators, labels or None, progress=progress)
+    except KeyboardInterrupt:  # nothing is printed until the report is whole
+        _interrupted("agreement was not measured; nothing was printed")
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif as_csv:

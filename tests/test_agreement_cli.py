@@ -106,3 +106,58 @@ def test_agreement_needs_two_annotators(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "empty.db"), "agreement"])
     assert result.exit_code != 0
     assert "at least two annotators" in result.output
+
+
+# -- long runs: progress on a terminal, Ctrl+C ---------------------------------------
+
+
+def test_agreement_draws_progress_on_a_terminal_however_few_documents(project, monkeypatch):
+    import annotator.cli as cli
+
+    result = CliRunner().invoke(main, ["--db", str(project), "agreement", "--json"])
+    assert result.exit_code == 0 and result.stderr == ""  # not a terminal: no bar in logs or pipes
+    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(cli, "PROGRESS_DELAY", 0)  # as if the run had already taken a while
+    result = CliRunner().invoke(main, ["--db", str(project), "agreement", "--json"])
+    assert result.exit_code == 0
+    assert "measuring agreement" in result.stderr  # the bar, for one document (click draws only its label here)
+    assert json.loads(result.stdout)["documents"] == 1  # the report stays clean on stdout
+
+
+def test_ctrl_c_stops_agreement_cleanly(project, monkeypatch):
+    import annotator.review.agreement as agreement
+
+    def interrupted(records, annotators, labels=None, progress=None):
+        progress(1, 1)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(agreement, "measure_agreement", interrupted)
+    result = CliRunner().invoke(main, ["--db", str(project), "agreement"])
+    assert result.exit_code == 130
+    assert result.stdout == ""
+    assert "interrupted: agreement was not measured" in result.stderr
+
+
+def test_ctrl_c_during_merge_writes_nothing(project, tmp_path, monkeypatch):
+    from annotator.store import Store
+
+    other = tmp_path / "other.db"
+    store = open_project(other, samples=True)
+    doc_id = store.document_ids()[0]
+    store.add_span(doc_id, "dewi", *find(store.document_text(doc_id), "Vladivostok"), "LOCATION")
+    store.close()
+    real = Store.import_annotated
+
+    def import_then_interrupt(self, records, **options):
+        def progress(done):
+            raise KeyboardInterrupt  # after the first batch is written, inside the transaction
+
+        return real(self, records, **(options | {"progress": progress}))
+
+    monkeypatch.setattr(Store, "import_annotated", import_then_interrupt)
+    result = CliRunner().invoke(main, ["--db", str(project), "merge", str(other)])
+    assert result.exit_code == 130 and "interrupted: nothing was merged" in result.stderr
+    here = Store.open(project)
+    assert "dewi" not in here.annotators()
+    assert here.spans(here.document_ids()[0], "dewi") == []
+    here.close()
