@@ -27,3 +27,16 @@ def test_clusters_stay_whole():
     text = "Cafe\u0301 👍🏽 🇮🇩 👨\u200d👩 e\u200bf"
     assert tokenize(text).words() == ["Cafe\u0301", "👍🏽", "🇮🇩", "👨\u200d👩", "e", "f"]
     assert tokenize("Cafe don't U.S. 3.5").words() == ["Cafe", "don't", "U.S", ".", "3.5"]
+
+
+@given(st.lists(st.text(min_size=1, max_size=8), max_size=6), st.lists(st.integers(0, 99), max_size=6),
+       st.text(max_size=5), st.text(max_size=5))
+def test_hugging_face_rows_are_the_json_encoders_lines(words, tag_ids, key, annotator):
+    import json
+
+    from annotator.formats.hf import quoted, row_line
+
+    source = f'"document": {quoted(key)}, "annotator": {quoted(annotator)}'
+    expected = json.dumps({"id": "7", "document": key, "annotator": annotator, "tokens": words, "ner_tags": tag_ids},
+                          ensure_ascii=False)
+    assert row_line(7, source, words, tag_ids) == expected + "\n"
