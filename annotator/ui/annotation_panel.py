@@ -83,8 +83,10 @@ class AnnotationPanel(QFrame):
         label = self.store.schema().label(span.label)
         color = label.color if label else NO_LABEL_COLOR
         self.title.setText(f"{span.label}  {span.start}–{span.end}")
-        self.title.setStyleSheet(f"background: {color}; color: #111; padding: 3px 6px; border-radius: 3px;"
-                                 " font-weight: bold;")
+        style = f"background: {color}; color: #111; padding: 3px 6px; border-radius: 3px; font-weight: bold;"
+        if self.title.styleSheet() != style:
+            # restyling costs a re-polish; labelling entity after entity of one label needs none
+            self.title.setStyleSheet(style)
         self.text.setText(" ".join(span.text.split()))
         self.attributes.show_values([a for a in self.store.schema().attributes if "entity" in a.applies_to],
                                     span.attributes)

@@ -19,14 +19,30 @@ class AttributeFields(QWidget):
         super().__init__(parent)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
+        self._definitions: list[AttributeDef] = []
+        self._widgets: dict[str, QWidget] = {}
 
     def show_values(self, definitions: list[AttributeDef], values: dict[str, Any]) -> None:
-        clear_layout(self.form)
+        if definitions != self._definitions:
+            self._build(definitions)
+        # the same form for the next annotation: only the values change (labelling stays within a frame)
         for attr in definitions:
+            widget = self._widgets[attr.name]
             value = values.get(attr.name)
+            widget.blockSignals(True)
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(value is True)
+            else:
+                widget.setCurrentText(value if isinstance(value, str) else "")  # type: ignore[attr-defined]
+            widget.blockSignals(False)
+
+    def _build(self, definitions: list[AttributeDef]) -> None:
+        clear_layout(self.form)
+        self._definitions = list(definitions)
+        self._widgets = {}
+        for attr in definitions:
             if attr.kind == "flag":
                 box = QCheckBox(attr.name, self)
-                box.setChecked(value is True)
                 box.toggled.connect(lambda on, n=attr.name: self.changed.emit(n, on))
                 widget: QWidget = box
                 caption = ""
@@ -34,15 +50,14 @@ class AttributeFields(QWidget):
                 combo = QComboBox(self)
                 combo.addItem("")
                 combo.addItems(attr.choices)
-                combo.setCurrentText(value if isinstance(value, str) else "")
                 combo.currentTextChanged.connect(lambda text, n=attr.name: self.changed.emit(n, text or None))
                 widget = combo
                 caption = attr.name
             widget.setObjectName(f"attribute:{attr.name}")
             widget.setToolTip(attr.description)
+            self._widgets[attr.name] = widget
             self.form.addRow(caption, widget)
         show_items(self.form)
-
 
 def clear_layout(layout) -> None:  # noqa: ANN001
     """Remove a layout's widgets. They are deleted later (one may be running the
