@@ -1,5 +1,6 @@
 """Regenerate docs/review.png: review mode on the sample article, two
-annotators' lanes under the text, gold partly built, differences listed.
+annotators' lanes under the text, gold partly built, differences listed,
+a fact difference (hatched in the lanes) selected with its arguments outlined.
 
     QT_QPA_PLATFORM=offscreen python docs/make_review_screenshot.py
 """
@@ -15,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from annotator.domain import Argument  # noqa: E402
 from annotator.store.seeding import open_project  # noqa: E402
 from annotator.ui.review_view import ReviewWindow  # noqa: E402
 
@@ -27,6 +29,20 @@ BUDI = [("Vladimir Putin", "PERSON"), ("Kim Jong Un", "ORGANISATION"), ("Timur J
         ("Aljazeera", "LOCATION")]
 
 
+def add_quote(store, doc_id: int, name: str, text: str) -> None:  # noqa: ANN001
+    """Both quote Putin; only ana names him as the speaker, budi gives a topic instead."""
+    start = text.index('"Kami berbicara')
+    trigger = store.add_span(doc_id, name, start, text.index('," kata Putin') + 2, "QUOTE")
+    if name == "ana":
+        putin = text.index("Putin seperti")
+        speaker = store.add_span(doc_id, name, putin, putin + len("Putin"), "PERSON")
+        store.add_fact(doc_id, name, "QUOTE", trigger.id, [Argument("speaker", span_id=speaker.id)])
+    else:
+        korea = text.index("semenanjung Korea")
+        topic = store.add_span(doc_id, name, korea, korea + len("semenanjung Korea"), "LOCATION")
+        store.add_fact(doc_id, name, "QUOTE", trigger.id, [Argument("topic", span_id=topic.id)])
+
+
 def make(out: Path) -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -37,6 +53,7 @@ def make(out: Path) -> None:
             for phrase, label in spans:
                 start = text.find(phrase)
                 store.add_span(doc_id, name, start, start + len(phrase), label)
+            add_quote(store, doc_id, name, text)
             store.set_status(doc_id, name, "done")
         window = ReviewWindow(store, "lead")
         window.resize(1400, 820)
@@ -47,6 +64,8 @@ def make(out: Path) -> None:
         window.take(1)  # the boundary: budi's "Vladimir Putin"
         app.processEvents()
         window.text.verticalScrollBar().setValue(0)
+        quote = next(d for d in window.list.differences if d.is_fact)
+        window.list.select_difference(quote.id)  # hatched in both lanes; its arguments outlined
         app.processEvents()
         window.grab().save(str(out))
         window.close()
