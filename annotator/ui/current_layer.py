@@ -77,9 +77,9 @@ class CurrentLayer(QObject):
         if self.document is None:
             self.spans = []
         else:
+            # the store returns a layer already in _order
             self.spans = self.store.spans(self.document.id, self.annotator)  # type: ignore[arg-type]
-        self.spans.sort(key=_order)
-        self._keys = [_order(s) for s in self.spans]
+        self._keys = [(s.start, -s.end, s.id or 0) for s in self.spans]
         self.longest = max((s.end - s.start for s in self.spans), default=0)
         if self.selected_id != -1 and self.span(self.selected_id) is None:
             self.select(-1)
