@@ -1,6 +1,6 @@
 """Agreement over 1,000 documents, 3 annotators, 30 spans each: must finish in under 2 s.
 
-Run:  /work/venv/bin/python benchmarks/agreement.py
+Run:  python benchmarks/agreement.py
 
 Builds a temporary database (not timed), then times loading the documents
 with `Store.annotated_many` and `measure_agreement` on them, as the `agreement`

@@ -1,6 +1,6 @@
 """Import and export speed over 10,000 articles with 20 spans each.
 
-Run: /work/venv/bin/python benchmarks/import_export.py [--articles N] [--repeat R]
+Run: python benchmarks/import_export.py [--articles N] [--repeat R]
 
 Each figure is printed beside a floor measured in the same run, and the script
 exits 1 when a target is missed:
