@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from annotator.domain import AnnotatedDocument, Label, content_hash
 from annotator.domain.spans import check_range
-from annotator.store.database import StoreError
+from annotator.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from annotator.store.database import ImportSummary, Store
+    from annotator.store.database import Store
+    from annotator.store.results import ImportSummary
 
 CHUNK = 2000
 """Documents whose rows are gathered before they are written."""

@@ -1,0 +1,184 @@
+"""The schema: labels and attribute definitions; renaming, reordering and
+undoable deletion of labels that annotations use."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from annotator.domain import AttributeDef, Label, Role, Schema
+from annotator.store.core import StoreCore
+from annotator.store.errors import LabelInUseError, StoreError
+from annotator.store.results import DeletedLabel
+from annotator.store.rows import generated_color, now
+
+
+class LabelsMixin(StoreCore):
+    """The schema part of `Store`. Deleting a label's annotations goes through
+    the span and fact parts (`_delete_span`, `_delete_fact`)."""
+
+    def schema(self) -> Schema:
+        if self._schema is None:
+            labels = [
+                Label(
+                    name=r["name"], kind=r["kind"], color=r["color"], hotkey=r["hotkey"],
+                    description=r["description"], order=r["ord"],
+                    roles=[Role(**role) for role in json.loads(r["roles"])],
+                    trigger=bool(r["trigger"]),
+                )
+                for r in self.db["labels"].rows_where(order_by="ord, name")
+            ]
+            attributes = [
+                AttributeDef(
+                    name=r["name"], kind=r["kind"], choices=json.loads(r["choices"]),
+                    applies_to=json.loads(r["applies_to"]), description=r["description"],
+                )
+                for r in self.db["attribute_defs"].rows_where(order_by="name")
+            ]
+            self._schema = Schema(labels, attributes)
+        return self._schema
+
+    def set_schema(self, schema: Schema) -> None:
+        """Replace labels and attribute definitions. Labels that annotations use
+        must stay (rename them with `rename_label`, remove with `delete_label`)."""
+        schema.validate()
+        used = self._used_labels()
+        missing = used - {label.name for label in schema.labels}
+        if missing:
+            raise LabelInUseError(sorted(missing)[0], self.label_usage(sorted(missing)[0]))
+        with self.db.atomic():
+            self.db.execute("PRAGMA defer_foreign_keys = ON")
+            self.db.execute("DELETE FROM labels")
+            for i, label in enumerate(schema.labels):
+                self._insert_label(label, i)
+            self.db.execute("DELETE FROM attribute_defs")
+            for attr in schema.attributes:
+                self.db["attribute_defs"].insert(
+                    {"name": attr.name, "kind": attr.kind, "choices": json.dumps(attr.choices),
+                     "applies_to": json.dumps(attr.applies_to), "description": attr.description}
+                )
+        self._schema_changed()
+
+    def save_label(self, label: Label) -> None:
+        """Add a label or update the one with the same name."""
+        schema = self.schema()
+        labels = [label if existing.name == label.name else existing for existing in schema.labels]
+        if schema.label(label.name) is None:
+            label.order = max((existing.order for existing in labels), default=-1) + 1
+            labels.append(label)
+        Schema(labels, schema.attributes).validate()
+        with self.db.atomic():
+            self._insert_label(label, label.order)
+        self._schema_changed()
+
+    def _insert_label(self, label: Label, order: int) -> None:
+        # an upsert, not INSERT OR REPLACE: replacing would delete the row and
+        # take the spans that reference it along
+        self.db.execute(
+            "INSERT INTO labels (name, kind, color, hotkey, description, ord, roles, trigger) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, "
+            "color = excluded.color, hotkey = excluded.hotkey, description = excluded.description, "
+            "ord = excluded.ord, roles = excluded.roles, trigger = excluded.trigger",
+            [label.name, label.kind, label.color, label.hotkey, label.description, order,
+             json.dumps([asdict(r) for r in label.roles]), int(label.trigger)],
+        )
+
+    def ensure_labels(self, names: Iterable[str], kind: str = "entity") -> list[str]:
+        """Add any of `names` the schema lacks, with a generated colour; returns those added."""
+        schema = self.schema()
+        added = [n for n in dict.fromkeys(names) if schema.label(n) is None]
+        if not added:
+            return []
+        start = max((label.order for label in schema.labels), default=-1) + 1
+        with self.db.atomic():
+            for i, name in enumerate(added):
+                self._insert_label(Label(name, kind, color=generated_color(start + i)), start + i)
+        self._schema_changed()
+        return added
+
+    def reorder_labels(self, names: list[str]) -> None:
+        with self.db.atomic():
+            for i, name in enumerate(names):
+                self.db.execute("UPDATE labels SET ord = ? WHERE name = ?", [i, name])
+        self._schema_changed()
+
+    def rename_label(self, old: str, new: str) -> None:
+        schema = self.schema()
+        if schema.label(new) is not None:
+            raise StoreError(f"a label named {new!r} already exists")
+        label = schema.label(old)
+        if label is None:
+            raise StoreError(f"no label named {old!r}")
+        with self.db.atomic():
+            # spans and facts follow through ON UPDATE CASCADE; roles naming the
+            # label as an allowed filler are JSON and are rewritten here
+            self.db.execute("UPDATE labels SET name = ? WHERE name = ?", [new, old])
+            for other in schema.fact_labels:
+                if any(old in role.allowed for role in other.roles):
+                    roles = [
+                        {**asdict(role), "allowed": [new if a == old else a for a in role.allowed]}
+                        for role in other.roles
+                    ]
+                    self.db.execute("UPDATE labels SET roles = ? WHERE name = ?",
+                                    [json.dumps(roles), other.name if other.name != old else new])
+        self._schema_changed()
+
+    def label_usage(self, name: str) -> int:
+        spans = self.db.execute("SELECT count(*) FROM spans WHERE label = ?", [name]).fetchone()[0]
+        facts = self.db.execute("SELECT count(*) FROM facts WHERE label = ?", [name]).fetchone()[0]
+        return spans + facts
+
+    def _used_labels(self) -> set[str]:
+        rows = self.db.execute("SELECT DISTINCT label FROM spans UNION SELECT DISTINCT label FROM facts")
+        return {r[0] for r in rows}
+
+    def delete_label(self, name: str, *, annotations: str = "refuse", relabel_to: str | None = None) -> DeletedLabel:
+        """Remove a label. If annotations use it, `annotations` must say what happens
+        to them: "delete" them, or "relabel" them to `relabel_to`. Returns what undo
+        needs to put everything back (`restore_label`)."""
+        label = self.schema().label(name)
+        if label is None:
+            raise StoreError(f"no label named {name!r}")
+        count = self.label_usage(name)
+        if count and annotations not in ("delete", "relabel"):
+            raise LabelInUseError(name, count)
+        if annotations == "relabel":
+            target = self.schema().label(relabel_to or "")
+            if target is None or target.kind != label.kind or target.name == name:
+                raise StoreError(f"cannot relabel {name!r} annotations to {relabel_to!r}")
+        deleted = DeletedLabel(label, [], [])
+        with self.db.atomic():
+            if count and annotations == "delete":
+                for (fid,) in self.db.execute("SELECT id FROM facts WHERE label = ?", [name]).fetchall():
+                    deleted.facts.append(self._delete_fact(fid))
+                for (sid,) in self.db.execute("SELECT id FROM spans WHERE label = ?", [name]).fetchall():
+                    deleted.spans.append(self._delete_span(sid))
+            elif count:
+                deleted.relabelled_to = relabel_to
+                deleted.relabelled_span_ids = [r[0] for r in self.db.execute("SELECT id FROM spans WHERE label = ?", [name])]
+                deleted.relabelled_fact_ids = [r[0] for r in self.db.execute("SELECT id FROM facts WHERE label = ?", [name])]
+                self.db.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", [relabel_to, now(), name])
+                self.db.execute("UPDATE facts SET label = ?, updated = ? WHERE label = ?", [relabel_to, now(), name])
+            self.db.execute("DELETE FROM labels WHERE name = ?", [name])
+        self._schema_changed()
+        self._changed("spans")
+        return deleted
+
+    def restore_label(self, deleted: DeletedLabel) -> None:
+        with self.db.atomic():
+            self._insert_label(deleted.label, deleted.label.order)
+            for span_id in deleted.relabelled_span_ids:
+                self.db.execute("UPDATE spans SET label = ? WHERE id = ?", [deleted.label.name, span_id])
+            for fact_id in deleted.relabelled_fact_ids:
+                self.db.execute("UPDATE facts SET label = ? WHERE id = ?", [deleted.label.name, fact_id])
+            for span in deleted.spans:
+                self._restore_span(span)
+            for fact in deleted.facts:
+                self._restore_fact(fact)
+        self._schema_changed()
+        self._changed("spans")
+
+    def _schema_changed(self) -> None:
+        self._schema = None
+        self._changed("schema")

@@ -1,0 +1,64 @@
+"""What Store methods hand back: document summaries, records of deletions that
+undo puts back, problems found by `check`, and the summary of an import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotator.domain import Fact, Label, Span
+
+
+@dataclass
+class DocumentSummary:
+    id: int
+    title: str
+    span_count: int
+    status: str
+    done_by: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DeletedSpan:
+    """Everything a span deletion removed, so that undo can put it all back."""
+
+    span: Span
+    facts: list[DeletedFact]
+    args: list[tuple[int, int, str, int]]
+    """(fact_id, position, role, span_id) rows that pointed at the span."""
+
+
+@dataclass
+class DeletedFact:
+    fact: Fact
+    inbound: list[tuple[int, int, str, int]]
+    """(fact_id, position, role, target_fact_id) rows of other facts that pointed at it."""
+
+
+@dataclass
+class DeletedLabel:
+    label: Label
+    spans: list[DeletedSpan]
+    facts: list[DeletedFact]
+    relabelled_to: str | None = None
+    relabelled_span_ids: list[int] = field(default_factory=list)
+    relabelled_fact_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Problem:
+    """One thing `check` found wrong, worded for the user."""
+
+    document_id: int
+    kind: str
+    id: int
+    message: str
+
+
+@dataclass
+class ImportSummary:
+    documents_added: int = 0
+    documents_matched: int = 0
+    spans: int = 0
+    facts: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    document_ids: list[int] = field(default_factory=list)

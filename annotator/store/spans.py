@@ -1,0 +1,113 @@
+"""Spans: one annotator's highlighted, labelled ranges of a document; undoable deletes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from annotator.domain import Span
+from annotator.domain.spans import check_range
+from annotator.store.core import StoreCore
+from annotator.store.errors import StoreError
+from annotator.store.results import DeletedSpan
+from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
+
+
+class SpansMixin(StoreCore):
+    """The spans part of `Store`. A span takes the facts it states with it when
+    deleted (through the fact part's `_delete_fact`) and brings them back on restore."""
+
+    def spans(self, document_id: int, annotator: str | None = None) -> list[Span]:
+        """Spans of a document, by position; one annotator's layer, or all layers."""
+        sql = f"SELECT {SPAN_COLUMNS} FROM spans WHERE document_id = ?"
+        params: list[Any] = [document_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        sql += ' ORDER BY start, "end" DESC, id'
+        return [span_from_row(r) for r in self.db.execute(sql, params)]
+
+    def span(self, span_id: int) -> Span:
+        row = self.db.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no span with id {span_id}")
+        return span_from_row(row)
+
+    def add_span(self, document_id: int, annotator: str, start: int, end: int, label: str,
+                 attributes: dict[str, Any] | None = None, note: str = "") -> Span:
+        text = self.document_text(document_id)
+        check_range(text, start, end)
+        if self.schema().label(label) is None:
+            raise StoreError(f"no label named {label!r}")
+        stamp = now()
+        with self.db.atomic():
+            self.ensure_annotator(annotator)
+            cursor = self.db.execute(
+                'INSERT INTO spans (document_id, annotator, start, "end", label, text, attributes, note, created, updated) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [document_id, annotator, start, end, label, text[start:end],
+                 json.dumps(attributes or {}, ensure_ascii=False), note, stamp, stamp],
+            )
+            self._touch_status(document_id, annotator)
+        span = Span(cursor.lastrowid, document_id, annotator, start, end, label, text[start:end],
+                    dict(attributes or {}), note, stamp, stamp)
+        self._changed("spans", document_id)
+        return span
+
+    def update_span(self, span_id: int, **changes: Any) -> Span:
+        """Change a span's start, end, label, attributes or note."""
+        old = self.span(span_id)
+        new = old.with_(**changes, updated=now())
+        text = self.document_text(old.document_id)  # type: ignore[arg-type]
+        check_range(text, new.start, new.end)
+        if self.schema().label(new.label) is None:
+            raise StoreError(f"no label named {new.label!r}")
+        new.text = text[new.start:new.end]
+        with self.db.atomic():
+            self.db.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, text = ?, attributes = ?, note = ?, updated = ? WHERE id = ?',
+                [new.start, new.end, new.label, new.text, json.dumps(new.attributes, ensure_ascii=False),
+                 new.note, new.updated, span_id],
+            )
+        self._changed("spans", old.document_id)
+        return new
+
+    def delete_span(self, span_id: int) -> DeletedSpan:
+        """Delete a span. Facts it states are deleted with it; roles it fills are
+        left empty. The returned record puts all of it back (`restore_span`)."""
+        with self.db.atomic():
+            deleted = self._delete_span(span_id)
+        self._changed("spans", deleted.span.document_id)
+        self._changed("facts", deleted.span.document_id)
+        return deleted
+
+    def _delete_span(self, span_id: int) -> DeletedSpan:
+        span = self.span(span_id)
+        facts = [self._delete_fact(r[0]) for r in
+                 self.db.execute("SELECT id FROM facts WHERE span_id = ?", [span_id]).fetchall()]
+        args = [tuple(r) for r in self.db.execute(
+            "SELECT fact_id, position, role, span_id FROM fact_args WHERE span_id = ?", [span_id])]
+        self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        return DeletedSpan(span, facts, args)  # type: ignore[arg-type]
+
+    def restore_span(self, deleted: DeletedSpan) -> None:
+        with self.db.atomic():
+            self._restore_span(deleted)
+        self._changed("spans", deleted.span.document_id)
+        self._changed("facts", deleted.span.document_id)
+
+    def _restore_span(self, deleted: DeletedSpan) -> None:
+        s = deleted.span
+        self.ensure_annotator(s.annotator)
+        self.db.execute(
+            f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [s.id, s.document_id, s.annotator, s.start, s.end, s.label, s.text,
+             json.dumps(s.attributes, ensure_ascii=False), s.note, s.created, s.updated],
+        )
+        for fact in deleted.facts:
+            self._restore_fact(fact)
+        for fact_id, position, role, span_id in deleted.args:
+            self.db.execute(
+                "INSERT INTO fact_args (fact_id, position, role, span_id) VALUES (?, ?, ?, ?)",
+                [fact_id, position, role, span_id],
+            )
