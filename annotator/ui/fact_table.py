@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from annotator.ui.current_facts import CurrentFacts
+from annotator.ui.item_table import Index, ItemTable, ItemTableModel
 
 COLUMNS = ("Type", "Text", "Roles", "Problems")
-Index = QModelIndex | QPersistentModelIndex
 
 
-class FactTableModel(QAbstractTableModel):
+class FactTableModel(ItemTableModel):
+    columns = COLUMNS
+
     def __init__(self, facts: CurrentFacts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.facts = facts
@@ -49,9 +51,6 @@ class FactTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         fact_id, label, text, roles, count, problems, start = self._rows[index.row()]
         column = index.column()
@@ -70,16 +69,10 @@ class FactTableModel(QAbstractTableModel):
             return fact_id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
-
-class FactTable(QTableView):
+class FactTable(ItemTable):
     def __init__(self, facts: CurrentFacts, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("factTable")
+        super().__init__("factTable", parent)
         self.facts = facts
         self.source = FactTableModel(facts, self)
         proxy = QSortFilterProxyModel(self)
@@ -88,38 +81,16 @@ class FactTable(QTableView):
         self.setModel(proxy)
         self.setSortingEnabled(True)
         self.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.verticalHeader().hide()
-        self.setWordWrap(False)
         header = self.horizontalHeader()
         for column, width in ((0, 100), (3, 64)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self._syncing = False
-        self.selectionModel().selectionChanged.connect(self._row_selected)
+        self.follow_rows(facts.select)
         facts.selectedChanged.connect(self._fact_selected)
         self.source.modelReset.connect(lambda: self._fact_selected(facts.selected_id))
 
-    def _row_selected(self, *_: Any) -> None:
-        if self._syncing:
-            return
-        rows = self.selectionModel().selectedRows()
-        if rows:
-            self.facts.select(rows[0].data(Qt.ItemDataRole.UserRole))
-
     def _fact_selected(self, fact_id: int) -> None:
-        self._syncing = True
-        try:
-            row = self.source.row_of(fact_id) if fact_id != -1 else -1
-            if row < 0:
-                self.clearSelection()
-            else:
-                index = self.model().mapFromSource(self.source.index(row, 0))  # type: ignore[attr-defined]
-                self.selectRow(index.row())
-                self.scrollTo(index)
-        finally:
-            self._syncing = False
+        row = self.source.row_of(fact_id) if fact_id != -1 else -1
+        self.show_row(self.model().mapFromSource(self.source.index(row, 0)) if row >= 0 else None)  # type: ignore[attr-defined]

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from annotator.ui.current_layer import CurrentLayer
+from annotator.ui.item_table import Index, ItemTable, ItemTableModel
 
 COLUMNS = ("Text", "Label", "Annotator", "Start", "End")
 CARRIES_MARK = "•"
-Index = QModelIndex | QPersistentModelIndex
 
 
-class SpanTableModel(QAbstractTableModel):
+class SpanTableModel(ItemTableModel):
+    columns = COLUMNS
+
     def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.layer = layer
@@ -34,9 +36,6 @@ class SpanTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.layer.spans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         span = self.layer.spans[index.row()]
@@ -56,49 +55,22 @@ class SpanTableModel(QAbstractTableModel):
             return span.id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
-
-class SpanTable(QTableView):
+class SpanTable(ItemTable):
     def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("spanTable")
+        super().__init__("spanTable", parent)
         self.layer = layer
         self.setModel(SpanTableModel(layer, self))
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.verticalHeader().hide()
-        self.setWordWrap(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # fixed widths: fitting columns to contents reads every row on each change
         for column, width in zip(range(1, len(COLUMNS)), (118, 64, 48, 48)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
-        self._syncing = False
-        self.selectionModel().selectionChanged.connect(self._row_selected)
+        self.follow_rows(layer.select)
         layer.selectedChanged.connect(self._span_selected)
         self.model().modelReset.connect(lambda: self._span_selected(layer.selected_id))
 
-    def _row_selected(self, *_: Any) -> None:
-        if self._syncing:
-            return
-        rows = self.selectionModel().selectedRows()
-        if rows:
-            self.layer.select(rows[0].data(Qt.ItemDataRole.UserRole))
-
     def _span_selected(self, span_id: int) -> None:
-        self._syncing = True
-        try:
-            row = self.layer.index_of(span_id) if span_id != -1 else -1
-            if row < 0:
-                self.clearSelection()
-            else:
-                self.selectRow(row)
-                self.scrollTo(self.model().index(row, 0))
-        finally:
-            self._syncing = False
+        row = self.layer.index_of(span_id) if span_id != -1 else -1
+        self.show_row(self.model().index(row, 0) if row >= 0 else None)
