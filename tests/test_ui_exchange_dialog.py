@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog
 from annotator.exchange import import_files
 from annotator.store import Store
 from annotator.store.seeding import open_project
-from annotator.ui.exchange_dialog import ExchangeTask, ExportDialog, ImportDialog, run_with_progress
+from annotator.ui.background import WorkTask, run_with_progress
+from annotator.ui.exchange_dialog import ExportDialog, ImportDialog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
@@ -28,7 +29,7 @@ def test_import_through_the_dialog_shows_progress(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     dialog.add_paths([FIXTURES / "brat-news", many_articles(tmp_path / "a.jsonl")])
     seen = []
-    task = ExchangeTask(store, dialog.work())
+    task = WorkTask(store, dialog.work())
     task.progressed.connect(lambda done, total: seen.append((done, total)))
     run_with_progress(None, store, "Importing…", dialog.work(), task)
     assert task.error == "" and not task.cancelled
@@ -44,7 +45,7 @@ def test_cancel_leaves_the_database_unchanged(qtbot, tmp_path):
     dialog = ImportDialog(None, "ana")
     qtbot.addWidget(dialog)
     dialog.add_paths([many_articles(tmp_path / "a.jsonl")])
-    task = ExchangeTask(store, dialog.work())
+    task = WorkTask(store, dialog.work())
     task.cancel()  # as if Cancel were pressed before the first record was written
     run_with_progress(None, store, "Importing…", dialog.work(), task)
     assert task.cancelled and "nothing was added" in task.error

@@ -1,19 +1,18 @@
 """Review → Agreement report: choose annotators, documents and labels, measure
 in a background thread (progress, Cancel), show the figures and save them.
 
-The measuring runs on its own connection to the database file (as the
-import and export dialogs do), so the window never waits on it. The figures
+The measuring runs on its own connection to the database file (see
+`annotator.ui.background`), so the window never waits on it. The figures
 are `annotator.review.agreement`'s; saving writes exactly what the command
 line's `agreement --json` or `--csv` prints.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,33 +38,24 @@ from PySide6.QtWidgets import (
 from annotator.domain import GOLD, AnnotatedDocument
 from annotator.formats.base import atomic_output
 from annotator.review.agreement import AgreementCancelled, AgreementReport, measure_agreement, write_report
-from annotator.store import Store, StoreError
+from annotator.store import Store
+from annotator.ui.background import BackgroundTask
 
 
 def fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-class AgreementTask(QThread):
+class AgreementTask(BackgroundTask):
     """Loads the chosen documents and measures agreement off the window's thread."""
 
-    progressed = Signal(int, int)
+    cancel_errors = (AgreementCancelled,)
 
     def __init__(self, store: Store, document_ids: list[int], annotators: list[str], labels: list[str] | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store, self.document_ids, self.annotators, self.labels = store, document_ids, annotators, labels
+        super().__init__(store, parent)
+        self.document_ids, self.annotators, self.labels = document_ids, annotators, labels
         self.report: AgreementReport | None = None
-        self.error = ""
-        self.cancelled = False
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _progress(self, done: int, total: int) -> bool:
-        self.progressed.emit(done, total)
-        return not self._cancel.is_set()
 
     def _loaded(self, store: Store) -> Iterator[AnnotatedDocument]:
         # loading counts for the first half of the bar, measuring for the second
@@ -75,20 +65,11 @@ class AgreementTask(QThread):
                 raise AgreementCancelled(n)
             yield record
 
-    def run(self) -> None:
-        own = Store.open(self.store.path, create=False) if self.store.path is not None else None
+    def work_on(self, store: Store) -> None:
         total = len(self.document_ids)
-        try:
-            self.report = measure_agreement(
-                self._loaded(own or self.store), self.annotators, self.labels,
-                progress=lambda done, _total: self._progress(total + done, 2 * total))
-        except AgreementCancelled:
-            self.cancelled = True
-        except (ValueError, StoreError, OSError) as exc:
-            self.error = str(exc)
-        finally:
-            if own is not None:
-                own.close()
+        self.report = measure_agreement(
+            self._loaded(store), self.annotators, self.labels,
+            progress=lambda done, _total: self._progress(total + done, 2 * total))
 
 
 def _check_list(name: str, items: list[tuple[str, object]], parent: QWidget) -> QListWidget:

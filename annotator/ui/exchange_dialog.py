@@ -1,100 +1,28 @@
 """File → Import… and File → Export…: the same choices as the command line,
-run in a background thread with a progress dialog and Cancel.
-
-The work runs on its own connection to the database file, so the window
-never waits on it and no store notification reaches a widget from the
-worker thread; when the work is done the window's store is reloaded.
-Cancelling an import rolls its transaction back; cancelling an export
-leaves no file behind (both through the exchange functions' progress).
+run in the background (`annotator.ui.background`) with a progress dialog
+and Cancel. Cancelling an import rolls its transaction back; cancelling an
+export leaves no file behind (both through the exchange functions' progress).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLineEdit, QListWidget, QMessageBox, QProgressDialog, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QLineEdit, QListWidget, QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from annotator.domain import GOLD, STATUSES
-from annotator.exchange import ExportCancelled, ExportReport, ImportReport, export, import_files
+from annotator.exchange import ExportReport, ImportReport, export, import_files
 from annotator.formats.base import WriteOptions, all_formats
 from annotator.formats.iob import NESTED_POLICIES
-from annotator.store import Store, StoreError
-from annotator.store.database import ImportCancelled
-
-Work = Callable[[Store, Callable[[int, int], bool]], Any]
-
-
-class ExchangeTask(QThread):
-    """Runs one import or export off the window's thread."""
-
-    progressed = Signal(int, int)
-
-    def __init__(self, store: Store, work: Work, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.work = work
-        self.result: Any = None
-        self.error: str = ""
-        self.cancelled = False
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _progress(self, done: int, total: int) -> bool:
-        self.progressed.emit(done, total)
-        return not self._cancel.is_set()
-
-    def run(self) -> None:
-        own = Store.open(self.store.path) if self.store.path is not None else None
-        try:
-            self.result = self.work(own or self.store, self._progress)
-        except (ImportCancelled, ExportCancelled) as exc:
-            self.cancelled, self.error = True, str(exc)
-        except (ValueError, StoreError, OSError) as exc:
-            self.error = str(exc)
-        finally:
-            if own is not None:
-                own.close()
+from annotator.store import Store
+from annotator.ui.background import Work, WorkTask, run_with_progress
+from annotator.ui.path_list import PathList
 
 
-def run_with_progress(parent: QWidget | None, store: Store, title: str, work: Work,
-                      task: ExchangeTask | None = None) -> ExchangeTask:
-    """Run `work` in the background behind a progress dialog; returns the
-    finished task (its result, error, or cancelled flag)."""
-    task = task or ExchangeTask(store, work, parent)
-    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
-    dialog.setObjectName("exchangeProgress")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.canceled.connect(task.cancel)
-
-    def show_progress(done: int, total: int) -> None:
-        if total and dialog.maximum() != total:
-            dialog.setMaximum(total)
-        dialog.setValue(min(done, total) if total else 0)
-
-    task.progressed.connect(show_progress)
-    loop = QEventLoop()
-    task.finished.connect(loop.quit)
-    task.start()
-    if not task.isFinished():
-        loop.exec()
-    task.wait()
-    dialog.reset()
-    dialog.deleteLater()
-    store.reload()
-    return task
-
-
-def _report(parent: QWidget | None, title: str, task: ExchangeTask, lines: list[str]) -> None:
+def _report(parent: QWidget | None, title: str, task: WorkTask, lines: list[str]) -> None:
     if task.cancelled:
         QMessageBox.information(parent, title, task.error)
     elif task.error:
@@ -111,7 +39,7 @@ class ImportDialog(QDialog):
     def __init__(self, parent: QWidget | None, annotator: str) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import")
-        self.paths = QListWidget(objectName="importPaths")
+        self.paths = PathList(objectName="importPaths")
         add_files = QPushButton("Add files…", objectName="importAddFiles")
         add_folder = QPushButton("Add folder…", objectName="importAddFolder")
         add_files.clicked.connect(self._ask_files)
@@ -146,20 +74,19 @@ class ImportDialog(QDialog):
         layout.addWidget(buttons)
 
     def add_paths(self, paths: list[str | Path]) -> None:
-        for path in paths:
-            self.paths.addItem(str(path))
+        self.paths.add(paths)
 
     def chosen_paths(self) -> list[Path]:
-        return [Path(self.paths.item(i).text()) for i in range(self.paths.count())]
+        return self.paths.chosen()
 
     def _ask_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Files to import")
-        self.add_paths(names)
+        self.paths.add(names)
 
     def _ask_folder(self) -> None:
         name = QFileDialog.getExistingDirectory(self, "Folder to import (brat, or .txt articles)")
         if name:
-            self.add_paths([name])
+            self.paths.add([name])
 
     def work(self) -> Work:
         paths, fmt = self.chosen_paths(), self.format.currentData()

@@ -1,7 +1,7 @@
 """File → Merge…: bring colleagues' databases into this one.
 
 Runs `annotator.store.merge.merge_databases` in the background with the
-import dialog's progress and Cancel (`exchange_dialog.run_with_progress`:
+import dialog's progress and Cancel (`background.run_with_progress`:
 its own connection, the window's store reloaded afterwards), then shows
 the summary, name clashes included. A merge is one transaction: a cancel
 or a failure leaves the database as it was.
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -25,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from annotator.store import Store
 from annotator.store.merge import MergeSummary, merge_databases
-from annotator.ui.exchange_dialog import run_with_progress
+from annotator.ui.background import run_with_progress
+from annotator.ui.path_list import PathList
 
 
 class MergeDialog(QDialog):
@@ -35,7 +35,7 @@ class MergeDialog(QDialog):
         self.setWindowTitle("Merge databases")
         self.store = store
         self.summary: MergeSummary | None = None
-        self.paths = QListWidget(self, objectName="mergePaths")
+        self.paths = PathList(self, objectName="mergePaths")
         add = QPushButton("Add databases…", self, objectName="mergeAddFiles")
         remove = QPushButton("Remove", self, objectName="mergeRemove")
         self.merge_button = QPushButton("Merge", self, objectName="mergeRun")
@@ -58,16 +58,15 @@ class MergeDialog(QDialog):
         self.resize(640, 460)
 
     def add_paths(self, paths: list[str | Path]) -> None:
-        for path in paths:
-            self.paths.addItem(str(path))
+        self.paths.add(paths)
 
     def chosen_paths(self) -> list[Path]:
-        return [Path(self.paths.item(i).text()) for i in range(self.paths.count())]
+        return self.paths.chosen()
 
     def _ask_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Databases to merge", "",
                                                 "Annotator databases (*.db *.sqlite);;All files (*)")
-        self.add_paths(names)
+        self.paths.add(names)
 
     def merge(self) -> MergeSummary | None:
         paths = self.chosen_paths()
