@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from annotator.domain import AttributeDef, Schema, SchemaError
 from annotator.domain.schema import KINDS
 from annotator.store import Store
 from annotator.ui.commands import SetAttributeDefs
+from annotator.ui.schema_widgets import button_row, refusal_label
 
 ATTRIBUTE_KINDS = ("flag", "choice")
 
@@ -56,10 +55,7 @@ class AttributeEditor(QGroupBox):
             box.setObjectName(f"attributeAppliesTo:{kind}")
         self.description = QLineEdit(self)
         self.description.setObjectName("attributeDescription")
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b;")
-        self.message.connect(self.error.setText)
+        self.error = refusal_label(self, self.message)
         applies = QHBoxLayout()
         for box in self.applies.values():
             applies.addWidget(box)
@@ -70,13 +66,8 @@ class AttributeEditor(QGroupBox):
         form.addRow("Choices", self.choices)
         form.addRow("Applies to", applies)
         form.addRow("Description", self.description)
-        buttons = QHBoxLayout()
-        for text, name, slot in (("Save attribute", "saveAttribute", self._save_from_form),
-                                 ("Remove attribute", "removeAttribute", self._remove_current)):
-            button = QPushButton(text, self)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        buttons = button_row(self, (("Save attribute", "saveAttribute", self._save_from_form),
+                                    ("Remove attribute", "removeAttribute", self._remove_current)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addLayout(form)

@@ -18,12 +18,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,6 +31,7 @@ from annotator.domain import Label, Role, Schema, SchemaError
 from annotator.domain.schema import CARDINALITIES
 from annotator.store import Store
 from annotator.ui.commands import SaveLabel
+from annotator.ui.schema_widgets import button_row, refusal_label
 
 ROLE_COLUMNS = ("Role", "How many", "Filled by", "Description")
 
@@ -71,24 +69,16 @@ class RoleEditor(QGroupBox):
         self.allowed.setToolTip("Labels that may fill the role; none ticked means any")
         self.description = QLineEdit(self)
         self.description.setObjectName("roleDescription")
-        self.error = QLabel(self)
+        self.error = refusal_label(self, self.message)
         self.error.setObjectName("roleError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b;")
-        self.message.connect(self.error.setText)
         form = QFormLayout()
         form.addRow("Role name", self.name)
         form.addRow("How many", self.cardinality)
         form.addRow("Filled by", self.allowed)
         form.addRow("Description", self.description)
-        buttons = QHBoxLayout()
-        for text, name, slot in (("Add role", "addRole", self._add_from_form),
-                                 ("Update role", "updateRole", self._update_from_form),
-                                 ("Remove role", "removeRole", self._remove_current)):
-            button = QPushButton(text, self)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        buttons = button_row(self, (("Add role", "addRole", self._add_from_form),
+                                    ("Update role", "updateRole", self._update_from_form),
+                                    ("Remove role", "removeRole", self._remove_current)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.trigger)
         layout.addWidget(self.table)

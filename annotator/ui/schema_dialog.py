@@ -34,6 +34,7 @@ from annotator.store import Store, StoreError
 from annotator.ui.attribute_editor import AttributeEditor
 from annotator.ui.commands import DeleteLabel, RenameLabel, ReorderLabels, SaveLabel
 from annotator.ui.role_editor import RoleEditor
+from annotator.ui.schema_widgets import button_row
 
 
 class SchemaDialog(QDialog):
@@ -68,13 +69,8 @@ class SchemaDialog(QDialog):
         self.refresh()
 
     def _build_layout(self) -> None:
-        buttons = QHBoxLayout()
-        for text, name, slot in (("Add…", "addLabel", self.add_label), ("Delete…", "deleteLabel", self.delete_label),
-                                 ("Up", "moveUp", lambda: self.move(-1)), ("Down", "moveDown", lambda: self.move(1))):
-            button = QPushButton(text, self)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        buttons = button_row(self, (("Add…", "addLabel", self.add_label), ("Delete…", "deleteLabel", self.delete_label),
+                                    ("Up", "moveUp", lambda: self.move(-1)), ("Down", "moveDown", lambda: self.move(1))))
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Kind", self.kind)
