@@ -5,36 +5,24 @@
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from screenshot_setup import application, label_phrases, sample_project, save_and_close, show  # also: offscreen Qt
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from annotator.domain import Argument  # noqa: E402
-from annotator.store.seeding import open_project  # noqa: E402
-from annotator.ui.main_window import MainWindow  # noqa: E402
+from annotator.domain import Argument
+from annotator.ui.main_window import MainWindow
 
 ENTITIES = [
-    ("Vladivostok", "LOCATION", 0), ("Presiden Rusia Vladimir Putin", "PERSON", 0), ("Kim Jong Un", "PERSON", 0),
-    ("Korea Utara", "LOCATION", 0), ("Pulau Russky", "LOCATION", 0), ("Aljazeera", "ORGANISATION", 0),
-    ("Kamis (25/4)", "DATETIME", 0), ("semenanjung Korea", "LOCATION", 0), ("Rusia", "LOCATION", 0),
+    ("Vladivostok", "LOCATION"), ("Presiden Rusia Vladimir Putin", "PERSON"), ("Kim Jong Un", "PERSON"),
+    ("Korea Utara", "LOCATION"), ("Pulau Russky", "LOCATION"), ("Aljazeera", "ORGANISATION"),
+    ("Kamis (25/4)", "DATETIME"), ("semenanjung Korea", "LOCATION"), ("Rusia", "LOCATION"),
 ]
 
 
 def make(out: Path) -> None:
-    app = QApplication.instance() or QApplication(sys.argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = open_project(Path(tmp) / "shot.db", samples=True)
-        doc_id = store.document_ids()[0]
-        text = store.document_text(doc_id)
-        ids = {}
-        for phrase, label, _ in ENTITIES:
-            start = text.find(phrase)
-            ids[phrase] = store.add_span(doc_id, "ana", start, start + len(phrase), label).id
+    application()
+    with sample_project() as (store, doc_id, text):
+        ids = {phrase: span.id for phrase, span in label_phrases(store, doc_id, "ana", text, ENTITIES).items()}
         quote = text.find('"Kami berbicara')
         end = text.find('perbaikan situasi,"') + len('perbaikan situasi,"')
         trigger = store.add_span(doc_id, "ana", quote, end, "QUOTE")
@@ -49,16 +37,12 @@ def make(out: Path) -> None:
         store.add_fact(doc_id, "ana", "MEMBER_OF", None, [
             Argument("member", ids["Presiden Rusia Vladimir Putin"]), Argument("group", ids["Rusia"])])
         window = MainWindow(store, "ana")
-        window.resize(1400, 860)
-        window.show()
+        show(window, 1400, 860)
         window.annotation_tabs.setCurrentWidget(window.fact_table)
         window.arcs.set_show_all(False)  # only the selected fact's outlines, whatever the saved setting
         window.facts.select(fact.id)
         window.text_view.verticalScrollBar().setValue(0)
-        app.processEvents()
-        window.grab().save(str(out))
-        window.close()
-        store.close()
+        save_and_close(window, out)
 
 
 if __name__ == "__main__":

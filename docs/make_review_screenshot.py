@@ -7,18 +7,12 @@ a fact difference (hatched in the lanes) selected with its arguments outlined.
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from screenshot_setup import application, label_phrases, sample_project, save_and_close, show  # also: offscreen Qt
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from annotator.domain import Argument  # noqa: E402
-from annotator.store.seeding import open_project  # noqa: E402
-from annotator.ui.review_view import ReviewWindow  # noqa: E402
+from annotator.domain import Argument
+from annotator.ui.review_view import ReviewWindow
 
 BOTH = [("Gatra.com", "ORGANISATION"), ("Korea Utara", "LOCATION"), ("Pyongyang", "LOCATION"),
         ("Amerika Serikat", "LOCATION"), ("dua jam", "DATETIME"), ("Pulau Russky", "LOCATION"),
@@ -44,20 +38,14 @@ def add_quote(store, doc_id: int, name: str, text: str) -> None:  # noqa: ANN001
 
 
 def make(out: Path) -> None:
-    app = QApplication.instance() or QApplication(sys.argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = open_project(Path(tmp) / "shot.db", samples=True)
-        doc_id = store.document_ids()[0]
-        text = store.document_text(doc_id)
+    app = application()
+    with sample_project() as (store, doc_id, text):
         for name, spans in (("ana", BOTH + ANA), ("budi", BOTH + BUDI)):
-            for phrase, label in spans:
-                start = text.find(phrase)
-                store.add_span(doc_id, name, start, start + len(phrase), label)
+            label_phrases(store, doc_id, name, text, spans)
             add_quote(store, doc_id, name, text)
             store.set_status(doc_id, name, "done")
         window = ReviewWindow(store, "lead")
-        window.resize(1400, 820)
-        window.show()
+        show(window, 1400, 820)
         app.processEvents()
         window.accept_all_agreed()
         window.take(0)  # Vladivostok: ana's
@@ -66,10 +54,7 @@ def make(out: Path) -> None:
         window.text.verticalScrollBar().setValue(0)
         quote = next(d for d in window.list.differences if d.is_fact)
         window.list.select_difference(quote.id)  # hatched in both lanes; its arguments outlined
-        app.processEvents()
-        window.grab().save(str(out))
-        window.close()
-        store.close()
+        save_and_close(window, out)
 
 
 if __name__ == "__main__":
