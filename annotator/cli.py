@@ -76,8 +76,7 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
     if ctx.invoked_subcommand is None:
         from annotator.ui.app import run_app
 
-        sys.exit(run_app(ctx.obj.db_path, ctx.obj.annotator, is_default=ctx.obj.is_default,
-                         db_given=bool(db or os.environ.get("ANNOTATOR_DB"))))
+        sys.exit(run_app(ctx.obj.db_path, ctx.obj.annotator, is_default=ctx.obj.is_default))
 
 
 @main.command("import")

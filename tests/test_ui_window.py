@@ -13,7 +13,7 @@ def test_a_corrupt_database_gets_a_message_not_a_traceback(qapp, tmp_path, monke
     bad.write_bytes(b"this is not sqlite" * 100)
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
-    assert run_app(bad, "ana", is_default=False, db_given=True) == 1
+    assert run_app(bad, "ana", is_default=False) == 1
     assert shown and str(bad) in shown[0]
     assert bad.read_bytes() == b"this is not sqlite" * 100
 

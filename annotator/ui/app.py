@@ -11,7 +11,7 @@ from annotator.store import StoreError
 from annotator.store.seeding import open_project
 
 
-def run_app(db_path: Path, annotator: str, *, is_default: bool, db_given: bool) -> int:
+def run_app(db_path: Path, annotator: str, *, is_default: bool) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
