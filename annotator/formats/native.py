@@ -10,7 +10,7 @@ from typing import Any
 
 from annotator.domain import STATUSES, AnnotatedDocument, Argument, Document, Fact
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
-from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records
+from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records, text_and_meta
 
 
 def record_as_json(record: AnnotatedDocument) -> dict[str, Any]:
@@ -37,14 +37,7 @@ def record_as_json(record: AnnotatedDocument) -> dict[str, Any]:
 
 
 def record_from_json(data: dict[str, Any], default_annotator: str) -> AnnotatedDocument:
-    if not isinstance(data, dict):
-        raise ValueError("a line must be a JSON object")
-    text = data["text"]
-    if not isinstance(text, str) or not text:
-        raise ValueError("'text' must be a non-empty string")
-    meta = data.get("meta") or {}
-    if not isinstance(meta, dict):
-        raise ValueError("'meta' must be an object")
+    text, meta = text_and_meta(data)
     document = Document(None, str(data.get("title") or ""), text, meta)
     spans = []
     for n, raw in enumerate(data.get("spans") or [], 1):

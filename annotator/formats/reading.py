@@ -83,6 +83,19 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
+def text_and_meta(data: Any) -> tuple[str, dict[str, Any]]:
+    """The non-empty "text" and the "meta" object of a JSON-lines record."""
+    if not isinstance(data, dict):
+        raise ValueError("a line must be a JSON object")
+    text = data["text"]
+    if not isinstance(text, str) or not text:
+        raise ValueError("'text' must be a non-empty string")
+    meta = data.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError("'meta' must be an object")
+    return text, meta
+
+
 def checked_span(text: str, start: Any, end: Any, label: Any, annotator: str, span_id: int,
                  expected: str | None = None, **extra: Any) -> Span:
     """A span after checking its offsets (and the covered text, when the file gives it)."""

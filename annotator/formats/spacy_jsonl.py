@@ -16,7 +16,7 @@ from typing import Any
 from annotator.domain import AnnotatedDocument, Document
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.iob import layer_examples
-from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records
+from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records, text_and_meta
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
@@ -39,14 +39,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
 
 
 def record_from_json(data: Any, default_annotator: str) -> AnnotatedDocument:
-    if not isinstance(data, dict):
-        raise ValueError("a line must be a JSON object")
-    text = data["text"]
-    if not isinstance(text, str) or not text:
-        raise ValueError("'text' must be a non-empty string")
-    meta = data.get("meta") or {}
-    if not isinstance(meta, dict):
-        raise ValueError("'meta' must be an object")
+    text, meta = text_and_meta(data)
     annotator = str(meta.get("annotator") or data.get("_annotator_id") or default_annotator)
     title = str(meta.get("title") or text.strip().split("\n", 1)[0][:120])
     kept_meta = {k: v for k, v in meta.items() if k not in ("title", "annotator", "id")}
