@@ -62,7 +62,18 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(invoke_without_command=True)
+class CommandGroup(click.Group):
+    """Any `StoreError` a command lets through (a full disk, a database another
+    program keeps locked) ends in its message and exit status 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=CommandGroup, invoke_without_command=True)
 @click.option("--db", "db", metavar="PATH", help="Database file (default: $ANNOTATOR_DB, else annotations.db in the user data folder).")
 @click.option("--annotator", metavar="NAME", help="Whose layer to work on (default: your login name).")
 @click.version_option(package_name="annotator")

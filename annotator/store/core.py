@@ -3,14 +3,42 @@ and settings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import sqlite3
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from annotator.domain import Schema
+from annotator.store.errors import storage_error
 
 ChangeListener = Callable[[str, int | None], None]
+
+
+class ProjectDatabase(Database):
+    """A sqlite-utils `Database` whose transactions fail with a `StoreError`
+    (full disk, locked, read-only, I/O) instead of a bare `sqlite3` error.
+
+    Every write of the store goes through `atomic()`, so this is the one place
+    where a storage failure becomes a message the CLI and the window can show;
+    the transaction is rolled back before the error leaves.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        super().__init__(conn)
+        self.path = path
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[Database, None, None]:
+        try:
+            with super().atomic() as db:
+                yield db
+        except sqlite3.OperationalError as exc:
+            translated = storage_error(exc, self.path)
+            if translated is None:
+                raise
+            raise translated from exc
 
 
 class StoreCore:
@@ -21,6 +49,7 @@ class StoreCore:
         self.path = path
         self._listeners: list[ChangeListener] = []
         self._schema: Schema | None = None
+        self._data_version = self._read_data_version()
 
     # -- change notification -----------------------------------------------
 
@@ -40,8 +69,23 @@ class StoreCore:
         """Forget cached state and tell listeners that anything may have changed:
         for after another connection (a background import) wrote to the file."""
         self._schema = None
+        self._data_version = self._read_data_version()
         for kind in ("schema", "documents", "spans", "facts", "status"):
             self._changed(kind)
+
+    def changed_elsewhere(self) -> bool:
+        """True when another connection (another process, a background task)
+        committed since this was last asked or since `reload()`. Cheap: no
+        table is read, so a window may poll it."""
+        version = self._read_data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        return True
+
+    def _read_data_version(self) -> int:
+        # SQLite bumps this per connection whenever another connection commits
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     def _changed(self, kind: str, document_id: int | None = None) -> None:
         for listener in list(self._listeners):

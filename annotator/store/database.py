@@ -11,18 +11,20 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from annotator.store.bundles import BundlesMixin
-from annotator.store.core import ChangeListener
+from annotator.store.core import ChangeListener, ProjectDatabase
 from annotator.store.documents import DocumentsMixin
 from annotator.store.errors import (
     CorruptDatabaseError,
+    DatabaseBusyError,
     ImportCancelled,
     LabelInUseError,
     NewerDatabaseError,
     ReadOnlyDatabaseError,
+    StorageFailedError,
+    StorageFullError,
     StoreError,
+    storage_error,
 )
 from annotator.store.facts import FactsMixin
 from annotator.store.labels import LabelsMixin
@@ -43,6 +45,7 @@ from annotator.store.workflow import WorkflowMixin
 __all__ = [
     "ChangeListener",
     "CorruptDatabaseError",
+    "DatabaseBusyError",
     "DeletedFact",
     "DeletedLabel",
     "DeletedSpan",
@@ -53,6 +56,8 @@ __all__ = [
     "NewerDatabaseError",
     "Problem",
     "ReadOnlyDatabaseError",
+    "StorageFailedError",
+    "StorageFullError",
     "Store",
     "StoreError",
     "now",
@@ -79,16 +84,18 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(str(path), check_same_thread=False)
-            db = Database(conn)
+            db = ProjectDatabase(conn, path)
             configure(db)
             migrations.apply(db)
         except sqlite3.DatabaseError as exc:
+            if (busy_or_full := storage_error(exc, path)) is not None:
+                raise busy_or_full from exc
             raise CorruptDatabaseError(f"{path}: cannot be opened as an annotator database ({exc})") from exc
         return cls(db, path)
 
     @classmethod
     def memory(cls) -> Store:
-        db = Database(sqlite3.connect(":memory:", check_same_thread=False))
+        db = ProjectDatabase(sqlite3.connect(":memory:", check_same_thread=False), None)
         configure(db, in_memory=True)
         migrations.apply(db)
         return cls(db, None)
