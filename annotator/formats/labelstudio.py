@@ -23,7 +23,9 @@ from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Span
 from annotator.domain.offsets import OffsetMap
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.doccano import relation_roles
-from annotator.formats.reading import checked_span, convert_each, first_json_value, read_text
+from annotator.formats.reading import (
+    an_object, checked_span, convert_each, first_json_value, list_of_objects, read_text,
+)
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
@@ -56,12 +58,14 @@ def task_from_json(task: Any, options: ReadOptions, skipped: Counter) -> Annotat
     if "id" in task:
         meta["labelstudio_id"] = task["id"]
     record = AnnotatedDocument(Document(None, title, text, meta))
-    layers = [*(task.get("annotations") or []), *(task.get("completions") or [])]
+    layers = [*list_of_objects(task.get("annotations"), "annotations"),
+              *list_of_objects(task.get("completions"), "completions")]
     for n, annotation in enumerate(layers):
-        _add_result(record, annotation.get("result") or [], _layer_name(annotation, options, n), options, skipped)
-    for prediction in task.get("predictions") or []:
-        _add_result(record, prediction.get("result") or [], f"model:{prediction.get('model_version') or 'unknown'}",
+        _add_result(record, list_of_objects(annotation.get("result"), "result"), _layer_name(annotation, options, n),
                     options, skipped)
+    for prediction in list_of_objects(task.get("predictions"), "predictions"):
+        _add_result(record, list_of_objects(prediction.get("result"), "result"),
+                    f"model:{prediction.get('model_version') or 'unknown'}", options, skipped)
     return record
 
 
@@ -82,10 +86,12 @@ def _add_result(record: AnnotatedDocument, result: list[dict[str, Any]], layer: 
     regions: dict[str, list[Span]] = {}
     for item in result:
         kind = item.get("type")
-        if kind in ("labels", "hypertextlabels") or (kind is None and "labels" in item.get("value", {})):
-            value = item["value"]
+        if kind is not None and not isinstance(kind, str):
+            raise ValueError(f"result type {kind!r} must be a name (a string)")
+        value = an_object(item.get("value"), "value")
+        if kind in ("labels", "hypertextlabels") or (kind is None and "labels" in value):
             start, end = _code_points(text, value["start"], value["end"], value.get("text"))
-            for label in value.get("labels") or []:
+            for label in _labels(value.get("labels")):
                 span = checked_span(text, start, end, label, layer, len(record.spans) + 1, value.get("text"))
                 meta_text = (item.get("meta") or {}).get("text")
                 if meta_text:
@@ -103,10 +109,18 @@ def _add_result(record: AnnotatedDocument, result: list[dict[str, Any]], layer: 
         first, second = ends[0][0], ends[1][0]  # type: ignore[index]
         if item.get("direction") == "left":
             first, second = second, first
-        for label in item.get("labels") or ["related"]:
+        for label in _labels(item.get("labels")) or ["related"]:
             roles = relation_roles(options.schema, label)
             record.facts.append(Fact(len(record.facts) + 1, None, layer, label, None,
                                      [Argument(roles[0], span_id=first.id), Argument(roles[1], span_id=second.id)]))
+
+
+def _labels(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(label, str) for label in value):
+        raise ValueError(f"'labels' must be a list of label names, not {value!r}")
+    return value
 
 
 def _code_points(text: str, start: Any, end: Any, surface: str | None) -> tuple[Any, Any]:

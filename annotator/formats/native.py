@@ -10,7 +10,9 @@ from typing import Any
 
 from annotator.domain import STATUSES, AnnotatedDocument, Argument, Document, Fact
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
-from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records, text_and_meta
+from annotator.formats.reading import (
+    an_id, an_object, checked_span, convert_each, first_json_value, json_records, list_of_objects, text_and_meta,
+)
 
 
 def record_as_json(record: AnnotatedDocument) -> dict[str, Any]:
@@ -40,40 +42,65 @@ def record_from_json(data: dict[str, Any], default_annotator: str) -> AnnotatedD
     text, meta = text_and_meta(data)
     document = Document(None, str(data.get("title") or ""), text, meta)
     spans = []
-    for n, raw in enumerate(data.get("spans") or [], 1):
-        span_id = raw.get("id", -n)
+    for n, raw in enumerate(list_of_objects(data.get("spans"), "spans"), 1):
+        span_id = an_id(raw.get("id", -n), "span id")
         spans.append(checked_span(
-            text, raw["start"], raw["end"], raw["label"], raw.get("annotator") or default_annotator,
-            span_id, raw.get("text"), attributes=dict(raw.get("attributes") or {}), note=raw.get("note") or "",
+            text, raw["start"], raw["end"], raw["label"], _name(raw.get("annotator"), default_annotator),
+            span_id, raw.get("text"), attributes=dict(an_object(raw.get("attributes"), "attributes")),
+            note=_note(raw.get("note")),
         ))
     span_ids = {s.id for s in spans}
     if len(span_ids) != len(spans):
         raise ValueError("two spans share an id")
-    raw_facts = data.get("facts") or []
-    fact_ids = {raw.get("id", -n) for n, raw in enumerate(raw_facts, 1)}
+    raw_facts = list_of_objects(data.get("facts"), "facts")
+    fact_ids = {an_id(raw.get("id", -n), "fact id") for n, raw in enumerate(raw_facts, 1)}
     facts = []
     for n, raw in enumerate(raw_facts, 1):
         fact_id = raw.get("id", -n)
         trigger = raw.get("span")
+        if trigger is not None:
+            an_id(trigger, f"fact {fact_id}'s span")
         if trigger is not None and trigger not in span_ids:
-            raise ValueError(f"fact {fact_id} is stated by span {trigger}, which is not on this line")
+            raise ValueError(f"fact {fact_id} is stated by span {trigger!r}, which is not on this line")
         args = []
-        for arg in raw.get("args") or []:
+        for arg in list_of_objects(raw.get("args"), "args"):
+            role = arg.get("role")
+            if not isinstance(role, str) or not role:
+                raise ValueError(f"fact {fact_id} has an argument without a role name")
             if arg.get("span") is not None:
-                if arg["span"] not in span_ids:
-                    raise ValueError(f"fact {fact_id} role {arg['role']!r} points at span {arg['span']}, which is not on this line")
-                args.append(Argument(arg["role"], span_id=arg["span"]))
+                if an_id(arg["span"], f"fact {fact_id} role {role!r} span") not in span_ids:
+                    raise ValueError(f"fact {fact_id} role {role!r} points at span {arg['span']!r}, which is not on this line")
+                args.append(Argument(role, span_id=arg["span"]))
             else:
-                if arg.get("fact") not in fact_ids:
-                    raise ValueError(f"fact {fact_id} role {arg['role']!r} points at fact {arg.get('fact')}, which is not on this line")
-                args.append(Argument(arg["role"], fact_id=arg["fact"]))
-        facts.append(Fact(fact_id, None, raw.get("annotator") or default_annotator, raw["label"], trigger, args,
-                          dict(raw.get("attributes") or {}), raw.get("note") or ""))
-    status = dict(data.get("status") or {})
+                if arg.get("fact") is None or an_id(arg["fact"], f"fact {fact_id} role {role!r} fact") not in fact_ids:
+                    raise ValueError(f"fact {fact_id} role {role!r} points at fact {arg.get('fact')!r}, which is not on this line")
+                args.append(Argument(role, fact_id=arg["fact"]))
+        label = raw["label"]
+        if not isinstance(label, str) or not label.strip():
+            raise ValueError(f"fact {fact_id} has no label")
+        facts.append(Fact(fact_id, None, _name(raw.get("annotator"), default_annotator), label, trigger, args,
+                          dict(an_object(raw.get("attributes"), "attributes")), _note(raw.get("note"))))
+    status = dict(an_object(data.get("status"), "status"))
     for annotator, value in status.items():
-        if value not in STATUSES:
+        if not isinstance(value, str) or value not in STATUSES:
             raise ValueError(f"status {value!r} of {annotator!r} is not one of {', '.join(STATUSES)}")
     return AnnotatedDocument(document, spans, facts, status)
+
+
+def _name(value: Any, default: str) -> str:
+    if value in (None, ""):
+        return default
+    if not isinstance(value, str):
+        raise ValueError(f"annotator {value!r} must be a name (a string)")
+    return value
+
+
+def _note(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"note {value!r} must be text")
+    return value
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.formats.base import FormatError
 
-class ArticleError(ValueError):
-    """A file that cannot be read as an article; the message names the file."""
+
+class ArticleError(FormatError):
+    """A file that cannot be read as an article; the message names the file
+    (a FormatError, so every reader's caller handles it the same way)."""
 
 
 def read_article(path: Path) -> tuple[str, str]:
@@ -20,14 +23,14 @@ def read_article(path: Path) -> tuple[str, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise ArticleError(path, f"cannot be read ({exc.strerror})") from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ArticleError(f"{path}:{line}: is not UTF-8 (byte {exc.start})") from exc
+        raise ArticleError(path, f"is not UTF-8 (byte {exc.start})", line) from exc
     if not text.strip():
-        raise ArticleError(f"{path}: is empty")
+        raise ArticleError(path, "is empty")
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     title = first[:120] if first else path.stem
     return title, text

@@ -96,6 +96,32 @@ def text_and_meta(data: Any) -> tuple[str, dict[str, Any]]:
     return text, meta
 
 
+def list_of_objects(value: Any, what: str) -> list[dict[str, Any]]:
+    """A record's list of JSON objects (missing or null: none), checked so that
+    a wrong type is reported by name instead of failing deep inside a reader."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(f"{what!r} must be a list of objects")
+    return value
+
+
+def an_object(value: Any, what: str) -> dict[str, Any]:
+    """A record's JSON object (missing or null: empty), checked."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{what!r} must be an object")
+    return value
+
+
+def an_id(value: Any, what: str) -> int | str:
+    """An id from a file: a whole number or a string, nothing else."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"{what} {value!r} must be a whole number or a string")
+    return value
+
+
 def checked_span(text: str, start: Any, end: Any, label: Any, annotator: str, span_id: int,
                  expected: str | None = None, **extra: Any) -> Span:
     """A span after checking its offsets (and the covered text, when the file gives it)."""
