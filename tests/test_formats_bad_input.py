@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,20 +40,23 @@ PYTHON_JARGON = re.compile(r"object has no attribute|object is not|unhashable|No
 """Wording of Python's own exceptions: a message for users must say what is wrong with the file instead."""
 
 
-def _span(i: int, text: str, start: int, end: int, label: str, annotator: str = "ana") -> Span:
-    return Span(i, None, annotator, start, end, label, text[start:end])
+def _span(i: int, text: str, covered: str, label: str, annotator: str = "ana") -> Span:
+    start = text.index(covered)
+    return Span(i, None, annotator, start, start + len(covered), label, covered)
 
 
 def _sample_records() -> list[AnnotatedDocument]:
     first = "Jokowi tiba di Bandung 😀 hari ini.\nIa berkata \"baik\"."
     second = "Kota Depok e\u0301 ramai,\r\nkata Budi 12 kali."
-    spans = [_span(1, first, 0, 6, "PERSON"), _span(2, first, 15, 22, "LOCATION"),
-             _span(3, first, 47, 53, "QUOTE")]
+    spans = [_span(1, first, "Jokowi", "PERSON"), _span(2, first, "Bandung", "LOCATION"),
+             _span(3, first, '"baik"', "QUOTE")]
     fact = Fact(10, None, "ana", "QUOTE", 3, [Argument("speaker", span_id=1)])
     return [
         AnnotatedDocument(Document(None, "Satu", first, {"n": 1}), spans, [fact], {"ana": "done"}),
         AnnotatedDocument(Document(None, "Dua", second, {}),
-                          [_span(1, second, 5, 10, "LOCATION", "budi"), _span(2, second, 30, 34, "PERSON", "budi")]),
+                          [_span(1, second, "Depok", "LOCATION", "budi"), _span(2, second, "Budi", "PERSON", "budi")],
+                          [Fact(20, None, "budi", "LOCATED_IN", None,
+                                [Argument("member", span_id=2), Argument("place", span_id=1)])]),
     ]
 
 
@@ -76,9 +80,29 @@ class Sample:
     damaged: Path
 
 
-def make_sample(name: str, folder: Path) -> Sample:
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+FIXTURE_SAMPLES = [("doccano", "doccano/relation.jsonl"), ("doccano", "doccano/legacy_labels.jsonl"),
+                   ("doccano", "doccano/relation_pretty.jsonl"), ("labelstudio", "labelstudio/completions_348.json"),
+                   ("labelstudio", "labelstudio/tasks.json"), ("brat", "brat-dkpro")]
+"""Real files of other tools, which use parts of their formats our writers do not."""
+
+SAMPLES = [(name, "written") for name in READABLE] + FIXTURE_SAMPLES
+
+
+def _largest(files: list[Path]) -> Path:
+    return sorted(files, key=lambda p: p.stat().st_size)[-1]
+
+
+def make_sample(name: str, folder: Path, source: str = "written") -> Sample:
     fmt = all_formats()[name]
     folder.mkdir(parents=True, exist_ok=True)
+    if source != "written":
+        origin = FIXTURES / source
+        if origin.is_dir():
+            copy = shutil.copytree(origin, folder / origin.name)
+            return Sample(copy, _largest(list(copy.rglob("*.ann"))))
+        copy = Path(shutil.copy(origin, folder / origin.name))
+        return Sample(copy, copy)
     if name in HAND_WRITTEN:
         file_name, content = HAND_WRITTEN[name]
         path = folder / file_name
@@ -87,8 +111,7 @@ def make_sample(name: str, folder: Path) -> Sample:
     if name == "brat":
         out = folder / "brat"
         fmt.write(_sample_records(), out, WriteOptions(tokenizer="regex"))
-        ann = sorted(out.rglob("*.ann"), key=lambda p: p.stat().st_size)[-1]
-        return Sample(out, ann)
+        return Sample(out, _largest(list(out.rglob("*.ann"))))
     path = folder / f"sample{SUFFIX[name]}"
     fmt.write(_sample_records(), path, WriteOptions(tokenizer="regex"))
     return Sample(path, path)
@@ -226,9 +249,9 @@ def assert_read_is_safe(name: str, sample: Sample, options: ReadOptions) -> None
                 assert arg.span_id in span_ids or arg.fact_id in fact_ids, fact
 
 
-@pytest.mark.parametrize("name", READABLE)
-def test_a_damaged_file_gives_documents_inside_their_text_or_a_located_format_error(name, tmp_path_factory):
-    pristine = make_sample(name, tmp_path_factory.mktemp(f"{name}-pristine"))
+@pytest.mark.parametrize(("name", "source"), SAMPLES)
+def test_a_damaged_file_gives_documents_inside_their_text_or_a_located_format_error(name, source, tmp_path_factory):
+    pristine = make_sample(name, tmp_path_factory.mktemp(f"{name}-pristine"), source)
     original = pristine.damaged.read_bytes()
     assert list(all_formats()[name].read(pristine.read_path, ReadOptions())), "the undamaged sample must read"
 

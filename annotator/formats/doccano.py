@@ -17,7 +17,9 @@ from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
-from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records
+from annotator.formats.reading import (
+    an_id, an_object, checked_span, convert_each, first_json_value, json_records, list_of_objects,
+)
 
 
 def relation_roles(schema: Schema | None, label: str) -> tuple[str, str]:
@@ -33,7 +35,7 @@ def record_from_json(data: Any, options: ReadOptions) -> AnnotatedDocument:
     text = data.get(options.text_field, data.get("text"))
     if not isinstance(text, str) or not text:
         raise ValueError(f"has no {options.text_field!r} field with text (name another with --text-field)")
-    meta = dict(data.get("meta") or {})
+    meta = dict(an_object(data.get("meta"), "meta"))
     if "id" in data:
         meta.setdefault("doccano_id", data["id"])
     document = Document(None, next((l.strip() for l in text.splitlines() if l.strip()), "")[:120], text, meta)
@@ -41,18 +43,20 @@ def record_from_json(data: Any, options: ReadOptions) -> AnnotatedDocument:
     layer = options.annotator
     if "entities" in data:
         ids: dict[Any, int] = {}
-        for n, entity in enumerate(data["entities"], 1):
-            ids[entity["id"]] = n
+        for n, entity in enumerate(list_of_objects(data["entities"], "entities"), 1):
+            ids[an_id(entity["id"], "entity id")] = n
             record.spans.append(checked_span(text, entity["start_offset"], entity["end_offset"], entity["label"], layer, n))
-        for n, relation in enumerate(data.get("relations") or [], 1):
+        for n, relation in enumerate(list_of_objects(data.get("relations"), "relations"), 1):
             for end in ("from_id", "to_id"):
-                if relation[end] not in ids:
-                    raise ValueError(f"relation {relation.get('id', n)} {end} {relation[end]} is not an entity of this line")
+                if an_id(relation[end], f"relation {end}") not in ids:
+                    raise ValueError(f"relation {relation.get('id', n)!r} {end} {relation[end]!r} is not an entity of this line")
+            if not isinstance(relation["type"], str) or not relation["type"].strip():
+                raise ValueError(f"relation {relation.get('id', n)!r} has no type")
             first, second = relation_roles(options.schema, relation["type"])
             record.facts.append(Fact(n, None, layer, relation["type"], None, [
                 Argument(first, span_id=ids[relation["from_id"]]), Argument(second, span_id=ids[relation["to_id"]])]))
     elif "annotations" in data and isinstance(data["annotations"], list):
-        for n, item in enumerate(data["annotations"], 1):
+        for n, item in enumerate(list_of_objects(data["annotations"], "annotations"), 1):
             user = item.get("user")
             record.spans.append(checked_span(text, item["start_offset"], item["end_offset"], str(item["label"]),
                                              f"{layer}-user{user}" if user is not None else layer, n))
