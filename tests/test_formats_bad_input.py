@@ -300,11 +300,12 @@ def test_importing_a_damaged_file_exits_1_names_the_file_and_adds_nothing(name, 
     before = store.document_ids()
     store.close()
 
-    result = CliRunner().invoke(main, ["--db", str(db), "import", "--format", name, str(sample.read_path)])
+    for told in (["--format", name], []):  # named, then told from the file's name and content
+        result = CliRunner().invoke(main, ["--db", str(db), "import", *told, str(sample.read_path)])
 
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert sample.damaged.name in result.output, result.output
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit), result.exception
+        assert sample.damaged.name in result.output, result.output
     store = Store.open(db)
     assert store.document_ids() == before
     store.close()
