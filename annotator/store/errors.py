@@ -27,7 +27,12 @@ class CorruptDatabaseError(StoreError):
     pass
 
 
-class ReadOnlyDatabaseError(StoreError):
+class StorageError(StoreError):
+    """The database file could not be written (or read) at all: the edit was
+    rolled back and must be tried again once the cause is gone."""
+
+
+class ReadOnlyDatabaseError(StorageError):
     pass
 
 
@@ -45,19 +50,19 @@ class ImportCancelled(StoreError):
         super().__init__(f"import cancelled after {done} document(s); nothing was added")
 
 
-class StorageFullError(StoreError):
+class StorageFullError(StorageError):
     """The disk (or the database's size limit) is full: the write was rolled back."""
 
 
-class DatabaseBusyError(StoreError):
+class DatabaseBusyError(StorageError):
     """Another program held the database for writing longer than the busy timeout."""
 
 
-class StorageFailedError(StoreError):
+class StorageFailedError(StorageError):
     """The operating system failed to read or write the database file."""
 
 
-def storage_error(exc: sqlite3.Error, path: Path | None) -> StoreError | None:
+def storage_error(exc: sqlite3.Error, path: Path | None) -> StorageError | None:
     """The `StoreError` for an SQLite failure of the storage itself (full, locked,
     read-only, I/O); None for anything else, which is a bug to surface as it is."""
     code = getattr(exc, "sqlite_errorcode", None)

@@ -42,7 +42,8 @@ class SetSpanNote(UpdateSpan):
         return SPAN_NOTE_MERGE_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt's name)
-        if not isinstance(other, SetSpanNote) or other._id != self._id:
+        # an obsolete note edit is one the store failed to save: nothing to take over
+        if not isinstance(other, SetSpanNote) or other.isObsolete() or other._id != self._id:
             return False
         self._after = other._after
         return True

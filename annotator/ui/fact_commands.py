@@ -61,12 +61,27 @@ class Compound(QUndoCommand):
         self.parts: list[QUndoCommand] = list(parts or [])
 
     def redo(self) -> None:
-        for part in self.parts:
-            part.redo()
+        _run_all(self.parts, "redo", "undo")
 
     def undo(self) -> None:
-        for part in reversed(self.parts):
-            part.undo()
+        _run_all(list(reversed(self.parts)), "undo", "redo")
+
+
+def _run_all(parts: list[QUndoCommand], run: str, take_back: str) -> None:
+    """Run every part, or none: when one fails (a full disk), the parts already
+    run are taken back before the error goes on, so the step is not half done."""
+    done: list[QUndoCommand] = []
+    try:
+        for part in parts:
+            getattr(part, run)()
+            done.append(part)
+    except StoreError:
+        for part in reversed(done):
+            try:
+                getattr(part, take_back)()
+            except StoreError:
+                break  # the store refuses even that: the window reloads what is saved
+        raise
 
 
 class CreateTriggeredFact(Compound):
@@ -134,7 +149,8 @@ class SetFactNote(UpdateFact):
         return NOTE_MERGE_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt's name)
-        if not isinstance(other, SetFactNote) or other.fact_id != self.fact_id:
+        # an obsolete note edit is one the store failed to save: nothing to take over
+        if not isinstance(other, SetFactNote) or other.isObsolete() or other.fact_id != self.fact_id:
             return False
         self._after = other._after
         return True
@@ -183,10 +199,10 @@ def relabel_command(store: Store, span: Span, label: str, mirror: Mirror | None 
 def push(undo: QUndoStack, command: QUndoCommand) -> str | None:
     """Push `command`; the store's refusal as a message for the user, or None when done."""
     try:
-        undo.push(command)
-    except StoreError as exc:
-        return str(exc)
-    return None
+        refused = undo.push(command)  # the window's StoreUndoStack returns the refusal
+    except StoreError as exc:  # a plain QUndoStack lets it through
+        refused = exc
+    return refused.message if refused is not None else None
 
 
 def _copied(value: Any) -> Any:

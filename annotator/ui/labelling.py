@@ -9,10 +9,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator.domain.spans import resize_by_word, snap_to_words, trim
-from annotator.store import StoreError
 from annotator.ui.commands import DeleteSpan, UpdateSpan
 from annotator.ui.current_layer import CurrentLayer
-from annotator.ui.fact_commands import new_span_command, relabel_command
+from annotator.ui.fact_commands import new_span_command, push, relabel_command
 from annotator.ui.text_view import TextView
 
 
@@ -98,9 +97,8 @@ class Labelling(QObject):
             self._push(DeleteSpan(self.layer.store, span.id, self.layer))  # type: ignore[arg-type]
 
     def _push(self, command) -> bool:
-        try:
-            self.undo.push(command)
-        except StoreError as exc:
-            self.message.emit(str(exc))
+        refused = push(self.undo, command)
+        if refused is not None:
+            self.message.emit(refused)
             return False
         return True

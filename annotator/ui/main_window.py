@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store import Store, StoreError
+from annotator.store.database import StorageError
 from annotator.ui.annotation_panel import AnnotationPanel
 from annotator.ui.arcs import ArcOverlay
 from annotator.ui.commands import SetStatus
@@ -41,9 +42,12 @@ from annotator.ui.fact_table import FactTable
 from annotator.ui.label_palette import LabelPalette
 from annotator.ui.labelling import Labelling
 from annotator.ui.span_table import SpanTable
+from annotator.ui.store_undo_stack import StoreUndoStack
 from annotator.ui.text_view import TextView
 
 RECENT_LIMIT = 8
+EXTERNAL_CHECK_MS = 2000
+"""How often the window asks whether another process committed (one PRAGMA, no table read)."""
 
 
 def settings() -> QSettings:
@@ -57,7 +61,8 @@ class MainWindow(QMainWindow):
         # deleting the widgets on close unsubscribes them from the store
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.store = store
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = StoreUndoStack(self)
+        self.undo_stack.refused.connect(self._edit_refused)
         self.layer = CurrentLayer(store, annotator, self)
         self.documents = DocumentList(store, annotator, self)
         self.text_view = TextView(self.layer, self)
@@ -92,6 +97,9 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         if self.documents.summaries:
             self.documents.select_document(self.documents.summaries[0].id)
+        self.external_check = QTimer(self)
+        self.external_check.setInterval(EXTERNAL_CHECK_MS)
+        self.external_check.timeout.connect(self.check_external_changes)  # runs while shown
 
     # -- layout -------------------------------------------------------------
 
@@ -272,6 +280,40 @@ class MainWindow(QMainWindow):
         self.labelling.snap = on
         settings().setValue("snapToWords", on)
 
+    # -- storage trouble and other processes ------------------------------------
+
+    def _edit_refused(self, error: StoreError) -> None:
+        """An edit the store did not save; the undo stack has already dropped it."""
+        if not isinstance(error, StorageError):
+            self.statusBar().showMessage(error.message, 6000)  # a refusal such as a label in use
+            return
+        # show what is saved: a step that failed half-way may have left the view ahead of the file
+        self.store.reload()
+        self.save_status.setText("last edit NOT saved")
+        QMessageBox.warning(self, "Edit not saved", error.message)
+
+    def check_external_changes(self) -> bool:
+        """Show what another process (an import, a merge) committed since the last look."""
+        if not self.store.changed_elsewhere():
+            return False
+        self.store.reload()
+        if self.layer.document is None:
+            self.documents.refresh()
+            if self.documents.summaries:
+                self.show_document(self.documents.summaries[0].id)
+        self.statusBar().showMessage("updated with changes saved by another program", 4000)
+        return True
+
+    def event(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.WindowActivate:
+            self.check_external_changes()
+        elif kind == QEvent.Type.Show:
+            self.external_check.start()
+        elif kind == QEvent.Type.Hide:
+            self.external_check.stop()
+        return super().event(event)
+
     # -- status -------------------------------------------------------------
 
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
@@ -382,6 +424,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         settings().setValue("geometry", self.saveGeometry())
+        self.external_check.stop()
         self.store.unsubscribe(self._on_store_changed)
         self.layer.detach()
         self.facts.detach()
