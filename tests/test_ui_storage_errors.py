@@ -172,3 +172,21 @@ def test_refusal_that_is_not_storage_trouble_goes_to_the_status_bar(qtbot, windo
     assert warnings == []
     assert window.undo_stack.count() == 1
     assert window.store.schema().label("PERSON") is not None
+
+
+def test_review_window_keeps_no_gold_step_the_store_failed_to_save(qtbot, window, monkeypatch):
+    from annotator.domain import GOLD
+    from annotator.ui.commands import SetStatus
+    from annotator.ui.review_view import ReviewWindow
+
+    review = ReviewWindow(window.store, "rina", document_id=window.layer.document_id)
+    qtbot.addWidget(review)
+
+    def full(*args):
+        raise StorageFullError(f"{window.store.path}: the disk is full")
+
+    monkeypatch.setattr(window.store, "set_status", full)
+    assert not review._push(SetStatus(window.store, window.layer.document_id, GOLD, "reviewed"))
+    assert "disk is full" in review.statusBar().currentMessage()
+    assert review.undo_stack.count() == 0
+    assert window.store.status(window.layer.document_id, GOLD) == "todo"

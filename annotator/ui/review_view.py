@@ -18,7 +18,7 @@ reviewed (only once no difference is open); Ctrl+Z / Ctrl+Shift+Z undo, redo.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -45,6 +45,7 @@ from annotator.ui.gold_fact_editor import GoldFactEditor
 from annotator.ui.label_palette import LabelPalette
 from annotator.ui.review_commands import SettleDifference
 from annotator.ui.review_text import Lane, ReviewTextView
+from annotator.ui.store_undo_stack import StoreUndoStack
 
 # distinct from one another and readable as small squares (Tableau 10)
 ANNOTATOR_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -77,7 +78,8 @@ class ReviewWindow(QMainWindow):
         self.setObjectName("reviewWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.store, self.reviewer = store, reviewer
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = StoreUndoStack(self)  # a gold edit the store fails to save is not kept
+        self.undo_stack.refused.connect(self._edit_refused)
         self.document_id: int | None = None
         self.diff: DocumentDiff | None = None
         self.record: AnnotatedDocument | None = None
@@ -415,12 +417,12 @@ class ReviewWindow(QMainWindow):
             self.say("document marked reviewed")
 
     def _push(self, command) -> bool:  # noqa: ANN001
-        try:
-            self.undo_stack.push(command)
-        except StoreError as exc:
-            self.say(str(exc))
-            return False
-        return True
+        return self.undo_stack.push(command) is None  # a refusal reaches _edit_refused
+
+    def _edit_refused(self, error: StoreError) -> None:
+        """A push, undo or redo the store did not save; the stack has taken it back."""
+        self.say(error.message)
+        self.refresh()  # show what is saved
 
     # -- editing by hand --------------------------------------------------------
 
