@@ -190,3 +190,10 @@ def test_review_window_keeps_no_gold_step_the_store_failed_to_save(qtbot, window
     assert "disk is full" in review.statusBar().currentMessage()
     assert review.undo_stack.count() == 0
     assert window.store.status(window.layer.document_id, GOLD) == "todo"
+
+
+def test_sample_import_into_a_full_database_is_a_message(qtbot, window, warnings):
+    fill_up(window)
+    window.import_samples()
+    assert len(warnings) == 1 and "disk is full" in warnings[0]
+    assert [s.title for s in window.documents.summaries] == ["Berita"]

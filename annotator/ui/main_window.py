@@ -391,7 +391,11 @@ class MainWindow(QMainWindow):
     def import_samples(self) -> None:
         from annotator.store.seeding import add_samples
 
-        added = add_samples(self.store)
+        try:
+            added = add_samples(self.store)
+        except StoreError as exc:
+            self._edit_refused(exc)
+            return
         self.statusBar().showMessage(f"added {len(added)} sample article(s)", 5000)
 
     def open_review(self) -> None:
