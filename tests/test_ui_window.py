@@ -45,3 +45,18 @@ def test_switching_annotator_shows_only_their_layer(qtbot, store):
     window.set_annotator("budi")
     assert [s.text for s in window.layer.spans] == ["Bandung"]
     assert window.findChild(QLabel, "annotatorStatus").text() == "annotator: budi"
+
+
+def test_save_indicator_reports_each_commit(qtbot, tmp_path):
+    from annotator.store.seeding import open_project
+
+    store = open_project(tmp_path / "s.db", samples=True)
+    window = MainWindow(store, "ana")
+    qtbot.addWidget(window)
+    status = window.findChild(QLabel, "saveStatus")
+    assert status.text() == "all edits saved"
+    text = store.document(1).text
+    store.add_span(1, "ana", text.find("Kim"), text.find("Kim") + 3, "PERSON")
+    assert status.text().startswith("saved ")
+    window.close()
+    store.close()

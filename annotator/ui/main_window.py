@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.annotator_status.setObjectName("annotatorStatus")
         self.progress_status = QLabel(self)
         self.progress_status.setObjectName("progressStatus")
-        self.save_status = QLabel("nothing saved yet", self)
+        self.save_status = QLabel("all edits saved", self)
         self.save_status.setObjectName("saveStatus")
         for label in (self.annotator_status, self.progress_status, self.save_status):
             self.statusBar().addPermanentWidget(label)
