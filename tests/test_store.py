@@ -178,3 +178,38 @@ def test_span_survives_sigkill(tmp_path):
     assert result.returncode == -9
     store = Store.open(path)
     assert [s.text for s in store.spans(1)] == ["Vladimir Putin"]
+
+
+def _allow_quote_topics(store):
+    import dataclasses
+
+    quote = store.schema().label("QUOTE")
+    roles = [dataclasses.replace(r, allowed=r.allowed + ["QUOTE"]) if r.name == "topic" else r for r in quote.roles]
+    store.save_label(dataclasses.replace(quote, roles=roles))
+
+
+def test_undo_of_label_deletion_restores_facts_citing_facts(store):
+    # "Jokowi said that Prabowo said ...": the outer quote's topic is the inner quote
+    _allow_quote_topics(store)
+    doc, _ = store.add_document("t", "Jokowi berkata bahwa Prabowo berkata harga naik.")
+    inner = store.add_fact(doc.id, "ana", "QUOTE", store.add_span(doc.id, "ana", 21, 47, "QUOTE").id)
+    outer = store.add_fact(doc.id, "ana", "QUOTE", store.add_span(doc.id, "ana", 0, 47, "QUOTE").id,
+                           [Argument("topic", fact_id=inner.id)])
+    deleted = store.delete_label("QUOTE", annotations="delete")
+    assert store.facts(doc.id) == []
+    store.restore_label(deleted)
+    assert store.schema().label("QUOTE") is not None and len(store.spans(doc.id)) == 2
+    assert store.fact(outer.id).args == [Argument("topic", fact_id=inner.id)]
+
+
+def test_undo_of_span_deletion_restores_facts_citing_each_other(store):
+    _allow_quote_topics(store)
+    doc, _ = store.add_document("t", "Prabowo berkata harga naik.")
+    said = store.add_span(doc.id, "ana", 0, 26, "QUOTE")
+    first = store.add_fact(doc.id, "ana", "QUOTE", said.id)
+    second = store.add_fact(doc.id, "ana", "QUOTE", said.id, [Argument("topic", fact_id=first.id)])
+    deleted = store.delete_span(said.id)
+    assert store.facts(doc.id) == []
+    store.restore_span(deleted)
+    assert store.fact(second.id).args == [Argument("topic", fact_id=first.id)]
+    assert {f.id for f in store.facts(doc.id)} == {first.id, second.id}

@@ -51,6 +51,13 @@ class StoreCore:
         self._schema: Schema | None = None
         self._data_version = self._read_data_version()
 
+    def _defer_foreign_keys(self) -> None:
+        # An undo puts back rows that point at each other (a fact and the fact
+        # it cites) in whatever order they were recorded; checking references
+        # at COMMIT instead of per row lets any order through. SQLite resets
+        # this at the end of the transaction.
+        self.db.execute("PRAGMA defer_foreign_keys = ON")
+
     # -- change notification -----------------------------------------------
 
     def subscribe(self, listener: ChangeListener) -> None:

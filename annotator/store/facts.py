@@ -65,6 +65,9 @@ class FactsMixin(StoreCore):
 
     def _write_args(self, fact_id: int, args: list[Argument]) -> None:
         self.db.execute("DELETE FROM fact_args WHERE fact_id = ?", [fact_id])
+        self._insert_args(fact_id, args)
+
+    def _insert_args(self, fact_id: int, args: list[Argument]) -> None:
         for position, arg in enumerate(args):
             self.db.execute(
                 "INSERT INTO fact_args (fact_id, position, role, span_id, target_fact_id) VALUES (?, ?, ?, ?, ?)",
@@ -100,6 +103,7 @@ class FactsMixin(StoreCore):
 
     def restore_fact(self, deleted: DeletedFact) -> None:
         with self.db.atomic():
+            self._defer_foreign_keys()
             self._restore_fact(deleted)
         self._changed("facts", deleted.fact.document_id)
 
@@ -112,7 +116,9 @@ class FactsMixin(StoreCore):
             [f.id, f.document_id, f.annotator, f.label, f.span_id,
              json.dumps(f.attributes, ensure_ascii=False), f.note, f.created, f.updated],
         )
-        self._write_args(f.id, f.args)  # type: ignore[arg-type]
+        # insert only: rows other restores of the same undo step put back
+        # (links from facts restored earlier) must not be wiped
+        self._insert_args(f.id, f.args)  # type: ignore[arg-type]
         for fact_id, position, role, target in deleted.inbound:
             self.db.execute(
                 "INSERT INTO fact_args (fact_id, position, role, target_fact_id) VALUES (?, ?, ?, ?)",

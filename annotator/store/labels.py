@@ -167,6 +167,7 @@ class LabelsMixin(StoreCore):
 
     def restore_label(self, deleted: DeletedLabel) -> None:
         with self.db.atomic():
+            self._defer_foreign_keys()
             self._insert_label(deleted.label, deleted.label.order)
             for span_id in deleted.relabelled_span_ids:
                 self.db.execute("UPDATE spans SET label = ? WHERE id = ?", [deleted.label.name, span_id])

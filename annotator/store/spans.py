@@ -92,6 +92,7 @@ class SpansMixin(StoreCore):
 
     def restore_span(self, deleted: DeletedSpan) -> None:
         with self.db.atomic():
+            self._defer_foreign_keys()
             self._restore_span(deleted)
         self._changed("spans", deleted.span.document_id)
         self._changed("facts", deleted.span.document_id)
