@@ -97,7 +97,10 @@ class _AnnParser:
         return FormatError(self.path, message, line)
 
     def parse(self, content: str) -> None:
-        for n, raw in enumerate(content.splitlines(), 1):
+        # only "\n" ends an .ann line: str.splitlines() would also cut at
+        # U+2028, U+0085 and the like inside a span's surface text
+        for n, raw in enumerate(content.split("\n"), 1):
+            raw = raw.removesuffix("\r")
             if not raw.strip():
                 continue
             kind = raw[0]
@@ -133,7 +136,7 @@ class _AnnParser:
                 raise self.fail(n, f"{brat_id} offsets {start}-{end} are outside the text of "
                                    f"{self.path.with_suffix('.txt').name} (length {len(self.text)})")
         covered = " ".join(self.text[s:e] for s, e in fragments)
-        if surface is not None and surface != covered:
+        if surface is not None and surface != covered and _one_line(surface) != _one_line(covered):
             raise self.fail(n, f"{brat_id} says it covers {surface!r} but the .txt has {covered!r} there; "
                                "the .ann does not belong to this .txt")
         start, end = fragments[0][0], fragments[-1][1]
@@ -357,10 +360,14 @@ def _ordered_args(fact: Fact, schema: Schema | None) -> list[Argument]:
     return sorted(fact.args, key=lambda a: order.get(a.role, len(order)))
 
 
+_LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _one_line(text: str) -> str:
     # brat's surface text is informational and one line long; it joins
-    # fragments with a space, and so do we for line breaks inside a span
-    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    # fragments with a space, and so do we for any line break inside a span
+    # (the reader compares it with the .txt the same way)
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> str:

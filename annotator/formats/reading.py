@@ -38,7 +38,9 @@ def json_records(path: Path, options: ReadOptions | None = None) -> list[tuple[i
         raise FormatError(path, "is empty")
     parsed: list[tuple[int, Any]] = []
     bad: list[tuple[int, str]] = []
-    for n, line in enumerate(text.splitlines(), 1):
+    # only "\n" ends a JSON line: str.splitlines() would also cut inside
+    # strings at U+2028, U+2029 or U+0085, which json.dumps leaves unescaped
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
