@@ -145,6 +145,9 @@ def test_fact_agreement_matches_type_trigger_and_roles():
     assert facts.facts.f1 == 1.0
     assert facts.roles["speaker"].f1 == 1.0
     assert facts.roles["topic"].f1 == 0.0
+    # a label filter that leaves QUOTE out leaves its facts out too
+    filtered = only_pair(measure_agreement([r], ["a", "b"], labels=["PERSON"])).facts
+    assert filtered.facts.a_total == filtered.facts.b_total == 0 and not filtered.roles
 
 
 def test_progress_can_cancel():

@@ -330,7 +330,8 @@ def _measure_document(record, names, wanted, pairs, fleiss_units, alpha_units, r
     tags = {name: token_labels(token_starts, token_ends, spans[name]) for name in present}
     keys = {name: {span_key(s) for s in spans[name]} for name in present}
     by_label = {name: _by_label(spans[name]) for name in present}
-    facts = {name: fact_views(record, name) for name in present}
+    facts = {name: [f for f in fact_views(record, name) if wanted is None or f.label in wanted]
+             for name in present}
     for a, b in combinations(present, 2):
         pair = pairs[(a, b)]
         pair.documents += 1
