@@ -45,6 +45,8 @@ class AnnotationPanel(QFrame):
         self.note = NoteEdit(self)
         self.note.setObjectName("annotationNote")
         self.note.saveRequested.connect(self.save_note)
+        # the note must be written while the document it belongs to is still the one loaded
+        facts.layer.documentAboutToChange.connect(self.save_note)
         for widget in (self.title, self.text, self.attributes, self.note):
             layout.addWidget(widget)
         layout.addStretch(1)

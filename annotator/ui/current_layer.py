@@ -25,6 +25,8 @@ def _order(span: Span) -> tuple[int, int, int]:
 
 
 class CurrentLayer(QObject):
+    documentAboutToChange = Signal()
+    """Another document (or annotator) is about to be shown: save what is being typed about this one."""
     documentChanged = Signal()
     """A different document (or annotator) is shown; everything is new."""
     spansChanged = Signal(list)
@@ -54,6 +56,10 @@ class CurrentLayer(QObject):
     # -- what is shown ------------------------------------------------------
 
     def show_document(self, document_id: int | None) -> None:
+        self.documentAboutToChange.emit()
+        self._show(document_id)
+
+    def _show(self, document_id: int | None) -> None:
         self.document = self.store.document(document_id) if document_id is not None else None
         self.positions = DocumentPositionMap(self.document.text if self.document else "")
         self.selected_id = -1
@@ -62,8 +68,9 @@ class CurrentLayer(QObject):
         self.selectedChanged.emit(-1)
 
     def set_annotator(self, annotator: str) -> None:
+        self.documentAboutToChange.emit()
         self.annotator = annotator
-        self.show_document(self.document.id if self.document else None)
+        self._show(self.document.id if self.document else None)
 
     @property
     def document_id(self) -> int | None:

@@ -79,6 +79,8 @@ class FactPanel(QScrollArea):
         layout.addStretch(1)
         self._shown_id = -1
         self.note.saveRequested.connect(self.save_note)
+        # the note must be written while the document it belongs to is still the one loaded
+        facts.layer.documentAboutToChange.connect(self.save_note)
         facts.selectedChanged.connect(self._selected)
         facts.factsChanged.connect(self.refresh)
         self.refresh()
