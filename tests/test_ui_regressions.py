@@ -33,10 +33,15 @@ def type_note_and_go_next(qtbot, window, note) -> None:
     qtbot.keyClick(note, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
 
 
-def test_an_entity_note_typed_just_before_next_document_is_kept(qtbot, open_window, tmp_path):
+def window_on_first(open_window, tmp_path):
     store, doc = two_documents(tmp_path)
     window = open_window(store)
     window.show_document(doc.id)
+    return store, doc, window
+
+
+def test_an_entity_note_typed_just_before_next_document_is_kept(qtbot, open_window, tmp_path):
+    store, doc, window = window_on_first(open_window, tmp_path)
     select_text(window, "Budi Santoso")
     qtbot.keyClick(window.text_view, "p")
     span_id = window.layer.selected_id
@@ -46,9 +51,7 @@ def test_an_entity_note_typed_just_before_next_document_is_kept(qtbot, open_wind
 
 
 def test_a_fact_note_typed_just_before_next_document_is_kept(qtbot, open_window, tmp_path):
-    store, doc = two_documents(tmp_path)
-    window = open_window(store)
-    window.show_document(doc.id)
+    store, doc, window = window_on_first(open_window, tmp_path)
     select_text(window, "berkata bahwa")
     qtbot.keyClick(window.text_view, "u")
     fact = window.facts.selected
@@ -58,9 +61,7 @@ def test_a_fact_note_typed_just_before_next_document_is_kept(qtbot, open_window,
 
 
 def test_a_note_typed_just_before_switching_annotator_is_kept(qtbot, open_window, tmp_path):
-    store, doc = two_documents(tmp_path)
-    window = open_window(store)
-    window.show_document(doc.id)
+    store, doc, window = window_on_first(open_window, tmp_path)
     select_text(window, "Budi Santoso")
     qtbot.keyClick(window.text_view, "p")
     span_id = window.layer.selected_id
@@ -71,3 +72,42 @@ def test_a_note_typed_just_before_switching_annotator_is_kept(qtbot, open_window
     window.set_annotator("budi")
     assert store.span(span_id).note == "check this"
     assert store.span(span_id).annotator == "ana"
+
+
+def quote_with_speaker(qtbot, window):
+    """'berkata bahwa Jakarta akan banjir' a QUOTE whose speaker is the PERSON 'Budi Santoso'."""
+    select_text(window, "Budi Santoso")
+    qtbot.keyClick(window.text_view, "p")
+    speaker = window.layer.selected_id
+    select_text(window, "berkata bahwa Jakarta akan banjir")
+    qtbot.keyClick(window.text_view, "u")
+    fact = window.facts.selected
+    window.fact_linking.start_fill()
+    qtbot.keyClick(window.fact_linking.picker.filter, "1")
+    window.layer.select(speaker)
+    fact = window.store.fact(fact.id)
+    assert [(a.role, a.span_id) for a in fact.args] == [("speaker", speaker)]
+    return fact, speaker
+
+
+def fact_rows(window):
+    model = window.fact_table.source
+    return [tuple(model.data(model.index(r, c)) for c in range(model.columnCount())) for r in range(model.rowCount())]
+
+
+def test_undoing_the_delete_of_a_role_filler_shows_the_fact_whole_again(qtbot, open_window, tmp_path, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    store, _doc, window = window_on_first(open_window, tmp_path)
+    fact, speaker = quote_with_speaker(qtbot, window)
+    before = fact_rows(window)
+    assert before[0][2] == "speaker=Budi Santoso"
+    for span_id in (speaker, fact.span_id):
+        window.layer.select(span_id)
+        window.text_view.setFocus()
+        qtbot.keyClick(window.text_view, Qt.Key.Key_Delete)
+        assert span_id not in {s.id for s in store.spans(fact.document_id, 'ana')}
+        qtbot.keyClick(window.text_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert fact_rows(window) == before
+    window.facts.select(fact.id)
+    assert window.fact_panel.problems.text() == ""
+    assert window.fact_panel.findChild(QToolButton, "clear:speaker") is not None

@@ -33,6 +33,8 @@ class CurrentFacts(QObject):
         self.selected_id = -1
         self._ranges: list[tuple[int, int]] = []
         """Where the spans the facts point at lie: an edit elsewhere leaves the facts as they are."""
+        self._absent: set[int] = set()
+        """Spans the facts point at that the layer lacks (yet): an undone delete puts them back after the facts reload."""
         layer.documentChanged.connect(self._document_changed)
         layer.spansReset.connect(self.reload)
         layer.spansChanged.connect(self._spans_changed)
@@ -55,18 +57,25 @@ class CurrentFacts(QObject):
         self.factsChanged.emit()
 
     def _referenced_ranges(self) -> list[tuple[int, int]]:
+        self._absent = set()
         if not self.facts:
             return []
         spans = self.spans_by_id()
         ids = {f.span_id for f in self.facts} | {a.span_id for f in self.facts for a in f.args}
+        ids.discard(None)
+        self._absent = {i for i in ids if i not in spans}  # type: ignore[misc]
         return [(spans[i].start, spans[i].end) for i in ids if i in spans]
 
     def _spans_changed(self, ranges: list[tuple[int, int]]) -> None:
         # labelling an entity must stay within a frame on long documents: only
-        # a change to a span that a fact points at (resized, relabelled) concerns the facts
-        if any(s < end and start < e for s, e in self._ranges for start, end in ranges):
+        # a change to a span that a fact points at (resized, relabelled, put back) concerns the facts
+        if any(s < end and start < e for s, e in self._ranges for start, end in ranges) or self._absent_returned(ranges):
             self._ranges = self._referenced_ranges()
             self.factsChanged.emit()
+
+    def _absent_returned(self, ranges: list[tuple[int, int]]) -> bool:
+        return bool(self._absent) and any(
+            span.id in self._absent for start, end in ranges for span in self.layer.overlapping(start, max(end, start + 1)))
 
     def _document_changed(self) -> None:
         self.selected_id = -1
