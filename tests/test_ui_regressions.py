@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QToolButton
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton
 
+from annotator.domain import Argument
+from annotator.domain.validation import fact_problems
 from annotator.store.seeding import open_project
+from annotator.ui.fact_commands import relabel_command
 from test_ui_labelling import open_window  # noqa: F401 (a fixture)
 
 NEWS = "Budi Santoso berkata bahwa Jakarta akan banjir pada Senin.\n"
@@ -111,3 +115,52 @@ def test_undoing_the_delete_of_a_role_filler_shows_the_fact_whole_again(qtbot, o
     window.facts.select(fact.id)
     assert window.fact_panel.problems.text() == ""
     assert window.fact_panel.findChild(QToolButton, "clear:speaker") is not None
+
+
+def test_relabelling_a_quote_to_a_claim_drops_roles_a_claim_lacks_in_one_undo_step(store):
+    doc, _ = store.add_document("t", NEWS)
+    person = store.add_span(doc.id, "ana", 0, 12, "PERSON")
+    place = store.add_span(doc.id, "ana", 27, 34, "LOCATION")
+    trigger = store.add_span(doc.id, "ana", 13, 46, "QUOTE")
+    claim_span = store.add_span(doc.id, "ana", 35, 46, "CLAIM")
+    claim = store.add_fact(doc.id, "ana", "CLAIM", claim_span.id)
+    args = [Argument("speaker", person.id, None), Argument("topic", place.id, None), Argument("topic", None, claim.id)]
+    quote = store.add_fact(doc.id, "ana", "QUOTE", trigger.id, args)
+    undo = QUndoStack()
+    undo.push(relabel_command(store, trigger, "CLAIM"))
+    relabelled = store.fact(quote.id)
+    # a CLAIM has no speaker, and its topic takes no CLAIM; the LOCATION stays
+    assert (relabelled.label, relabelled.args) == ("CLAIM", [Argument("topic", place.id, None)])
+    spans = {s.id: s for s in store.spans(doc.id, "ana")}
+    facts = {f.id: f for f in store.facts(doc.id, "ana")}
+    assert fact_problems(relabelled, store.schema(), spans, facts) == []
+    undo.undo()
+    assert (store.fact(quote.id).label, store.fact(quote.id).args) == ("QUOTE", args)
+    assert store.span(trigger.id).label == "QUOTE"
+
+
+def test_relabel_key_on_a_quote_drops_its_speaker_and_undo_brings_it_back(qtbot, open_window, tmp_path):
+    store, _doc, window = window_on_first(open_window, tmp_path)
+    fact, speaker = quote_with_speaker(qtbot, window)
+    window.layer.select(fact.span_id)
+    window.text_view.setFocus()
+    qtbot.keyClick(window.text_view, "c")
+    assert (store.fact(fact.id).label, store.fact(fact.id).args) == ("CLAIM", [])
+    assert window.fact_panel.problems.text() == ""
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.fact(fact.id).label == "QUOTE"
+    assert [(a.role, a.span_id) for a in store.fact(fact.id).args] == [("speaker", speaker)]
+
+
+def test_an_argument_in_a_role_the_schema_lacks_is_listed_and_can_be_cleared(qtbot, open_window, tmp_path):
+    store, _doc, window = window_on_first(open_window, tmp_path)
+    fact, _speaker = quote_with_speaker(qtbot, window)
+    # data from before the fix, or from another tool: a CLAIM still holding a speaker
+    store.update_fact(fact.id, label="CLAIM")
+    window.facts.select(fact.id)
+    assert "CLAIM has no role 'speaker'" in window.fact_panel.problems.text()
+    assert window.fact_panel.findChild(QLabel, "unknown:speaker") is not None
+    qtbot.mouseClick(window.fact_panel.findChild(QToolButton, "clear:speaker"), Qt.MouseButton.LeftButton)
+    assert store.fact(fact.id).args == []
+    assert window.fact_panel.problems.text() == ""
+    assert window.fact_panel.findChild(QLabel, "unknown:speaker") is None

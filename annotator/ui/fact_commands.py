@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.domain import Argument, Fact, Span
+from annotator.domain import Argument, Fact, Label, Span
 from annotator.store import Store, StoreError
 from annotator.store.database import DeletedFact
 from annotator.ui.annotation_commands import with_attribute
@@ -185,15 +185,39 @@ def relabel_command(store: Store, span: Span, label: str, mirror: Mirror | None 
     command = Compound(f"Relabel {span.label} to {label}",
                        [UpdateSpan(store, span, f"Relabel {span.label} to {label}", mirror, label=label)])
     new = store.schema().label(label)
-    stated = [f for f in store.facts(span.document_id, span.annotator) if f.span_id == span.id]  # type: ignore[arg-type]
+    facts = store.facts(span.document_id, span.annotator)
+    stated = [f for f in facts if f.span_id == span.id]  # type: ignore[arg-type]
+    by_id = {f.id: f for f in facts}
     for fact in stated:
         if new is not None and new.kind == "fact":
-            command.parts.append(UpdateFact(store, fact, f"Relabel {fact.label} to {label}", label=label))
+            # roles the new type lacks or whose fillers it does not take go in the same step: undo brings them back
+            args = [a for a in fact.args if _fits(store, new, a, by_id)]
+            command.parts.append(UpdateFact(store, fact, f"Relabel {fact.label} to {label}", label=label, args=args))
         else:
             command.parts.append(DeleteFact(store, fact.id))  # type: ignore[arg-type]
     if not stated and new is not None and new.kind == "fact" and new.trigger:
         command.parts.append(CreateFact(store, span.document_id, span.annotator, label, span.id))  # type: ignore[arg-type]
     return command
+
+
+def _fits(store: Store, label: Label, argument: Argument, facts: dict[int | None, Fact]) -> bool:
+    """Whether `argument` may stay in a fact of type `label` (an argument to something gone is not judged here)."""
+    role = label.role(argument.role)
+    if role is None:
+        return False
+    if not role.allowed:
+        return True
+    if argument.span_id is not None:
+        try:
+            target = store.span(argument.span_id).label
+        except StoreError:
+            return True
+    else:
+        filler = facts.get(argument.fact_id)
+        if filler is None:
+            return True
+        target = filler.label
+    return target in role.allowed
 
 
 def push(undo: QUndoStack, command: QUndoCommand) -> str | None:

@@ -147,8 +147,29 @@ class FactPanel(QScrollArea):
             add.setToolTip(f"Fill {role.name} (Ctrl+R, {row + 1})")
             add.clicked.connect(lambda _=False, r=role.name: self.fillRequested.emit(r))
             self.roles_layout.addWidget(add, row, 3)
+        self._show_unknown_roles(fact, spans, {role.name for role in roles}, len(roles))
         self.roles_layout.setColumnStretch(2, 1)
         show_items(self.roles_layout)
+
+    def _show_unknown_roles(self, fact: Fact, spans, known: set[str], row: int) -> None:  # noqa: ANN001
+        """Arguments in roles the fact's type does not have (older data, an edited schema), each with its ×."""
+        unknown = [a for a in fact.args if a.role not in known]
+        for role in dict.fromkeys(a.role for a in unknown):
+            name = QLabel(role, self.roles)
+            name.setObjectName(f"unknown:{role}")
+            name.setToolTip(f"{fact.label} has no role {role!r}: remove its filler with ×")
+            name.setStyleSheet(f"color: {MISSING_COLOR}; text-decoration: line-through;")
+            self.roles_layout.addWidget(name, row, 1)
+            fillers = QHBoxLayout()
+            fillers.setContentsMargins(0, 0, 0, 0)
+            fillers.setSpacing(3)
+            for arg in (a for a in unknown if a.role == role):
+                fillers.addWidget(self._filler_button(fact, arg, spans))
+            fillers.addStretch(1)
+            holder = QWidget(self.roles)
+            holder.setLayout(fillers)
+            self.roles_layout.addWidget(holder, row, 2)
+            row += 1
 
     def _filler_button(self, fact: Fact, arg: Argument, spans) -> QWidget:  # noqa: ANN001
         box = QWidget(self.roles)
