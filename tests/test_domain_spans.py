@@ -23,3 +23,48 @@ def test_resize_by_word_both_edges():
     assert resize_by_word(TEXT, *grown, "start", False) == (TEXT.find("Putin"), grown[1])
     # shrinking a one-word span would empty it: it stays as it is
     assert resize_by_word(TEXT, s, e, "end", False) == (s, e)
+
+
+RAIN = "Kemarin hujan di Jakarta.\n"
+
+
+def grow_and_shrink(text, start, end, edge, steps):
+    """The span's text after each of `steps` (True grows, False shrinks)."""
+    seen = []
+    for grow in steps:
+        start, end = resize_by_word(text, start, end, edge, grow)
+        seen.append(text[start:end])
+    return seen
+
+
+def test_growing_past_the_last_word_takes_no_punctuation_or_newline():
+    s = RAIN.find("hujan")
+    assert grow_and_shrink(RAIN, s, s + 5, "end", [True, True, True, False]) == [
+        "hujan di", "hujan di Jakarta", "hujan di Jakarta", "hujan di"]
+
+
+def test_growing_the_start_before_the_first_word_does_nothing():
+    text = "\u201cKemarin hujan"
+    s = text.find("Kemarin")
+    assert grow_and_shrink(text, s, len(text), "start", [True, False, False]) == [
+        "Kemarin hujan", "hujan", "hujan"]
+
+
+def test_shrinking_goes_back_to_the_previous_words_end_not_past_punctuation():
+    text = "hujan, di Jakarta."
+    assert grow_and_shrink(text, 0, len(text), "end", [False, False, False]) == ["hujan, di", "hujan", "hujan"]
+    assert grow_and_shrink(text, 0, len(text), "start", [False, False]) == ["di Jakarta.", "Jakarta."]
+
+
+def test_emoji_are_not_words_and_a_span_never_ends_in_white_space():
+    text = "Kemarin \U0001F600 hujan \u2764\ufe0f\r\n"
+    assert grow_and_shrink(text, 0, 7, "end", [True, True, False, False]) == [
+        "Kemarin \U0001F600 hujan", "Kemarin \U0001F600 hujan", "Kemarin", "Kemarin"]
+    assert grow_and_shrink(text, 0, len(text), "end", [False]) == ["Kemarin"]
+    assert grow_and_shrink(text, 0, len(text) - 2, "start", [False]) == ["hujan \u2764\ufe0f"]
+
+
+def test_combining_marks_stay_with_their_letter_when_resizing():
+    text = "kafe\u0301 ramai sekali"
+    assert grow_and_shrink(text, 0, 5, "end", [True, False]) == ["kafe\u0301 ramai", "kafe\u0301"]
+    assert resize_by_word(text, 6, 11, "start", True) == (0, 11)

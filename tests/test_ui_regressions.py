@@ -37,8 +37,8 @@ def type_note_and_go_next(qtbot, window, note) -> None:
     qtbot.keyClick(note, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
 
 
-def window_on_first(open_window, tmp_path):
-    store, doc = two_documents(tmp_path)
+def window_on_first(open_window, tmp_path, first: str = NEWS):
+    store, doc = two_documents(tmp_path, first)
     window = open_window(store)
     window.show_document(doc.id)
     return store, doc, window
@@ -164,3 +164,14 @@ def test_an_argument_in_a_role_the_schema_lacks_is_listed_and_can_be_cleared(qtb
     assert store.fact(fact.id).args == []
     assert window.fact_panel.problems.text() == ""
     assert window.fact_panel.findChild(QLabel, "unknown:speaker") is None
+
+
+def test_growing_the_end_past_the_last_word_by_keyboard_stops_at_the_word(qtbot, open_window, tmp_path):
+    store, doc, window = window_on_first(open_window, tmp_path, "Kemarin hujan di Jakarta.\n")
+    select_text(window, "hujan")
+    qtbot.keyClick(window.text_view, "e")
+    seen = []
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Left):
+        qtbot.keyClick(window.text_view, key, CTRL_SHIFT)
+        seen.append(store.spans(doc.id, "ana")[0].text)
+    assert seen == ["hujan di", "hujan di Jakarta", "hujan di Jakarta", "hujan di"]

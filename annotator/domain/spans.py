@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,12 +51,25 @@ def check_range(text: str, start: int, end: int) -> None:
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
-def _is_word_char(ch: str) -> bool:
-    # Combining marks (category M*) belong to the letter before them, so they
-    # count as word characters even where \w says otherwise.
-    import unicodedata
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
 
-    return bool(_WORD.match(ch)) or unicodedata.category(ch).startswith("M")
+
+def _is_word_at(text: str, i: int) -> bool:
+    """Whether the code point at `i` is part of a word.
+
+    A combining mark (category M*) belongs to the character it follows: after
+    a letter it is part of the word, after an emoji (U+FE0F, the emoji
+    presentation selector, is a mark) it is not. Emoji themselves are not
+    word characters.
+    """
+    if _WORD.match(text[i]):
+        return True
+    if not _is_mark(text[i]):
+        return False
+    while i > 0 and _is_mark(text[i - 1]):
+        i -= 1
+    return i > 0 and bool(_WORD.match(text[i - 1]))
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -72,44 +86,66 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     start, end = trim(text, start, end)
     if start >= end:
         return start, end
-    while start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+    while start > 0 and _is_word_at(text, start - 1) and _is_word_at(text, start):
         start -= 1
-    while end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
+    while end < len(text) and _is_word_at(text, end) and _is_word_at(text, end - 1):
         end += 1
     return start, end
 
 
 def next_word_end(text: str, pos: int) -> int:
-    """Offset just after the next word that ends after `pos`."""
-    n = len(text)
-    while pos < n and not _is_word_char(text[pos]):
-        pos += 1
-    while pos < n and _is_word_char(text[pos]):
-        pos += 1
-    return pos
+    """Offset just after the next word that ends after `pos`; `pos` when no word follows."""
+    n, i = len(text), pos
+    while i < n and not _is_word_at(text, i):
+        i += 1
+    if i == n:
+        return pos
+    while i < n and _is_word_at(text, i):
+        i += 1
+    return i
 
 
 def previous_word_start(text: str, pos: int) -> int:
-    """Offset of the start of the word that starts before `pos`."""
-    while pos > 0 and not _is_word_char(text[pos - 1]):
-        pos -= 1
-    while pos > 0 and _is_word_char(text[pos - 1]):
-        pos -= 1
-    return pos
+    """Offset of the start of the word that starts before `pos`; `pos` when no word precedes."""
+    i = pos
+    while i > 0 and not _is_word_at(text, i - 1):
+        i -= 1
+    if i == 0:
+        return pos
+    while i > 0 and _is_word_at(text, i - 1):
+        i -= 1
+    return i
+
+
+def _previous_word_end(text: str, pos: int) -> int:
+    """Offset just after the word before the last word that ends by `pos` (0 when there is none)."""
+    i = pos
+    for in_word in (False, True, False):
+        while i > 0 and _is_word_at(text, i - 1) == in_word:
+            i -= 1
+    return i
+
+
+def _next_word_start(text: str, pos: int) -> int:
+    """Offset of the word after the first word that starts from `pos` (the text's length when there is none)."""
+    n, i = len(text), pos
+    for in_word in (False, True, False):
+        while i < n and _is_word_at(text, i) == in_word:
+            i += 1
+    return i
 
 
 def resize_by_word(text: str, start: int, end: int, edge: str, grow: bool) -> tuple[int, int]:
-    """Move one edge of a span by a word; never lets the span become empty."""
+    """Move one edge of a span by a word.
+
+    Growing takes in the next word (and what lies between), or does nothing
+    when no word is left; shrinking gives back the edge word and what lies
+    between it and the word before. The result is trimmed of white space and
+    never empty: a step that would empty the span leaves it as it is.
+    """
     if edge == "end":
-        if grow:
-            new_end = next_word_end(text, end)
-            return start, new_end if new_end > end else end
-        new_end = previous_word_start(text, end)
-        new_start, new_end = trim(text, start, new_end)
-        return (start, end) if new_end <= new_start else (new_start, new_end)
-    if grow:
-        new_start = previous_word_start(text, start)
-        return new_start, end
-    new_start = next_word_end(text, start)
-    new_start, new_end = trim(text, new_start, end)
-    return (start, end) if new_end <= new_start else (new_start, new_end)
+        new_start, new_end = start, (next_word_end(text, end) if grow else _previous_word_end(text, end))
+    else:
+        new_start, new_end = (previous_word_start(text, start) if grow else _next_word_start(text, start)), end
+    new_start, new_end = trim(text, new_start, new_end)
+    return (new_start, new_end) if new_start < new_end else (start, end)
