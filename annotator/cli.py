@@ -106,7 +106,8 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
     Formats: native, brat (a folder), doccano, labelstudio, conll, spacy-jsonl,
     hf, csv, txt (files or folders), jsonl. Annotations go to --annotator's
     layer unless the file names its layers. Documents already present (same
-    text) are matched, not duplicated.
+    text) are matched, not duplicated; on them a span or fact identical to one
+    already in its layer is not added again, and a status already set is kept.
     """
     from annotator.exchange import import_files
 

@@ -42,10 +42,21 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     document_ids: list[int] = field(default_factory=list)
+    spans_present: int = 0
+    facts_present: int = 0
+    statuses_kept: int = 0
 
     def lines(self) -> list[str]:
+        spans, facts = f"{self.spans} added", f"{self.facts} added"
+        if self.documents_matched:
+            # only matched documents can hold annotations already present
+            spans += f", {self.spans_present} already present"
+            facts += f", {self.facts_present} already present"
         out = [f"documents: {self.documents_added} added, {self.documents_matched} already present; "
-               f"spans: {self.spans}; facts: {self.facts}"]
+               f"spans: {spans}; facts: {facts}"]
+        if self.statuses_kept:
+            out.append(f"statuses kept: {self.statuses_kept} document(s) keep their status here, "
+                       "not the file's")
         if self.labels_added:
             out.append(f"labels added to the schema: {', '.join(self.labels_added)}")
         if self.attributes_added:
@@ -98,6 +109,8 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         documents_matched=summary.documents_matched, spans=summary.spans, facts=summary.facts,
         labels_added=list(summary.labels_added), skipped=list(options.skipped),
         warnings=list(options.warnings), document_ids=list(summary.document_ids),
+        spans_present=summary.spans_present, facts_present=summary.facts_present,
+        statuses_kept=summary.statuses_kept,
     )
     report.attributes_added = complete_schema(store, records, set(summary.labels_added))
     return report

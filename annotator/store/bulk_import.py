@@ -5,17 +5,24 @@ chunk of documents and written with one `executemany` per table (spans: per
 label), with ids numbered on from the largest (safe: the caller holds the
 write transaction), instead of statements per document or per span. Foreign keys stay on: rows go in
 parent-first order (documents, spans, facts, arguments, statuses).
+
+A document already present (the same file imported twice) keeps what it
+has: a span or fact identical to one already in its layer is not added
+again, and a status already set is kept. Only matched documents pay for
+that look-up; new documents go straight to the rows.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from annotator.domain import AnnotatedDocument, Label, content_hash
+from annotator.domain import AnnotatedDocument, Fact, Label, content_hash
 from annotator.domain.spans import check_range
 from annotator.store.errors import StoreError
 
@@ -38,8 +45,34 @@ _INSERT_SPAN = ('INSERT INTO spans (document_id, annotator, start, "end", label,
 _INSERT_FACT = ("INSERT INTO facts (id, document_id, annotator, label, span_id, attributes, note, created, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_ARG = "INSERT INTO fact_args (fact_id, position, role, span_id, target_fact_id) VALUES (?, ?, ?, ?, ?)"
-_UPSERT_STATUS = ("INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
-                  "ON CONFLICT(document_id, annotator) DO UPDATE SET status = excluded.status")
+_INSERT_STATUS = ("INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT(document_id, annotator) DO NOTHING")
+_PRESENT_SPANS = 'SELECT id, document_id, annotator, start, "end", label FROM spans WHERE document_id IN ({})'
+_PRESENT_FACTS = "SELECT id, document_id, annotator, label, span_id FROM facts WHERE document_id IN ({})"
+_PRESENT_ARGS = ("SELECT a.fact_id, a.role, a.span_id, a.target_fact_id FROM fact_args a "
+                 "JOIN facts f ON f.id = a.fact_id WHERE f.document_id IN ({})")
+_PRESENT_STATUSES = "SELECT document_id, annotator, status FROM document_status WHERE document_id IN ({})"
+
+SpanRef = int | tuple[str, int]
+"""A span already written (its id) or one waiting in this chunk (label, place among that label's rows)."""
+
+
+@dataclass
+class _Present:
+    """What a matched document already holds, keyed independent of the record's ids."""
+
+    spans: dict[tuple, SpanRef] = field(default_factory=dict)
+    """(annotator, start, end, label) -> span."""
+    facts: dict[tuple, int] = field(default_factory=dict)
+    """(annotator, label, trigger, arguments) -> fact id; see `_fact_key`."""
+    statuses: dict[str, str] = field(default_factory=dict)
+    """Annotator -> status on the document."""
+
+
+def _fact_key(annotator: str, label: str, trigger: SpanRef | None,
+              args: Iterable[tuple[str, SpanRef | None, int | None]]) -> tuple:
+    # arguments as a multiset: their order says nothing a reader relies on
+    return (annotator, label, trigger, frozenset(Counter(args).items()))
 
 
 def _json_object(value: dict) -> str:
@@ -68,6 +101,8 @@ class BulkImport:
         self.next_fact = self._next_id("facts")
         self.document_ids: dict[str, int] = {}
         """Content hash -> id, for documents found in the database or added by this import."""
+        self.present: dict[int, _Present] = {}
+        """Matched documents of the chunk -> what they hold; cleared with the rows at each flush."""
         self._clear_rows()
 
     def _next_id(self, table: str) -> int:
@@ -80,6 +115,7 @@ class BulkImport:
         self.facts: list[tuple] = []
         self.args: list[tuple] = []
         self.statuses: list[tuple] = []
+        self.present = {}
 
     def run(self, records: Iterable[AnnotatedDocument], progress: Callable[[int], bool | None] | None,
             cancelled: Callable[[int], Exception]) -> None:
@@ -93,6 +129,7 @@ class BulkImport:
             while chunk := list(islice(iterator, CHUNK)):
                 hashes = [content_hash(record.document.text) for record in chunk]
                 self._look_up(hashes)
+                self._load_present([self.document_ids[h] for h in hashes if h in self.document_ids])
                 for record, digest in zip(chunk, hashes):
                     self._add(record, digest)
                     done += 1
@@ -109,6 +146,34 @@ class BulkImport:
             self.document_ids.update(
                 (digest, doc_id) for doc_id, digest in self.conn.execute(
                     f"SELECT id, hash FROM documents WHERE hash IN ({','.join('?' * len(part))})", part))
+
+    def _load_present(self, doc_ids: list[int]) -> None:
+        """Read, in a few queries, the spans, facts and statuses of matched documents."""
+        wanted = [d for d in dict.fromkeys(doc_ids) if d not in self.present]
+        for doc_id in wanted:
+            self.present[doc_id] = _Present()
+        present, execute = self.present, self.conn.execute
+        for offset in range(0, len(wanted), _LOOKUP):
+            part = wanted[offset:offset + _LOOKUP]
+            marks = ",".join("?" * len(part))
+            for span_id, doc_id, annotator, start, end, label in execute(_PRESENT_SPANS.format(marks), part):
+                present[doc_id].spans.setdefault((annotator, start, end, label), span_id)
+            args: dict[int, list[tuple]] = {}
+            for fact_id, role, span_id, target in execute(_PRESENT_ARGS.format(marks), part):
+                args.setdefault(fact_id, []).append((role, span_id, target))
+            for fact_id, doc_id, annotator, label, span_id in execute(_PRESENT_FACTS.format(marks), part):
+                key = _fact_key(annotator, label, span_id, args.get(fact_id, ()))
+                present[doc_id].facts.setdefault(key, fact_id)
+            for doc_id, annotator, status in execute(_PRESENT_STATUSES.format(marks), part):
+                present[doc_id].statuses[annotator] = status
+
+    def _present_in(self, doc_id: int) -> _Present:
+        if doc_id not in self.present:
+            # A document this chunk added, seen again: write the chunk so far
+            # so that the look-up sees it.
+            self._flush()
+            self._load_present([doc_id])
+        return self.present[doc_id]
 
     def _layer(self, name: str) -> str:
         layer = self.annotator or name
@@ -129,6 +194,7 @@ class BulkImport:
         text = document.text
         summary = self.summary
         doc_id = self.document_ids.get(digest)
+        present = None
         if doc_id is None:
             doc_id = self.next_document
             self.next_document += 1
@@ -137,6 +203,7 @@ class BulkImport:
             summary.documents_added += 1
         else:
             summary.documents_matched += 1
+            present = self._present_in(doc_id)
         if record.facts:
             kinds = {s.label: "entity" for s in record.spans} | {f.label: "fact" for f in record.facts}
             for name, kind in kinds.items():
@@ -148,7 +215,8 @@ class BulkImport:
         stamp, length = self.stamp, len(text)
         by_label, layers, override = self.spans, self.layers, self.annotator
         # facts name their spans by (label, place among the chunk's spans of that label) until written
-        span_refs: dict[int | None, tuple[str, int]] | None = {} if record.facts else None
+        span_refs: dict[int | None, SpanRef] | None = {} if record.facts else None
+        added = 0
         for span in record.spans:
             start, end, label = span.start, span.end, span.label
             if not 0 <= start < end <= length:
@@ -156,40 +224,102 @@ class BulkImport:
             layer = override or span.annotator
             if layer not in layers:
                 self._layer(layer)
+            if present is not None:
+                key = (layer, start, end, label)
+                ref = present.spans.get(key)
+                if ref is not None:
+                    if span_refs is not None:
+                        span_refs[span.id] = ref
+                    continue
             rows = by_label.get(label)
             if rows is None:
                 rows = by_label[label] = []
-            if span_refs is not None:
-                span_refs[span.id] = (label, len(rows))
+            if span_refs is not None or present is not None:
+                ref = (label, len(rows))
+                if span_refs is not None:
+                    span_refs[span.id] = ref
+                if present is not None:
+                    present.spans[key] = ref
+            added += 1
             attributes = span.attributes
             rows.append((doc_id, layer, start, end, label, text[start:end],
                          json.dumps(attributes, ensure_ascii=False) if attributes else "{}",
                          span.note, span.created or stamp, span.updated or stamp))
-        summary.spans += len(record.spans)
+        summary.spans += added
+        summary.spans_present += len(record.spans) - added
         if span_refs is not None:
-            self._add_facts(record, doc_id, span_refs)
+            self._add_facts(record, doc_id, span_refs, present)
         for layer, status in record.status.items():
-            self.statuses.append((doc_id, self._layer(layer), status, stamp))
+            layer = self._layer(layer)
+            if present is not None:
+                kept = present.statuses.get(layer)
+                if kept is not None:
+                    summary.statuses_kept += kept != status
+                    continue
+                present.statuses[layer] = status
+            self.statuses.append((doc_id, layer, status, stamp))
         summary.document_ids.append(doc_id)
 
-    def _add_facts(self, record: AnnotatedDocument, doc_id: int, span_refs: dict[int | None, tuple[str, int]]) -> None:
+    def _add_facts(self, record: AnnotatedDocument, doc_id: int, span_refs: dict[int | None, SpanRef],
+                   present: _Present | None) -> None:
         fact_ids: dict[int | None, int] = {}
-        for fact in record.facts:
+        if present is not None:
+            fact_ids = self._facts_present(record, span_refs, present)
+            self.summary.facts_present += len(fact_ids)
+        new = [fact for fact in record.facts if fact.id not in fact_ids]
+        for fact in new:
             fact_ids[fact.id] = self.next_fact
             self.facts.append((self.next_fact, doc_id, self._layer(fact.annotator), fact.label,
                                span_refs.get(fact.span_id) if fact.span_id is not None else None,
                                json.dumps(fact.attributes, ensure_ascii=False), fact.note,
                                fact.created or self.stamp, fact.updated or self.stamp))
             self.next_fact += 1
-        self.summary.facts += len(record.facts)
+        self.summary.facts += len(new)
         # arguments after every fact has its id: a fact may point at one that comes after it
-        for fact in record.facts:
+        for fact in new:
             fact_id = fact_ids[fact.id]
             for position, arg in enumerate(fact.args):
                 if arg.span_id is not None:
                     self.args.append((fact_id, position, arg.role, span_refs[arg.span_id], None))
                 else:
                     self.args.append((fact_id, position, arg.role, None, fact_ids[arg.fact_id]))
+            if present is not None:
+                present.facts[self._key_of(fact, span_refs, fact_ids)] = fact_id
+
+    def _key_of(self, fact: Fact, span_refs: dict[int | None, SpanRef], fact_ids: dict[int | None, int]) -> tuple:
+        return _fact_key(self._layer(fact.annotator), fact.label,
+                         span_refs.get(fact.span_id) if fact.span_id is not None else None,
+                         ((arg.role, span_refs.get(arg.span_id) if arg.span_id is not None else None,
+                           fact_ids.get(arg.fact_id) if arg.fact_id is not None else None) for arg in fact.args))
+
+    def _facts_present(self, record: AnnotatedDocument, span_refs: dict[int | None, SpanRef],
+                       present: _Present) -> dict[int | None, int]:
+        """Record fact id -> id of the identical fact already in its layer.
+
+        A fact is decided once the facts it points at are: it can equal one
+        present only when they all do, so facts are settled in rounds until
+        none changes (facts pointing at each other in a ring count as new)."""
+        found: dict[int | None, int] = {}
+        new: set[int | None] = set()
+        undecided = list(record.facts)
+        while undecided:
+            waiting = []
+            for fact in undecided:
+                targets = [arg.fact_id for arg in fact.args if arg.fact_id is not None]
+                if any(t in new for t in targets):
+                    new.add(fact.id)
+                elif all(t in found for t in targets):
+                    fact_id = present.facts.get(self._key_of(fact, span_refs, found))
+                    if fact_id is None:
+                        new.add(fact.id)
+                    else:
+                        found[fact.id] = fact_id
+                else:
+                    waiting.append(fact)
+            if len(waiting) == len(undecided):
+                break
+            undecided = waiting
+        return found
 
     def _flush(self) -> None:
         conn = self.conn
@@ -208,8 +338,10 @@ class BulkImport:
                 raise StoreError("span ids were not numbered as expected during the import; nothing was imported")
         if self.facts:
             conn.executemany(_INSERT_FACT, [
-                row if row[4] is None else (*row[:4], first_id[row[4][0]] + row[4][1], *row[5:]) for row in self.facts])
+                row if not isinstance(row[4], tuple) else (*row[:4], first_id[row[4][0]] + row[4][1], *row[5:])
+                for row in self.facts])
             conn.executemany(_INSERT_ARG, [
-                row if row[3] is None else (*row[:3], first_id[row[3][0]] + row[3][1], row[4]) for row in self.args])
-        conn.executemany(_UPSERT_STATUS, self.statuses)
+                row if not isinstance(row[3], tuple) else (*row[:3], first_id[row[3][0]] + row[3][1], row[4])
+                for row in self.args])
+        conn.executemany(_INSERT_STATUS, self.statuses)
         self._clear_rows()

@@ -59,6 +59,14 @@ class ImportSummary:
     documents_added: int = 0
     documents_matched: int = 0
     spans: int = 0
+    """Spans added."""
     facts: int = 0
+    """Facts added."""
     labels_added: list[str] = field(default_factory=list)
     document_ids: list[int] = field(default_factory=list)
+    spans_present: int = 0
+    """Spans of matched documents identical to one already in their layer, so not added again."""
+    facts_present: int = 0
+    """Facts of matched documents identical to one already in their layer, so not added again."""
+    statuses_kept: int = 0
+    """Statuses of the records not applied because the layer already had a different one."""
