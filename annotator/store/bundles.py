@@ -88,7 +88,9 @@ class BundlesMixin(StoreCore):
 
         Documents already present (same text) are matched, not duplicated; their
         annotations are added to the layers named in the records (or to
-        `annotator` when given). Labels the schema lacks are added. `progress`
+        `annotator` when given), except spans and facts identical to ones the
+        layer already has; a status the layer already has is kept. Labels the
+        schema lacks are added. `progress`
         is called with the count done; returning False cancels, and the
         transaction is rolled back.
         """
