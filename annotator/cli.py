@@ -310,7 +310,7 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
         # one bar: reading the layers is the first half of the work, measuring the second
         with _terminal_progress("measuring agreement") as progress:
             records = []
-            for record in store.annotated_many(ids, annotators):
+            for record in store.annotated_many(ids, annotators, span_details=False):
                 records.append(record)
                 progress(len(records), 2 * len(ids))
             report = measure_agreement(records, annotators, labels or None,

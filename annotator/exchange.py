@@ -199,7 +199,8 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
         options.schema = store.schema()
     selection = Selection(list(annotators) if annotators else None,
                           list(statuses) if statuses else None, list(labels) if labels else None)
-    records = select(_stored_records(store, selection.annotators, progress), selection)
+    records = select(_stored_records(store, selection.annotators, progress, span_details=fmt.span_details),
+                     selection)
     report = ExportReport(dropped=selection.dropped)
     out = Path(out)
     if not split_ratios:
@@ -212,9 +213,10 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
     return report
 
 
-def _stored_records(store: Store, annotators: list[str] | None, progress: Progress | None) -> Iterator[AnnotatedDocument]:
+def _stored_records(store: Store, annotators: list[str] | None, progress: Progress | None, *,
+                    span_details: bool = True) -> Iterator[AnnotatedDocument]:
     ids = store.document_ids()
-    for n, record in enumerate(store.annotated_many(ids, annotators), 1):
+    for n, record in enumerate(store.annotated_many(ids, annotators, span_details=span_details), 1):
         yield record
         if progress is not None and progress(n, len(ids)) is False:
             raise ExportCancelled()

@@ -109,4 +109,14 @@ def test_annotated_many_equals_annotated_one_by_one(tmp_path):
     ids = store.document_ids()
     for names in (None, ["ana"], ["budi", "nobody"]):
         assert list(store.annotated_many(ids, names)) == [store.annotated(i, names) for i in ids]
+    # without span details: the same spans by offset and label, attributes and notes left out
+    span_id = spans["Vladimir Putin"].id
+    store.update_span(span_id, attributes={"negated": True}, note="cek")
+    light = next(store.annotated_many([doc_id], ["ana"], span_details=False))
+    full = store.annotated(doc_id, ["ana"])
+    assert [(s.id, s.start, s.end, s.label, s.text) for s in light.spans] == \
+        [(s.id, s.start, s.end, s.label, s.text) for s in full.spans]
+    putin = next(s for s in light.spans if s.id == span_id)
+    assert (putin.attributes, putin.note) == ({}, "")
+    assert light.facts == full.facts
     store.close()

@@ -101,6 +101,8 @@ class Format:
     writes_folder: bool = False
     tokens: bool = False
     """Writes tokens: the tokenizer, language and nested-span choices of `WriteOptions` apply."""
+    span_details: bool = True
+    """The writer reads spans' attributes, notes or times (False: offsets and labels are enough)."""
 
 
 _REGISTRY: dict[str, Format] = {}

@@ -156,4 +156,5 @@ register(Format(
     name="conll", description="CoNLL IOB2: token and tag per line, -DOCSTART- between documents",
     read=read, write=write, extensions=(".conll", ".conll2003", ".iob", ".iob2", ".bio", ".txt", ".tsv"),
     detect=looks_conll, tokens=True,
+    span_details=False,
 ))

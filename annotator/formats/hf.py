@@ -228,4 +228,5 @@ def looks_hf(path: Path) -> bool:
 register(Format(
     name="hf", description="Hugging Face token classification JSON lines (tokens, ner_tags) with labels.json",
     read=read, write=write, extensions=(".jsonl", ".json", ".ndjson"), detect=looks_hf, tokens=True,
+    span_details=False,
 ))

@@ -150,4 +150,5 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 register(Format(
     name="spacy", description="spaCy v3 DocBin (.spacy) for spacy train: doc.ents and doc.spans['sc']",
     read=read, write=write, extensions=(".spacy",), tokens=True,
+    span_details=False,
 ))

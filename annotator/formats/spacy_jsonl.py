@@ -70,4 +70,5 @@ def looks_spacy_jsonl(path: Path) -> bool:
 register(Format(
     name="spacy-jsonl", description='spaCy/Prodigy JSON lines: {"text", "spans": [{"start", "end", "label"}]}',
     read=read, write=write, extensions=(".jsonl", ".json", ".ndjson"), detect=looks_spacy_jsonl,
+    span_details=False,
 ))

@@ -60,7 +60,7 @@ class AgreementTask(BackgroundTask):
     def _loaded(self, store: Store) -> Iterator[AnnotatedDocument]:
         # loading counts for the first half of the bar, measuring for the second
         total = len(self.document_ids)
-        for n, record in enumerate(store.annotated_many(self.document_ids, self.annotators), 1):
+        for n, record in enumerate(store.annotated_many(self.document_ids, self.annotators, span_details=False), 1):
             if not self._progress(n, 2 * total):
                 raise AgreementCancelled(n)
             yield record
