@@ -17,6 +17,10 @@ from annotator.store.results import ImportSummary, Problem
 from annotator.store.rows import SPAN_COLUMNS, fact_from_row, generated_color, now
 
 
+def _reading_order(span: Span) -> tuple[int, int, int]:
+    return span.start, -span.end, span.id  # type: ignore[return-value]
+
+
 class BundlesMixin(StoreCore):
     """The bundles, import and check part of `Store`."""
 
@@ -58,17 +62,22 @@ class BundlesMixin(StoreCore):
                     for r in conn.execute(f"SELECT id, title, text, meta FROM documents WHERE id {among}", among_params)}
             spans: dict[int, list[Span]] = {}
             columns = SPAN_COLUMNS if span_details else 'id, document_id, annotator, start, "end", label, text'
+            # The order the spans_by_document index holds, so SQLite sorts nothing;
+            # a document with several layers is put in (start, -end, id) order below.
             rows = conn.execute(
-                f'SELECT {columns} FROM spans WHERE {where} ORDER BY document_id, start, "end" DESC, id',
-                params)
+                f'SELECT {columns} FROM spans WHERE {where} ORDER BY document_id, annotator, start, "end" DESC, id',
+                params).fetchall()
             for doc_id, group in groupby(rows, itemgetter(1)):
                 # Span(...) inline rather than span_from_row(): this loop reads every span of an export
                 if span_details:
-                    spans[doc_id] = [
+                    doc_spans = [
                         Span(i, d, a, s, e, lab, t, {} if at == "{}" else json.loads(at), n, c, u)
                         for i, d, a, s, e, lab, t, at, n, c, u in group]
                 else:
-                    spans[doc_id] = [Span(i, d, a, s, e, lab, t) for i, d, a, s, e, lab, t in group]
+                    doc_spans = [Span(*row) for row in group]
+                if doc_spans[0].annotator != doc_spans[-1].annotator:
+                    doc_spans.sort(key=_reading_order)
+                spans[doc_id] = doc_spans
             facts: dict[int, Fact] = {}
             for r in conn.execute(
                     "SELECT id, document_id, annotator, label, span_id, attributes, note, created, updated "
