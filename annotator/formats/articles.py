@@ -13,7 +13,7 @@ from typing import Any
 from annotator.domain import AnnotatedDocument, Document
 from annotator.formats.base import Format, FormatError, ReadOptions, register
 from annotator.formats.plaintext import ArticleError, article_files, read_article
-from annotator.formats.reading import convert_each, first_json_value, json_records, read_text
+from annotator.formats.reading import convert_each, first_json_value, json_records, read_text, title_from_text
 
 
 def read_txt(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
@@ -43,7 +43,7 @@ def article(fields: dict[str, Any], options: ReadOptions) -> AnnotatedDocument:
         raise ValueError(f"the {options.text_field!r} field is empty or not text")
     title = fields.get(options.title_field)
     if not isinstance(title, str) or not title.strip():
-        title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
+        title = title_from_text(text)
     meta = {k: v for k, v in fields.items() if k not in (options.text_field, options.title_field)}
     return AnnotatedDocument(Document(None, title.strip(), text, meta))
 

@@ -18,6 +18,7 @@ from typing import Any
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.reading import (
+    title_from_text,
     an_id, an_object, checked_span, convert_each, first_json_value, json_records, list_of_objects,
 )
 
@@ -38,7 +39,7 @@ def record_from_json(data: Any, options: ReadOptions) -> AnnotatedDocument:
     meta = dict(an_object(data.get("meta"), "meta"))
     if "id" in data:
         meta.setdefault("doccano_id", data["id"])
-    document = Document(None, next((l.strip() for l in text.splitlines() if l.strip()), "")[:120], text, meta)
+    document = Document(None, title_from_text(text), text, meta)
     record = AnnotatedDocument(document)
     layer = options.annotator
     if "entities" in data:

@@ -24,6 +24,7 @@ from annotator.domain.offsets import OffsetMap
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.doccano import relation_roles
 from annotator.formats.reading import (
+    title_from_text,
     an_object, checked_span, convert_each, first_json_value, list_of_objects, read_text,
 )
 
@@ -53,7 +54,7 @@ def task_from_json(task: Any, options: ReadOptions, skipped: Counter) -> Annotat
         raise ValueError(f"task {task.get('id')} has no text in data.{options.text_field}")
     title = data.get(options.title_field)
     if not isinstance(title, str) or not title.strip():
-        title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
+        title = title_from_text(text)
     meta = {k: v for k, v in data.items() if k not in (options.text_field, options.title_field)}
     if "id" in task:
         meta["labelstudio_id"] = task["id"]

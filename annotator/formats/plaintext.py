@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.formats.base import FormatError
+from annotator.formats.reading import read_text, title_from_text
 
 
 class ArticleError(FormatError):
@@ -21,18 +22,12 @@ def read_article(path: Path) -> tuple[str, str]:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(path, f"cannot be read ({exc.strerror})") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ArticleError(path, f"is not UTF-8 (byte {exc.start})", line) from exc
+        text = read_text(path)
+    except FormatError as exc:
+        raise ArticleError(exc.path, exc.reason, exc.line) from exc
     if not text.strip():
         raise ArticleError(path, "is empty")
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    title = first[:120] if first else path.stem
+    title = title_from_text(text) or path.stem
     return title, text
 
 

@@ -26,6 +26,11 @@ def read_text(path: Path) -> str:
         raise FormatError(path, f"is not UTF-8 (byte {exc.start}); save it as UTF-8 and import again", line) from exc
 
 
+def title_from_text(text: str) -> str:
+    """The first non-empty line, cut to 120 characters ("" when there is none)."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
+
+
 def json_records(path: Path, options: ReadOptions | None = None) -> list[tuple[int, Any]]:
     """(line number, value) of each non-blank line of a JSON-lines file.
 
