@@ -13,7 +13,7 @@ from typing import Any
 from annotator.domain import AnnotatedDocument, AttributeDef, Label, Role, Schema
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format
 from annotator.formats.brat import NORMALIZATION
-from annotator.formats.selection import Selection, select, split
+from annotator.formats.selection import Selection, select, select_labelled, split
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
 
@@ -199,24 +199,31 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
         options.schema = store.schema()
     selection = Selection(list(annotators) if annotators else None,
                           list(statuses) if statuses else None, list(labels) if labels else None)
-    records = select(_stored_records(store, selection.annotators, progress, span_details=fmt.span_details),
-                     selection)
     report = ExportReport(dropped=selection.dropped)
     out = Path(out)
+    if fmt.write_labelled is not None:
+        write: Callable[[Any, Path, WriteOptions], WriteSummary] = fmt.write_labelled
+        records: Iterable[Any] = select_labelled(
+            _stored(store, True, selection.annotators, progress), selection)
+    else:
+        write = fmt.write
+        records = select(_stored(store, False, selection.annotators, progress), selection)
     if not split_ratios:
-        report.summaries["all"] = fmt.write(records, out, options)
+        report.summaries["all"] = write(records, out, options)
         return report
     parts = split(list(records), split_ratios, seed)
     suffix = "" if fmt.writes_folder else (fmt.extensions[0] if fmt.extensions else "")
     for name, part in parts.items():
-        report.summaries[name] = fmt.write(part, out / f"{name}{suffix}", options)
+        report.summaries[name] = write(part, out / f"{name}{suffix}", options)
     return report
 
 
-def _stored_records(store: Store, annotators: list[str] | None, progress: Progress | None, *,
-                    span_details: bool = True) -> Iterator[AnnotatedDocument]:
+def _stored(store: Store, labelled: bool, annotators: list[str] | None,
+            progress: Progress | None) -> Iterator[Any]:
+    """Every document of the store, as `LabelledDocument`s or `AnnotatedDocument`s, reporting progress."""
     ids = store.document_ids()
-    for n, record in enumerate(store.annotated_many(ids, annotators, span_details=span_details), 1):
+    read = store.labelled_many if labelled else store.annotated_many
+    for n, record in enumerate(read(ids, annotators), 1):
         yield record
         if progress is not None and progress(n, len(ids)) is False:
             raise ExportCancelled()

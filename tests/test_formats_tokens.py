@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from token_examples import TRICKY_TEXT, nested_record, span_at, squeezed, tricky_record
 
-from annotator.domain import AnnotatedDocument, Document, Span
+from annotator.domain import AnnotatedDocument, Document, LabelledDocument, Span
 from annotator.domain.spans import trim
 from annotator.formats.base import WriteOptions, WriteSummary
 from annotator.formats.iob import choose_entities, entities_from_tags, iob2_tags, tag_examples
@@ -74,8 +74,8 @@ def test_sentences_end_at_line_breaks_and_full_stops_but_never_inside_a_span():
 
 
 def test_outermost_policy_keeps_the_outer_span_and_counts_the_rest():
-    kept, dropped = choose_entities([(0, 3, "ROLE"), (1, 3, "LOC"), (3, 5, "PER"), (3, 5, "PER"), (2, 4, "X")],
-                                    "outermost")
+    ranges = [(0, 3, "ROLE", 1), (1, 3, "LOC", 2), (3, 5, "PER", 3), (3, 5, "PER", 4), (2, 4, "X", 5)]
+    kept, dropped = choose_entities(ranges, "outermost")
     assert kept == [(0, 3, "ROLE"), (3, 5, "PER")]
     assert sum(dropped.values()) == 3
     assert dropped["duplicate span(s)"] == 1
@@ -84,17 +84,18 @@ def test_outermost_policy_keeps_the_outer_span_and_counts_the_rest():
 @pytest.mark.parametrize("policy, expected", [
     ("innermost", [(1, 3, "LOC"), (4, 5, "PER")]),
     ("longest", [(0, 4, "ROLE"), (4, 5, "PER")]),
-    ("first", [(1, 3, "LOC"), (4, 5, "PER")]),
+    ("first", [(0, 4, "ROLE"), (4, 5, "PER")]),
 ])
 def test_other_nested_policies(policy, expected):
-    kept, dropped = choose_entities([(1, 3, "LOC"), (0, 4, "ROLE"), (4, 5, "PER")], policy)
+    # in reading order; the last number says when each was made (ROLE first)
+    kept, dropped = choose_entities([(0, 4, "ROLE", 7), (1, 3, "LOC", 8), (4, 5, "PER", 9)], policy)
     assert kept == expected
     assert sum(dropped.values()) == 3 - len(expected)
 
 
 def test_tagging_reports_dropped_spans_and_splits():
     summary = WriteSummary()
-    [tagged] = tag_examples([nested_record()], WriteOptions(tokenizer="regex"), summary)
+    [tagged] = tag_examples(map(LabelledDocument.of, [nested_record()]), WriteOptions(tokenizer="regex"), summary)
     assert tagged.tags == ["B-ROLE", "I-ROLE", "I-ROLE", "B-PERSON", "I-PERSON", "O", "O", "B-LOCATION", "O"]
     assert summary.spans == 3
     assert summary.dropped["duplicate span(s)"] == 1
@@ -105,7 +106,7 @@ def test_several_annotators_give_one_example_each_and_say_so():
     summary = WriteSummary()
     ana, budi = tricky_record("ana"), tricky_record("budi")
     both = ana.__class__(ana.document, ana.spans + budi.spans)
-    examples = list(tag_examples([both], WriteOptions(tokenizer="regex"), summary))
+    examples = list(tag_examples(map(LabelledDocument.of, [both]), WriteOptions(tokenizer="regex"), summary))
     assert [e.example.annotator for e in examples] == ["ana", "budi"]
     assert summary.documents == 1 and summary.spans == 2 * len(ana.spans)
     assert any("one example per document and annotator" in line for line in summary.lines())
@@ -118,7 +119,7 @@ def test_fact_label_spans_are_left_out_when_the_schema_is_known():
     record.spans.append(span_at(record.document.text, record.document.text, "QUOTE"))
     summary = WriteSummary()
     options = WriteOptions(tokenizer="regex", schema=default_schema())
-    [tagged] = tag_examples([record], options, summary)
+    [tagged] = tag_examples(map(LabelledDocument.of, [record]), options, summary)
     assert "B-QUOTE" not in tagged.tags
     assert any("fact labels" in reason for reason in summary.dropped)
 
@@ -166,7 +167,7 @@ def test_no_span_is_lost_or_shifted_whatever_the_text(record, tokenizer):
     from seqeval.metrics.sequence_labeling import get_entities
 
     summary = WriteSummary()
-    [tagged] = tag_examples([record], WriteOptions(tokenizer=tokenizer), summary)
+    [tagged] = tag_examples(map(LabelledDocument.of, [record]), WriteOptions(tokenizer=tokenizer), summary)
     found = []
     for words, tags in tagged.sentence_rows():
         found += [(label, "".join(words[a:b + 1])) for label, a, b in get_entities(tags)]

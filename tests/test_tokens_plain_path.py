@@ -6,21 +6,21 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.formats.tokens import _regex_ranges, regex_pattern, tokenize
+from annotator.formats.tokens import _regex_tokens, regex_pattern, tokenize
 
 PIECES = st.sampled_from(["Jokowi", "di", "Bandung", "don't", "U.S.", "3.5", "-", "’", ",", " ", "\r\n", "\t",
                           "é", "e\u0301", "😀", "👍🏽", "🇮🇩", "\u200b", "\u200d", "👨\u200d👩", "\ufeff", "ß", "中文", "١٢"])
 
 
-def full_ranges(text: str) -> tuple[list[int], list[int]]:
-    spans = [m.span() for m in regex_pattern().finditer(text)]
-    return [s for s, _ in spans], [e for _, e in spans]
+def full_tokens(text: str) -> tuple[list[int], list[int], list[str]]:
+    matches = list(regex_pattern().finditer(text))
+    return [m.start() for m in matches], [m.end() for m in matches], [m.group() for m in matches]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(PIECES, max_size=30).map("".join) | st.text(max_size=60))
 def test_fast_path_gives_the_full_patterns_tokens(text):
-    assert _regex_ranges(text) == full_ranges(text)
+    assert _regex_tokens(text) == full_tokens(text)
 
 
 def test_clusters_stay_whole():

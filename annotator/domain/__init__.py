@@ -4,7 +4,9 @@ Everything below `annotator.ui` may import this package; it imports nothing
 from the rest of annotator.
 """
 
-from annotator.domain.document import AnnotatedDocument, Document, content_hash
+from annotator.domain.document import (
+    AnnotatedDocument, Document, LabelledDocument, LabelledRange, content_hash, reading_order,
+)
 from annotator.domain.facts import Argument, Fact
 from annotator.domain.schema import AttributeDef, Label, Role, Schema, SchemaError
 from annotator.domain.spans import Span
@@ -22,10 +24,13 @@ __all__ = [
     "Fact",
     "GOLD",
     "Label",
+    "LabelledDocument",
+    "LabelledRange",
     "Role",
     "STATUSES",
     "Schema",
     "SchemaError",
     "Span",
     "content_hash",
+    "reading_order",
 ]

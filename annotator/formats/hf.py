@@ -25,7 +25,7 @@ from pathlib import Path
 from json.encoder import encode_basestring
 from typing import Any
 
-from annotator.domain import AnnotatedDocument, Document, Schema
+from annotator.domain import AnnotatedDocument, Document, LabelledDocument, Schema
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register,
 )
@@ -84,10 +84,11 @@ def row_line(n: int, source: str, words: list[str], tag_ids: list[int]) -> str:
             f'"ner_tags": [{", ".join(map(str, tag_ids))}]}}\n')
 
 
-def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
     path = Path(path)
     summary = WriteSummary()
     ids = TagIds(options.schema)
+    tag_id = ids.__getitem__
     labels_path, info_path = side_file(path, "labels"), side_file(path, "dataset_info")
     with atomic_output(path) as out:
         n = 0
@@ -95,9 +96,12 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
             doc = tagged.example.document
             key = str(doc.id) if doc.id is not None else str(number)
             source = f'"document": {quoted(key)}, "annotator": {quoted(tagged.example.annotator or "")}'
-            for words, tags in tagged.sentence_rows():
-                out.write(row_line(n, source, words, [ids[t] for t in tags]))
+            words, tags = tagged.words, tagged.tags
+            lines = []
+            for first, last in tagged.sentences:
+                lines.append(row_line(n, source, words[first:last], list(map(tag_id, tags[first:last]))))
                 n += 1
+            out.write("".join(lines))
         # Written inside the main file's block so a failure leaves none of the three.
         names = ids.names()
         with atomic_output(labels_path) as side:
@@ -108,6 +112,10 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
             side.write("\n")
     summary.files = [path, labels_path, info_path]
     return summary
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    return write_labelled(map(LabelledDocument.of, records), path, options)
 
 
 def find_tag_names(path: Path) -> list[str] | None:
@@ -227,6 +235,6 @@ def looks_hf(path: Path) -> bool:
 
 register(Format(
     name="hf", description="Hugging Face token classification JSON lines (tokens, ner_tags) with labels.json",
-    read=read, write=write, extensions=(".jsonl", ".json", ".ndjson"), detect=looks_hf, tokens=True,
-    span_details=False,
+    read=read, write=write, write_labelled=write_labelled, extensions=(".jsonl", ".json", ".ndjson"),
+    detect=looks_hf, tokens=True,
 ))

@@ -8,7 +8,10 @@ others are counted in the summary:
   spans inside it are dropped.
 - "innermost": the shortest spans first.
 - "longest": the spans covering the most tokens first.
-- "first": the spans in the order the record lists them (the order they were made).
+- "first": the spans in the order they were made (for records read from a
+  file, the order the file lists them).
+
+Of spans over the same tokens, the one made first is kept.
 
 Reading: IOB2, IOB1 and BIOES/BILOU tags. An I- (or E-/L-) tag that does not
 continue an entity of the same label starts a new one, as seqeval's default
@@ -21,45 +24,47 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import ge, itemgetter, le
 
-from annotator.domain import AnnotatedDocument, Document, Schema, Span
+from annotator.domain import Document, LabelledDocument, LabelledRange, Schema
 from annotator.formats.base import WriteOptions, WriteSummary
 from annotator.formats.tokens import Tokens, resolve_tokenizer, sentence_bounds, tokenize
 
 NESTED_POLICIES = ("outermost", "innermost", "longest", "first")
+
+_START, _END, _LABEL, _MADE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+
+TokenRange = tuple[int, int, str, int]
+"""(first, last, label, made): a span as token indexes [first, last), its label,
+and the number that orders spans as they were made."""
 
 
 @dataclass
 class Example:
     """One layer of one document: what a token format writes as one example."""
 
-    record: AnnotatedDocument
+    document: Document
     annotator: str | None
-    spans: list[Span]
-
-    @property
-    def document(self) -> Document:
-        return self.record.document
+    spans: list[LabelledRange]
+    """In reading order (start, then the longest)."""
 
 
-def layer_examples(records: Iterable[AnnotatedDocument], summary: WriteSummary) -> Iterator[Example]:
+def layer_examples(records: Iterable[LabelledDocument], summary: WriteSummary) -> Iterator[Example]:
     """One example per (document, annotator); a document with no spans is one
     example with no annotator. Facts cannot be carried and are counted as dropped."""
     several = 0
     for record in records:
         summary.documents += 1
         if record.facts:
-            summary.dropped["fact(s): token and span formats carry spans only"] += len(record.facts)
-        names = sorted({s.annotator for s in record.spans})
-        if len(names) > 1:
+            summary.dropped["fact(s): token and span formats carry spans only"] += sum(record.facts.values())
+        if len(record.layers) > 1:
             several += 1
-            by_name: dict[str, list[Span]] = {name: [] for name in names}
-            for span in record.spans:
-                by_name[span.annotator].append(span)
-            for name in names:
-                yield Example(record, name, by_name[name])
+        if record.layers:
+            for name, entries in record.layers.items():
+                yield Example(record.document, name, entries)
         else:
-            yield Example(record, names[0] if names else None, record.spans)
+            yield Example(record.document, None, [])
     if several:
         summary.notes.append(
             f"{several} document(s) carry several annotators' spans: "
@@ -71,48 +76,56 @@ def fact_label_names(schema: Schema | None) -> frozenset[str]:
     return frozenset(label.name for label in schema.fact_labels) if schema is not None else frozenset()
 
 
-def entity_spans(spans: list[Span], fact_labels: frozenset[str], summary: WriteSummary) -> list[Span]:
+def entity_spans(spans: list[LabelledRange], fact_labels: frozenset[str],
+                 summary: WriteSummary) -> list[LabelledRange]:
     """The spans to tag as entities: spans of fact labels (`fact_label_names`
     of the schema; a QUOTE stretching over a sentence) would swallow the
     entities inside them, so they are left out and counted."""
-    if not fact_labels:
+    if not fact_labels or fact_labels.isdisjoint(map(_LABEL, spans)):
         return spans
-    kept = [s for s in spans if s.label not in fact_labels]
+    kept = [s for s in spans if s[2] not in fact_labels]
     if len(kept) != len(spans):
         summary.dropped["span(s) of fact labels: token formats tag entities only"] += len(spans) - len(kept)
     return kept
 
 
-def choose_entities(ranges: list[tuple[int, int, str]], policy: str) -> tuple[list[tuple[int, int, str]], Counter]:
-    """Non-overlapping token ranges (first, last, label) by `policy`, and the
-    reasons -> counts of the ones left out."""
+def check_policy(policy: str) -> None:
     if policy not in NESTED_POLICIES:
         raise ValueError(f"unknown nested-span policy {policy!r} (known: {', '.join(NESTED_POLICIES)})")
+
+
+def _outer_first(r: TokenRange) -> tuple[int, int, int]:
+    return r[0], -r[1], r[3]
+
+
+def choose_entities(ranges: list[TokenRange], policy: str) -> tuple[list[tuple[int, int, str]], Counter]:
+    """Non-overlapping token ranges (first, last, label) by `policy`, and the
+    reasons -> counts of the ones left out. Of spans over the same tokens,
+    the one made first is kept."""
+    check_policy(policy)
     dropped: Counter = Counter()
+    kept: list[tuple[int, int, str]] = []
     if policy == "outermost":
-        ordered = sorted(ranges, key=lambda r: (r[0], -r[1]))
-        kept: list[tuple[int, int, str]] = []
         end = -1
-        for r in ordered:
-            if r[0] >= end:
-                kept.append(r)
-                end = r[1]
+        for first, last, label, _ in sorted(ranges, key=_outer_first):
+            if first >= end:
+                kept.append((first, last, label))
+                end = last
             else:
-                dropped[_drop_reason(r, kept[-1], policy)] += 1
+                dropped[_drop_reason((first, last, label), kept[-1], policy)] += 1
         return kept, dropped
     if policy == "innermost":
-        ordered = sorted(ranges, key=lambda r: (r[1] - r[0], r[0]))
+        ordered = sorted(ranges, key=lambda r: (r[1] - r[0], r[0], r[3]))
     elif policy == "longest":
-        ordered = sorted(ranges, key=lambda r: (r[0] - r[1], r[0]))
+        ordered = sorted(ranges, key=lambda r: (r[0] - r[1], r[0], r[3]))
     else:
-        ordered = list(ranges)
-    kept = []
-    for r in ordered:
-        clash = next((k for k in kept if r[0] < k[1] and k[0] < r[1]), None)
+        ordered = sorted(ranges, key=itemgetter(3))
+    for first, last, label, _ in ordered:
+        clash = next((k for k in kept if first < k[1] and k[0] < last), None)
         if clash is None:
-            kept.append(r)
+            kept.append((first, last, label))
         else:
-            dropped[_drop_reason(r, clash, policy)] += 1
+            dropped[_drop_reason((first, last, label), clash, policy)] += 1
     kept.sort()
     return kept, dropped
 
@@ -147,35 +160,46 @@ class TaggedExample:
             yield self.words[first:last], self.tags[first:last]
 
 
-def tag_examples(records: Iterable[AnnotatedDocument], options: WriteOptions,
+def tag_examples(records: Iterable[LabelledDocument], options: WriteOptions,
                  summary: WriteSummary) -> Iterator[TaggedExample]:
     """Every (document, annotator) tokenised, split at span edges, tagged IOB2
-    and cut into sentences; the summary counts spans written and dropped."""
+    and cut into sentences; the summary counts spans written and dropped.
+
+    This loop is the hot path of every token export: it works on plain
+    tuples and leaves per-token work to C (regex, bisect, list slicing).
+    """
     tokenizer = resolve_tokenizer(options.tokenizer)
     fact_labels = fact_label_names(options.schema)
+    policy = options.nested
+    check_policy(policy)
     for example in layer_examples(records, summary):
         doc = example.document
         spans = entity_spans(example.spans, fact_labels, summary)
-        edges = [s.start for s in spans] + [s.end for s in spans]
-        language = str(doc.meta.get("language") or options.language)
-        tokens = tokenize(doc.text, edges, tokenizer, language)
+        language = str(doc.meta.get("language") or options.language) if tokenizer == "spacy" else ""
+        tokens = tokenize(doc.text, chain(map(_START, spans), map(_END, spans)), tokenizer, language)
         summary.tokens_split += tokens.split
-        ranges = []
         starts = tokens.starts
-        for span in spans:
-            # tokens.index_range, inlined: this loop is the hot path of every token export
-            first, last = bisect_left(starts, span.start), bisect_left(starts, span.end)
-            if first < last:
-                ranges.append((first, last, span.label))
-            else:
-                summary.dropped["span(s) covering no token (only white space or invisible characters)"] += 1
-        kept, dropped = choose_entities(ranges, options.nested)
-        summary.dropped.update(dropped)
+        # every span's token range at once, with the per-span work in C
+        firsts = list(map(bisect_left, repeat(starts), map(_START, spans)))
+        lasts = list(map(bisect_left, repeat(starts), map(_END, spans)))
+        ranges = list(zip(firsts, lasts, map(_LABEL, spans), map(_MADE, spans)))
+        empty = any(map(ge, firsts, lasts))
+        if empty:
+            kept_ranges = [r for r in ranges if r[0] < r[1]]
+            summary.dropped["span(s) covering no token (only white space or invisible characters)"] += (
+                len(ranges) - len(kept_ranges))
+            ranges = kept_ranges
+        if not empty and all(map(le, lasts, firsts[1:])):
+            # Each span ends before the next begins (the usual case), so no
+            # two share a token and every policy keeps them all.
+            kept = list(zip(firsts, lasts, map(_LABEL, spans)))
+        else:
+            kept, dropped = choose_entities(ranges, policy)
+            summary.dropped.update(dropped)
         summary.spans += len(kept)
         words = tokens.words()
         tags = iob2_tags(len(words), kept)
-        sentences = sentence_bounds(tokens, words, ((r[0], r[1]) for r in ranges))
-        yield TaggedExample(example, tokens, words, tags, sentences)
+        yield TaggedExample(example, tokens, words, tags, sentence_bounds(tokens, words, ranges))
 
 
 class TagError(ValueError):

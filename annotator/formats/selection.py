@@ -7,8 +7,9 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from annotator.domain import AnnotatedDocument, Argument
+from annotator.domain import AnnotatedDocument, Argument, LabelledDocument
 
 SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
 
@@ -55,6 +56,39 @@ def select(records: Iterable[AnnotatedDocument], selection: Selection) -> Iterat
         yield record
 
 
+def select_labelled(records: Iterable[LabelledDocument], selection: Selection) -> Iterator[LabelledDocument]:
+    """`select` for the token formats' records. They carry no facts, so a label
+    choice keeps exactly the spans of the chosen labels (no fact needs a trigger)."""
+    if selection.statuses is None and selection.labels is None:
+        # the layers were chosen when the records were read
+        yield from records
+        return
+    labels = None if selection.labels is None else set(selection.labels)
+    for record in records:
+        if selection.statuses is not None:
+            layers = record.annotators() if selection.annotators is None else selection.annotators
+            if selection.annotators is None:
+                layers = sorted({*layers, *record.status})
+            kept = {name for name in layers
+                    if record.status.get(name, "in_progress" if name in record.layers else "todo")
+                    in selection.statuses}
+            if not kept:
+                selection.dropped["documents with no layer of the chosen status"] += 1
+                continue
+            record = LabelledDocument(
+                record.document, {k: v for k, v in record.layers.items() if k in kept},
+                {k: v for k, v in record.status.items() if k in kept},
+                {k: v for k, v in record.facts.items() if k in kept})
+        if labels is not None:
+            chosen = {name: [entry for entry in entries if entry[2] in labels]
+                      for name, entries in record.layers.items()}
+            selection.dropped["spans of other labels"] += (
+                sum(map(len, record.layers.values())) - sum(map(len, chosen.values())))
+            record = LabelledDocument(record.document, {k: v for k, v in chosen.items() if v},
+                                      record.status, record.facts)
+        yield record
+
+
 def _only_layers(record: AnnotatedDocument, layers: set[str]) -> AnnotatedDocument:
     return AnnotatedDocument(
         record.document,
@@ -96,13 +130,16 @@ def parse_ratios(text: str) -> list[float]:
     return [r / total for r in ratios]
 
 
-def split(records: Sequence[AnnotatedDocument], ratios: Sequence[float], seed: int) -> dict[str, list[AnnotatedDocument]]:
+Record = TypeVar("Record", AnnotatedDocument, LabelledDocument)
+
+
+def split(records: Sequence[Record], ratios: Sequence[float], seed: int) -> dict[str, list[Record]]:
     """Records shared out by ratio. The same texts, ratios and seed give the same
     split in any database: order comes from the text's hash, not database ids."""
     names = SPLIT_NAMES[len(ratios)]
     ordered = sorted(records, key=lambda r: r.document.hash)
     random.Random(seed).shuffle(ordered)
-    parts: dict[str, list[AnnotatedDocument]] = {}
+    parts: dict[str, list[Record]] = {}
     start, cumulative = 0, 0.0
     for i, (name, ratio) in enumerate(zip(names, ratios)):
         cumulative += ratio

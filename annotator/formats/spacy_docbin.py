@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.domain import AnnotatedDocument, Document, Span
+from annotator.domain import AnnotatedDocument, Document, LabelledDocument, LabelledRange, Span
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.iob import choose_entities, entity_spans, fact_label_names, layer_examples
 from annotator.formats.reading import checked_span
@@ -36,7 +36,7 @@ def _spacy(path: Path):
     return spacy.tokens
 
 
-def words_and_spaces(tokens: Tokens, spans: list[Span]) -> tuple[list[str], list[bool]]:
+def words_and_spaces(tokens: Tokens, spans: list[LabelledRange]) -> tuple[list[str], list[bool]]:
     """spaCy `Doc` words and spaces that spell `tokens.text` exactly.
 
     White space between tokens becomes one trailing space where it is a
@@ -44,8 +44,8 @@ def words_and_spaces(tokens: Tokens, spans: list[Span]) -> tuple[list[str], list
     and space tokens otherwise, themselves split at span edges.
     """
     text = tokens.text
-    span_starts = {s.start for s in spans}
-    span_ends = {s.end for s in spans}
+    span_starts = {s[0] for s in spans}
+    span_ends = {s[1] for s in spans}
     cuts = sorted(span_starts | span_ends)
     words: list[str] = []
     spaces: list[bool] = []
@@ -72,7 +72,7 @@ def words_and_spaces(tokens: Tokens, spans: list[Span]) -> tuple[list[str], list
     return words, spaces
 
 
-def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
     path = Path(path)
     spacy_tokens = _spacy(path)
     summary = WriteSummary(files=[path])
@@ -83,7 +83,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         document = example.document
         language = str(document.meta.get("language") or options.language)
         spans = example.spans
-        edges = [s.start for s in spans] + [s.end for s in spans]
+        edges = [s[0] for s in spans] + [s[1] for s in spans]
         tokens = tokenize(document.text, edges, tokenizer, language)
         summary.tokens_split += tokens.split
         words, spaces = words_and_spaces(tokens, spans)
@@ -91,22 +91,23 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         if doc.text != document.text:  # would shift every offset: refuse rather than write it
             raise FormatError(path, f"document {document.title!r}: spaCy's text differs from the stored text")
         group = []
-        for span in spans:
-            piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+        for start, end, label, _ in spans:
+            piece = doc.char_span(start, end, label=label, alignment_mode="strict")
             if piece is None:
                 summary.dropped["span(s) spaCy could not align to tokens"] += 1
             else:
                 group.append(piece)
         doc.spans[SPAN_KEY] = group
         ranges = []
-        for span in entity_spans(spans, fact_labels, summary):
-            first, last = tokens.index_range(span.start, span.end)
+        for start, end, label, made in entity_spans(spans, fact_labels, summary):
+            first, last = tokens.index_range(start, end)
             if first < last:
-                ranges.append((tokens.starts[first], tokens.ends[last - 1], span.label))
+                ranges.append((first, last, label, made))
         kept, dropped = choose_entities(ranges, options.nested)
         for reason, n in dropped.items():
             summary.dropped[f"{reason} in doc.ents (all are in doc.spans[{SPAN_KEY!r}])"] += n
-        doc.ents = [doc.char_span(s, e, label=label, alignment_mode="strict") for s, e, label in kept]
+        doc.ents = [doc.char_span(tokens.starts[first], tokens.ends[last - 1], label=label, alignment_mode="strict")
+                    for first, last, label in kept]
         doc.user_data.update({"title": document.title, "annotator": example.annotator or "",
                               "id": document.id})
         docbin.add(doc)
@@ -114,6 +115,10 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
     with atomic_output(path, "wb") as out:
         out.write(docbin.to_bytes())
     return summary
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    return write_labelled(map(LabelledDocument.of, records), path, options)
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
@@ -149,6 +154,5 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 register(Format(
     name="spacy", description="spaCy v3 DocBin (.spacy) for spacy train: doc.ents and doc.spans['sc']",
-    read=read, write=write, extensions=(".spacy",), tokens=True,
-    span_details=False,
+    read=read, write=write, write_labelled=write_labelled, extensions=(".spacy",), tokens=True,
 ))

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import AnnotatedDocument, Document
+from annotator.domain import AnnotatedDocument, Document, LabelledDocument
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.iob import layer_examples
 from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records, text_and_meta
 
 
-def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
     summary = WriteSummary(files=[Path(path)])
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     with atomic_output(path) as out:
@@ -30,12 +30,16 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
                 meta["id"] = doc.id
             if example.annotator is not None:
                 meta["annotator"] = example.annotator
-            spans = [{"start": s.start, "end": s.end, "label": s.label}
-                     for s in sorted(example.spans, key=lambda s: (s.start, -s.end, s.label))]
+            # the layer's reading order is (start, -end, label): no sort needed
+            spans = [{"start": s, "end": e, "label": label} for s, e, label, _ in example.spans]
             out.write(dumps({"text": doc.text, "spans": spans, "meta": meta}))
             out.write("\n")
             summary.spans += len(spans)
     return summary
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    return write_labelled(map(LabelledDocument.of, records), path, options)
 
 
 def record_from_json(data: Any, default_annotator: str) -> AnnotatedDocument:
@@ -69,6 +73,6 @@ def looks_spacy_jsonl(path: Path) -> bool:
 
 register(Format(
     name="spacy-jsonl", description='spaCy/Prodigy JSON lines: {"text", "spans": [{"start", "end", "label"}]}',
-    read=read, write=write, extensions=(".jsonl", ".json", ".ndjson"), detect=looks_spacy_jsonl,
-    span_details=False,
+    read=read, write=write, write_labelled=write_labelled, extensions=(".jsonl", ".json", ".ndjson"),
+    detect=looks_spacy_jsonl,
 ))

@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress, count
 
 SENTENCE_FINAL = frozenset({".", "!", "?", "…", "。", "！", "？", "؟", "۔", "।", "॥"})
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x85]")
@@ -109,11 +110,15 @@ class Tokens:
     ends: list[int]
     split: int = 0
     """Tokens split at a span edge where the tokenizer had not split."""
+    known_words: list[str] | None = None
+    """The token strings when the tokenizer handed them over (the regex one does)."""
 
     def __len__(self) -> int:
         return len(self.starts)
 
     def words(self) -> list[str]:
+        if self.known_words is not None:
+            return self.known_words
         text = self.text
         return [text[s:e] for s, e in zip(self.starts, self.ends)]
 
@@ -138,18 +143,16 @@ def _cluster_char() -> re.Pattern[str]:
     return re.compile(f"[{_char_class(('M',))}{_char_class(('Cf',))}\U0001F3FB-\U0001F3FF\U0001F1E6-\U0001F1FF]")
 
 
-_MATCH_SPAN = re.Match.span
+_MATCH_START, _MATCH_END, _MATCH_TEXT = re.Match.start, re.Match.end, re.Match.group
 
 
-def _regex_ranges(text: str) -> tuple[list[int], list[int]]:
+def _regex_tokens(text: str) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and strings of the regex tokens."""
     clusters = not text.isascii() and _cluster_char().search(text) is not None
     pattern = regex_pattern() if clusters else plain_pattern()
-    # map over the unbound method: no Python frame per token on this hot path
-    spans = list(map(_MATCH_SPAN, pattern.finditer(text)))
-    if not spans:
-        return [], []
-    starts, ends = zip(*spans)
-    return list(starts), list(ends)
+    # maps over the unbound methods: no Python frame per token on this hot path
+    matches = list(pattern.finditer(text))
+    return list(map(_MATCH_START, matches)), list(map(_MATCH_END, matches)), list(map(_MATCH_TEXT, matches))
 
 
 _NON_SPACE = re.compile(r"\S+")
@@ -206,10 +209,11 @@ def _merge_clusters(text: str, starts: list[int], ends: list[int]) -> tuple[list
 
 def tokenize(text: str, edges: Iterable[int] = (), tokenizer: str = "regex", language: str = "xx") -> Tokens:
     """Tokens of `text`, split at every offset in `edges` that falls inside one."""
+    words: list[str] | None = None
     if resolve_tokenizer(tokenizer) == "spacy":
         starts, ends = _spacy_ranges(text, language)
     else:
-        starts, ends = _regex_ranges(text)
+        starts, ends, words = _regex_tokens(text)
     split = 0
     # Most edges already fall between tokens; only the others need a search.
     inside = set(edges).difference(starts, ends)
@@ -220,28 +224,34 @@ def tokenize(text: str, edges: Iterable[int] = (), tokenizer: str = "regex", lan
             ends.insert(i + 1, ends[i])
             ends[i] = edge
             split += 1
-    return Tokens(text, starts, ends, split)
+    return Tokens(text, starts, ends, split, None if split else words)
 
 
-def sentence_bounds(tokens: Tokens, words: list[str], unbreakable: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+def sentence_bounds(tokens: Tokens, words: list[str], unbreakable: Iterable[tuple[int, ...]] = ()) -> list[tuple[int, int]]:
     """Sentences as token index ranges [first, last).
 
     A sentence ends at a line break and after sentence-final punctuation,
-    except inside any of the `unbreakable` token ranges (the spans).
+    except inside any of the `unbreakable` token ranges (the spans; only the
+    first two items of each, first and last, are read).
     """
     n = len(words)
     if n == 0:
         return []
-    starts = tokens.starts
-    breaks = {bisect_left(starts, m.start()) for m in _LINE_BREAK.finditer(tokens.text)}
-    breaks.update([i + 1 for i, w in enumerate(words) if w in SENTENCE_FINAL])
-    for first, last in unbreakable:
+    breaks = set(compress(count(1), map(SENTENCE_FINAL.__contains__, words)))
+    text = tokens.text
+    if _LINE_BREAK.search(text):
+        starts = tokens.starts
+        breaks.update([bisect_left(starts, m.start()) for m in _LINE_BREAK.finditer(text)])
+    breaks.discard(n)
+    breaks.discard(0)
+    if not breaks:
+        return [(0, n)]
+    for first, last, *_ in unbreakable:
         if last - first > 1:
             breaks.difference_update(range(first + 1, last))
-    cuts = sorted(b for b in breaks if 0 < b < n)
     bounds = []
     prev = 0
-    for cut in cuts:
+    for cut in sorted(breaks):
         bounds.append((prev, cut))
         prev = cut
     bounds.append((prev, n))
