@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from annotator import export_workers
 from annotator.domain import AnnotatedDocument, AttributeDef, Label, Role, Schema
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format
 from annotator.formats.brat import NORMALIZATION
@@ -185,31 +186,49 @@ class ExportReport:
 def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str] | None = None,
            statuses: Sequence[str] | None = None, labels: Sequence[str] | None = None,
            split_ratios: Sequence[float] | None = None, seed: int = 0,
-           progress: Progress | None = None, options: WriteOptions | None = None) -> ExportReport:
+           progress: Progress | None = None, options: WriteOptions | None = None,
+           workers: int | None = 1) -> ExportReport:
     """Write the chosen layers of every document to `out` in a format.
 
     With `split_ratios`, `out` is a folder holding one output per split
-    (`train.jsonl`, ... or `train/`, ... for folder formats).
+    (`train.jsonl`, ... or `train/`, ... for folder formats). `workers` above 1
+    (None: as many as the machine and the export size suit) renders token
+    formats in forked processes; only a caller with no other thread running
+    (the command line) may ask for them, see `export_workers`.
     """
     fmt = get_format(fmt) if isinstance(fmt, str) else fmt
     if fmt.write is None:
         raise ExchangeError(f"the {fmt.name} format can only be imported")
-    options = options or WriteOptions()
+    options = replace(options) if options is not None else WriteOptions()
     if options.schema is None:
         options.schema = store.schema()
     selection = Selection(list(annotators) if annotators else None,
                           list(statuses) if statuses else None, list(labels) if labels else None)
     report = ExportReport(dropped=selection.dropped)
     out = Path(out)
-    if fmt.write_labelled is not None:
-        write: Callable[[Any, Path, WriteOptions], WriteSummary] = fmt.write_labelled
-        records: Iterable[Any] = select_labelled(
-            _stored(store, True, selection.annotators, progress), selection)
+
+    def tick(done: int, total: int) -> None:
+        if progress is not None and progress(done, total) is False:
+            raise ExportCancelled()
+
+    if fmt.write_labelled is None:
+        records: Iterable[Any] = select(_stored(store, False, selection.annotators, tick), selection)
+        write: Callable[[Any, Path, WriteOptions], WriteSummary] = fmt.write
     else:
-        write = fmt.write
-        records = select(_stored(store, False, selection.annotators, progress), selection)
+        if options.labels is None:
+            # known before writing, so that every run and every split numbers tags alike
+            fact_labels = {label.name for label in options.schema.fact_labels}
+            options.labels = [name for name in store.span_labels(selection.annotators) if name not in fact_labels]
+        records = select_labelled(_stored(store, True, selection.annotators, tick), selection)
+        write = fmt.write_labelled
     if not split_ratios:
-        report.summaries["all"] = write(records, out, options)
+        ids = store.document_ids()
+        count = export_workers.worker_count(workers, len(ids), fmt, store)
+        if count > 1:
+            runs = export_workers.rendered_by_workers(store, fmt, ids, selection, options, count, tick)
+            report.summaries["all"] = fmt.write_runs(runs, out, options)  # type: ignore[misc]
+        else:
+            report.summaries["all"] = write(records, out, options)
         return report
     parts = split(list(records), split_ratios, seed)
     suffix = "" if fmt.writes_folder else (fmt.extensions[0] if fmt.extensions else "")
@@ -219,11 +238,10 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
 
 
 def _stored(store: Store, labelled: bool, annotators: list[str] | None,
-            progress: Progress | None) -> Iterator[Any]:
+            tick: Callable[[int, int], None]) -> Iterator[Any]:
     """Every document of the store, as `LabelledDocument`s or `AnnotatedDocument`s, reporting progress."""
     ids = store.document_ids()
     read = store.labelled_many if labelled else store.annotated_many
     for n, record in enumerate(read(ids, annotators), 1):
         yield record
-        if progress is not None and progress(n, len(ids)) is False:
-            raise ExportCancelled()
+        tick(n, len(ids))

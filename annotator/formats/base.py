@@ -33,6 +33,10 @@ class FormatError(ValueError):
         where = f"{path}:{line}" if line is not None else f"{path}"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):
+        # so that an error raised in an export worker process reaches the caller whole
+        return type(self), (self.path, self.reason, self.line)
+
 
 @dataclass
 class ReadOptions:
@@ -61,6 +65,10 @@ class WriteOptions:
     """Token formats: which of overlapping entities to keep ("outermost", "innermost", "longest" or "first")."""
     schema: Schema | None = None
     """The database's schema, when known: role order for relations, brat's annotation.conf."""
+    labels: list[str] | None = None
+    """Every span label the records can hold, when known before writing (an export
+    from the store knows them): Hugging Face tag ids then do not depend on which
+    label is met first, so runs written apart agree."""
 
 
 @dataclass
@@ -75,17 +83,36 @@ class WriteSummary:
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Anything else the user should know about how the records were written."""
+    several_layers: int = 0
+    """Documents written as one example per annotator (token formats)."""
+
+    def merge(self, other: WriteSummary) -> None:
+        """Add the counts of a summary of other records written to the same output."""
+        self.documents += other.documents
+        self.spans += other.spans
+        self.facts += other.facts
+        self.dropped.update(other.dropped)
+        self.tokens_split += other.tokens_split
+        self.several_layers += other.several_layers
+        self.notes += [note for note in other.notes if note not in self.notes]
 
     def lines(self) -> list[str]:
         out = [f"{self.documents} document(s), {self.spans} span(s), {self.facts} fact(s) written"]
         out += [f"dropped {n}: {reason}" for reason, n in sorted(self.dropped.items())]
         if self.tokens_split:
             out.append(f"{self.tokens_split} token(s) split at span edges")
+        if self.several_layers:
+            out.append(f"{self.several_layers} document(s) carry several annotators' spans: "
+                       "written as one example per document and annotator")
         out += self.notes
         return out
 
 
 Reader = Callable[[Path, ReadOptions], Iterator[AnnotatedDocument]]
+Renderer = Callable[[Iterable[LabelledDocument], WriteOptions, WriteSummary], list[str]]
+Run = tuple[list[str], WriteSummary]
+"""The text of a run of consecutive records, in pieces, and what writing them counted."""
+RunsWriter = Callable[[Iterable[Run], Path, WriteOptions], WriteSummary]
 Writer = Callable[[Iterable[AnnotatedDocument], Path, WriteOptions], WriteSummary]
 LabelledWriter = Callable[[Iterable[LabelledDocument], Path, WriteOptions], WriteSummary]
 
@@ -106,6 +133,11 @@ class Format:
     """The same writer over `LabelledDocument`s, for formats that need only
     offsets and labels (the token formats): exports from the store use it,
     as those records are read about three times faster."""
+    render: Renderer | None = None
+    """For text formats whose file is its records' texts one after another:
+    the text of a run of records. Runs rendered apart (in worker processes)
+    and handed in order to `write_runs` make the same file as one `write_labelled`."""
+    write_runs: RunsWriter | None = None
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -195,3 +227,38 @@ def atomic_output(path: Path, mode: str = "w", encoding: str | None = "utf-8") -
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+RUN_LENGTH = 1000
+"""Records per run when a format renders in runs."""
+
+
+def rendered_runs(records: Iterable[LabelledDocument], render: Renderer, options: WriteOptions) -> Iterator[Run]:
+    """The records rendered in runs of `RUN_LENGTH`, here in this process."""
+    run: list[LabelledDocument] = []
+    for record in records:
+        run.append(record)
+        if len(run) == RUN_LENGTH:
+            summary = WriteSummary()
+            yield render(run, options, summary), summary
+            run = []
+    if run:
+        summary = WriteSummary()
+        yield render(run, options, summary), summary
+
+
+def write_text_runs(runs: Iterable[Run], path: Path, options: WriteOptions) -> WriteSummary:
+    """`write_runs` for a format whose runs are plain text, written one after another."""
+    summary = WriteSummary(files=[Path(path)])
+    with atomic_output(path) as out:
+        for pieces, counted in runs:
+            out.write("".join(pieces))
+            summary.merge(counted)
+    return summary
+
+
+def in_runs(render: Renderer, write_runs: RunsWriter) -> LabelledWriter:
+    """`write_labelled` for a format that renders in runs: render here, then write."""
+    def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
+        return write_runs(rendered_runs(records, render, options), path, options)
+    return write_labelled

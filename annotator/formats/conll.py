@@ -20,7 +20,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.domain import AnnotatedDocument, Document, LabelledDocument
-from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
+from annotator.formats.base import (
+    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, in_runs, register, write_text_runs,
+)
 from annotator.formats.iob import TagError, rebuild_text, repair_warning, tag_examples
 from annotator.formats.reading import checked_span, read_text
 
@@ -29,17 +31,19 @@ DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"O|[BIESLU]-\S.*")
 
 
-def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
-    summary = WriteSummary(files=[Path(path)])
-    with atomic_output(path) as out:
-        for tagged in tag_examples(records, options, summary):
-            words, tags = tagged.words, tagged.tags
-            pieces = [f"{DOCSTART} -X- O O\n\n"]
-            for first, last in tagged.sentences:
-                pieces.append("\n".join(map(" ".join, zip(words[first:last], tags[first:last]))))
-                pieces.append("\n\n")
-            out.write("".join(pieces))
-    return summary
+def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: WriteSummary) -> list[str]:
+    """Each record's lines: `-DOCSTART-`, then a blank line after each sentence."""
+    pieces = []
+    for tagged in tag_examples(records, options, summary):
+        words, tags = tagged.words, tagged.tags
+        pieces.append(f"{DOCSTART} -X- O O\n\n")
+        for first, last in tagged.sentences:
+            pieces.append("\n".join(map(" ".join, zip(words[first:last], tags[first:last]))))
+            pieces.append("\n\n")
+    return pieces
+
+
+write_labelled = in_runs(render, write_text_runs)
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
@@ -160,6 +164,6 @@ def looks_conll(path: Path) -> bool:
 
 register(Format(
     name="conll", description="CoNLL IOB2: token and tag per line, -DOCSTART- between documents",
-    read=read, write=write, write_labelled=write_labelled,
+    read=read, write=write, write_labelled=write_labelled, render=render, write_runs=write_text_runs,
     extensions=(".conll", ".conll2003", ".iob", ".iob2", ".bio", ".txt", ".tsv"), detect=looks_conll, tokens=True,
 ))

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from json.encoder import encode_basestring
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Document, LabelledDocument, Schema
 from annotator.formats.base import (
-    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register,
+    Format, FormatError, ReadOptions, Run, WriteOptions, WriteSummary, atomic_output, in_runs, register,
 )
-from annotator.formats.iob import TagError, rebuild_text, repair_warning, tag_examples
+from annotator.formats.iob import TagError, fact_label_names, rebuild_text, repair_warning, tag_examples
 from annotator.formats.reading import checked_span, first_json_value, json_records, read_text
 
 
@@ -40,13 +41,17 @@ def side_file(path: Path, suffix: str) -> Path:
 
 
 class TagIds(dict):
-    """Tag name -> id, growing as new labels turn up: the schema's entity
-    labels first in schema order, then other labels in the order first met."""
+    """Tag name -> id: the schema's entity labels first in schema order, then
+    `labels` (other labels known before writing) in the order given, then
+    labels met while writing."""
 
-    def __init__(self, schema: Schema | None = None) -> None:
+    def __init__(self, schema: Schema | None = None, labels: Iterable[str] = ()) -> None:
         super().__init__(O=0)
         for label in schema.entity_labels if schema is not None else ():
             self.add(label.name)
+        for name in labels:
+            if f"B-{name}" not in self:
+                self.add(name)
 
     def add(self, label: str) -> None:
         self[f"B-{label}"] = len(self)
@@ -80,30 +85,45 @@ quoted = encode_basestring
 def row_line(n: int, source: str, words: list[str], tag_ids: list[int]) -> str:
     """One row as `json.dumps(row, ensure_ascii=False)` writes it, built from
     pieces: a JSONEncoder call per row costs more than the tokenizing."""
-    return (f'{{"id": "{n}", {source}, "tokens": [{", ".join(map(quoted, words))}], '
-            f'"ner_tags": [{", ".join(map(str, tag_ids))}]}}\n')
+    return f'{{"id": "{n}", {row_body(source, words, tag_ids)}'
 
 
-def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
+def row_body(source: str, words: list[str], tag_ids: list[int]) -> str:
+    """A row after its id: rows are rendered in runs and numbered when written."""
+    return f'{source}, "tokens": [{", ".join(map(quoted, words))}], "ner_tags": [{", ".join(map(str, tag_ids))}]}}\n'
+
+
+def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: WriteSummary) -> list[str]:
+    """One row body per sentence; `options.labels` must name every label the records hold."""
+    ids = TagIds(options.schema, options.labels or ())
+    known = len(ids)
+    tag_id = ids.__getitem__
+    rows = []
+    for tagged in tag_examples(records, options, summary):
+        doc = tagged.example.document
+        # a document read from a file has no id yet: its text's hash names it as well, in any run
+        key = str(doc.id) if doc.id is not None else doc.hash[:16]
+        source = f'"document": {quoted(key)}, "annotator": {quoted(tagged.example.annotator or "")}'
+        words, tags = tagged.words, tagged.tags
+        for first, last in tagged.sentences:
+            rows.append(row_body(source, words[first:last], list(map(tag_id, tags[first:last]))))
+    if len(ids) != known:
+        raise ValueError(f"labels {', '.join(ids.names()[known:])} were not among the labels given to the writer")
+    return rows
+
+
+def write_runs(runs: Iterable[Run], path: Path, options: WriteOptions) -> WriteSummary:
     path = Path(path)
     summary = WriteSummary()
-    ids = TagIds(options.schema)
-    tag_id = ids.__getitem__
     labels_path, info_path = side_file(path, "labels"), side_file(path, "dataset_info")
     with atomic_output(path) as out:
         n = 0
-        for number, tagged in enumerate(tag_examples(records, options, summary)):
-            doc = tagged.example.document
-            key = str(doc.id) if doc.id is not None else str(number)
-            source = f'"document": {quoted(key)}, "annotator": {quoted(tagged.example.annotator or "")}'
-            words, tags = tagged.words, tagged.tags
-            lines = []
-            for first, last in tagged.sentences:
-                lines.append(row_line(n, source, words[first:last], list(map(tag_id, tags[first:last]))))
-                n += 1
-            out.write("".join(lines))
+        for rows, counted in runs:
+            out.write("".join([f'{{"id": "{i}", {row}' for i, row in enumerate(rows, n)]))
+            n += len(rows)
+            summary.merge(counted)
         # Written inside the main file's block so a failure leaves none of the three.
-        names = ids.names()
+        names = TagIds(options.schema, options.labels or ()).names()
         with atomic_output(labels_path) as side:
             json.dump(names, side, ensure_ascii=False, indent=1)
             side.write("\n")
@@ -112,6 +132,16 @@ def write_labelled(records: Iterable[LabelledDocument], path: Path, options: Wri
             side.write("\n")
     summary.files = [path, labels_path, info_path]
     return summary
+
+
+def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    if options.labels is None:
+        # tag ids by first use, fixed before writing so that every run agrees
+        records = list(records)
+        fact_labels = fact_label_names(options.schema)
+        met = (entry[2] for record in records for entries in record.layers.values() for entry in entries)
+        options = replace(options, labels=[name for name in dict.fromkeys(met) if name not in fact_labels])
+    return in_runs(render, write_runs)(records, path, options)
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
@@ -235,6 +265,6 @@ def looks_hf(path: Path) -> bool:
 
 register(Format(
     name="hf", description="Hugging Face token classification JSON lines (tokens, ner_tags) with labels.json",
-    read=read, write=write, write_labelled=write_labelled, extensions=(".jsonl", ".json", ".ndjson"),
-    detect=looks_hf, tokens=True,
+    read=read, write=write, write_labelled=write_labelled, render=render, write_runs=write_runs,
+    extensions=(".jsonl", ".json", ".ndjson"), detect=looks_hf, tokens=True,
 ))

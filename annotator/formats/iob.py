@@ -53,23 +53,17 @@ class Example:
 def layer_examples(records: Iterable[LabelledDocument], summary: WriteSummary) -> Iterator[Example]:
     """One example per (document, annotator); a document with no spans is one
     example with no annotator. Facts cannot be carried and are counted as dropped."""
-    several = 0
     for record in records:
         summary.documents += 1
         if record.facts:
             summary.dropped["fact(s): token and span formats carry spans only"] += sum(record.facts.values())
         if len(record.layers) > 1:
-            several += 1
+            summary.several_layers += 1
         if record.layers:
             for name, entries in record.layers.items():
                 yield Example(record.document, name, entries)
         else:
             yield Example(record.document, None, [])
-    if several:
-        summary.notes.append(
-            f"{several} document(s) carry several annotators' spans: "
-            "written as one example per document and annotator"
-        )
 
 
 def fact_label_names(schema: Schema | None) -> frozenset[str]:

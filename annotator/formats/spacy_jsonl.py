@@ -14,28 +14,32 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Document, LabelledDocument
-from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
+from annotator.formats.base import (
+    Format, ReadOptions, WriteOptions, WriteSummary, in_runs, register, write_text_runs,
+)
 from annotator.formats.iob import layer_examples
 from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records, text_and_meta
 
 
-def write_labelled(records: Iterable[LabelledDocument], path: Path, options: WriteOptions) -> WriteSummary:
-    summary = WriteSummary(files=[Path(path)])
+def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: WriteSummary) -> list[str]:
+    """One JSON line per document and annotator."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    with atomic_output(path) as out:
-        for example in layer_examples(records, summary):
-            doc = example.document
-            meta: dict[str, Any] = {"title": doc.title}
-            if doc.id is not None:
-                meta["id"] = doc.id
-            if example.annotator is not None:
-                meta["annotator"] = example.annotator
-            # the layer's reading order is (start, -end, label): no sort needed
-            spans = [{"start": s, "end": e, "label": label} for s, e, label, _ in example.spans]
-            out.write(dumps({"text": doc.text, "spans": spans, "meta": meta}))
-            out.write("\n")
-            summary.spans += len(spans)
-    return summary
+    lines = []
+    for example in layer_examples(records, summary):
+        doc = example.document
+        meta: dict[str, Any] = {"title": doc.title}
+        if doc.id is not None:
+            meta["id"] = doc.id
+        if example.annotator is not None:
+            meta["annotator"] = example.annotator
+        # the layer's reading order is (start, -end, label): no sort needed
+        spans = [{"start": s, "end": e, "label": label} for s, e, label, _ in example.spans]
+        lines.append(dumps({"text": doc.text, "spans": spans, "meta": meta}) + "\n")
+        summary.spans += len(spans)
+    return lines
+
+
+write_labelled = in_runs(render, write_text_runs)
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
@@ -73,6 +77,6 @@ def looks_spacy_jsonl(path: Path) -> bool:
 
 register(Format(
     name="spacy-jsonl", description='spaCy/Prodigy JSON lines: {"text", "spans": [{"start", "end", "label"}]}',
-    read=read, write=write, write_labelled=write_labelled, extensions=(".jsonl", ".json", ".ndjson"),
-    detect=looks_spacy_jsonl,
+    read=read, write=write, write_labelled=write_labelled, render=render, write_runs=write_text_runs,
+    extensions=(".jsonl", ".json", ".ndjson"), detect=looks_spacy_jsonl,
 ))

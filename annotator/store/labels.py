@@ -129,6 +129,16 @@ class LabelsMixin(StoreCore):
         facts = self.db.execute("SELECT count(*) FROM facts WHERE label = ?", [name]).fetchone()[0]
         return spans + facts
 
+    def span_labels(self, annotators: Iterable[str] | None = None) -> list[str]:
+        """The labels the spans of these layers (every layer when None) carry, by name."""
+        if annotators is None:
+            rows = self.db.execute("SELECT DISTINCT label FROM spans ORDER BY label")
+        else:
+            names = list(annotators)
+            rows = self.db.execute(f"SELECT DISTINCT label FROM spans WHERE annotator IN ({','.join('?' * len(names))}) "
+                                   "ORDER BY label", names)
+        return [r[0] for r in rows]
+
     def _used_labels(self) -> set[str]:
         rows = self.db.execute("SELECT DISTINCT label FROM spans UNION SELECT DISTINCT label FROM facts")
         return {r[0] for r in rows}

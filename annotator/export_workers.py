@@ -1,0 +1,96 @@
+"""Token-format exports rendered by worker processes.
+
+Tokenizing and tagging takes a core about a second per 10,000 short
+articles, more than reading them. On a machine with several cores, worker
+processes each read a run of documents from the database themselves and
+render it (`Format.render`), while this process writes the runs in order
+(`Format.write_runs`): the file is byte for byte the one a single process
+writes (`tests/test_export_workers.py`).
+
+Workers are forked, which is only safe while no other thread runs: the
+command line asks for them; the window, whose exports run on a Qt thread,
+does not. Forking is also what makes workers cheap to start (a fresh
+interpreter takes half a second to import annotator), so they are used on
+Linux only, and only for exports large enough to gain from them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.formats.base import Format, Run, WriteOptions, WriteSummary, get_format
+from annotator.formats.selection import Selection, select_labelled
+from annotator.store import Store
+
+RUN_DOCUMENTS = 500
+"""Documents per worker job: small enough to keep every worker busy to the end."""
+FEWEST_DOCUMENTS = 2_000
+"""Below this, starting workers costs more than it saves."""
+MOST_WORKERS = 4
+
+
+def worker_count(requested: int | None, documents: int, fmt: Format, store: Store) -> int:
+    """How many worker processes to use: `requested`, or when None one per core
+    (at most `MOST_WORKERS`) for an export of `FEWEST_DOCUMENTS` or more.
+    1 means none: the export runs in this process."""
+    if fmt.render is None or fmt.write_runs is None or store.path is None:
+        return 1
+    if not sys.platform.startswith("linux"):
+        return 1
+    if requested is None:
+        if documents < FEWEST_DOCUMENTS:
+            return 1
+        requested = min(os.cpu_count() or 1, MOST_WORKERS)
+    return max(1, min(requested, -(-documents // RUN_DOCUMENTS)))
+
+
+@dataclass
+class _Job:
+    ids: list[int]
+    annotators: list[str] | None
+    statuses: list[str] | None
+    labels: list[str] | None
+    format: str
+    options: WriteOptions
+
+
+_worker_store: Store | None = None
+
+
+def _open_store(path: Path) -> None:
+    global _worker_store
+    _worker_store = Store.reader(path)
+
+
+def _render(job: _Job) -> tuple[list[str], WriteSummary, Counter]:
+    assert _worker_store is not None
+    selection = Selection(job.annotators, job.statuses, job.labels)
+    records = select_labelled(_worker_store.labelled_many(job.ids, job.annotators), selection)
+    summary = WriteSummary()
+    pieces = get_format(job.format).render(records, job.options, summary)  # type: ignore[misc]
+    return pieces, summary, selection.dropped
+
+
+def rendered_by_workers(store: Store, fmt: Format, ids: list[int], selection: Selection, options: WriteOptions,
+                        workers: int, progress: Callable[[int, int], None]) -> Iterator[Run]:
+    """The chosen documents rendered in runs by `workers` forked processes, in
+    order; what the selection leaves out is added to `selection.dropped`.
+    `progress(done, total)` is called after each run; to cancel, it raises,
+    and the workers are stopped."""
+    jobs = [_Job(ids[i:i + RUN_DOCUMENTS], selection.annotators, selection.statuses, selection.labels,
+                 fmt.name, options) for i in range(0, len(ids), RUN_DOCUMENTS)]
+    context = multiprocessing.get_context("fork")
+    # Leaving the block (done, cancelled, or the writer failed) terminates the workers.
+    with context.Pool(workers, initializer=_open_store, initargs=(store.path,)) as pool:
+        done = 0
+        for job, (pieces, summary, dropped) in zip(jobs, pool.imap(_render, jobs)):
+            selection.dropped.update(dropped)
+            yield pieces, summary
+            done += len(job.ids)
+            progress(done, len(ids))

@@ -1,0 +1,122 @@
+"""Token exports rendered by worker processes write the very file one
+process writes, report the same, stop when cancelled and pass errors on."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import export_workers
+from annotator.cli import main
+from annotator.domain import Schema
+from annotator.exchange import ExportCancelled, export
+from annotator.formats.base import FormatError, WriteOptions, get_format
+from annotator.store import Store
+from annotator.store.seeding import open_project
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="export workers are forked on Linux only")
+
+WORDS = "Presiden Joko Widodo 😀 meresmikan e\u0301 jalan tol di Bandung , kata dia . \n Senin !".split(" ")
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch) -> Path:
+    """40 documents in runs of 7 (so 6 runs), with several layers, statuses,
+    facts, nested spans and a label the schema lacks."""
+    monkeypatch.setattr(export_workers, "RUN_DOCUMENTS", 7)
+    path = tmp_path / "corpus.db"
+    store = open_project(path)
+    store.ensure_labels(["WEAPON"])
+    rng = random.Random(11)
+    labels = ["PERSON", "LOCATION", "ORGANISATION", "WEAPON", "QUOTE"]
+    for d in range(40):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 40)))
+        doc, _ = store.add_document(f"berita {d}", text)
+        for name in rng.sample(["ana", "budi", "gold"], rng.randint(0, 3)):
+            for _ in range(rng.randint(0, 6)):
+                start = rng.randrange(len(text))
+                end = min(len(text), start + rng.randint(1, 25))
+                if text[start:end].strip():
+                    store.add_span(doc.id, name, start, end, rng.choice(labels))
+            if rng.random() < 0.3:
+                store.add_fact(doc.id, name, "HAPPENING", None)
+            if rng.random() < 0.5:
+                store.set_status(doc.id, name, rng.choice(["in_progress", "done"]))
+    store.close()
+    return path
+
+
+CHOICES = [{}, {"statuses": ["done"]}, {"labels": ["PERSON", "WEAPON"]}, {"annotators": ["budi", "gold"]}]
+
+
+@pytest.mark.parametrize("fmt", ["conll", "hf", "spacy-jsonl"])
+@pytest.mark.parametrize("choice", CHOICES)
+def test_workers_write_the_file_one_process_writes(corpus, tmp_path, fmt, choice):
+    store = Store.open(corpus)
+    options = WriteOptions(tokenizer="regex")
+    one = export(store, fmt, tmp_path / "one" / "out.jsonl", options=options, workers=1, **choice)
+    three = export(store, fmt, tmp_path / "three" / "out.jsonl", options=options, workers=3, **choice)
+    written = sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert written == sorted(p.name for p in (tmp_path / "three").iterdir())
+    for name in written:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "three" / name).read_bytes(), name
+    def lines(report):
+        return [line.replace(str(tmp_path / "three"), "OUT").replace(str(tmp_path / "one"), "OUT")
+                for line in report.lines()]
+    assert lines(one) == lines(three)
+    assert one.summaries["all"].documents > 0
+
+
+def test_cancelling_stops_the_workers_and_writes_nothing(corpus, tmp_path):
+    store = Store.open(corpus)
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        return done < 14  # cancel after the second run
+
+    with pytest.raises(ExportCancelled):
+        export(store, "conll", tmp_path / "out" / "x.conll", options=WriteOptions(tokenizer="regex"),
+               workers=2, progress=progress)
+    assert seen == [7, 14]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_error_in_a_worker_reaches_the_caller_and_writes_nothing(corpus, tmp_path):
+    store = Store.open(corpus)
+    # hf numbers tags from the schema and the labels given; one left out cannot be numbered
+    options = WriteOptions(tokenizer="regex", schema=Schema([]), labels=["PERSON"])
+    with pytest.raises(ValueError, match="were not among the labels given"):
+        export(store, "hf", tmp_path / "out" / "x.jsonl", options=options, workers=2)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_format_errors_survive_the_trip_between_processes():
+    error = pickle.loads(pickle.dumps(FormatError("a.conll", "bad tag", 7)))
+    assert (error.path, error.reason, error.line, str(error)) == (Path("a.conll"), "bad tag", 7, "a.conll:7: bad tag")
+
+
+def test_workers_are_used_only_where_they_pay(corpus):
+    store = Store.open(corpus)
+    conll, brat = get_format("conll"), get_format("brat")
+    assert export_workers.worker_count(None, 40, conll, store) == 1  # too few documents
+    assert export_workers.worker_count(None, 50_000, conll, store) >= 1
+    assert export_workers.worker_count(3, 40, conll, store) == 3
+    assert export_workers.worker_count(8, 14, conll, store) == 2  # no more workers than runs
+    assert export_workers.worker_count(3, 40, brat, store) == 1  # brat does not render in runs
+    assert export_workers.worker_count(3, 40, conll, Store.memory()) == 1  # workers cannot see memory
+
+
+def test_the_command_takes_a_worker_count(corpus, tmp_path):
+    out = tmp_path / "cli.conll"
+    result = CliRunner().invoke(main, ["--db", str(corpus), "export", "--format", "conll", "--out", str(out),
+                                       "--tokenizer", "regex", "--workers", "2"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    store = Store.open(corpus)
+    export(store, "conll", tmp_path / "alone.conll", options=WriteOptions(tokenizer="regex"), workers=1)
+    assert out.read_bytes() == (tmp_path / "alone.conll").read_bytes()
