@@ -19,8 +19,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,16 +83,35 @@ def rendered_by_workers(store: Store, fmt: Format, ids: list[int], selection: Se
                         workers: int, progress: Callable[[int, int], None]) -> Iterator[Run]:
     """The chosen documents rendered in runs by `workers` forked processes, in
     order; what the selection leaves out is added to `selection.dropped`.
-    `progress(done, total)` is called after each run; to cancel, it raises,
-    and the workers are stopped."""
+    `progress(done, total)` is called after each run; to cancel, it raises.
+
+    A worker that dies (killed, out of memory) fails the export with
+    `ChildProcessError` instead of leaving it waiting for a run that never comes.
+    """
     jobs = [_Job(ids[i:i + RUN_DOCUMENTS], selection.annotators, selection.statuses, selection.labels,
                  fmt.name, options) for i in range(0, len(ids), RUN_DOCUMENTS)]
     context = multiprocessing.get_context("fork")
-    # Leaving the block (done, cancelled, or the writer failed) terminates the workers.
-    with context.Pool(workers, initializer=_open_store, initargs=(store.path,)) as pool:
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_open_store, initargs=(store.path,))
+    pending: deque[tuple[_Job, Future]] = deque()
+    try:
+        queued = iter(jobs)
         done = 0
-        for job, (pieces, summary, dropped) in zip(jobs, pool.imap(_render, jobs)):
+        while True:
+            # a few runs ahead of the writer, not the whole export held in memory
+            while len(pending) < 2 * workers and (job := next(queued, None)) is not None:
+                pending.append((job, executor.submit(_render, job)))
+            if not pending:
+                return
+            job, future = pending.popleft()
+            try:
+                pieces, summary, dropped = future.result()
+            except BrokenProcessPool as exc:
+                raise ChildProcessError("an export worker process died (killed, or out of memory?);"
+                                        " --workers 1 exports in one process") from exc
             selection.dropped.update(dropped)
             yield pieces, summary
             done += len(job.ids)
             progress(done, len(ids))
+    finally:
+        # done, cancelled, or the writer failed: stop what is still queued
+        executor.shutdown(wait=True, cancel_futures=True)

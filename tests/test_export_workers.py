@@ -3,6 +3,7 @@ process writes, report the same, stop when cancelled and pass errors on."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import random
 import sys
@@ -120,3 +121,21 @@ def test_the_command_takes_a_worker_count(corpus, tmp_path):
     store = Store.open(corpus)
     export(store, "conll", tmp_path / "alone.conll", options=WriteOptions(tokenizer="regex"), workers=1)
     assert out.read_bytes() == (tmp_path / "alone.conll").read_bytes()
+
+
+def test_a_worker_that_dies_fails_the_export_instead_of_hanging(corpus, tmp_path, monkeypatch):
+    def die(*args):
+        os._exit(9)
+
+    # the forked worker inherits the patched module; the job itself is pickled
+    monkeypatch.setattr(export_workers, "select_labelled", die)
+    store = Store.open(corpus)
+    with pytest.raises(ChildProcessError, match="worker process died"):
+        export(store, "conll", tmp_path / "out" / "x.conll", options=WriteOptions(tokenizer="regex"), workers=2)
+    assert list((tmp_path / "out").iterdir()) == []
+
+    result = CliRunner().invoke(main, ["--db", str(corpus), "export", "--format", "conll", "--workers", "2",
+                                       "--out", str(tmp_path / "out" / "y.conll")])
+    assert result.exit_code == 1
+    assert "worker process died" in result.output and "Traceback" not in result.output
+    assert list((tmp_path / "out").iterdir()) == []
