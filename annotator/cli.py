@@ -20,7 +20,7 @@ import click
 import platformdirs
 
 from annotator.store import Store, StoreError
-from annotator.store.seeding import add_samples, open_project
+from annotator.project import add_samples, open_project
 
 
 def default_db_path() -> Path:
@@ -344,7 +344,7 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
 def review(ctx: Context, document_id: int, names: tuple[str, ...]) -> None:
     """List where the annotators' layers on one document differ, and which are still unsettled."""
     from annotator.review.diff import diff_document
-    from annotator.store.gold import settled_difference_ids
+    from annotator.gold import settled_difference_ids
 
     if len(set(names)) < 2:
         raise click.UsageError("name at least two annotators with --annotator")

@@ -18,7 +18,7 @@ from pathlib import Path
 from annotator.domain import AnnotatedDocument, Document, Span
 from annotator.review.agreement import measure_agreement, tokenize
 from annotator.store import Store
-from annotator.store.seeding import install_default_schema
+from annotator.project import install_default_schema
 
 DOCUMENTS, ANNOTATORS, SPANS = 1000, ("ana", "budi", "citra"), 30
 LABELS = ("PERSON", "LOCATION", "ORGANISATION", "DATETIME")

@@ -36,7 +36,7 @@ from annotator.domain import AnnotatedDocument, Document, Span
 from annotator.exchange import export
 from annotator.formats.base import WriteOptions, get_format
 from annotator.store import Store
-from annotator.store.seeding import install_default_schema
+from annotator.project import install_default_schema
 
 LABELS = ["PERSON", "ORGANISATION", "LOCATION", "DATETIME"]
 WORDS = "Presiden Joko Widodo meresmikan jalan tol di Bandung pada Senin bersama menteri".split()

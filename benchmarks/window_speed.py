@@ -25,7 +25,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 from annotator.domain import AnnotatedDocument, Span  # noqa: E402
-from annotator.store.seeding import open_project  # noqa: E402
+from annotator.project import open_project  # noqa: E402
 from annotator.ui.main_window import MainWindow  # noqa: E402
 
 WORDS = ("Presiden Joko Widodo bertemu Kim Jong Un di Bandung pada Kamis dan membahas "

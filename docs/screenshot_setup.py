@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from annotator.domain import Span  # noqa: E402
 from annotator.store import Store  # noqa: E402
-from annotator.store.seeding import open_project  # noqa: E402
+from annotator.project import open_project  # noqa: E402
 
 
 def application() -> QApplication:

@@ -18,7 +18,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def store():
     """An in-memory store with the default schema and no documents."""
     from annotator.store import Store
-    from annotator.store.seeding import install_default_schema
+    from annotator.project import install_default_schema
 
     s = Store.memory()
     install_default_schema(s)
@@ -29,7 +29,7 @@ def store():
 @pytest.fixture
 def seeded_store(tmp_path):
     """A file database as the default one starts: schema and sample articles."""
-    from annotator.store.seeding import open_project
+    from annotator.project import open_project
 
     s = open_project(tmp_path / "annotations.db", samples=True)
     yield s
@@ -38,7 +38,7 @@ def seeded_store(tmp_path):
 
 @pytest.fixture
 def seed_text() -> str:
-    from annotator.store.seeding import sample_files
+    from annotator.project import sample_files
 
     return sample_files()[0].read_text(encoding="utf-8")
 

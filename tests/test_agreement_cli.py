@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 
 PAIR_KEYS = {"a", "b", "span_f1_exact", "span_f1_relaxed", "cohen_kappa", "per_label"}
 

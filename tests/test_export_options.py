@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.formats.tokens import spacy_installed
 from annotator.store import Store
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 
 TEXT = "Kami don't pergi ke U.S. bersama Universitas Gadjah Mada 😀, kata Jokowi."
 UNIVERSITY = TEXT.find("Universitas")

@@ -18,7 +18,7 @@ from annotator.domain import Schema
 from annotator.exchange import ExportCancelled, export
 from annotator.formats.base import FormatError, WriteOptions, get_format
 from annotator.store import Store
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="export workers are forked on Linux only")
 

@@ -10,7 +10,7 @@ import pytest
 from annotator.exchange import export, import_files
 from annotator.formats.base import detect_format
 from annotator.store import Store
-from annotator.store.seeding import install_default_schema
+from annotator.project import install_default_schema
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 TEXT = "Presiden 👍🏽 Joko Widodo di Bandung."

@@ -24,7 +24,7 @@ from annotator.cli import main
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Span
 from annotator.formats.base import FormatError, ReadOptions, WriteOptions, all_formats
 from annotator.store import Store
-from annotator.store.seeding import install_default_schema
+from annotator.project import install_default_schema
 
 READABLE = sorted(name for name, fmt in all_formats().items() if fmt.read is not None)
 

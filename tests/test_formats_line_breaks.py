@@ -4,7 +4,7 @@ spans across line breaks survive our own export and import."""
 import pytest
 
 from annotator.exchange import export, import_files
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 
 TEXTS = [
     "Joko Widodo berkata\u2028di Jakarta.",

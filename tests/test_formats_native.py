@@ -14,7 +14,7 @@ from annotator.exchange import export, import_files
 from annotator.formats.base import FormatError, ReadOptions, WriteOptions
 from annotator.formats.native import read, write
 from annotator.store import Store
-from annotator.store.seeding import install_default_schema
+from annotator.project import install_default_schema
 
 PIECES = ["Jokowi", " ", "😀", "e\u0301", "\r\n", "Bandung", "👩‍👩‍👧", ",", "ك", "\n"]
 LABELS = ["PERSON", "LOCATION", "NEW_LABEL"]

@@ -7,7 +7,7 @@ import pytest
 from annotator.store import Store
 from annotator.store.database import ImportCancelled
 from annotator.store.merge import merge_databases
-from annotator.store.seeding import install_default_schema
+from annotator.project import install_default_schema
 
 TEXT = "Presiden Rusia Vladimir Putin bertemu Kim Jong Un di Vladivostok 🙂."
 

@@ -9,7 +9,7 @@ import pytest
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Span
 from annotator.exchange import export, import_files
 from annotator.store import bulk_import
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 
 TRICKY = "Café\u0301 😀 di Bandung\r\nPresiden 👍🏽 Putin berkata \"aman\".\r\n"
 

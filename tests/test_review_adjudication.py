@@ -5,15 +5,20 @@ from __future__ import annotations
 import pytest
 
 from annotator.domain import GOLD, Argument
-from annotator.review.adjudication import SettlementError, SpanSpec, accept_agreed, settle
-from annotator.review.diff import diff_document
-from annotator.store.gold import (
+from annotator.gold import (
     apply_settlement,
     mark_reviewed,
     remaining,
     settled_difference_ids,
     undo_decision,
 )
+from annotator.review.adjudication import (
+    SettlementError,
+    SpanSpec,
+    accept_agreed,
+    settle,
+)
+from annotator.review.diff import diff_document
 
 
 def find(text, phrase, nth=0):

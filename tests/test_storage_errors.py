@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.store import Store
 from annotator.store.database import DatabaseBusyError, StorageFullError
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 
 LONG_TEXT = "Presiden berkunjung ke Jakarta 🇮🇩 hari ini. " * 400  # needs overflow pages
 

@@ -166,7 +166,7 @@ def test_span_survives_sigkill(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, signal
-        from annotator.store.seeding import open_project
+        from annotator.project import open_project
         store = open_project({str(path)!r}, samples=True)
         text = store.document(1).text
         start = text.find("Vladimir Putin")

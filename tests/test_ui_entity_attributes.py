@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QWidget
 
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 from test_ui_facts import label_range, quote_range
 from test_ui_labelling import open_window, point_at, view_of  # noqa: F401 (a fixture)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from annotator.exchange import import_files
 from annotator.store import Store
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 from annotator.ui.background import WorkTask, run_with_progress
 from annotator.ui.exchange_dialog import ExportDialog, ImportDialog
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from annotator.domain import Label
 from annotator.store import Store
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
 
 TEXT = "Ani 👩🏽‍💻 tinggal di Bandung.\r\nBudi ke Café\u0301 Jakarta."

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPlainT
 
 from annotator.cli import main as cli
 from annotator.domain import Argument
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 from test_ui_labelling import open_window, view_of  # noqa: F401 (a fixture)
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -7,7 +7,7 @@ import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.text_view import TextView
 

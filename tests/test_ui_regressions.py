@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton
 
 from annotator.domain import Argument
 from annotator.domain.validation import fact_problems
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 from annotator.ui.fact_commands import relabel_command
 from test_ui_labelling import open_window  # noqa: F401 (a fixture)
 

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from annotator.cli import main
 from annotator.domain import GOLD, Argument
+from annotator.domain.layers import span_key
 from annotator.review.agreement import measure_agreement
-from annotator.review.layers import span_key
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 from annotator.ui.agreement_report import AgreementReportDialog
 from annotator.ui.main_window import MainWindow
 from annotator.ui.merge_dialog import MergeDialog

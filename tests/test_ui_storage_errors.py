@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.store.database import DatabaseBusyError, StorageFullError
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.text_view import TextView
 

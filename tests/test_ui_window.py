@@ -48,7 +48,7 @@ def test_switching_annotator_shows_only_their_layer(qtbot, store):
 
 
 def test_save_indicator_reports_each_commit(qtbot, tmp_path):
-    from annotator.store.seeding import open_project
+    from annotator.project import open_project
 
     store = open_project(tmp_path / "s.db", samples=True)
     window = MainWindow(store, "ana")

@@ -15,7 +15,7 @@ name spans by offsets and label, never by id, because gold is another
 layer. `accept_agreed(diff)` puts every span and fact all annotators agree
 on into gold in one step.
 
-Nothing here touches the database: `annotator.store.gold.apply_settlement`
+Nothing here touches the database: `annotator.gold.apply_settlement`
 applies a settlement and records the decision.
 """
 
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from annotator.domain import Span
+from annotator.domain.layers import FactView, SpanKey
 from annotator.review.diff import Difference, DocumentDiff, Version
-from annotator.review.layers import FactView, SpanKey
 
 CHOICES = ("take", "both", "none", "edit")
 

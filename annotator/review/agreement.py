@@ -44,8 +44,8 @@ from itertools import combinations
 from typing import IO, Any
 
 from annotator.domain import GOLD, AnnotatedDocument, Span
+from annotator.domain.layers import fact_views, span_key
 from annotator.formats.tokens import regex_pattern
-from annotator.review.layers import fact_views, span_key
 
 OUTSIDE = "O"
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from annotator.domain import AnnotatedDocument, Document, Span
-from annotator.review.layers import FactView, fact_views, span_key
+from annotator.domain.layers import FactView, fact_views, span_key
 
 SPAN_KINDS = ("label", "boundary", "missing")
 FACT_KINDS = ("fact_label", "fact_args", "fact_missing")

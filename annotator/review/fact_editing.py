@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from annotator.domain import Schema, Span
+from annotator.domain.layers import FactView
 from annotator.domain.validation import can_fill
 from annotator.review.adjudication import FactSpec, FactTarget, SpanSpec
 from annotator.review.diff import Difference
-from annotator.review.layers import FactView
 
 Filler = SpanSpec | FactTarget
 

@@ -6,6 +6,8 @@ it returns, so a crash or a kill never loses an edit that was reported done.
 
 from annotator.store.database import (
     CorruptDatabaseError,
+    DeletedFact,
+    DeletedSpan,
     DocumentSummary,
     LabelInUseError,
     NewerDatabaseError,
@@ -17,6 +19,8 @@ from annotator.store.database import (
 
 __all__ = [
     "CorruptDatabaseError",
+    "DeletedFact",
+    "DeletedSpan",
     "DocumentSummary",
     "LabelInUseError",
     "NewerDatabaseError",

@@ -58,6 +58,13 @@ class StoreCore:
         # this at the end of the transaction.
         self.db.execute("PRAGMA defer_foreign_keys = ON")
 
+    @contextlib.contextmanager
+    def transaction(self) -> Generator[None, None, None]:
+        """Make several store calls one commit: all of them or, when anything in
+        the block raises, none (the calls' own transactions nest inside)."""
+        with self.db.atomic():
+            yield
+
     # -- change notification -----------------------------------------------
 
     def subscribe(self, listener: ChangeListener) -> None:

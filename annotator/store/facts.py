@@ -32,6 +32,9 @@ class FactsMixin(StoreCore):
                 facts[fact_id].args.append(Argument(role, span_id, target))
         return list(facts.values())
 
+    def has_fact(self, fact_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM facts WHERE id = ?", [fact_id]).fetchone() is not None
+
     def fact(self, fact_id: int) -> Fact:
         row = self.db.execute(
             "SELECT id, document_id, annotator, label, span_id, attributes, note, created, updated FROM facts WHERE id = ?",

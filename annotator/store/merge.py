@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain import AnnotatedDocument, SchemaError
-from annotator.review.layers import fact_views, span_key
+from annotator.domain.layers import fact_views, span_key
 from annotator.store.database import Store, StoreError
 
 

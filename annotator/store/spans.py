@@ -33,6 +33,9 @@ class SpansMixin(StoreCore):
             raise StoreError(f"no span with id {span_id}")
         return span_from_row(row)
 
+    def has_span(self, span_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM spans WHERE id = ?", [span_id]).fetchone() is not None
+
     def add_span(self, document_id: int, annotator: str, start: int, end: int, label: str,
                  attributes: dict[str, Any] | None = None, note: str = "") -> Span:
         text = self.document_text(document_id)

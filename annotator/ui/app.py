@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.store import StoreError
-from annotator.store.seeding import open_project
+from annotator.project import open_project
 
 
 def run_app(db_path: Path, annotator: str, *, is_default: bool) -> int:

@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
 
     def open_database(self, path: Path) -> MainWindow | None:
         """Open another database in a new window that replaces this one."""
-        from annotator.store.seeding import open_project
+        from annotator.project import open_project
 
         try:
             store = open_project(path)
@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
         export_with_dialog(self, self.store, self.layer.annotator)
 
     def import_samples(self) -> None:
-        from annotator.store.seeding import add_samples
+        from annotator.project import add_samples
 
         try:
             added = add_samples(self.store)

@@ -1,6 +1,6 @@
 """Undo commands for review: one per decision written into the gold layer.
 
-A decision is applied through `annotator.store.gold.apply_settlement`, which
+A decision is applied through `annotator.gold.apply_settlement`, which
 writes gold and the decision log in one transaction; undo reverses it with
 `undo_decision`, which also logs the undo, so the log always tells what
 happened. Redo applies the same settlement again as a new decision.
@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.gold import AppliedDecision, apply_settlement, undo_decision
 from annotator.review.adjudication import Settlement
 from annotator.store import Store
-from annotator.store.gold import AppliedDecision, apply_settlement, undo_decision
 
 CHOICE_WORDS = {"take": "Take", "both": "Take both", "none": "Take none", "edit": "Edit", "accept": "Accept agreed"}
 

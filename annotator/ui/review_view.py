@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain import GOLD, AnnotatedDocument
+from annotator.domain.layers import span_key
 from annotator.domain.spans import snap_to_words, trim
+from annotator.gold import settling_decisions
 from annotator.review.adjudication import FactSpec, SettlementError, SpanSpec, accept_agreed, settle
 from annotator.review.diff import Difference, DocumentDiff, diff_document
-from annotator.review.layers import span_key
 from annotator.store import Store, StoreError
-from annotator.store.gold import settling_decisions
 from annotator.ui.commands import SetStatus
 from annotator.ui.disagreement_list import DisagreementList, key_for
 from annotator.ui.gold_fact_editor import GoldFactEditor

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.domain.schema import default_schema
+from annotator.formats.plaintext import read_article
 from annotator.paths import seeds_dir
-from annotator.store.database import Store
+from annotator.store import Store
 
 
 def install_default_schema(store: Store) -> None:
@@ -21,8 +22,6 @@ def sample_files() -> list[Path]:
 
 def add_samples(store: Store) -> list[int]:
     """Add the shipped sample articles; returns the ids of those newly added."""
-    from annotator.formats.plaintext import read_article
-
     added = []
     for path in sample_files():
         title, text = read_article(path)

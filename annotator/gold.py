@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotator.domain import GOLD, Argument, Span
+from annotator.domain.layers import fact_views, span_key
 from annotator.review.adjudication import (
     AddFact,
     AddSpan,
@@ -22,8 +23,7 @@ from annotator.review.adjudication import (
     SpanSpec,
 )
 from annotator.review.diff import Difference, diff_document, remaining_differences
-from annotator.review.layers import fact_views, span_key
-from annotator.store.database import DeletedFact, DeletedSpan, Store, StoreError
+from annotator.store import DeletedFact, DeletedSpan, Store, StoreError
 
 UNDO = "undo"
 
@@ -50,7 +50,7 @@ def apply_settlement(store: Store, settlement: Settlement, reviewer: str, *, gol
     if not reviewer.strip():
         raise StoreError("a decision needs the reviewer's name")
     applied = AppliedDecision(0, document_id)
-    with store.db.atomic():
+    with store.transaction():
         for op in settlement.operations:
             if isinstance(op, RemoveFact):
                 for fact in _gold_facts(store, document_id, gold):
@@ -71,12 +71,12 @@ def apply_settlement(store: Store, settlement: Settlement, reviewer: str, *, gol
 
 def undo_decision(store: Store, applied: AppliedDecision, reviewer: str) -> None:
     """Take back what a decision did to gold; the log keeps both, marked."""
-    with store.db.atomic():
+    with store.transaction():
         for fact_id in reversed(applied.added_fact_ids):
-            if _exists(store, "facts", fact_id):
+            if store.has_fact(fact_id):
                 store.delete_fact(fact_id)
         for span_id in reversed(applied.added_span_ids):
-            if _exists(store, "spans", span_id):
+            if store.has_span(span_id):
                 store.delete_span(span_id)
         for deleted in reversed(applied.deleted):
             if isinstance(deleted, DeletedSpan):
@@ -129,10 +129,6 @@ def _gold_spans(store: Store, document_id: int, gold: str) -> dict[tuple, Span]:
 
 def _gold_facts(store: Store, document_id: int, gold: str):
     return fact_views(store.annotated(document_id, [gold]), gold)
-
-
-def _exists(store: Store, table: str, row_id: int) -> bool:
-    return store.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]).fetchone() is not None
 
 
 def _ensure_span(store: Store, document_id: int, gold: str, spec: SpanSpec, applied: AppliedDecision) -> Span:
