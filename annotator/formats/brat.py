@@ -8,11 +8,20 @@ lines have no counterpart here and are reported as skipped.
 One folder holds one layer, as in brat. On import, `.ann` files at the top of
 the folder go to the import's annotator and files in a subfolder to the layer
 named after that subfolder. On export, several layers go to one subfolder each.
+
+Offsets are brat's, which are not quite ours: brat reads the `.txt` with
+universal newlines, so a CRLF counts as one character there (nlplab/brat#853),
+and a span crossing a line break is written as fragments either side of it, as
+brat's own editor writes it (brat refuses a T line whose text is not exactly the
+`.txt` between its offsets). The `.txt` keeps the document's bytes; offsets are
+converted both ways (`BratOffsets`), and a reader also takes files whose offsets
+count CRLF as two, telling them apart by the text each T line quotes.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -73,6 +82,16 @@ def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
 
 
 @dataclass
+class _TextBound:
+    line: int
+    brat_id: str
+    label: str
+    offsets: str
+    fragments: list[tuple[int, int]]
+    surface: str | None
+
+
+@dataclass
 class _Pending:
     line: int
     brat_id: str
@@ -88,6 +107,7 @@ class _AnnParser:
     annotator: str
     options: ReadOptions
     span_by_id: dict[str, Span] = field(default_factory=dict)
+    textbound: list[_TextBound] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
     extras: list[tuple[int, str, str]] = field(default_factory=list)
     """(line, kind, raw) of A/M, # and N lines, applied once every target is known."""
@@ -114,6 +134,7 @@ class _AnnParser:
                 self.options.warnings.append(f"{self.path}:{n}: equivalence line skipped (no counterpart in annotator)")
             else:
                 raise self.fail(n, f"unknown annotation line {raw[:40]!r}")
+        self._build_spans()
         self._build_facts()
         for n, kind, raw in self.extras:
             self._extra(n, kind, raw)
@@ -123,7 +144,6 @@ class _AnnParser:
         if len(parts) < 2:
             raise self.fail(n, "a T line needs an id, a label with offsets, and the text")
         brat_id, middle = parts[0], parts[1]
-        surface = parts[2] if len(parts) > 2 else None
         label, _, offsets = middle.partition(" ")
         try:
             fragments = [tuple(int(x) for x in piece.split()) for piece in offsets.split(";")]
@@ -131,23 +151,47 @@ class _AnnParser:
                 raise ValueError
         except ValueError:
             raise self.fail(n, f"cannot read the offsets {offsets!r}") from None
-        for start, end in fragments:
-            if not (0 <= start < end <= len(self.text)):
+        self.textbound.append(_TextBound(n, brat_id, label, offsets, fragments,  # type: ignore[arg-type]
+                                         parts[2] if len(parts) > 2 else None))
+
+    def _build_spans(self) -> None:
+        brat = BratOffsets(self.text)
+        # brat's own files count a CRLF as one character; some other tools count
+        # two. The text each T line quotes tells which this file does.
+        view = brat
+        if brat.differs and not all(self._quotes_match(t, brat) for t in self.textbound):
+            raw = BratOffsets(self.text, count_crlf_as_one=False)
+            if all(self._quotes_match(t, raw) for t in self.textbound):
+                view = raw
+        for t in self.textbound:
+            self._add_span(t, view)
+
+    def _quotes_match(self, t: _TextBound, view: BratOffsets) -> bool:
+        if not all(0 <= start < end <= len(view.text) for start, end in t.fragments):
+            return False
+        return t.surface is None or _quote_matches(t.surface, " ".join(view.text[s:e] for s, e in t.fragments))
+
+    def _add_span(self, t: _TextBound, view: BratOffsets) -> None:
+        n, brat_id = t.line, t.brat_id
+        for start, end in t.fragments:
+            if not (0 <= start < end <= len(view.text)):
                 raise self.fail(n, f"{brat_id} offsets {start}-{end} are outside the text of "
-                                   f"{self.path.with_suffix('.txt').name} (length {len(self.text)})")
-        covered = " ".join(self.text[s:e] for s, e in fragments)
-        if surface is not None and surface != covered and _one_line(surface) != _one_line(covered):
-            raise self.fail(n, f"{brat_id} says it covers {surface!r} but the .txt has {covered!r} there; "
+                                   f"{self.path.with_suffix('.txt').name} (length {len(view.text)})")
+        covered = " ".join(view.text[s:e] for s, e in t.fragments)
+        if t.surface is not None and not _quote_matches(t.surface, covered):
+            raise self.fail(n, f"{brat_id} says it covers {t.surface!r} but the .txt has {covered!r} there; "
                                "the .ann does not belong to this .txt")
-        start, end = fragments[0][0], fragments[-1][1]
-        if len(fragments) > 1:
+        start, end = view.to_ours(t.fragments[0][0]), view.to_ours(t.fragments[-1][1])
+        gaps = [view.text[a[1]:b[0]] for a, b in zip(t.fragments, t.fragments[1:])]
+        # fragments either side of line breaks are how brat writes one span across lines
+        if any(not _LINE_BREAKS_ONLY.fullmatch(gap) for gap in gaps):
             if self.options.discontinuous == "error":
-                raise self.fail(n, f"{brat_id} is discontinuous ({offsets}); annotator spans are continuous")
+                raise self.fail(n, f"{brat_id} is discontinuous ({t.offsets}); annotator spans are continuous")
             self.options.warnings.append(
-                f"{self.path}:{n}: discontinuous {brat_id} ({offsets}) joined into one span {start}-{end}")
+                f"{self.path}:{n}: discontinuous {brat_id} ({t.offsets}) joined into one span {start}-{end}")
         if brat_id in self.span_by_id:
             raise self.fail(n, f"id {brat_id} is used twice")
-        self.span_by_id[brat_id] = Span(len(self.span_by_id) + 1, None, self.annotator, start, end, label,
+        self.span_by_id[brat_id] = Span(len(self.span_by_id) + 1, None, self.annotator, start, end, t.label,
                                         self.text[start:end])
 
     def _fact_line(self, n: int, raw: str) -> None:
@@ -254,6 +298,8 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
                 mine = [r.layer(layer) for r in records if layer in r.annotators() or layer in r.status]
                 _write_layer(mine, folder / _safe(layer), options, summary)
         (folder / "annotation.conf").write_text(annotation_conf(records, options.schema), encoding="utf-8")
+        if options.schema is not None:
+            (folder / "visual.conf").write_text(visual_conf(options.schema), encoding="utf-8")
     return summary
 
 
@@ -291,9 +337,10 @@ def _safe(name: str) -> str:
 def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter) -> list[str]:
     lines: list[str] = []
     ids: dict[tuple[str, int | None], str] = {}
+    brat = BratOffsets(record.document.text)
     for n, span in enumerate(record.spans, 1):
         ids[("span", span.id)] = f"T{n}"
-        lines.append(f"T{n}\t{span.label} {span.start} {span.end}\t{_one_line(span.text)}")
+        lines.append(f"T{n}\t{span.label} {_textbound(record.document.text, span, brat)}")
     events = relations = 0
     written: list[tuple[str, Any]] = [(ids[("span", s.id)], s) for s in record.spans]
     for fact in record.facts:
@@ -361,13 +408,56 @@ def _ordered_args(fact: Fact, schema: Schema | None) -> list[Argument]:
 
 
 _LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_LINE_BREAKS_ONLY = re.compile("(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])+")
+
+
+class BratOffsets:
+    """The document text as brat sees it, and offsets converted to and from ours.
+
+    brat opens the `.txt` with universal newlines, which turn each CRLF into
+    one LF: every offset after a CRLF is one less in brat than in the stored
+    text (a lone CR stays one character). With `count_crlf_as_one=False` the
+    view is the stored text itself, for files written by tools that count two.
+    """
+
+    def __init__(self, text: str, *, count_crlf_as_one: bool = True) -> None:
+        self.ours = text
+        pairs = [m.start() for m in re.finditer("\r\n", text)] if count_crlf_as_one else []
+        self.differs = bool(pairs)
+        self.text = text.replace("\r\n", "\n") if pairs else text
+        self._after_pair = [p + 1 for p in pairs]
+        self._pair_in_view = [p - k for k, p in enumerate(pairs)]
+
+    def to_brat(self, offset: int) -> int:
+        return offset - bisect_left(self._after_pair, offset)
+
+    def to_ours(self, offset: int) -> int:
+        return offset + bisect_left(self._pair_in_view, offset)
+
+
+def _textbound(text: str, span: Span, brat: BratOffsets) -> str:
+    """"START END\tTEXT" of a span's T line, in fragments between line breaks."""
+    fragments, at = [], span.start
+    for brk in _LINE_BREAKS.finditer(text, span.start, span.end):
+        if brk.start() > at:
+            fragments.append((at, brk.start()))
+        at = brk.end()
+    if at < span.end:
+        fragments.append((at, span.end))
+    if not fragments:  # nothing but line breaks: brat cannot show it, but keep it
+        fragments = [(span.start, span.end)]
+    offsets = ";".join(f"{brat.to_brat(s)} {brat.to_brat(e)}" for s, e in fragments)
+    return f"{offsets}\t{_one_line(' '.join(text[s:e] for s, e in fragments))}"
 
 
 def _one_line(text: str) -> str:
-    # brat's surface text is informational and one line long; it joins
-    # fragments with a space, and so do we for any line break inside a span
-    # (the reader compares it with the .txt the same way)
+    # the quoted text must stay on its T line
     return _LINE_BREAKS.sub(" ", text)
+
+
+def _quote_matches(quoted: str, covered: str) -> bool:
+    # files written before spans were cut at line breaks quote a line break as a space
+    return quoted == covered or _one_line(quoted) == _one_line(covered)
 
 
 def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> str:
@@ -414,7 +504,9 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
             entry["values"].update(dict.fromkeys(attr.choices))
     out = ["# written by annotator", "", "[entities]", ""]
     out += [name for name in entities if name not in events]
-    out += ["", "[relations]", ""]
+    # annotator spans may nest, overlap and share offsets; brat refuses all
+    # three unless the configuration allows them
+    out += ["", "[relations]", "", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
     for name in relations:
         label = schema.label(name) if schema else None
         types = [("|".join(r.allowed) if r.allowed else "<ANY>") for r in label.roles] if label and len(label.roles) == 2 else ["<ANY>", "<ANY>"]
@@ -433,6 +525,17 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
         kinds = "|".join(sorted(entry["kinds"])) or "<ANY>"
         values = f", Value:{'|'.join(entry['values'])}" if entry["values"] else ""
         out.append(f"{name}\tArg:{kinds}{values}")
+    return "\n".join(out) + "\n"
+
+
+def visual_conf(schema: Schema) -> str:
+    """brat's visual.conf: the schema's label colours, so brat shows what annotator shows."""
+    out = ["# written by annotator", "", "[labels]", "", "[drawing]", "",
+           # brat's own defaults (configurations/example-conf), which a visual.conf replaces
+           "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
+           "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5"]
+    out += [f"{label.name}\tbgColor:{label.color}" for label in schema.labels
+            if re.fullmatch("#[0-9a-fA-F]{6}", label.color or "")]
     return "\n".join(out) + "\n"
 
 
