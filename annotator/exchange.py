@@ -46,6 +46,7 @@ class ImportReport:
     spans_present: int = 0
     facts_present: int = 0
     statuses_kept: int = 0
+    annotations_differing: int = 0
 
     def lines(self) -> list[str]:
         spans, facts = f"{self.spans} added", f"{self.facts} added"
@@ -58,6 +59,9 @@ class ImportReport:
         if self.statuses_kept:
             out.append(f"statuses kept: {self.statuses_kept} document(s) keep their status here, "
                        "not the file's")
+        if self.annotations_differing:
+            out.append(f"kept as they were: {self.annotations_differing} span(s) or fact(s) already present "
+                       "have other attributes or notes in the file; the database keeps its own")
         if self.labels_added:
             out.append(f"labels added to the schema: {', '.join(self.labels_added)}")
         if self.attributes_added:
@@ -111,7 +115,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         labels_added=list(summary.labels_added), skipped=list(options.skipped),
         warnings=list(options.warnings), document_ids=list(summary.document_ids),
         spans_present=summary.spans_present, facts_present=summary.facts_present,
-        statuses_kept=summary.statuses_kept,
+        statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
     )
     report.attributes_added = complete_schema(store, records, set(summary.labels_added))
     return report

@@ -64,6 +64,27 @@ def test_reimporting_facts_does_not_double_them_and_their_arguments_stay_right(p
     assert (report.spans, report.spans_present, report.facts, report.facts_present) == (0, 2, 0, 2)
 
 
+def test_other_attributes_or_notes_in_the_file_are_counted_and_the_database_keeps_its_own(project, tmp_path):
+    doc = with_facts(project)
+    export(project, "native", tmp_path / "old.jsonl")
+    span = project.spans(doc.id, "ana")[0]
+    project.update_span(span.id, attributes={"uncertain": True}, note="checked")
+    quote = next(f for f in project.facts(doc.id, "ana") if f.label == "QUOTE")
+    project.update_fact(quote.id, note="said twice")
+
+    report = import_files(project, [tmp_path / "old.jsonl"])
+
+    assert (report.spans, report.facts, report.annotations_differing) == (0, 0, 2)
+    assert any("kept as they were: 2 span(s) or fact(s)" in line for line in report.lines())
+    assert project.span(span.id).attributes == {"uncertain": True} and project.span(span.id).note == "checked"
+    assert project.fact(quote.id).note == "said twice"
+
+    again = import_files(project, [tmp_path / "old.jsonl"])
+    export(project, "native", tmp_path / "now.jsonl")
+    assert import_files(project, [tmp_path / "now.jsonl"]).annotations_differing == 0
+    assert again.annotations_differing == 2
+
+
 def test_a_new_span_and_fact_on_a_matched_document_are_the_only_things_added(project):
     doc = with_facts(project)
     record = project.annotated(doc.id, ["ana"])

@@ -8,8 +8,10 @@ parent-first order (documents, spans, facts, arguments, statuses).
 
 A document already present (the same file imported twice) keeps what it
 has: a span or fact identical to one already in its layer is not added
-again, and a status already set is kept. Only matched documents pay for
-that look-up; new documents go straight to the rows.
+again, and a status already set is kept. Attributes and notes are not part
+of "identical": where the record's differ, the database keeps its own and the
+summary counts them. Only matched documents pay for that look-up; new
+documents go straight to the rows.
 """
 
 from __future__ import annotations
@@ -47,8 +49,9 @@ _INSERT_FACT = ("INSERT INTO facts (id, document_id, annotator, label, span_id, 
 _INSERT_ARG = "INSERT INTO fact_args (fact_id, position, role, span_id, target_fact_id) VALUES (?, ?, ?, ?, ?)"
 _INSERT_STATUS = ("INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
                   "ON CONFLICT(document_id, annotator) DO NOTHING")
-_PRESENT_SPANS = 'SELECT id, document_id, annotator, start, "end", label FROM spans WHERE document_id IN ({})'
-_PRESENT_FACTS = "SELECT id, document_id, annotator, label, span_id FROM facts WHERE document_id IN ({})"
+_PRESENT_SPANS = ('SELECT id, document_id, annotator, start, "end", label, attributes, note FROM spans '
+                  "WHERE document_id IN ({})")
+_PRESENT_FACTS = "SELECT id, document_id, annotator, label, span_id, attributes, note FROM facts WHERE document_id IN ({})"
 _PRESENT_ARGS = ("SELECT a.fact_id, a.role, a.span_id, a.target_fact_id FROM fact_args a "
                  "JOIN facts f ON f.id = a.fact_id WHERE f.document_id IN ({})")
 _PRESENT_STATUSES = "SELECT document_id, annotator, status FROM document_status WHERE document_id IN ({})"
@@ -67,6 +70,15 @@ class _Present:
     """(annotator, label, trigger, arguments) -> fact id; see `_fact_key`."""
     statuses: dict[str, str] = field(default_factory=dict)
     """Annotator -> status on the document."""
+    details: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+    """("span" or "fact", id) -> (attributes as stored JSON, note) of what is present."""
+
+    def differs(self, kind: str, row_id: SpanRef, attributes: dict, note: str) -> bool:
+        """Whether a record's annotation, matched to one present, says other attributes or note."""
+        stored = self.details.get((kind, row_id)) if isinstance(row_id, int) else None
+        if stored is None:  # matched to one this import added: nothing to compare with
+            return False
+        return (stored[1] or "") != (note or "") or json.loads(stored[0] or "{}") != (attributes or {})
 
 
 def _fact_key(annotator: str, label: str, trigger: SpanRef | None,
@@ -156,14 +168,18 @@ class BulkImport:
         for offset in range(0, len(wanted), _LOOKUP):
             part = wanted[offset:offset + _LOOKUP]
             marks = ",".join("?" * len(part))
-            for span_id, doc_id, annotator, start, end, label in execute(_PRESENT_SPANS.format(marks), part):
+            for span_id, doc_id, annotator, start, end, label, attributes, note in execute(
+                    _PRESENT_SPANS.format(marks), part):
                 present[doc_id].spans.setdefault((annotator, start, end, label), span_id)
+                present[doc_id].details[("span", span_id)] = (attributes, note)
             args: dict[int, list[tuple]] = {}
             for fact_id, role, span_id, target in execute(_PRESENT_ARGS.format(marks), part):
                 args.setdefault(fact_id, []).append((role, span_id, target))
-            for fact_id, doc_id, annotator, label, span_id in execute(_PRESENT_FACTS.format(marks), part):
+            for fact_id, doc_id, annotator, label, span_id, attributes, note in execute(
+                    _PRESENT_FACTS.format(marks), part):
                 key = _fact_key(annotator, label, span_id, args.get(fact_id, ()))
                 present[doc_id].facts.setdefault(key, fact_id)
+                present[doc_id].details[("fact", fact_id)] = (attributes, note)
             for doc_id, annotator, status in execute(_PRESENT_STATUSES.format(marks), part):
                 present[doc_id].statuses[annotator] = status
 
@@ -230,6 +246,7 @@ class BulkImport:
                 if ref is not None:
                     if span_refs is not None:
                         span_refs[span.id] = ref
+                    summary.annotations_differing += present.differs("span", ref, span.attributes, span.note)
                     continue
             rows = by_label.get(label)
             if rows is None:
@@ -266,6 +283,9 @@ class BulkImport:
         if present is not None:
             fact_ids = self._facts_present(record, span_refs, present)
             self.summary.facts_present += len(fact_ids)
+            self.summary.annotations_differing += sum(
+                present.differs("fact", fact_ids[fact.id], fact.attributes, fact.note)
+                for fact in record.facts if fact.id in fact_ids)
         new = [fact for fact in record.facts if fact.id not in fact_ids]
         for fact in new:
             fact_ids[fact.id] = self.next_fact

@@ -70,3 +70,6 @@ class ImportSummary:
     """Facts of matched documents identical to one already in their layer, so not added again."""
     statuses_kept: int = 0
     """Statuses of the records not applied because the layer already had a different one."""
+    annotations_differing: int = 0
+    """Spans and facts counted as present whose attributes or note in the record differ from the
+    database's, which keeps its own."""
