@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from annotator.domain import Argument, AnnotatedDocument, Document, Fact, Span
+from annotator.domain.layers import fact_views
 from annotator.domain.schema import default_schema
 from annotator.review.adjudication import FactSpec, FactTarget, SpanSpec
 from annotator.review.diff import diff_document
 from annotator.review.fact_editing import (
+    fill_refusal,
     filler_choices,
     gold_trigger,
     spec_problems,
@@ -45,6 +47,22 @@ def test_choices_come_from_the_versions_then_gold():
         ((36, 40, "QUANTITY"), [], set()),  # an entity in gold, offsets in code points past the emoji
     ]
     assert starting_spec(difference).key == ("QUOTE", (5, 12, "QUOTE"), (("speaker", ("span", 0, 4, "PERSON")),))
+
+
+def test_gold_facts_with_a_trigger_are_offered_as_fillers():
+    schema = default_schema()
+    rec = record()
+    rec.spans.append(span(7, "gold", 5, 12, "HAPPENING"))
+    rec.facts += [Fact(3, 1, "gold", "HAPPENING", 7, []), Fact(4, 1, "gold", "MEMBER_OF", None, [])]
+    [difference] = [d for d in diff_document(rec, ["ana", "budi"]).differences if d.is_fact]
+    gold = [s for s in rec.spans if s.annotator == "gold"]
+    choices = filler_choices(difference, gold, schema, fact_views(rec, "gold"))
+    facts = [c.filler for c in choices if isinstance(c.filler, FactTarget)]
+    # the relation has no trigger, so nothing in gold could tell it from another MEMBER_OF
+    assert facts == [FactTarget("HAPPENING", (5, 12, "HAPPENING"))]
+    assert fill_refusal(schema, "QUOTE", "topic", facts[0], 0) is None
+    assert spec_problems(schema, FactSpec("QUOTE", SpanSpec(5, 12, "QUOTE"),
+                                          (("speaker", SpanSpec(0, 4, "PERSON")), ("topic", facts[0])))) == []
 
 
 def test_spec_problems_enforce_the_schema():

@@ -284,6 +284,24 @@ def test_edit_by_hand_builds_the_gold_fact_from_the_versions(qtbot, quote_differ
     assert len(store.facts(doc_id, GOLD)) == 1
 
 
+def test_a_fact_already_in_gold_can_fill_a_role_of_the_edited_fact(qtbot, quote_difference):
+    store, doc_id, text = quote_difference
+    talks = text.index("pembicaraan")
+    trigger = store.add_span(doc_id, GOLD, talks, talks + len("pembicaraan"), "HAPPENING")
+    happening = store.add_fact(doc_id, GOLD, "HAPPENING", trigger.id, [])
+    window = open_review(qtbot, store)
+    editor = open_fact_editor(qtbot, window)
+    topics = [t for t, *_ in role_items(editor, "topic")]
+    assert "HAPPENING «pembicaraan»  (in gold)" in topics
+    toggle(qtbot, editor, "topic", topics.index("HAPPENING «pembicaraan»  (in gold)"))
+    qtbot.mouseClick(editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+
+    [quote] = [f for f in store.facts(doc_id, GOLD) if f.label == "QUOTE"]
+    assert [(a.role, a.fact_id) for a in quote.args if a.fact_id is not None] == [("topic", happening.id)]
+
+
 def test_fact_editor_follows_the_type_and_cancel_writes_nothing(qtbot, quote_difference):
     store, doc_id, _ = quote_difference
     window = open_review(qtbot, store)

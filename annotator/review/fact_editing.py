@@ -2,7 +2,7 @@
 
 A fact difference is edited into gold from the parts the annotators gave:
 the trigger is one of the versions' trigger spans, and each role is filled
-from the versions' fillers (or from entity spans already in gold). This
+from the versions' fillers (or from entity spans and facts already in gold). This
 module lists those parts for a `Difference`, gives the version to start
 from, and says what is wrong with a `FactSpec` against the schema, so the
 editor in the window (and anything else) enforces the same rules.
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from annotator.domain import Schema, Span
-from annotator.domain.layers import FactView
+from annotator.domain.layers import FactView, span_key
 from annotator.domain.validation import can_fill
 from annotator.review.adjudication import FactSpec, FactTarget, SpanSpec
 from annotator.review.diff import Difference
@@ -67,8 +67,11 @@ def trigger_choices(difference: Difference) -> list[TriggerChoice]:
     return list(choices.values())
 
 
-def filler_choices(difference: Difference, gold_spans: Iterable[Span], schema: Schema) -> list[FillerChoice]:
-    """The versions' fillers first (annotator order), then gold's entity spans by position."""
+def filler_choices(difference: Difference, gold_spans: Iterable[Span], schema: Schema,
+                   gold_facts: Iterable[FactView] = ()) -> list[FillerChoice]:
+    """The versions' fillers first (annotator order), then gold's entity spans by
+    position, then gold's facts with a trigger by position (a fact with no
+    trigger cannot be named apart from others of its type, see `FactTarget`)."""
     choices: dict[tuple, FillerChoice] = {}
     for name, view in fact_versions(difference):
         for arg in view.args:
@@ -82,6 +85,10 @@ def filler_choices(difference: Difference, gold_spans: Iterable[Span], schema: S
     for span in sorted(gold_spans, key=lambda s: (s.start, s.end, s.label)):
         if span.label in entities:
             choices.setdefault(filler_key(SpanSpec.of(span)), FillerChoice(SpanSpec.of(span)))
+    for view in sorted((v for v in gold_facts if v.trigger is not None),
+                       key=lambda v: (v.trigger.start, v.trigger.end, v.label)):  # type: ignore[union-attr]
+        target = FactTarget(view.label, span_key(view.trigger))  # type: ignore[arg-type]
+        choices.setdefault(filler_key(target), FillerChoice(target))
     return list(choices.values())
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain import Schema, Span
+from annotator.domain.layers import FactView
 from annotator.review.adjudication import FactSpec, SpanSpec
 from annotator.review.diff import Difference
 from annotator.review.fact_editing import (
@@ -46,14 +47,14 @@ CARDINALITY_WORDS = {"one": "exactly one", "optional": "at most one", "many": "a
 
 class GoldFactEditor(QDialog):
     def __init__(self, schema: Schema, difference: Difference, text: str, gold_spans: list[Span],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, gold_facts: list[FactView] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("goldFactEditor")
         self.setWindowTitle("Edit the gold fact")
         self.schema, self.difference, self.text = schema, difference, text
         self.versions = fact_versions(difference)
         self.triggers = trigger_choices(difference)
-        self.fillers: list[FillerChoice] = filler_choices(difference, gold_spans, schema)
+        self.fillers: list[FillerChoice] = filler_choices(difference, gold_spans, schema, gold_facts or [])
         self.role_lists: dict[str, QListWidget] = {}
         self._guard = False
         start = starting_spec(difference)

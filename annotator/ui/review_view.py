@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain import GOLD, AnnotatedDocument
-from annotator.domain.layers import span_key
+from annotator.domain.layers import fact_views, span_key
 from annotator.domain.spans import snap_to_words, trim
 from annotator.gold import settling_decisions
 from annotator.review.adjudication import FactSpec, SettlementError, SpanSpec, accept_agreed, settle
@@ -444,7 +444,8 @@ class ReviewWindow(QMainWindow):
     def _edit_fact(self, difference: Difference) -> None:
         """Open the gold fact editor; OK settles the difference with the fact built there."""
         gold = [s for s in self.record.spans if s.annotator == GOLD] if self.record else []
-        editor = GoldFactEditor(self.store.schema(), difference, self.text.text, gold, self)
+        gold_facts = fact_views(self.record, GOLD) if self.record else []
+        editor = GoldFactEditor(self.store.schema(), difference, self.text.text, gold, self, gold_facts)
         self.fact_editor = editor
         editor.accepted.connect(lambda: self._settle_fact_edit(difference.id, editor.spec()))
         editor.finished.connect(lambda _result: setattr(self, "fact_editor", None))
