@@ -51,11 +51,14 @@ def apply_settlement(store: Store, settlement: Settlement, reviewer: str, *, gol
         raise StoreError("a decision needs the reviewer's name")
     applied = AppliedDecision(0, document_id)
     with store.transaction():
+        orphans: set[int] = set()
         for op in settlement.operations:
             if isinstance(op, RemoveFact):
                 for fact in _gold_facts(store, document_id, gold):
                     if fact.key == op.key:
                         applied.deleted.append(store.delete_fact(fact.fact.id))  # type: ignore[arg-type]
+                        if fact.trigger is not None:
+                            orphans.add(fact.trigger.id)  # type: ignore[arg-type]
             elif isinstance(op, RemoveSpan):
                 span = _gold_spans(store, document_id, gold).get(op.key)
                 if span is not None:
@@ -64,6 +67,7 @@ def apply_settlement(store: Store, settlement: Settlement, reviewer: str, *, gol
                 _ensure_span(store, document_id, gold, op.span, applied)
             elif isinstance(op, AddFact):
                 _add_fact(store, document_id, gold, op.fact, applied)
+        _drop_stray_triggers(store, document_id, gold, orphans, applied)
         detail = settlement.detail() | {"gold": gold, "skipped": applied.skipped}
         applied.decision_id = store.record_decision(document_id, reviewer, settlement.kind, settlement.choice, detail)
     return applied
@@ -129,6 +133,24 @@ def _gold_spans(store: Store, document_id: int, gold: str) -> dict[tuple, Span]:
 
 def _gold_facts(store: Store, document_id: int, gold: str):
     return fact_views(store.annotated(document_id, [gold]), gold)
+
+
+def _drop_stray_triggers(store: Store, document_id: int, gold: str, candidates: set[int],
+                         applied: AppliedDecision) -> None:
+    """Delete the trigger spans of removed facts that nothing in gold uses any
+    more, when labelled with a fact type: such a span only ever stood for its
+    fact (a settlement taken back must not leave its QUOTE trigger behind).
+    Entity spans stay: they may be gold's in their own right."""
+    if not candidates:
+        return
+    fact_labels = {label.name for label in store.schema().fact_labels}
+    used: set[int | None] = set()
+    for fact in store.facts(document_id, gold):
+        used.add(fact.span_id)
+        used.update(arg.span_id for arg in fact.args)
+    for span_id in sorted(candidates - used):
+        if store.has_span(span_id) and store.span(span_id).label in fact_labels:
+            applied.deleted.append(store.delete_span(span_id))
 
 
 def _ensure_span(store: Store, document_id: int, gold: str, spec: SpanSpec, applied: AppliedDecision) -> Span:

@@ -152,3 +152,28 @@ def test_facts_differences_and_taking_a_fact(store):
     assert store.span(happening.span_id).text == "datang"
     assert store.span(happening.args[0].span_id).text == "Moskow"
     assert applied.skipped == []
+
+
+def test_settling_a_fact_again_takes_its_trigger_out_of_gold_and_undo_puts_both_back(seeded_store):
+    store = seeded_store
+    doc_id = store.document_ids()[0]
+    text = store.document_text(doc_id)
+    for name in ("ana", "budi"):
+        store.add_span(doc_id, name, *find(text, "Vladimir Putin"), "PERSON")
+    putin = {name: store.spans(doc_id, name)[0] for name in ("ana", "budi")}
+    said = store.add_span(doc_id, "ana", *find(text, "mengatakan"), "QUOTE")
+    store.add_fact(doc_id, "ana", "QUOTE", said.id, [Argument("speaker", span_id=putin["ana"].id)])
+    [difference] = [d for d in diff_document(store.annotated(doc_id, ["ana", "budi"]), ["ana", "budi"]).differences
+                    if d.is_fact]
+
+    apply_settlement(store, settle(difference, "take", document_id=doc_id, annotator="ana"), "lead")
+    assert sorted(s.text for s in store.spans(doc_id, GOLD)) == ["Vladimir Putin", "mengatakan"]
+    again = apply_settlement(store, settle(difference, "none", document_id=doc_id), "lead")
+
+    # the QUOTE span stood only for the fact; Putin is an entity and may be gold's in its own right
+    assert [s.text for s in store.spans(doc_id, GOLD)] == ["Vladimir Putin"]
+    assert store.facts(doc_id, GOLD) == []
+    undo_decision(store, again, "lead")
+    assert sorted(s.text for s in store.spans(doc_id, GOLD)) == ["Vladimir Putin", "mengatakan"]
+    [fact] = store.facts(doc_id, GOLD)
+    assert store.span(fact.span_id).text == "mengatakan"
