@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from xml.etree import ElementTree
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Span
+from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema, Span
 from annotator.domain.offsets import OffsetMap
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.doccano import relation_roles
@@ -136,7 +137,12 @@ def _code_points(text: str, start: Any, end: Any, surface: str | None) -> tuple[
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
-    summary = WriteSummary(files=[Path(path)])
+    """The tasks, and beside them `NAME.label_config.xml`: the labeling
+    configuration a Label Studio project needs to show them (Settings →
+    Labeling Interface → Code)."""
+    path = Path(path)
+    config_path = path.with_name(f"{path.stem}.label_config.xml")
+    summary = WriteSummary(files=[path, config_path])
     tasks = []
     for record in records:
         tasks.append(task_as_json(record, summary))
@@ -144,7 +150,41 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
     with atomic_output(path) as out:
         json.dump(tasks, out, ensure_ascii=False, indent=1)
         out.write("\n")
+        # inside the tasks' block, so that a failure leaves neither file
+        with atomic_output(config_path) as side:
+            side.write(label_config(tasks, options.schema))
     return summary
+
+
+def label_config(tasks: list[dict[str, Any]], schema: Schema | None) -> str:
+    """Label Studio's XML for the tasks: a `Labels` tag holding every span label
+    (the schema's in its order and colours, then any other used), `Relations`
+    for the relation labels, and the `Text` they point at."""
+    spans: dict[str, str | None] = {}
+    relations: dict[str, None] = {}
+    for label in schema.labels if schema is not None else []:
+        if label.kind == "entity" or label.trigger:
+            spans[label.name] = label.color
+        else:
+            relations[label.name] = None
+    for task in tasks:
+        for annotation in task["annotations"]:
+            for item in annotation["result"]:
+                names = item.get("labels") if item["type"] == "relation" else item["value"]["labels"]
+                for name in names or []:
+                    (relations if item["type"] == "relation" else spans).setdefault(name, None)
+    view = ElementTree.Element("View")
+    if relations:
+        holder = ElementTree.SubElement(view, "Relations")
+        for name in relations:
+            ElementTree.SubElement(holder, "Relation", value=name)
+    labels = ElementTree.SubElement(view, "Labels", name="label", toName="text")
+    for name, color in spans.items():
+        attributes = {"value": name} | ({"background": color} if color else {})
+        ElementTree.SubElement(labels, "Label", attributes)
+    ElementTree.SubElement(view, "Text", name="text", value="$text")
+    ElementTree.indent(view)
+    return ElementTree.tostring(view, encoding="unicode") + "\n"
 
 
 def task_as_json(record: AnnotatedDocument, summary: WriteSummary) -> dict[str, Any]:
