@@ -110,8 +110,15 @@ def test_an_ann_that_does_not_match_its_txt_is_refused(tmp_path, store):
 def test_several_layers_are_written_one_subfolder_each_and_read_back(tmp_path, store):
     import_files(store, [FIXTURES / "brat-news" / "000-introduction.ann"], format="brat", annotator="ana")
     import_files(store, [FIXTURES / "brat-news" / "000-introduction.ann"], format="brat", annotator="budi")
-    export(store, "brat", tmp_path / "out")
+    untouched, _ = store.add_document("nobody's yet", "Belum ada yang menandai artikel ini.")
+    report = export(store, "brat", tmp_path / "out")
     assert (tmp_path / "out" / "ana" / "000-introduction.ann").exists()
     assert (tmp_path / "out" / "budi" / "000-introduction.ann").exists()
+    # a document no one annotated yet still goes out, to each annotator's folder
+    for layer in ("ana", "budi"):
+        txt = tmp_path / "out" / layer / f"document-{untouched.id}.txt"
+        assert txt.read_text(encoding="utf-8") == "Belum ada yang menandai artikel ini."
+        assert txt.with_suffix(".ann").read_text(encoding="utf-8") == ""
+    assert report.summaries["all"].documents == 2
     records = list(read(tmp_path / "out", ReadOptions()))
     assert sorted(a for r in records for a in r.annotators()) == ["ana", "budi"]

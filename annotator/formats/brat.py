@@ -294,9 +294,11 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         if len(layers) <= 1:
             _write_layer(records, folder, options, summary)
         else:
+            # every document in every layer's folder, as a brat project per
+            # annotator holds them all: one that nobody annotated is still exported
             for layer in layers:
-                mine = [r.layer(layer) for r in records if layer in r.annotators() or layer in r.status]
-                _write_layer(mine, folder / _safe(layer), options, summary)
+                _write_layer([r.layer(layer) for r in records], folder / _safe(layer), options, summary)
+            summary.documents = len(records)
         (folder / "annotation.conf").write_text(annotation_conf(records, options.schema), encoding="utf-8")
         if options.schema is not None:
             (folder / "visual.conf").write_text(visual_conf(options.schema), encoding="utf-8")
