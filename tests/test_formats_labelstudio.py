@@ -84,3 +84,14 @@ def test_the_labeling_config_beside_the_tasks_names_every_label_they_use(tmp_pat
     assert labels.find("Label[@value='PERSON']").get("background") == store.schema().label("PERSON").color
     assert "MEMBER_OF" in [r.get("value") for r in view.find("Relations")]
     assert "MEMBER_OF" not in names
+    assert summary.notes == []  # one layer: nothing Label Studio would lose
+
+
+def test_several_layers_come_with_a_note_that_label_studio_keeps_no_names(tmp_path, store):
+    doc, _ = store.add_document("t", "Ani di Bandung.")
+    store.add_span(doc.id, "ana", 0, 3, "PERSON")
+    store.add_span(doc.id, "budi", 7, 14, "LOCATION")
+    summary = export(store, "labelstudio", tmp_path / "out.json").summaries["all"]
+    assert any("importing user" in note for note in summary.notes)
+    tasks = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [a["annotator"] for a in tasks[0]["annotations"]] == ["ana", "budi"]

@@ -147,6 +147,10 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
     for record in records:
         tasks.append(task_as_json(record, summary))
         summary.documents += 1
+    if any(len(task["annotations"]) > 1 for task in tasks):
+        # measured on Label Studio 1.23.2: it reads only `completed_by`, as a member's email or id
+        summary.notes.append("Label Studio gives every imported annotation to the importing user: several layers "
+                             "will look like one person's work there (their names stay in the file for annotator)")
     with atomic_output(path) as out:
         json.dump(tasks, out, ensure_ascii=False, indent=1)
         out.write("\n")
