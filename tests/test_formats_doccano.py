@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.domain import Argument
 from annotator.exchange import export, import_files
 from annotator.formats.base import FormatError, ReadOptions, detect_format
 from annotator.formats.doccano import read
@@ -53,3 +54,38 @@ def test_export_and_read_back(tmp_path, store):
     assert len(data["entities"]) == 4 and len(data["relations"]) == 3
     (again,) = read(tmp_path / "out.jsonl", ReadOptions())
     assert spans(again) == spans(next(read(DOCCANO / "relation.jsonl", ReadOptions())))
+
+
+def test_one_relation_puts_every_line_in_the_relation_shape(tmp_path, store):
+    # doccano 1.8.4 reads a file into one table: a line in the other shape made
+    # its import of the whole file fail (a NaN `label` in the relation lines' metadata)
+    with_relation, _ = store.add_document("a", "Ani anggota PBB.")
+    ani = store.add_span(with_relation.id, "ana", 0, 3, "PERSON")
+    pbb = store.add_span(with_relation.id, "ana", 12, 15, "ORGANISATION")
+    store.add_fact(with_relation.id, "ana", "MEMBER_OF", None,
+                   [Argument("member", span_id=ani.id), Argument("group", span_id=pbb.id)])
+    plain, _ = store.add_document("b", "Budi di Bandung.")
+    store.add_span(plain.id, "ana", 8, 15, "LOCATION")
+    store.add_document("c", "Belum ditandai.")
+
+    export(store, "doccano", tmp_path / "out.jsonl")
+
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [sorted(line) for line in lines] == [["entities", "id", "relations", "text"]] * 3
+    assert lines[1]["entities"] == [{"id": lines[1]["entities"][0]["id"], "start_offset": 8, "end_offset": 15,
+                                     "label": "LOCATION"}] and lines[1]["relations"] == []
+    records = list(read(tmp_path / "out.jsonl", ReadOptions(annotator="ana", schema=store.schema())))
+    assert [[(s.start, s.end, s.label) for s in r.spans] for r in records] == [
+        [(0, 3, "PERSON"), (12, 15, "ORGANISATION")], [(8, 15, "LOCATION")], []]
+    assert [f.label for f in records[0].facts] == ["MEMBER_OF"]
+
+
+def test_without_relations_every_line_is_sequence_labelling_and_overlaps_are_noted(tmp_path, store):
+    doc, _ = store.add_document("a", "Presiden Joko Widodo.")
+    store.add_span(doc.id, "ana", 0, 20, "PERSON")
+    store.add_span(doc.id, "ana", 9, 13, "PERSON")
+    store.add_document("b", "Belum ditandai.")
+    summary = export(store, "doccano", tmp_path / "out.jsonl").summaries["all"]
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [line["label"] for line in lines] == [[[0, 20, "PERSON"], [9, 13, "PERSON"]], []]
+    assert any("1 document(s) have nested or overlapping spans" in note for note in summary.notes)

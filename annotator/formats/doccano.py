@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema
+from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema, Span
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.reading import (
     title_from_text,
@@ -79,20 +79,31 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
-    """Sequence-labelling lines, with `entities`/`relations` instead when a
-    record has facts that doccano can carry (relations between two spans)."""
+    """Sequence-labelling lines, or when any record has facts that doccano can
+    carry (relations between two spans) every line in the relation shape
+    (`entities`/`relations`): doccano reads a file into one table, and a file
+    mixing the shapes fails its import as a whole (measured on doccano 1.8.4)."""
+    records = list(records)
     summary = WriteSummary(files=[Path(path)])
+    relations = [_relations(record, summary) for record in records]
+    relation_shape = any(relations)
+    overlapping = 0
     with atomic_output(path) as out:
-        for record in records:
-            out.write(json.dumps(record_as_json(record, summary), ensure_ascii=False))
+        for record, its_relations in zip(records, relations):
+            out.write(json.dumps(record_as_json(record, its_relations, relation_shape), ensure_ascii=False))
             out.write("\n")
             summary.documents += 1
             summary.spans += len(record.spans)
+            overlapping += _overlaps(record.spans)
+    if any(len(record.annotators()) > 1 for record in records):
+        summary.notes.append("doccano has one layer per line: several layers were merged; choose one with --annotator")
+    if overlapping:
+        summary.notes.append(f"{overlapping} document(s) have nested or overlapping spans: doccano keeps them only "
+                             "in a project that allows overlapping spans, and drops them silently otherwise")
     return summary
 
 
-def record_as_json(record: AnnotatedDocument, summary: WriteSummary) -> dict[str, Any]:
-    doc = record.document
+def _relations(record: AnnotatedDocument, summary: WriteSummary) -> list[dict[str, Any]]:
     relations = []
     for fact in record.facts:
         spans = [a.span_id for a in fact.args if a.span_id is not None]
@@ -101,9 +112,18 @@ def record_as_json(record: AnnotatedDocument, summary: WriteSummary) -> dict[str
         else:
             summary.dropped["facts doccano cannot hold (only relations between two spans)"] += 1
     summary.facts += len(relations)
-    if len(record.annotators()) > 1 and not summary.notes:
-        summary.notes.append("doccano has one layer per line: several layers were merged; choose one with --annotator")
-    if relations:
+    return relations
+
+
+def _overlaps(spans: list[Span]) -> bool:
+    ordered = sorted((s.start, s.end) for s in spans)
+    return any(start < previous_end for (_, previous_end), (start, _) in zip(ordered, ordered[1:]))
+
+
+def record_as_json(record: AnnotatedDocument, relations: list[dict[str, Any]],
+                   relation_shape: bool) -> dict[str, Any]:
+    doc = record.document
+    if relation_shape:
         return {"id": doc.id, "text": doc.text,
                 "entities": [{"id": s.id, "start_offset": s.start, "end_offset": s.end, "label": s.label}
                              for s in record.spans],
