@@ -108,14 +108,23 @@ def test_tag_id_outside_the_label_list_is_refused(tmp_path):
         list(read(path, ReadOptions()))
 
 
-def test_datasets_features_when_installed(tmp_path):
-    datasets = pytest.importorskip("datasets")
+def test_datasets_loads_the_rows_with_the_features_written_beside_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")  # a local file: nothing to fetch
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    import datasets
+
     out = tmp_path / "train.jsonl"
     write([tricky_record()], out, WriteOptions(tokenizer="regex"))
     info = json.loads((tmp_path / "train.dataset_info.json").read_text(encoding="utf-8"))
     features = datasets.Features.from_dict(info["features"])
-    loaded = datasets.load_dataset("json", data_files=str(out), features=features)["train"]
-    assert loaded.features["ner_tags"].feature.names == load(out)[0]
+    loaded = datasets.load_dataset("json", data_files=str(out), features=features,
+                                   cache_dir=str(tmp_path / "cache"))["train"]
+    names = loaded.features["ner_tags"].feature.names
+    assert names == load(out)[0]
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["tokens"] for row in loaded] == [row["tokens"] for row in rows]
+    assert [[names[t] for t in row["ner_tags"]] for row in loaded] == \
+        [[names[t] for t in row["ner_tags"]] for row in rows]
 
 
 def test_registered():
