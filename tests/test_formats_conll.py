@@ -48,6 +48,17 @@ def test_seqeval_finds_entities_in_emoji_combining_crlf_and_markup(tmp_path, tok
     assert "\r" not in out.read_text(encoding="utf-8")
 
 
+def test_spacy_convert_reads_our_file_into_the_same_entities(tmp_path):
+    # `python -m spacy convert FILE.conll . -c ner` is how spaCy users take a CoNLL file to `spacy train`
+    from spacy.training.converters import conll_ner_to_docs
+
+    record = tricky_record()
+    out = tmp_path / "tricky.conll"
+    write([record], out, WriteOptions(tokenizer="regex"))
+    docs = list(conll_ner_to_docs(out.read_text(encoding="utf-8"), no_print=True))
+    assert [(e.label_, squeezed(e.text)) for doc in docs for e in doc.ents] == expected_entities([record])
+
+
 def test_written_file_shape(tmp_path):
     out = tmp_path / "two.conll"
     write([tricky_record(), nested_record()], out, WriteOptions(tokenizer="regex"))
