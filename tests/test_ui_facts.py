@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPlainTextEdit, QWidget
 
 from annotator.cli import main as cli
@@ -445,6 +445,32 @@ def ctrl_drag(qtbot, view, start: int, end: int) -> None:
     qtbot.mouseMove(view.viewport(), pos=(a + b) / 2)
     qtbot.mouseMove(view.viewport(), pos=b)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, CTRL, pos=b)
+
+
+def test_a_ctrl_drag_draws_a_line_from_the_fact_to_the_pointer_until_dropped(qtbot, open_window, seeded_store):
+    from test_ui_labelling import point_at
+
+    window = open_window(seeded_store)
+    view = view_of(window)
+    make_quote_and_putin(qtbot, window)
+    view.layer.select(-1)
+    quote_start = quote_range(view.layer.text)[0]
+    view.place_caret(quote_start + 5)
+    view.centerCursor()
+    a = point_at(view, quote_start + 5)
+    b = a + QPoint(0, -60 if a.y() > 80 else 60)  # somewhere on screen, 60 px away
+    assert window.arcs.rubber_band is None
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, CTRL, pos=a)
+    qtbot.mouseMove(view.viewport(), pos=b)
+    assert window.arcs.rubber_band == (a, b) and window.arcs.isVisible()
+    during = window.arcs.grab().toImage()
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, CTRL, pos=b)
+    assert window.arcs.rubber_band is None
+    after = window.arcs.grab().toImage()
+    middle = (a + b) / 2
+    around = [(middle.x() + dx, middle.y() + dy) for dx in range(-3, 4) for dy in range(-3, 4)]
+    # the line was painted halfway between the two points, and is gone once dropped
+    assert any(during.pixelColor(x, y) != after.pixelColor(x, y) for x, y in around)
 
 
 def test_ctrl_drag_from_a_fact_to_entities_fills_roles(qtbot, open_window, seeded_store):

@@ -11,7 +11,7 @@ on long documents.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -30,6 +30,8 @@ class ArcOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.view, self.facts = view, facts
         self.show_all = False
+        self.rubber_band: tuple[QPoint, QPoint] | None = None
+        """The line of a Ctrl+drag link in progress, as brat draws one while linking."""
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
         view.updateRequest.connect(lambda *_: self.update())
@@ -42,10 +44,14 @@ class ArcOverlay(QWidget):
         self.show_all = on
         self._show_if_needed()
 
+    def show_link_drag(self, start: QPoint | None, end: QPoint | None) -> None:
+        self.rubber_band = None if start is None or end is None else (start, end)
+        self._show_if_needed()
+
     def _show_if_needed(self) -> None:
         # hidden while there is nothing to draw: a transparent widget over the
         # text costs a blend of the whole viewport on every repaint
-        self.setVisible(self.show_all or self.facts.selected_id != -1)
+        self.setVisible(self.show_all or self.facts.selected_id != -1 or self.rubber_band is not None)
         self.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
@@ -130,7 +136,17 @@ class ArcOverlay(QWidget):
                 self._paint_arcs(painter, fact)
         if selected is not None:
             self._paint_selected(painter, selected)
+        if self.rubber_band is not None:
+            self._paint_rubber_band(painter, selected)
         painter.end()
+
+    def _paint_rubber_band(self, painter: QPainter, fact: Fact | None) -> None:
+        start, end = self.rubber_band  # type: ignore[misc]
+        color = self._color(fact).darker(160) if fact is not None else ARG_COLOR
+        painter.setPen(QPen(color, 2, Qt.PenStyle.DashLine))
+        painter.drawLine(start, end)
+        painter.setBrush(color)
+        painter.drawEllipse(QPointF(end), 3.5, 3.5)
 
     def _facts_in(self, lo: int, hi: int) -> list[Fact]:
         layer = self.facts.layer

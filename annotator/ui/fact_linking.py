@@ -49,6 +49,8 @@ class _Pending:
 
 class FactLinking(QObject):
     message = Signal(str)
+    linkDragged = Signal(object, object)
+    """(from, to) viewport points of a Ctrl+drag in progress, or (None, None) when it ends."""
 
     def __init__(self, facts: CurrentFacts, view: TextView, undo: QUndoStack, parent: QWidget) -> None:
         super().__init__(parent)
@@ -64,6 +66,7 @@ class FactLinking(QObject):
         view.customContextMenuRequested.connect(self.show_context_menu)
         self.dragging: Fact | None = None
         """The fact whose role a Ctrl+drag from its text is filling."""
+        self.drag_from = QPoint()
         view.viewport().installEventFilter(self)
 
     # -- fill role --------------------------------------------------------------
@@ -343,9 +346,11 @@ class FactLinking(QObject):
         if kind == QEvent.Type.MouseButtonPress:
             return self._link_pressed(event)  # type: ignore[arg-type]
         if self.dragging is not None and kind == QEvent.Type.MouseMove:
+            self.linkDragged.emit(self.drag_from, event.position().toPoint())  # type: ignore[attr-defined]
             return True
         if self.dragging is not None and kind == QEvent.Type.MouseButtonRelease:
             fact, self.dragging = self.dragging, None
+            self.linkDragged.emit(None, None)
             self.view.viewport().unsetCursor()
             self.drop_on(fact, event.position().toPoint())  # type: ignore[attr-defined]
             return True
@@ -361,6 +366,7 @@ class FactLinking(QObject):
             return False
         self.facts.select(fact.id)  # type: ignore[arg-type]
         self.dragging = fact
+        self.drag_from = event.position().toPoint()
         self.view.viewport().setCursor(Qt.CursorShape.DragLinkCursor)
         self.message.emit(f"drop on the annotation that fills a role of {self.facts.describe(fact)}")
         return True

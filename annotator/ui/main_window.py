@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.fact_table = FactTable(self.facts, self)
         self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
         self.arcs = ArcOverlay(self.text_view, self.facts)
+        self.fact_linking.linkDragged.connect(self.arcs.show_link_drag)
         self.labelling.may_delete = self.fact_linking.may_delete
         self.fact_panel.fillRequested.connect(self.fact_linking.start_fill)
         self.labelling.relationRequested.connect(self.fact_linking.start_relation)
