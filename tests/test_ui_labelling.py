@@ -100,6 +100,20 @@ def test_key_selection_and_person_key(qtbot, open_window, seeded_store):
     assert rows(seeded_store, view.layer.document_id) == [(start, start + 14, "PERSON", "Vladimir Putin")]
 
 
+def test_the_toolbar_says_undo_and_its_tooltip_says_what(qtbot, open_window, seeded_store):
+    from PySide6.QtWidgets import QToolBar
+
+    window = open_window(seeded_store)
+    view = view_of(window)
+    start = view.layer.text.find("Vladimir Putin")
+    key_select(qtbot, view, start, 2)
+    qtbot.keyClick(view, "p")
+    button = window.findChild(QToolBar, "annotatorToolbar").widgetForAction(window.undo_action)
+    assert button.isEnabled() and button.text() == "Undo"
+    assert window.undo_action.toolTip().startswith("Undo ") and len(window.undo_action.toolTip()) > len("Undo ")
+    assert window.undo_action.text() == window.undo_action.toolTip().replace("Undo", "&Undo", 1)  # the menu says all
+
+
 UNICODE_TEXT = "Café\u0301 😀👍🏽 di\r\nBandung pada 😀 Kamis\r\n<b>Jokowi</b> berkata.\r\n"
 
 

@@ -115,4 +115,9 @@ class _StepAction(QAction):
             self.triggered.connect(stack.redo)
 
     def _show(self, command_text: str) -> None:
-        self.setText(f"{self._prefix} {command_text}".strip())
+        text = f"{self._prefix} {command_text}".strip()
+        self.setText(text)
+        # a toolbar button shows the icon text: just "Undo", the step in its tooltip
+        # (the whole step text would be squeezed into something like "U…N")
+        self.setIconText(self._prefix.replace("&", ""))
+        self.setToolTip(text.replace("&", ""))
