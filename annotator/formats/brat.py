@@ -410,7 +410,7 @@ def _ordered_args(fact: Fact, schema: Schema | None) -> list[Argument]:
 
 
 _LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-_LINE_BREAKS_ONLY = re.compile("(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])+")
+_LINE_BREAKS_ONLY = re.compile(f"(?:{_LINE_BREAKS.pattern})+")
 
 
 class BratOffsets:
@@ -423,7 +423,6 @@ class BratOffsets:
     """
 
     def __init__(self, text: str, *, count_crlf_as_one: bool = True) -> None:
-        self.ours = text
         pairs = [m.start() for m in re.finditer("\r\n", text)] if count_crlf_as_one else []
         self.differs = bool(pairs)
         self.text = text.replace("\r\n", "\n") if pairs else text
