@@ -85,6 +85,11 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
     """
     ctx.obj = Context(db, annotator)
     if ctx.invoked_subcommand is None:
+        from annotator.ui.system_libraries import startup_problem
+
+        # Qt aborts the process when its platform plugin cannot load; say why first
+        if problem := startup_problem():
+            raise click.ClickException(problem)
         from annotator.ui.app import run_app
 
         sys.exit(run_app(ctx.obj.db_path, ctx.obj.annotator, is_default=ctx.obj.is_default))
