@@ -39,6 +39,7 @@ from annotator.ui.document_list import DocumentList
 from annotator.ui.fact_linking import FactLinking
 from annotator.ui.fact_panel import FactPanel
 from annotator.ui.fact_table import FactTable
+from annotator.ui.key_bindings import redo_keys, undo_keys
 from annotator.ui.label_palette import LabelPalette
 from annotator.ui.labelling import Labelling
 from annotator.ui.span_table import SpanTable
@@ -189,9 +190,9 @@ class MainWindow(QMainWindow):
 
         edit = bar.addMenu("&Edit")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.redo_action.setShortcuts(redo_keys())
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         self._action(edit, "&Delete span", self.labelling.delete_selected, QKeySequence.StandardKey.Delete, "deleteSpan")

@@ -42,6 +42,7 @@ from annotator.store import Store, StoreError
 from annotator.ui.commands import SetStatus
 from annotator.ui.disagreement_list import DisagreementList, key_for
 from annotator.ui.gold_fact_editor import GoldFactEditor
+from annotator.ui.key_bindings import redo_keys, undo_keys
 from annotator.ui.label_palette import LabelPalette
 from annotator.ui.review_commands import SettleDifference
 from annotator.ui.review_text import Lane, ReviewTextView
@@ -210,9 +211,9 @@ class ReviewWindow(QMainWindow):
         self.cancel_edit_action.setEnabled(False)
         edit = bar.addMenu("&Edit")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.redo_action.setShortcuts(redo_keys())
         for action in (self.undo_action, self.redo_action):
             edit.addAction(action)
             self.addAction(action)
