@@ -78,3 +78,48 @@ def test_numbered_roles_are_defined_as_brat_reads_them(tmp_path, store):
     merge = next(line for line in conf.splitlines() if line.startswith("MERGE-ORG\t"))
     assert merge == "MERGE-ORG\tOrg*:<ANY>"
     assert brat_check(tmp_path / "out", tmp_path / "brat-work").problems == []
+
+
+def _split_corpus(tmp_path: Path) -> Path:
+    """A corpus laid out by language, as brat's CoNLL-2002 example is: the folders are not annotators."""
+    root = tmp_path / "conll2002"
+    for folder, name, text, label in [("esp", "a", "Juan vive en Madrid.", "PER 0 4\tJuan"),
+                                      ("esp", "b", "Ana vive en Sevilla.", "PER 0 3\tAna"),
+                                      ("ned", "a", "Jan woont in Gent.", "PER 0 3\tJan")]:
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        (root / folder / f"{name}.ann").write_text(f"T1\t{label}\n", encoding="utf-8")
+    return root
+
+
+def test_subfolders_of_other_texts_are_folders_not_layers(tmp_path, store):
+    root = _split_corpus(tmp_path)
+    report = import_files(store, [root], format="brat", annotator="ana")
+    assert store.annotators() == ["ana"]
+    assert any("subfolders esp, ned read as folders of one layer (ana)" in w for w in report.warnings)
+    sources = sorted(store.document(i).meta["source"] for i in store.document_ids())
+    assert sources == ["esp/a.txt", "esp/b.txt", "ned/a.txt"]
+    # the export puts each document back in its folder: 3 documents, 3 pairs of files
+    export(store, "brat", tmp_path / "out")
+    written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.ann"))
+    assert written == ["esp/a.ann", "esp/b.ann", "ned/a.ann"]
+    assert (tmp_path / "out" / "ned" / "a.txt").read_text(encoding="utf-8") == "Jan woont in Gent."
+
+
+def test_subfolders_are_layers_when_asked(tmp_path, store):
+    import_files(store, [_split_corpus(tmp_path)], format="brat", annotator="ana", layers_from_folders=True)
+    assert sorted(store.annotators()) == ["esp", "ned"]
+
+
+def test_a_strict_refusal_says_nothing_was_imported_once(tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    root = _split_corpus(tmp_path)
+    db = tmp_path / "p.db"
+    CliRunner().invoke(main, ["--db", str(db), "import", "--samples"])
+    result = CliRunner().invoke(main, ["--db", str(db), "import", "--strict", str(root)])
+    assert result.exit_code == 1
+    assert "labels not in the schema: PER" in result.output
+    assert result.output.count("nothing was imported") == 1, result.output

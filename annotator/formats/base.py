@@ -53,6 +53,9 @@ class ReadOptions:
     schema: Schema | None = None
     """The database's schema, when known: lets readers map positional roles
     (brat's Arg1/Arg2) to the schema's role names."""
+    layers_from_folders: bool | None = None
+    """brat: read each subfolder as an annotator's layer (True), never (False),
+    or only when every subfolder holds the same texts (None)."""
 
 
 @dataclass

@@ -5,9 +5,13 @@ T lines are spans, E lines facts with a trigger, R lines binary relations
 normalisations (kept in the `brat_normalization` attribute). `*` equivalence
 lines have no counterpart here and are reported as skipped.
 
-One folder holds one layer, as in brat. On import, `.ann` files at the top of
-the folder go to the import's annotator and files in a subfolder to the layer
-named after that subfolder. On export, several layers go to one subfolder each.
+One folder holds one layer, as in brat. On import, subfolders are layers only
+when asked (`layers_from_folders`) or when every subfolder holds the same
+texts (as our export of several layers writes them); otherwise they are just
+folders (a corpus split into `train/` and `test/`, or by language): every file
+goes to the import's annotator and keeps its folder in the document's `source`,
+and an export writes it back into that folder. On export, several layers go to
+one subfolder each.
 
 Offsets are brat's, which are not quite ours: brat reads the `.txt` with
 universal newlines, so a CRLF counts as one character there (nlplab/brat#853),
@@ -25,7 +29,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label, Schema, Span
@@ -63,16 +67,39 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     files = document_files(root)
     if not files:
         raise FormatError(root, "holds no .txt files")
+    by_layer = root.is_dir() and _folders_are_layers(root, files, options)
     for txt in files:
-        layer = options.annotator
-        if root.is_dir() and txt.parent != root:
+        layer, base = options.annotator, root
+        if by_layer and txt.parent != root:
             layer = txt.relative_to(root).parts[0]
+            base = root / layer
         try:
-            yield read_document(txt, txt.with_suffix(".ann"), layer, options, root)
+            yield read_document(txt, txt.with_suffix(".ann"), layer, options, base if root.is_dir() else None)
         except FormatError as error:
             if not options.skip_bad:
                 raise
             options.skipped.append(str(error))
+
+
+def _folders_are_layers(root: Path, files: list[Path], options: ReadOptions) -> bool:
+    """Whether the subfolders of `root` are annotators' layers (see the module's docstring)."""
+    folders: dict[str, dict[Path, Path]] = {}
+    for txt in files:
+        parts = txt.relative_to(root).parts
+        if len(parts) > 1:
+            folders.setdefault(parts[0], {})[Path(*parts[1:])] = txt
+    if options.layers_from_folders is not None:
+        return options.layers_from_folders
+    if not folders:
+        return False
+    names = {frozenset(contents) for contents in folders.values()}
+    same = len(folders) > 1 and len(names) == 1 and all(txt.parent != root for txt in files) and all(
+        len({contents[name].read_bytes() for contents in folders.values()}) == 1 for name in next(iter(names)))
+    if not same:
+        options.warnings.append(
+            f"{root}: subfolders {', '.join(sorted(folders))} read as folders of one layer ({options.annotator}); "
+            "--layers-from-folders reads each as an annotator's layer")
+    return same
 
 
 def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
@@ -80,7 +107,7 @@ def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
     text = read_text(txt)
     if not text.strip():
         raise FormatError(txt, "is empty")
-    name = str(txt.relative_to(root)) if root is not None and root.is_dir() else txt.name
+    name = txt.relative_to(root).as_posix() if root is not None and root.is_dir() else txt.name
     document = Document(None, txt.stem, text, {"source": name})
     if not ann.exists():
         return AnnotatedDocument(document)
@@ -328,6 +355,7 @@ def _write_layer(records: list[AnnotatedDocument], folder: Path, options: WriteO
     for record in records:
         stem = _stem(record, used)
         used.add(stem)
+        (folder / stem).parent.mkdir(parents=True, exist_ok=True)
         with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as out:
             out.write(record.document.text)
         lines = ann_lines(record, options.schema, summary.dropped)
@@ -339,9 +367,15 @@ def _write_layer(records: list[AnnotatedDocument], folder: Path, options: WriteO
 
 
 def _stem(record: AnnotatedDocument, used: set[str]) -> str:
+    """The file name, without suffix, of a document's .txt and .ann in the export:
+    the name and folder it was imported from, where it came from a brat folder."""
     source = str(record.document.meta.get("source", ""))
-    base = Path(source).stem if source.endswith(".txt") else f"document-{record.document.id}"
-    base = _safe(base)
+    if source.endswith(".txt"):
+        path = PurePosixPath(source.replace("\\", "/"))
+        folders = [_safe(part) for part in path.parts[:-1] if part not in ("", ".", "..", "/")]
+        base = "/".join([*folders, _safe(path.stem)])
+    else:
+        base = f"document-{record.document.id}"
     stem, n = base, 2
     while stem in used:
         stem, n = f"{base}-{n}", n + 1
