@@ -92,7 +92,7 @@ def read_files(paths: Sequence[Path], format: str | None = None, options: ReadOp
 def import_files(store: Store, paths: Sequence[Path], format: str | None = None, annotator: str | None = None,
                  strict: bool = False, skip_bad: bool = False, progress: Progress | None = None,
                  text_field: str = "text", title_field: str = "title",
-                 layers_from_folders: bool | None = None) -> ImportReport:
+                 layers_from_folders: bool | None = None, label_field: str = "label") -> ImportReport:
     """Import files in one transaction (all or nothing) and say what happened.
 
     `annotator` is the layer for files that name none (a native file keeps the
@@ -100,7 +100,8 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     attributes the files use; with `strict` they are refused instead.
     """
     options = ReadOptions(annotator=annotator or "imported", text_field=text_field, title_field=title_field,
-                          skip_bad=skip_bad, schema=store.schema(), layers_from_folders=layers_from_folders)
+                          label_field=label_field, skip_bad=skip_bad, schema=store.schema(),
+                          layers_from_folders=layers_from_folders)
     records = read_files(paths, format, options, progress)
     before = store.schema()
     unknown = sorted({name for r in records for name in _labels_used(r)} - {l.name for l in before.labels})

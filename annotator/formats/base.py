@@ -44,6 +44,8 @@ class ReadOptions:
     """Layer for annotations whose file names no annotator."""
     text_field: str = "text"
     title_field: str = "title"
+    label_field: str = "label"
+    """doccano: the field holding [start, end, label] triples (its own example names it `column_label`)."""
     skip_bad: bool = False
     """Keep the good records of a file with bad ones; the bad ones are listed in `skipped`."""
     skipped: list[str] = field(default_factory=list)
