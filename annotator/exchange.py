@@ -100,7 +100,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     attributes the files use; with `strict` they are refused instead.
     """
     options = ReadOptions(annotator=annotator or "imported", text_field=text_field, title_field=title_field,
-                          label_field=label_field, skip_bad=skip_bad, schema=store.schema(),
+                          label_field=label_field, skip_bad=skip_bad, strict=strict, schema=store.schema(),
                           layers_from_folders=layers_from_folders)
     records = read_files(paths, format, options, progress)
     before = store.schema()

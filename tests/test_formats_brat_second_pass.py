@@ -123,3 +123,19 @@ def test_a_strict_refusal_says_nothing_was_imported_once(tmp_path):
     assert result.exit_code == 1
     assert "labels not in the schema: PER" in result.output
     assert result.output.count("nothing was imported") == 1, result.output
+
+
+def test_an_empty_txt_is_skipped_with_a_warning_or_refused_when_strict(tmp_path, store):
+    import pytest
+
+    from annotator.formats.base import FormatError
+
+    folder = _folder(tmp_path, "Joko di Bandung.".encode(), "T1\tPERSON 0 4\tJoko\n")
+    (folder / "b.txt").write_text("", encoding="utf-8")
+    (folder / "b.ann").write_text("", encoding="utf-8")
+    report = import_files(store, [folder], format="brat", annotator="ana")
+    assert report.documents_added == 1 and report.spans == 1
+    assert f"{folder / 'b.txt'}: empty, skipped" in report.warnings
+    with pytest.raises(FormatError, match=r"b\.txt: is empty"):
+        import_files(store, [folder], format="brat", annotator="budi", strict=True)
+    assert store.spans(store.document_ids()[0], "budi") == []

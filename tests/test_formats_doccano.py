@@ -102,3 +102,13 @@ def test_custom_columns_are_read_with_label_field_and_warned_of_without(store):
     assert report.spans == 3 and report.documents_matched == 3
     assert sorted((s.text, s.label) for i in store.document_ids() for s in store.spans(i)) == \
         [("EU", "ORG"), ("Obama", "PERSON"), ("Peter Blackburn", "PERSON")]
+
+
+def test_export_keeps_the_document_meta(tmp_path, store):
+    doc, _ = store.add_document("Berita", "Joko di Bandung.", {"source": "kompas", "language": "id"})
+    store.add_span(doc.id, "ana", 0, 4, "PERSON")
+    export(store, "doccano", tmp_path / "out.jsonl")
+    (line,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert line["meta"] == {"source": "kompas", "language": "id"}
+    (record,) = list(read(tmp_path / "out.jsonl", ReadOptions(annotator="ana")))
+    assert {k: record.document.meta[k] for k in ("source", "language")} == {"source": "kompas", "language": "id"}

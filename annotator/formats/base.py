@@ -47,6 +47,8 @@ class ReadOptions:
     label_field: str = "label"
     """doccano: the field holding [start, end, label] triples (its own example names it `column_label`)."""
     skip_bad: bool = False
+    strict: bool = False
+    """Refuse what would otherwise be passed over with a warning (an empty brat .txt)."""
     """Keep the good records of a file with bad ones; the bad ones are listed in `skipped`."""
     skipped: list[str] = field(default_factory=list)
     discontinuous: str = "join"

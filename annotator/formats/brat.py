@@ -74,7 +74,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
             layer = txt.relative_to(root).parts[0]
             base = root / layer
         try:
-            yield read_document(txt, txt.with_suffix(".ann"), layer, options, base if root.is_dir() else None)
+            record = read_document(txt, txt.with_suffix(".ann"), layer, options, base if root.is_dir() else None)
+            if record is not None:
+                yield record
         except FormatError as error:
             if not options.skip_bad:
                 raise
@@ -103,10 +105,15 @@ def _folders_are_layers(root: Path, files: list[Path], options: ReadOptions) -> 
 
 
 def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
-                  root: Path | None = None) -> AnnotatedDocument:
+                  root: Path | None = None) -> AnnotatedDocument | None:
+    """The document of a .txt/.ann pair; None (with a warning) for an empty .txt,
+    which brat corpora hold as placeholders, unless `options.strict`."""
     text = read_text(txt)
     if not text.strip():
-        raise FormatError(txt, "is empty")
+        if options.strict or (ann.exists() and read_text(ann).strip()):
+            raise FormatError(txt, "is empty")
+        options.warnings.append(f"{txt}: empty, skipped")
+        return None
     name = txt.relative_to(root).as_posix() if root is not None and root.is_dir() else txt.name
     document = Document(None, txt.stem, text, {"source": name})
     if not ann.exists():

@@ -147,12 +147,14 @@ def _overlaps(spans: list[Span]) -> bool:
 def record_as_json(record: AnnotatedDocument, relations: list[dict[str, Any]],
                    relation_shape: bool) -> dict[str, Any]:
     doc = record.document
+    # doccano keeps a line's `meta` object with the example; our reader takes it back
+    meta = {"meta": doc.meta} if doc.meta else {}
     if relation_shape:
         return {"id": doc.id, "text": doc.text,
                 "entities": [{"id": s.id, "start_offset": s.start, "end_offset": s.end, "label": s.label}
                              for s in record.spans],
-                "relations": relations}
-    return {"id": doc.id, "text": doc.text, "label": [[s.start, s.end, s.label] for s in record.spans]}
+                "relations": relations, **meta}
+    return {"id": doc.id, "text": doc.text, "label": [[s.start, s.end, s.label] for s in record.spans], **meta}
 
 
 def looks_doccano(path: Path) -> bool:
