@@ -102,10 +102,15 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 @click.option("--skip-bad", is_flag=True, help="Import the good records and list the bad ones.")
 @click.option("--text-field", default="text", show_default=True, help="Field or column holding the article text.")
 @click.option("--title-field", default="title", show_default=True, help="Field or column holding the title.")
+@click.option("--label-field", default="label", show_default=True,
+              help="doccano: field holding the [start, end, label] triples.")
 @click.option("--samples", is_flag=True, help="Add the sample articles shipped with annotator.")
+@click.option("--layers-from-folders/--no-layers-from-folders", default=None,
+              help="brat: read each subfolder as an annotator's layer (default: only when all hold the same texts).")
 @pass_context
 def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, strict: bool, skip_bad: bool,
-                   text_field: str, title_field: str, samples: bool) -> None:
+                   text_field: str, title_field: str, label_field: str, samples: bool,
+                   layers_from_folders: bool | None) -> None:
     """Import articles or annotated documents, all or nothing.
 
     Formats: native, brat (a folder), doccano, labelstudio, conll, spacy-jsonl,
@@ -128,7 +133,8 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
         try:
             report = import_files(store, list(paths), format=fmt, annotator=ctx.annotator, strict=strict,
                                   skip_bad=skip_bad, progress=progress, text_field=text_field,
-                                  title_field=title_field)
+                                  title_field=title_field, layers_from_folders=layers_from_folders,
+                                  label_field=label_field)
         except (ValueError, StoreError) as exc:
             raise click.ClickException(f"{exc}; nothing was imported") from exc
     for line in report.lines():

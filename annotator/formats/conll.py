@@ -82,6 +82,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     part = _Part()
     count = 0
     repairs = 0
+    empty = 0  # -DOCSTART- lines with no token before the next one
+    after_docstart = False
 
     def finish(current: _Part) -> Iterator[AnnotatedDocument]:
         nonlocal count, repairs
@@ -106,6 +108,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
             continue
         columns = _columns(line)
         if columns[0] == DOCSTART:
+            empty += after_docstart and not part.words and not part.sentences and part.error is None
+            after_docstart = True
             yield from finish(part)
             part = _Part()
             continue
@@ -123,9 +127,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         part.words.append(columns[0])
         part.tags.append(columns[-1])
         part.lines.append(number)
+    empty += after_docstart and not part.words and not part.sentences and part.error is None
     yield from finish(part)
     if count == 0 and not options.skipped:
         raise FormatError(path, "holds no tokens")
+    if empty:
+        options.warnings.append(f"{path}: {empty} empty document(s) (-DOCSTART- with no tokens) skipped")
     if repairs:
         options.warnings.append(repair_warning(path, repairs))
 
