@@ -537,3 +537,25 @@ def test_main_window_opens_review_on_its_document_and_lists_who_finished(qtbot, 
     monkeypatch.setattr("annotator.ui.merge_dialog.merge_with_dialog", lambda parent, s: merged.append(s))
     window.findChild(QAction, "mergeDatabases").trigger()
     assert merged == [store]
+
+
+def test_the_settle_menu_offers_only_the_compared_annotators(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    window = open_review(qtbot, store)
+    visible = lambda: [a.objectName() for a in window.take_more_actions if a.isVisible()]  # noqa: E731
+    assert visible() == []  # two compared: A/B (1/2) only
+    store.add_span(doc_id, "citra", *find(text, "Kim Jong Un"), "EVENT")
+    window.refresh()
+    window.set_compared(["ana", "budi", "citra"])
+    assert visible() == ["take3"]
+
+
+def test_the_being_settled_box_goes_once_everything_is_settled(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    window = open_review(qtbot, store)
+    for key in (Qt.Key.Key_A, Qt.Key.Key_B):
+        press(qtbot, window, key)
+    assert window.text.current is not None
+    press(qtbot, window, Qt.Key.Key_X)  # the last open difference
+    assert progress(window) == "0 of 3 differences left"
+    assert window.text.current is None
