@@ -583,3 +583,25 @@ def test_the_being_settled_box_goes_once_everything_is_settled(qtbot, three_diff
     press(qtbot, window, Qt.Key.Key_X)  # the last open difference
     assert progress(window) == "0 of 3 differences left"
     assert window.text.current is None
+
+
+def test_the_shortcuts_dialog_shows_every_text_whole(qtbot, store):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics
+
+    from annotator.ui.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog(store.schema())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.findChild(QTableWidget, "shortcutsTable")
+    assert table.horizontalScrollBar().maximum() == 0  # nothing hidden to the right
+    width = table.columnWidth(1) - 8  # the cell's margins
+    for row in range(table.rowCount()):
+        item = table.item(row, 1)
+        if item is None:
+            continue
+        needed = QFontMetrics(item.font()).boundingRect(QRect(0, 0, width, 0), Qt.TextFlag.TextWordWrap, item.text())
+        assert needed.height() <= table.rowHeight(row), item.text()
+    assert table.viewport().width() <= dialog.width()
