@@ -24,7 +24,7 @@ from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, in_runs, register, write_text_runs,
 )
 from annotator.formats.iob import TagError, rebuild_text, repair_warning, tag_examples
-from annotator.formats.reading import checked_span, read_text
+from annotator.formats.reading import checked_span, read_text, title_from_text
 
 SENTENCES_PER_DOCUMENT = 10
 DOCSTART = "-DOCSTART-"
@@ -143,7 +143,7 @@ def _document(path: Path, part: _Part, number: int, options: ReadOptions) -> tup
     except TagError as exc:  # the line check above makes this unreachable for well-formed tags
         raise FormatError(path, str(exc), part.lines[exc.index]) from None
     text = rebuilt.text
-    title = text.split("\n", 1)[0][:120]
+    title = title_from_text(text)
     document = Document(None, title, text, {"source": path.name, "part": number})
     spans = [checked_span(text, s, e, label, options.annotator, -n)
              for n, (s, e, label) in enumerate(rebuilt.spans, 1)]

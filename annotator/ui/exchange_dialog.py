@@ -151,7 +151,7 @@ class ExportDialog(QDialog):
         for name, text in (("auto", "auto (spaCy's when installed, else regex)"),
                            ("regex", "regex (Unicode words and symbols)"), ("spacy", "spaCy's for the language")):
             self.tokenizer.addItem(text, name)
-        self.language = QLineEdit("xx", objectName="exportLanguage")
+        self.language = QLineEdit(store.usual_language() or "xx", objectName="exportLanguage")
         self.language.setToolTip("Language code for spaCy's tokenizer (id, en, ...; xx: any), "
                                  "for documents whose meta names none")
         self.nested = QComboBox(objectName="exportNested")
