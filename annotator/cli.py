@@ -270,6 +270,36 @@ def show(ctx: Context, document_id: int, as_json: bool, all_layers: bool) -> Non
 
 
 @main.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: NAME-YYYYmmdd-HHMMSS.db beside the database). Never overwritten.")
+@pass_context
+def backup(ctx: Context, out: Path | None) -> None:
+    """Write a consistent copy of the database, also while another program writes to it."""
+    import datetime
+
+    from annotator.store.backup import backup_database, backup_name
+
+    target = out or ctx.db_path.parent / backup_name(ctx.db_path, datetime.datetime.now())
+    click.echo(f"backup written to {backup_database(ctx.db_path, target)}")
+
+
+@main.command()
+@click.argument("backup_file", metavar="BACKUP", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db", metavar="PATH", help="The database to restore into (default: the one given to annotator).")
+@click.option("--force", is_flag=True, help="Replace an existing database (a copy of it is kept beside it first).")
+@pass_context
+def restore(ctx: Context, backup_file: Path, db: str | None, force: bool) -> None:
+    """Put a backup in place of the database; the replaced one is kept as a backup."""
+    from annotator.store.backup import restore_database
+
+    target = Path(db) if db else ctx.db_path
+    kept = restore_database(backup_file, target, force=force)
+    if kept is not None:
+        click.echo(f"the replaced database was kept as {kept}")
+    click.echo(f"{target} restored from {backup_file}")
+
+
+@main.command()
 @click.argument("others", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_context
 def merge(ctx: Context, others: tuple[Path, ...]) -> None:
