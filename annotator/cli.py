@@ -56,6 +56,7 @@ class Context:
                 self._store = open_project(self.db_path, samples=self.is_default)
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from exc
+            self._store.actor = self.annotator  # who the change history names
         return self._store
 
 
@@ -267,6 +268,42 @@ def show(ctx: Context, document_id: int, as_json: bool, all_layers: bool) -> Non
     else:
         click.echo(describe_document(record))
 
+
+
+@main.command()
+@click.argument("document_id", metavar="[DOC]", type=int, required=False)
+@click.option("--annotator", "name", metavar="NAME", help="Only changes to NAME's layer or made by NAME.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the N newest changes.")
+@pass_context
+def history(ctx: Context, document_id: int | None, name: str | None, as_json: bool, limit: int | None) -> None:
+    """List changes, newest first: who added, changed or deleted what, when, from what to what."""
+    changes = ctx.store().history(document_id, name, limit)
+    if as_json:
+        click.echo(json.dumps([c.as_json() for c in changes], ensure_ascii=False, indent=2))
+        return
+    for change in changes:
+        who = change.annotator or "?"
+        if change.actor and change.actor != change.annotator:
+            who += f" (by {change.actor})"
+        where = f"doc {change.document_id}" if change.document_id is not None else "-"
+        click.echo(f"#{change.id}  {_local_time(change.created)}  {who}  {where}  "
+                   f"{change.what()}: {change.difference()}")
+
+
+def _local_time(stamp: str) -> str:
+    import datetime
+
+    return datetime.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+@main.command()
+@click.argument("change_id", type=int)
+@pass_context
+def revert(ctx: Context, change_id: int) -> None:
+    """Undo one change of the history (as a new change); refused when later changes depend on it."""
+    for change in ctx.store().revert_change(change_id):
+        click.echo(f"#{change.id}  {change.what()}: {change.difference()}")
 
 
 @main.command()

@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         # deleting the widgets on close unsubscribes them from the store
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.store = store
+        store.actor = annotator  # who the change history names for schema edits
         self.undo_stack = StoreUndoStack(self)
         self.undo_stack.refused.connect(self._edit_refused)
         self.layer = CurrentLayer(store, annotator, self)
@@ -251,6 +252,7 @@ class MainWindow(QMainWindow):
             self.annotator_edit.setText(self.layer.annotator)
             return
         self.annotator_edit.setText(name)
+        self.store.actor = name
         self.layer.set_annotator(name)
         self.documents.set_annotator(name)
         self._update_status()
