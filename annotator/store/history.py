@@ -214,6 +214,12 @@ class HistoryMixin(StoreCore):
             raise StoreError(f"no change with id {change_id}")
         return _change_from_row(row)
 
+    def changes_to(self, kind: str, first: int, last: int, *, after: int) -> list[Change]:
+        """Changes after change `after` to spans or facts (`kind`) with ids from `first` to `last`, oldest first."""
+        return [_change_from_row(r) for r in self.db.execute(
+            f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE id > ? AND kind = ? "
+            "AND CAST(target AS INTEGER) BETWEEN ? AND ? ORDER BY id", [after, kind, first, last])]
+
     def changes_after(self, change: Change) -> list[Change]:
         """Later changes of the same document (of the schema and imports, for those), oldest first."""
         if change.document_id is None:

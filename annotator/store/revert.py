@@ -284,15 +284,20 @@ def _revert_import(store: RevertMixin, change: Change) -> None:
     for kind in ("span", "fact"):
         if kind + "s" in ranges:
             lo, hi = ranges[kind + "s"]
-            later = store.db.execute(
-                "SELECT id FROM changes WHERE id > ? AND kind = ? AND CAST(target AS INTEGER) BETWEEN ? AND ? "
-                "ORDER BY id LIMIT 1", [change.id, kind, lo, hi]).fetchone()
-            store._refuse_unless(later is None, change, f"change {later and later[0]} changed a {kind} it added")
+            later = _standing(store.changes_to(kind, lo, hi, after=change.id))
+            store._refuse_unless(not later, change, f"change {later[0].id if later else ''} changed a {kind} it added")
     spans, facts = ranges.get("spans", [0, -1]), ranges.get("facts", [0, -1])
     users = store.db.execute(
-        "SELECT count(*) FROM fact_args a WHERE a.span_id BETWEEN ? AND ? AND a.fact_id NOT BETWEEN ? AND ?",
-        [*spans, *facts]).fetchone()[0]
+        "SELECT (SELECT count(*) FROM fact_args WHERE span_id BETWEEN ? AND ? AND fact_id NOT BETWEEN ? AND ?)"
+        " + (SELECT count(*) FROM facts WHERE span_id BETWEEN ? AND ? AND id NOT BETWEEN ? AND ?)",
+        [*spans, *facts, *spans, *facts]).fetchone()[0]
     store._refuse_unless(users == 0, change, "facts made since use spans it added")
+    documents = ranges.get("documents", [0, -1])
+    later_work = store.db.execute(
+        "SELECT (SELECT count(*) FROM spans WHERE document_id BETWEEN ? AND ? AND id NOT BETWEEN ? AND ?)"
+        " + (SELECT count(*) FROM facts WHERE document_id BETWEEN ? AND ? AND id NOT BETWEEN ? AND ?)",
+        [*documents, *spans, *documents, *facts]).fetchone()[0]
+    store._refuse_unless(later_work == 0, change, "documents it added have been annotated since")
     for document_id, annotator, status in after["statuses"]:
         current = store.status(document_id, annotator)
         store._refuse_unless(current == status, change, f"{annotator}'s status on document {document_id} changed since")
@@ -302,8 +307,7 @@ def _revert_import(store: RevertMixin, change: Change) -> None:
         for document_id, annotator, _ in after["statuses"]:
             store.db.execute("DELETE FROM document_status WHERE document_id = ? AND annotator = ?",
                              [document_id, annotator])
-        if "documents" in ranges:
-            store.db.execute("DELETE FROM documents WHERE id BETWEEN ? AND ?", ranges["documents"])
+        store.db.execute("DELETE FROM documents WHERE id BETWEEN ? AND ?", documents)
         for name in after["labels"]:
             if not store.label_usage(name):
                 store.db.execute("DELETE FROM labels WHERE name = ?", [name])
