@@ -283,3 +283,30 @@ def test_revert_command_reverts_and_refuses_with_a_message(project):
     assert project.span(span.id).label == "PERSON"
     assert newest(project).actor == "cici"
     assert run("--db", db, "revert", "9999").exit_code == 1
+
+
+def test_revert_schema_changes(project):
+    span = project.add_span(1, "ana", 9, 13, "PERSON")
+    project.save_label(Label("VEHICLE", "entity", "#123456", "v"))
+    project.add_span(1, "ana", 36, 43, "VEHICLE")
+    project.delete_label("VEHICLE", annotations="delete")
+    deleted = newest(project)
+    project.revert_change(deleted.id)
+    assert project.schema().label("VEHICLE") is not None
+    assert [s.label for s in project.spans(1, "ana")] == ["PERSON", "VEHICLE"]
+
+    project.rename_label("VEHICLE", "CAR")
+    project.revert_change(newest(project).id)
+    assert project.schema().label("VEHICLE") is not None and project.schema().label("CAR") is None
+
+    schema = project.schema()
+    project.set_schema(Schema(list(schema.labels), [*schema.attributes, AttributeDef("sarcastic")]))
+    project.revert_change(newest(project).id)
+    assert "sarcastic" not in [a.name for a in project.schema().attributes]
+    assert project.span(span.id).label == "PERSON"
+
+    project.save_label(Label("UNUSED", "entity", "#000000"))
+    added = newest(project)
+    project.add_span(1, "ana", 21, 28, "UNUSED")
+    with pytest.raises(StoreError, match="UNUSED"):
+        project.revert_change(added.id)  # a label in use stays

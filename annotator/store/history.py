@@ -214,6 +214,11 @@ class HistoryMixin(StoreCore):
             raise StoreError(f"no change with id {change_id}")
         return _change_from_row(row)
 
+    def changes_since(self, change_id: int) -> list[Change]:
+        """Changes after `change_id`, oldest first."""
+        return [_change_from_row(r) for r in self.db.execute(
+            f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE id > ? ORDER BY id", [change_id])]
+
     def changes_to(self, kind: str, first: int, last: int, *, after: int) -> list[Change]:
         """Changes after change `after` to spans or facts (`kind`) with ids from `first` to `last`, oldest first."""
         return [_change_from_row(r) for r in self.db.execute(

@@ -62,7 +62,7 @@ class RevertMixin(HistoryMixin):
         except sqlite3.IntegrityError as exc:
             raise RevertRefused(f"cannot revert change {change_id}: something it refers to is gone ({exc})") from exc
         self.reload()
-        return [c for c in self.history() if c.id > last][::-1]
+        return self.changes_since(last)
 
     def _refuse_if_later_changes_depend(self, change: Change) -> None:
         writes, needs = _writes(change), _needs(change)
