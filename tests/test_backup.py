@@ -142,3 +142,22 @@ def test_window_takes_the_daily_backup_in_the_background(qtbot, project, tmp_pat
     assert copy.parent == tmp_path / "backups"
     assert window.automatic_backup.written == copy
     assert _span_ids(copy) == _span_ids(project.path)
+
+
+def test_restoring_an_older_backup_brings_it_up_to_date(project, tmp_path):
+    old = backup_database(project.path, tmp_path / "old.db")
+    conn = sqlite3.connect(old)  # as a backup taken before the change history existed
+    conn.execute("DROP TABLE changes")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_change_history'")
+    conn.commit()
+    conn.close()
+    restore_database(old, project.path, force=True)
+    project.reload()
+    span = project.add_span(1, "ana", 0, 5, "PERSON")  # the open connection writes its history
+    assert project.history(limit=2)[1].target == str(span.id)
+
+
+def test_backup_of_a_missing_database_is_refused(tmp_path):
+    result = run("--db", str(tmp_path / "none.db"), "backup")
+    assert result.exit_code == 1 and "no such database" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -161,4 +161,9 @@ def restore_database(backup: Path, database: Path, *, force: bool = False) -> Pa
         _copy_pages(backup, database)
     except sqlite3.Error as exc:
         raise StoreError(f"{database}: the restore failed ({exc}); the database is as it was") from exc
+    # a backup from an older annotator is brought up to date at once, so a
+    # window that has the database open finds the tables it writes to
+    from annotator.store.database import Store
+
+    Store.open(database).close()
     return kept
