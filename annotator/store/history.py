@@ -77,6 +77,11 @@ def same_state(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     return _canonical(a) == _canonical(b)
 
 
+def state_key(state: dict[str, Any] | None) -> str:
+    """A string equal for two states exactly when `same_state` says they are."""
+    return json.dumps(_canonical(state), sort_keys=True)
+
+
 def _canonical(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items() if k not in ("created", "updated")}

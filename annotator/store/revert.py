@@ -32,6 +32,7 @@ from annotator.store.history import (
     same_state,
     span_from,
     span_state,
+    state_key,
 )
 
 Entity = tuple[str, Any]
@@ -49,7 +50,8 @@ class RevertMixin(HistoryMixin):
         change = self.change(change_id)
         revert = _REVERTS.get((change.kind, change.action))
         if revert is None:
-            raise RevertRefused(f"change {change_id} ({change.what()}) cannot be reverted")
+            hint = "; import the file again" if change.kind == "import" else ""
+            raise RevertRefused(f"change {change_id} ({change.what()}) cannot be reverted{hint}")
         self._refuse_if_later_changes_depend(change)
         last = self.db.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
         try:
@@ -89,14 +91,18 @@ def _standing(changes: list[Change]) -> list[Change]:
     """`changes` (oldest first) without pairs where a later one took an earlier
     one back exactly (an undo, a revert): together they changed nothing."""
     cancelled: set[int] = set()
-    for i, change in enumerate(changes):
-        if change.id in cancelled:
-            continue
-        for later in changes[i + 1:]:
-            if (later.id not in cancelled and later.kind == change.kind and later.target == change.target
-                    and same_state(later.before, change.after) and same_state(later.after, change.before)):
-                cancelled |= {change.id, later.id}
-                break
+    by_target: dict[tuple[str, str], list[Change]] = {}
+    for change in changes:
+        by_target.setdefault((change.kind, change.target), []).append(change)
+    for group in by_target.values():
+        keys = [(state_key(c.before), state_key(c.after)) for c in group]
+        for i, change in enumerate(group):
+            if change.id in cancelled:
+                continue
+            for j in range(i + 1, len(group)):
+                if group[j].id not in cancelled and keys[j] == (keys[i][1], keys[i][0]):
+                    cancelled |= {change.id, group[j].id}
+                    break
     return [c for c in changes if c.id not in cancelled]
 
 
