@@ -20,6 +20,9 @@ class DocumentsMixin(StoreCore):
         """Add a document, or find the one with the same text. Returns (document, added)."""
         with self.db.atomic():
             doc, added = self._add_document(title, text, meta or {})
+            if added:
+                self._record("document", "add", doc.id, document_id=doc.id, after={
+                    "document": {"id": doc.id, "title": title, "hash": content_hash(text)}})
         if added:
             self._changed("documents", doc.id)
         return doc, added
