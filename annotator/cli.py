@@ -133,7 +133,11 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
 @main.command("export")
 @click.option("--format", "fmt", required=True, metavar="F",
               help="native, brat, doccano, labelstudio, csv, conll, spacy, spacy-jsonl or hf.")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="File or folder to write.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="File or folder to write; - for standard output (formats that write one file).")
+@click.option("--overwrite", is_flag=True,
+              help="Replace files of the same names that the export writes (in its folder, beside its file, "
+                   "split outputs); no other file is ever touched.")
 @click.option("--annotator", "--layer", "layers", multiple=True, metavar="NAME",
               help="A layer to export (repeatable; 'gold' is the reviewed layer). Default: every layer.")
 @click.option("--status", "statuses", multiple=True, metavar="STATUS",
@@ -156,13 +160,13 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
 @pass_context
 def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], statuses: tuple[str, ...],
                    labels: str | None, split_text: str | None, seed: int, tokenizer: str, language: str,
-                   nested: str, workers: int | None) -> None:
+                   nested: str, workers: int | None, overwrite: bool) -> None:
     """Export documents with the chosen layers to a format other tools read.
 
     Without --annotator (after `export`), every layer goes out. Token formats
     (conll, hf, spacy) also split tokens wherever a span starts or ends.
     """
-    from annotator.exchange import export
+    from annotator.exchange import STDOUT, export, export_to_stream
     from annotator.formats.base import WriteOptions, get_format
     from annotator.formats.selection import parse_ratios
 
@@ -175,16 +179,23 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], s
                                                        ("--nested", nested, "outermost")) if value != default]
             if given:
                 click.echo(f"note: {fmt} does not write tokens; {', '.join(given)} left unused", err=True)
-        options = WriteOptions(tokenizer=tokenizer, language=language.strip() or "xx", nested=nested)
+        options = WriteOptions(tokenizer=tokenizer, language=language.strip() or "xx", nested=nested,
+                               overwrite=overwrite)
+        to_stdout = str(out) == STDOUT
         with _progress_bar("exporting") as progress:
-            report = export(store, fmt, out, annotators=chosen, statuses=list(statuses) or None,
-                            labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
-                            split_ratios=ratios, seed=seed, progress=progress, options=options,
-                            workers=workers)
+            chosen_records: dict[str, Any] = dict(
+                annotators=chosen, statuses=list(statuses) or None,
+                labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
+                split_ratios=ratios, seed=seed, progress=progress, options=options, workers=workers)
+            if to_stdout:
+                report = export_to_stream(store, fmt, sys.stdout.buffer, **chosen_records)
+            else:
+                report = export(store, fmt, out, **chosen_records)
     except (ValueError, StoreError, OSError) as exc:
         raise click.ClickException(f"{exc}; nothing was written") from exc
     for line in report.lines():
-        click.echo(line)
+        # the summary must not mix with the exported data on standard output
+        click.echo(line, err=to_stdout)
 
 
 @contextmanager

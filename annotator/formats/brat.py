@@ -30,8 +30,9 @@ from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label, Schema, Span
 from annotator.formats.base import (
-    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_folder, register,
+    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, register,
 )
+from annotator.formats.output import refuse_existing, staged_files
 from annotator.formats.reading import read_text
 
 NORMALIZATION = "brat_normalization"
@@ -287,39 +288,48 @@ class _AnnParser:
 # -- writing ------------------------------------------------------------------
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    """The folder's own files only: into an existing folder nothing else is
+    touched, and files of the same names are refused unless `options.overwrite`."""
     records = list(records)
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise FormatError(folder, "is a file; a brat export writes a folder")
     layers = sorted({name for r in records for name in r.annotators()})
-    summary = WriteSummary(files=[Path(path)])
-    with atomic_folder(path) as folder:
-        if len(layers) <= 1:
-            _write_layer(records, folder, options, summary)
-        else:
-            # every document in every layer's folder, as a brat project per
-            # annotator holds them all: one that nobody annotated is still exported
-            for layer in layers:
-                _write_layer([r.layer(layer) for r in records], folder / _safe(layer), options, summary)
-            summary.documents = len(records)
-        (folder / "annotation.conf").write_text(annotation_conf(records, options.schema), encoding="utf-8")
-        if options.schema is not None:
-            (folder / "visual.conf").write_text(visual_conf(options.schema), encoding="utf-8")
+    summary = WriteSummary(files=[folder])
+    if len(layers) <= 1:
+        plan = [(folder, records)]
+    else:
+        # every document in every layer's folder, as a brat project per
+        # annotator holds them all: one that nobody annotated is still exported
+        plan = [(folder / _safe(layer), [r.layer(layer) for r in records]) for layer in layers]
+    documents = [(layer_folder / stem, record) for layer_folder, layer_records in plan
+                 for stem, record in _stems(layer_records)]
+    confs = {folder / "annotation.conf": annotation_conf(records, options.schema)}
+    if options.schema is not None:
+        confs[folder / "visual.conf"] = visual_conf(options.schema)
+    refuse_existing([*(base.with_name(base.name + suffix) for base, _ in documents for suffix in (".txt", ".ann")),
+                     *confs], options.overwrite)
+    with staged_files(options.overwrite) as staged:
+        staged.folder(folder)
+        for base, record in documents:
+            staged.write_text(base.with_name(base.name + ".txt"), record.document.text)
+            lines = ann_lines(record, options.schema, summary.dropped)
+            staged.write_text(base.with_name(base.name + ".ann"), "".join(line + "\n" for line in lines))
+            summary.spans += len(record.spans)
+            summary.facts += len(record.facts)
+        for target, text in confs.items():
+            staged.write_text(target, text)
+    summary.documents = len(records)
     return summary
 
 
-def _write_layer(records: list[AnnotatedDocument], folder: Path, options: WriteOptions,
-                 summary: WriteSummary) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def _stems(records: list[AnnotatedDocument]) -> Iterator[tuple[str, AnnotatedDocument]]:
+    """Each record with the file name (without suffix) it gets in its folder."""
     used: set[str] = set()
     for record in records:
         stem = _stem(record, used)
         used.add(stem)
-        with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as out:
-            out.write(record.document.text)
-        lines = ann_lines(record, options.schema, summary.dropped)
-        with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="") as out:
-            out.writelines(line + "\n" for line in lines)
-        summary.documents += 1
-        summary.spans += len(record.spans)
-        summary.facts += len(record.facts)
+        yield stem, record
 
 
 def _stem(record: AnnotatedDocument, used: set[str]) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema, Span
 from annotator.domain.offsets import OffsetMap
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
+from annotator.formats.output import refuse_existing
 from annotator.formats.doccano import relation_roles
 from annotator.formats.reading import (
     title_from_text,
@@ -136,12 +137,17 @@ def _code_points(text: str, start: Any, end: Any, surface: str | None) -> tuple[
     return converted if text[converted[0]:converted[1]] == surface else (start, end)
 
 
+def side_files(path: Path) -> list[Path]:
+    """What an export to `path` writes beside it."""
+    return [Path(path).with_name(f"{Path(path).stem}.label_config.xml")]
+
+
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
     """The tasks, and beside them `NAME.label_config.xml`: the labeling
     configuration a Label Studio project needs to show them (Settings →
     Labeling Interface → Code)."""
     path = Path(path)
-    config_path = path.with_name(f"{path.stem}.label_config.xml")
+    [config_path] = side_files(path)
     summary = WriteSummary(files=[path, config_path])
     tasks = []
     for record in records:
@@ -151,6 +157,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         # measured on Label Studio 1.23.2: it reads only `completed_by`, as a member's email or id
         summary.notes.append("Label Studio gives every imported annotation to the importing user: several layers "
                              "will look like one person's work there (their names stay in the file for annotator)")
+    refuse_existing([config_path], options.overwrite)
     with atomic_output(path) as out:
         json.dump(tasks, out, ensure_ascii=False, indent=1)
         out.write("\n")
@@ -229,5 +236,5 @@ def looks_labelstudio(path: Path) -> bool:
 
 register(Format(
     name="labelstudio", description="Label Studio JSON tasks with labels regions and relations",
-    read=read, write=write, extensions=(".json",), detect=looks_labelstudio,
+    read=read, write=write, extensions=(".json",), detect=looks_labelstudio, side_files=side_files,
 ))
