@@ -309,10 +309,9 @@ def merge(ctx: Context, others: tuple[Path, ...]) -> None:
 def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], document_ids: tuple[int, ...],
               as_json: bool, as_csv: bool) -> None:
     """Inter-annotator agreement: span F1, token kappa, Krippendorff's alpha, label confusion, facts."""
-    import csv
 
     from annotator.domain import GOLD
-    from annotator.review.agreement import measure_agreement
+    from annotator.review.agreement import measure_agreement, write_report
 
     if as_json and as_csv:
         raise click.UsageError("choose --json or --csv, not both")
@@ -337,11 +336,7 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif as_csv:
-        rows = report.rows()
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["a", "b", "label"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_report(report, sys.stdout, as_csv=True)
     else:
         for line in report.table_lines():
             click.echo(line)

@@ -2,12 +2,16 @@
 
 Cells a spreadsheet would run as a formula (starting with =, +, -, @, tab or
 carriage return) are written with a leading apostrophe, so opening an export
-of someone's article text can never run anything.
+of someone's article text can never run anything. Spreadsheets in many
+locales split on `;` or a tab rather than `,`, and do not see our quotes
+there (they open mid-cell): so within a cell, every part after a `;`, `,`,
+tab or line break that starts with = + - @ gets the apostrophe too
+(`x;=1+1` is written `"x;'=1+1"`), and a cell holding `;` or a tab is quoted.
 """
 
 from __future__ import annotations
 
-import csv
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,22 +23,41 @@ COLUMNS = ["document_id", "title", "annotator", "start", "end", "text", "label"]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_QUOTED_FOR = (",", '"', "\r", "\n", ";", "\t")
+"""What makes a cell quoted: Python's csv module quotes the first four; `;`
+and tab are the separators of other spreadsheets."""
+
+
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t\r\n] *)(?=[=+\-@])")
+
+
 def neutralise(cell: object) -> object:
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    if not isinstance(cell, str):
+        return cell
+    cell = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", cell)
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def csv_line(cells: Iterable[object], end: str = "\r\n") -> str:
+    """One CSV record as `csv.writer` writes it, but with every cell that holds
+    a separator of any spreadsheet quoted, and formulas neutralised."""
+    out = []
+    for cell in cells:
+        text = "" if cell is None else str(neutralise(cell))
+        if any(mark in text for mark in _QUOTED_FOR):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + end
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
     summary = WriteSummary(files=[Path(path)])
     with atomic_output(path) as out:
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
+        out.write(csv_line(COLUMNS))
         for record in records:
             doc = record.document
             for span in record.spans:
-                writer.writerow([neutralise(c) for c in
-                                 (doc.id, doc.title, span.annotator, span.start, span.end, span.text, span.label)])
+                out.write(csv_line((doc.id, doc.title, span.annotator, span.start, span.end, span.text, span.label)))
             summary.documents += 1
             summary.spans += len(record.spans)
             if record.facts:
