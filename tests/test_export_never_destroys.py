@@ -131,11 +131,11 @@ def test_a_failure_half_way_leaves_no_half_file_no_temporary_file_and_every_user
     written = brat.ann_lines
     calls = []
 
-    def fails_on_the_third(record, schema, dropped):
+    def fails_on_the_third(record, *rest):
         calls.append(record)
         if len(calls) == 3:
             raise OSError("disk full")
-        return written(record, schema, dropped)
+        return written(record, *rest)
 
     monkeypatch.setattr(brat, "ann_lines", fails_on_the_third)
     with pytest.raises(OSError, match="disk full"):

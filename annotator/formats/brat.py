@@ -20,6 +20,7 @@ count CRLF as two, telling them apart by the text each T line quotes.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -32,13 +33,15 @@ from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label,
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, register,
 )
+from annotator.formats.brat_names import NAMES_FILE, BratNames, OurNames, folder_names
 from annotator.formats.output import refuse_existing, staged_files
 from annotator.formats.reading import read_text
 
 NORMALIZATION = "brat_normalization"
 """Attribute holding brat N lines as [type, reference, text] triples."""
 
-_ROLE_REPEAT = re.compile(r"^(.*\D)(\d+)$")
+_REPEAT_NUMBER = re.compile(r"[2-9]|[1-9]\d+")
+"""What brat appends to a role name used again in one fact: 2, 3, ..."""
 
 
 # -- reading ------------------------------------------------------------------
@@ -56,12 +59,13 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     files = document_files(root)
     if not files:
         raise FormatError(root, "holds no .txt files")
+    names = OurNames.beside(root)
     for txt in files:
         layer = options.annotator
         if root.is_dir() and txt.parent != root:
-            layer = txt.relative_to(root).parts[0]
+            layer = names.ours("layers", txt.relative_to(root).parts[0])
         try:
-            yield read_document(txt, txt.with_suffix(".ann"), layer, options, root)
+            yield read_document(txt, txt.with_suffix(".ann"), layer, options, root, names)
         except FormatError as error:
             if not options.skip_bad:
                 raise
@@ -69,7 +73,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 
 def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
-                  root: Path | None = None) -> AnnotatedDocument:
+                  root: Path | None = None, names: OurNames | None = None) -> AnnotatedDocument:
     text = read_text(txt)
     if not text.strip():
         raise FormatError(txt, "is empty")
@@ -77,7 +81,7 @@ def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
     document = Document(None, txt.stem, text, {"source": name})
     if not ann.exists():
         return AnnotatedDocument(document)
-    parser = _AnnParser(ann, text, annotator, options)
+    parser = _AnnParser(ann, text, annotator, options, names or OurNames())
     parser.parse(read_text(ann))
     return AnnotatedDocument(document, parser.spans(), parser.facts())
 
@@ -107,6 +111,8 @@ class _AnnParser:
     text: str
     annotator: str
     options: ReadOptions
+    names: OurNames
+    """Our names of the labels, roles and attributes an export renamed for brat."""
     span_by_id: dict[str, Span] = field(default_factory=dict)
     textbound: list[_TextBound] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
@@ -152,7 +158,8 @@ class _AnnParser:
                 raise ValueError
         except ValueError:
             raise self.fail(n, f"cannot read the offsets {offsets!r}") from None
-        self.textbound.append(_TextBound(n, brat_id, label, offsets, fragments,  # type: ignore[arg-type]
+        self.textbound.append(_TextBound(n, brat_id, self.names.ours("labels", label), offsets,
+                                         fragments,  # type: ignore[arg-type]
                                          parts[2] if len(parts) > 2 else None))
 
     def _build_spans(self) -> None:
@@ -202,9 +209,9 @@ class _AnnParser:
         brat_id, items = parts[0], parts[1].split()
         if raw[0] == "E":
             label, _, trigger = items[0].partition(":")
-            pending = _Pending(n, brat_id, label, [], trigger or None)
+            pending = _Pending(n, brat_id, self.names.ours("labels", label), [], trigger or None)
         else:
-            pending = _Pending(n, brat_id, items[0], [])
+            pending = _Pending(n, brat_id, self.names.ours("labels", items[0]), [])
         for item in items[1:]:
             role, sep, target = item.partition(":")
             if not sep or not target:
@@ -240,15 +247,14 @@ class _AnnParser:
             names = [r for r, _ in p.args]
             if label is not None and len(label.roles) == 2 and sorted(names) == ["Arg1", "Arg2"]:
                 return [label.roles[int(r[-1]) - 1].name for r in names]
-            return names
+            return [self.names.ours("roles", name) for name in names]
         # brat numbers a role used again: Org-Arg, Org-Arg2, Org-Arg3
         seen: set[str] = set()
         names = []
         for role, _ in p.args:
-            match = _ROLE_REPEAT.match(role)
-            base = match.group(1) if match and match.group(1) in seen else role
+            base = next((b for b in seen if role.startswith(b) and _REPEAT_NUMBER.fullmatch(role[len(b):])), role)
             seen.add(base)
-            names.append(base)
+            names.append(self.names.ours("roles", base))
         return names
 
     def _target(self, n: int, brat_id: str) -> Span | Fact:
@@ -264,7 +270,7 @@ class _AnnParser:
             if len(fields) < 2:
                 raise self.fail(n, "an attribute line needs a name and a target")
             target = self._target(n, fields[1])
-            target.attributes[fields[0]] = fields[2] if len(fields) > 2 else True
+            target.attributes[self.names.ours("attributes", fields[0])] = fields[2] if len(fields) > 2 else True
         elif kind == "#":
             if len(fields) < 2:
                 raise self.fail(n, "a note line needs a type and a target")
@@ -296,24 +302,32 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         raise FormatError(folder, "is a file; a brat export writes a folder")
     layers = sorted({name for r in records for name in r.annotators()})
     summary = WriteSummary(files=[folder])
+    names = BratNames.of(names_used(records, options.schema), folder)
     if len(layers) <= 1:
         plan = [(folder, records)]
     else:
         # every document in every layer's folder, as a brat project per
         # annotator holds them all: one that nobody annotated is still exported
-        plan = [(folder / _safe(layer), [r.layer(layer) for r in records]) for layer in layers]
+        names.to_brat["layers"] = folder_names(layers)
+        plan = [(folder / names.to_brat["layers"][layer], [r.layer(layer) for r in records]) for layer in layers]
     documents = [(layer_folder / stem, record) for layer_folder, layer_records in plan
                  for stem, record in _stems(layer_records)]
-    confs = {folder / "annotation.conf": annotation_conf(records, options.schema)}
+    confs = {folder / "annotation.conf": annotation_conf(records, options.schema, names)}
     if options.schema is not None:
-        confs[folder / "visual.conf"] = visual_conf(options.schema)
+        confs[folder / "visual.conf"] = visual_conf(options.schema, names)
+    renamed = names.renamed()
+    if renamed:
+        confs[folder / NAMES_FILE] = names.as_json()
+        shown = [f"{ours!r} as {theirs}" for kind in renamed for theirs, ours in renamed[kind].items()]
+        summary.notes.append(f"names brat cannot hold, written as brat names (recorded in {NAMES_FILE}, "
+                             f"which annotator reads back): {', '.join(shown)}")
     refuse_existing([*(base.with_name(base.name + suffix) for base, _ in documents for suffix in (".txt", ".ann")),
                      *confs], options.overwrite)
     with staged_files(options.overwrite) as staged:
         staged.folder(folder)
         for base, record in documents:
             staged.write_text(base.with_name(base.name + ".txt"), record.document.text)
-            lines = ann_lines(record, options.schema, summary.dropped)
+            lines = ann_lines(record, options.schema, summary.dropped, names)
             staged.write_text(base.with_name(base.name + ".ann"), "".join(line + "\n" for line in lines))
             summary.spans += len(record.spans)
             summary.facts += len(record.facts)
@@ -321,6 +335,19 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
             staged.write_text(target, text)
     summary.documents = len(records)
     return summary
+
+
+def names_used(records: list[AnnotatedDocument], schema: Schema | None) -> dict[str, list[str]]:
+    """The label, role and attribute names an export of the records writes."""
+    labels: list[str] = [label.name for label in schema.labels] if schema else []
+    roles: list[str] = [role.name for label in schema.labels for role in label.roles] if schema else []
+    attributes: list[str] = [attr.name for attr in schema.attributes] if schema else []
+    for record in records:
+        labels += [s.label for s in record.spans] + [f.label for f in record.facts]
+        roles += [a.role for f in record.facts for a in f.args]
+        attributes += [name for item in [*record.spans, *record.facts] for name in item.attributes
+                       if name != NORMALIZATION]
+    return {"labels": labels, "roles": roles, "attributes": attributes}
 
 
 def _stems(records: list[AnnotatedDocument]) -> Iterator[tuple[str, AnnotatedDocument]]:
@@ -346,13 +373,18 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", name).strip("._") or "layer"
 
 
-def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter) -> list[str]:
+def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter,
+              names: BratNames | None = None) -> list[str]:
+    names = names or BratNames()
+    label, role_name, attribute = (lambda name: names.brat("labels", name),  # type: ignore[union-attr]
+                                   lambda name: names.brat("roles", name),  # type: ignore[union-attr]
+                                   lambda name: names.brat("attributes", name))  # type: ignore[union-attr]
     lines: list[str] = []
     ids: dict[tuple[str, int | None], str] = {}
     brat = BratOffsets(record.document.text)
     for n, span in enumerate(record.spans, 1):
         ids[("span", span.id)] = f"T{n}"
-        lines.append(f"T{n}\t{span.label} {_textbound(record.document.text, span, brat)}")
+        lines.append(f"T{n}\t{label(span.label)} {_textbound(record.document.text, span, brat)}")
     events = relations = 0
     written: list[tuple[str, Any]] = [(ids[("span", s.id)], s) for s in record.spans]
     for fact in record.facts:
@@ -374,16 +406,17 @@ def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter
             if key not in ids:
                 dropped["argument pointing at an annotation not exported"] += 1
                 continue
-            targets.append((arg.role, ids[key]))
+            targets.append((role_name(arg.role), ids[key]))
         if brat_id.startswith("E"):
             counts: Counter = Counter()
             roles = []
             for role, target in targets:
                 counts[role] += 1
                 roles.append(f"{role}{counts[role] if counts[role] > 1 else ''}:{target}")
-            lines.append(f"{brat_id}\t{fact.label}:{ids[('span', fact.span_id)]}" + "".join(" " + r for r in roles))
+            lines.append(f"{brat_id}\t{label(fact.label)}:{ids[('span', fact.span_id)]}"
+                         + "".join(" " + r for r in roles))
         elif len(targets) == 2:
-            lines.append(f"{brat_id}\t{fact.label} Arg1:{targets[0][1]} Arg2:{targets[1][1]}")
+            lines.append(f"{brat_id}\t{label(fact.label)} Arg1:{targets[0][1]} Arg2:{targets[1][1]}")
         else:
             dropped["relation without a trigger that does not have exactly two arguments"] += 1
             continue
@@ -397,15 +430,16 @@ def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter
                     lines.append(f"N{normalizations}\t{ref_type} {brat_id} {ref}\t{text}")
             elif value is True:
                 attributes += 1
-                lines.append(f"A{attributes}\t{name} {brat_id}")
+                lines.append(f"A{attributes}\t{attribute(name)} {brat_id}")
             elif value is False or value is None:
                 continue
-            elif isinstance(value, str | int | float) and str(value).strip() and " " not in str(value):
+            elif isinstance(value, str | int | float) and str(value).strip() and not re.search(r"\s", str(value)):
                 attributes += 1
-                lines.append(f"A{attributes}\t{name} {brat_id} {value}")
+                lines.append(f"A{attributes}\t{attribute(name)} {brat_id} {value}")
             else:
                 dropped[f"attribute value brat cannot hold ({name})"] += 1
-        for note in item.note.split("\n") if item.note else []:
+        # brat reads with universal newlines: a CR alone ends a line too
+        for note in re.split("\r\n|\r|\n", item.note) if item.note else []:
             notes += 1
             lines.append(f"#{notes}\tAnnotatorNotes {brat_id}\t{note}")
     return lines
@@ -471,9 +505,12 @@ def _quote_matches(quoted: str, covered: str) -> bool:
     return quoted == covered or _one_line(quoted) == _one_line(covered)
 
 
-def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> str:
+def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None, names: BratNames | None = None) -> str:
     """brat's annotation.conf describing the labels, roles and attributes used
-    (and every label of the schema, when given)."""
+    (and every label of the schema, when given), by their brat names."""
+    names = names or BratNames()
+    label_name = lambda name: names.brat("labels", name)  # type: ignore[union-attr]  # noqa: E731
+    role_name = lambda name: names.brat("roles", name)  # type: ignore[union-attr]  # noqa: E731
     entities: dict[str, None] = {}
     events: dict[str, dict[str, str]] = {}
     relations: dict[str, None] = {}
@@ -513,15 +550,16 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
             entry = attributes.setdefault(attr.name, {"kinds": set(), "values": {}})
             entry["kinds"].update("<ENTITY>" if k == "entity" else "<EVENT>" for k in attr.applies_to)
             entry["values"].update(dict.fromkeys(attr.choices))
-    out = ["# written by annotator", "", "[entities]", ""]
-    out += [name for name in entities if name not in events]
+    out = ["# written by annotator", *_renamed_comments(names), "", "[entities]", ""]
+    out += [label_name(name) for name in entities if name not in events]
     # annotator spans may nest, overlap and share offsets; brat refuses all
     # three unless the configuration allows them
     out += ["", "[relations]", "", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
     for name in relations:
         label = schema.label(name) if schema else None
-        types = [("|".join(r.allowed) if r.allowed else "<ANY>") for r in label.roles] if label and len(label.roles) == 2 else ["<ANY>", "<ANY>"]
-        out.append(f"{name}\tArg1:{types[0]}, Arg2:{types[1]}")
+        types = ([("|".join(map(label_name, r.allowed)) if r.allowed else "<ANY>") for r in label.roles]
+                 if label and len(label.roles) == 2 else ["<ANY>", "<ANY>"])
+        out.append(f"{label_name(name)}\tArg1:{types[0]}, Arg2:{types[1]}")
     out += ["", "[events]", ""]
     marks = {"one": "", "optional": "?", "many": "*"}
     for name, roles in events.items():
@@ -529,23 +567,43 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
         parts = []
         for role, cardinality in roles.items():
             allowed = label.role(role).allowed if label and label.role(role) else []
-            parts.append(f"{role}{marks.get(cardinality, '?')}:{'|'.join(allowed) if allowed else '<ANY>'}")
-        out.append(f"{name}\t{', '.join(parts)}" if parts else name)
+            parts.append(f"{role_name(role)}{marks.get(cardinality, '?')}:"
+                         f"{'|'.join(map(label_name, allowed)) if allowed else '<ANY>'}")
+        out.append(f"{label_name(name)}\t{', '.join(parts)}" if parts else label_name(name))
     out += ["", "[attributes]", ""]
     for name, entry in attributes.items():
         kinds = "|".join(sorted(entry["kinds"])) or "<ANY>"
         values = f", Value:{'|'.join(entry['values'])}" if entry["values"] else ""
-        out.append(f"{name}\tArg:{kinds}{values}")
+        out.append(f"{names.brat('attributes', name)}\tArg:{kinds}{values}")
     return "\n".join(out) + "\n"
 
 
-def visual_conf(schema: Schema) -> str:
-    """brat's visual.conf: the schema's label colours, so brat shows what annotator shows."""
-    out = ["# written by annotator", "", "[labels]", "", "[drawing]", "",
+def _renamed_comments(names: BratNames) -> list[str]:
+    """Comment lines naming what each brat name stands for (the same as `NAMES_FILE`)."""
+    out = []
+    for kind, renamed in names.renamed().items():
+        for theirs, ours in renamed.items():
+            out.append(f"# {kind[:-1]} {theirs} is annotator's {_one_conf_line(json.dumps(ours, ensure_ascii=False))}")
+    return ["# names brat cannot hold, and what they stand for:", *out] if out else []
+
+
+def _one_conf_line(text: str) -> str:
+    # json.dumps leaves these as they are, and Python's splitlines (brat's) ends a line at them
+    return re.sub("[\v\f\x1c-\x1e\x85\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def visual_conf(schema: Schema, names: BratNames | None = None) -> str:
+    """brat's visual.conf: the schema's label colours, so brat shows what
+    annotator shows, and the names of labels renamed for brat as their display names."""
+    names = names or BratNames()
+    shown = [f"{theirs} | {ours}" for kind in ("labels", "roles", "attributes")
+             for theirs, ours in names.renamed().get(kind, {}).items()
+             if "|" not in ours and ours.isprintable()]
+    out = ["# written by annotator", "", "[labels]", "", *shown, "", "[drawing]", "",
            # brat's own defaults (configurations/example-conf), which a visual.conf replaces
            "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
            "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5"]
-    out += [f"{label.name}\tbgColor:{label.color}" for label in schema.labels
+    out += [f"{names.brat('labels', label.name)}\tbgColor:{label.color}" for label in schema.labels
             if re.fullmatch("#[0-9a-fA-F]{6}", label.color or "")]
     return "\n".join(out) + "\n"
 

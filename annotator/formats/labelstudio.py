@@ -14,6 +14,7 @@ UTF-16 units (as a browser counts) is converted. Results of other types
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from xml.etree import ElementTree
 from collections.abc import Iterable, Iterator
@@ -23,8 +24,8 @@ from typing import Any
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema, Span
 from annotator.domain.offsets import OffsetMap
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
-from annotator.formats.output import refuse_existing
 from annotator.formats.doccano import relation_roles
+from annotator.formats.output import refuse_existing
 from annotator.formats.reading import (
     title_from_text,
     an_object, checked_span, convert_each, first_json_value, list_of_objects, read_text,
@@ -158,13 +159,21 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         summary.notes.append("Label Studio gives every imported annotation to the importing user: several layers "
                              "will look like one person's work there (their names stay in the file for annotator)")
     refuse_existing([config_path], options.overwrite)
+    try:
+        config = label_config(tasks, options.schema)
+    except ValueError as error:
+        raise FormatError(config_path, f"{error}; nothing was written") from None
     with atomic_output(path) as out:
         json.dump(tasks, out, ensure_ascii=False, indent=1)
         out.write("\n")
         # inside the tasks' block, so that a failure leaves neither file
         with atomic_output(config_path) as side:
-            side.write(label_config(tasks, options.schema))
+            side.write(config)
     return summary
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 allows nowhere, not even as character references."""
 
 
 def label_config(tasks: list[dict[str, Any]], schema: Schema | None) -> str:
@@ -184,6 +193,10 @@ def label_config(tasks: list[dict[str, Any]], schema: Schema | None) -> str:
                 names = item.get("labels") if item["type"] == "relation" else item["value"]["labels"]
                 for name in names or []:
                     (relations if item["type"] == "relation" else spans).setdefault(name, None)
+    unfit = [name for name in [*spans, *relations] if _NOT_IN_XML.search(name)]
+    if unfit:
+        raise ValueError(f"label(s) {', '.join(map(repr, unfit))} hold control characters, which XML (Label Studio's "
+                         "labeling configuration) cannot hold even escaped; rename them (Labels → Edit schema…)")
     view = ElementTree.Element("View")
     if relations:
         holder = ElementTree.SubElement(view, "Relations")
