@@ -70,6 +70,6 @@ def test_no_cell_starts_a_formula_in_spreadsheets_that_split_on_semicolons_or_ta
 
 def test_a_formula_after_a_line_break_inside_a_cell_is_neutralised_too():
     # a spreadsheet that does not see the quotes starts a row at the line break
-    from annotator.formats.csv_spans import csv_line
+    from annotator.formats.spreadsheet_cells import csv_line
 
     assert csv_line(["a\r\n=1+1", "b, @x", -3, None]) == "\"a\r\n'=1+1\",\"b, '@x\",-3,\r\n"

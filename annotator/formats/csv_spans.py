@@ -1,53 +1,20 @@
 """CSV: spans for spreadsheets on export, articles on import.
 
-Cells a spreadsheet would run as a formula (starting with =, +, -, @, tab or
-carriage return) are written with a leading apostrophe, so opening an export
-of someone's article text can never run anything. Spreadsheets in many
-locales split on `;` or a tab rather than `,`, and do not see our quotes
-there (they open mid-cell): so within a cell, every part after a `;`, `,`,
-tab or line break that starts with = + - @ gets the apostrophe too
-(`x;=1+1` is written `"x;'=1+1"`), and a cell holding `;` or a tab is quoted.
+Cells are written so that no spreadsheet runs them as formulas
+(`spreadsheet_cells`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.domain import AnnotatedDocument
 from annotator.formats.articles import read_csv
 from annotator.formats.base import Format, WriteOptions, WriteSummary, atomic_output, register
+from annotator.formats.spreadsheet_cells import csv_line
 
 COLUMNS = ["document_id", "title", "annotator", "start", "end", "text", "label"]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-_QUOTED_FOR = (",", '"', "\r", "\n", ";", "\t")
-"""What makes a cell quoted: Python's csv module quotes the first four; `;`
-and tab are the separators of other spreadsheets."""
-
-
-_FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t\r\n] *)(?=[=+\-@])")
-
-
-def neutralise(cell: object) -> object:
-    if not isinstance(cell, str):
-        return cell
-    cell = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", cell)
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
-
-
-def csv_line(cells: Iterable[object], end: str = "\r\n") -> str:
-    """One CSV record as `csv.writer` writes it, but with every cell that holds
-    a separator of any spreadsheet quoted, and formulas neutralised."""
-    out = []
-    for cell in cells:
-        text = "" if cell is None else str(neutralise(cell))
-        if any(mark in text for mark in _QUOTED_FOR):
-            text = '"' + text.replace('"', '""') + '"'
-        out.append(text)
-    return ",".join(out) + end
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:

@@ -44,7 +44,7 @@ from typing import IO, Any
 
 from annotator.domain import GOLD, AnnotatedDocument, Span
 from annotator.domain.layers import fact_views, span_key
-from annotator.formats.csv_spans import csv_line
+from annotator.formats.spreadsheet_cells import csv_line
 from annotator.formats.tokens import regex_pattern
 
 OUTSIDE = "O"

@@ -22,15 +22,16 @@ from annotator.formats.output import OutputExists
 from annotator.store import Store
 from annotator.ui.background import Work, WorkTask, run_with_progress
 from annotator.ui.path_list import PathList
+from annotator.ui.plain_text import literal
 
 
 def _report(parent: QWidget | None, title: str, task: WorkTask, lines: list[str]) -> None:
     if task.cancelled:
-        QMessageBox.information(parent, title, task.error)
+        QMessageBox.information(parent, title, literal(task.error))
     elif task.error:
-        QMessageBox.warning(parent, title, task.error)
+        QMessageBox.warning(parent, title, literal(task.error))
     else:
-        QMessageBox.information(parent, title, "\n".join(lines))
+        QMessageBox.information(parent, title, literal("\n".join(lines)))
 
 
 # -- import -------------------------------------------------------------------
