@@ -24,6 +24,7 @@ TEXT = "Budi tinggal di Jakarta. Kata Ani, harga naik."
 
 PERSON, PLACE, LIVES_IN = "Nama Orang", "人名\tkota", "lives in"
 SAID, SPEAKER, TOPIC, DOUBT = "kata\nkan <b>X</b>", "yang bicara", "主题", "ragu ragu\x01"
+LEVEL, LEVELS = "tingkat", ["very high", "人", "<u>a</u>|b", "low"]
 
 
 def _annotated(store: Store) -> None:
@@ -33,12 +34,12 @@ def _annotated(store: Store) -> None:
          Label(LIVES_IN, "fact", roles=[Role("siapa", "one", [PERSON]), Role("di mana", "one", [PLACE])],
                trigger=False),
          Label(SAID, "fact", roles=[Role(SPEAKER, "one", [PERSON]), Role(TOPIC, "many")])],
-        [*schema.attributes, AttributeDef(DOUBT, "flag")]))
+        [*schema.attributes, AttributeDef(DOUBT, "flag"), AttributeDef(LEVEL, "choice", LEVELS, ["entity"])]))
     doc, _ = store.add_document("uji", TEXT)
     for layer in ("ana x", "ana_x"):
         budi = store.add_span(doc.id, layer, 0, 4, PERSON, attributes={DOUBT: True}, note="catatan\ndua")
-        jakarta = store.add_span(doc.id, layer, 16, 23, PLACE)
-        ani = store.add_span(doc.id, layer, 30, 33, PERSON)
+        jakarta = store.add_span(doc.id, layer, 16, 23, PLACE, attributes={LEVEL: "<u>a</u>|b"})
+        ani = store.add_span(doc.id, layer, 30, 33, PERSON, attributes={LEVEL: "very high"})
         kata = store.add_span(doc.id, layer, 25, 29, SAID)
         harga = store.add_span(doc.id, layer, 35, 40, "Nama_Orang2")
         store.add_fact(doc.id, layer, LIVES_IN, None,
@@ -51,8 +52,8 @@ def _annotated(store: Store) -> None:
 def _what(store: Store, layer: str):
     doc_id = store.document_ids()[0]
     spans = {s.id: s for s in store.spans(doc_id, layer)}
-    return (sorted((s.start, s.end, s.label, tuple(sorted(s.attributes)), s.note) for s in spans.values()),
-            sorted((f.label, tuple(sorted(a.role for a in f.args)), tuple(sorted(f.attributes)))
+    return (sorted((s.start, s.end, s.label, tuple(sorted(s.attributes.items())), s.note) for s in spans.values()),
+            sorted((f.label, tuple(sorted(a.role for a in f.args)), tuple(sorted(f.attributes.items())))
                    for f in store.facts(doc_id, layer)))
 
 
@@ -76,7 +77,7 @@ def test_brat_names_hold_what_brat_cannot_and_come_back_through_our_reader(tmp_p
     imported = import_files(fresh, [tmp_path / "out"])
     assert imported.warnings == [] and sorted(fresh.annotators()) == ["ana x", "ana_x"]
     assert {PERSON, PLACE, LIVES_IN, SAID, "Nama_Orang2"} <= set(imported.labels_added)
-    assert imported.attributes_added == [DOUBT]
+    assert imported.attributes_added == [DOUBT, LEVEL]
     assert _what(fresh, "ana x")[0] == _what(store, "ana x")[0]
     # into one with the schema (relations' Arg1/Arg2 are then named by its roles): everything as it was
     again = Store.memory()

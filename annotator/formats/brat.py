@@ -33,7 +33,7 @@ from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label,
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, register,
 )
-from annotator.formats.brat_names import NAMES_FILE, BratNames, OurNames, folder_names
+from annotator.formats.brat_names import NAMES_FILE, BratNames, OurNames, folder_names, kind_name
 from annotator.formats.output import refuse_existing, staged_files
 from annotator.formats.reading import read_text
 
@@ -270,7 +270,8 @@ class _AnnParser:
             if len(fields) < 2:
                 raise self.fail(n, "an attribute line needs a name and a target")
             target = self._target(n, fields[1])
-            target.attributes[self.names.ours("attributes", fields[0])] = fields[2] if len(fields) > 2 else True
+            name = self.names.ours("attributes", fields[0])
+            target.attributes[name] = self.names.ours(f"values:{name}", fields[2]) if len(fields) > 2 else True
         elif kind == "#":
             if len(fields) < 2:
                 raise self.fail(n, "a note line needs a type and a target")
@@ -342,12 +343,19 @@ def names_used(records: list[AnnotatedDocument], schema: Schema | None) -> dict[
     labels: list[str] = [label.name for label in schema.labels] if schema else []
     roles: list[str] = [role.name for label in schema.labels for role in label.roles] if schema else []
     attributes: list[str] = [attr.name for attr in schema.attributes] if schema else []
+    values: dict[str, list[str]] = {f"values:{attr.name}": list(attr.choices) for attr in schema.attributes} \
+        if schema else {}
     for record in records:
         labels += [s.label for s in record.spans] + [f.label for f in record.facts]
         roles += [a.role for f in record.facts for a in f.args]
-        attributes += [name for item in [*record.spans, *record.facts] for name in item.attributes
-                       if name != NORMALIZATION]
-    return {"labels": labels, "roles": roles, "attributes": attributes}
+        for item in [*record.spans, *record.facts]:
+            for name, value in item.attributes.items():
+                if name == NORMALIZATION:
+                    continue
+                attributes.append(name)
+                if isinstance(value, str | int | float) and not isinstance(value, bool):
+                    values.setdefault(f"values:{name}", []).append(str(value))
+    return {"labels": labels, "roles": roles, "attributes": attributes, **values}
 
 
 def _stems(records: list[AnnotatedDocument]) -> Iterator[tuple[str, AnnotatedDocument]]:
@@ -433,9 +441,9 @@ def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter
                 lines.append(f"A{attributes}\t{attribute(name)} {brat_id}")
             elif value is False or value is None:
                 continue
-            elif isinstance(value, str | int | float) and str(value).strip() and not re.search(r"\s", str(value)):
+            elif isinstance(value, str | int | float) and str(value).strip():
                 attributes += 1
-                lines.append(f"A{attributes}\t{attribute(name)} {brat_id} {value}")
+                lines.append(f"A{attributes}\t{attribute(name)} {brat_id} {names.brat(f'values:{name}', str(value))}")
             else:
                 dropped[f"attribute value brat cannot hold ({name})"] += 1
         # brat reads with universal newlines: a CR alone ends a line too
@@ -573,7 +581,8 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None, nam
     out += ["", "[attributes]", ""]
     for name, entry in attributes.items():
         kinds = "|".join(sorted(entry["kinds"])) or "<ANY>"
-        values = f", Value:{'|'.join(entry['values'])}" if entry["values"] else ""
+        values = (f", Value:{'|'.join(names.brat(f'values:{name}', value) for value in entry['values'])}"
+                  if entry["values"] else "")
         out.append(f"{names.brat('attributes', name)}\tArg:{kinds}{values}")
     return "\n".join(out) + "\n"
 
@@ -583,7 +592,8 @@ def _renamed_comments(names: BratNames) -> list[str]:
     out = []
     for kind, renamed in names.renamed().items():
         for theirs, ours in renamed.items():
-            out.append(f"# {kind[:-1]} {theirs} is annotator's {_one_conf_line(json.dumps(ours, ensure_ascii=False))}")
+            out.append(f"# {kind_name(kind)} {theirs} is annotator's "
+                       f"{_one_conf_line(json.dumps(ours, ensure_ascii=False))}")
     return ["# names brat cannot hold, and what they stand for:", *out] if out else []
 
 

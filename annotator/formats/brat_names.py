@@ -26,9 +26,14 @@ from pathlib import Path
 from annotator.formats.base import FormatError
 
 NAMES_FILE = "annotator_names.json"
-"""Beside an export's annotation.conf: {"labels"|"roles"|"attributes"|"layers": {brat name: our name}}."""
+"""Beside an export's annotation.conf: {kind: {brat name: our name}}, the kinds
+being "labels", "roles", "attributes", "layers" and "values:ATTRIBUTE" (the
+values of one attribute, which brat's configuration holds under the same rule)."""
 
-KINDS = ("labels", "roles", "attributes")
+
+def kind_name(kind: str) -> str:
+    """"labels" -> "label", "values:tingkat" -> "value of tingkat"."""
+    return f"value of {kind.partition(':')[2]}" if kind.startswith("values:") else kind.removesuffix("s")
 
 _BRAT_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _NOT_IN_BRAT_NAMES = re.compile(r"\s+|[^A-Za-z0-9_\-\s]")
@@ -45,7 +50,7 @@ def brat_name(name: str) -> str:
 class BratNames:
     """Our names and brat's for one export, by kind ("labels", "roles", "attributes", "layers")."""
 
-    to_brat: dict[str, dict[str, str]] = field(default_factory=lambda: {kind: {} for kind in (*KINDS, "layers")})
+    to_brat: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, names: dict[str, Iterable[str]], where: Path) -> BratNames:
@@ -57,15 +62,15 @@ class BratNames:
             for name in dict.fromkeys(ours):
                 theirs = brat_name(name)
                 if theirs in taken and taken[theirs] != name:
-                    raise FormatError(where, f"the {kind[:-1]} names {taken[theirs]!r} and {name!r} would both be "
+                    raise FormatError(where, f"the {kind_name(kind)} names {taken[theirs]!r} and {name!r} would both be "
                                              f"{theirs!r} in brat, which allows only A-Z, a-z, 0-9, _ and - in "
                                              "names; rename one (Labels → Edit schema…); nothing was written")
                 taken[theirs] = name
-                mapping.to_brat[kind][name] = theirs
+                mapping.to_brat.setdefault(kind, {})[name] = theirs
         return mapping
 
     def brat(self, kind: str, name: str) -> str:
-        return self.to_brat[kind].get(name) or brat_name(name)
+        return self.to_brat.get(kind, {}).get(name) or brat_name(name)
 
     def renamed(self) -> dict[str, dict[str, str]]:
         """{kind: {brat name: our name}} of the names brat holds otherwise."""
