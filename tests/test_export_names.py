@@ -37,7 +37,7 @@ def _annotated(store: Store) -> None:
         [*schema.attributes, AttributeDef(DOUBT, "flag"), AttributeDef(LEVEL, "choice", LEVELS, ["entity"])]))
     doc, _ = store.add_document("uji", TEXT)
     for layer in ("ana x", "ana_x"):
-        budi = store.add_span(doc.id, layer, 0, 4, PERSON, attributes={DOUBT: True}, note="catatan\ndua")
+        budi = store.add_span(doc.id, layer, 0, 4, PERSON, attributes={DOUBT: True}, note="catatan\tdengan tab\ndua")
         jakarta = store.add_span(doc.id, layer, 16, 23, PLACE, attributes={LEVEL: "<u>a</u>|b"})
         ani = store.add_span(doc.id, layer, 30, 33, PERSON, attributes={LEVEL: "very high"})
         kata = store.add_span(doc.id, layer, 25, 29, SAID)
@@ -65,8 +65,9 @@ def test_brat_names_hold_what_brat_cannot_and_come_back_through_our_reader(tmp_p
     assert names["layers"] == {"ana_x-2": "ana x"}
     assert any("Nama_Orang" in line and NAMES_FILE in line for line in report.lines())
     ann = (tmp_path / "out" / "ana_x-2" / "document-1.ann").read_text(encoding="utf-8")
-    for line in ann.splitlines():
-        assert len(line.split("\t")) <= 3 and line.split("\t")[1].split(" ")[0].isascii()
+    for line in ann.splitlines():  # a note's text, after the second tab, may hold tabs (brat reads them)
+        assert len(line.split("\t")) <= 3 or line.startswith("#")
+        assert line.split("\t")[1].split(" ")[0].isascii()
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
     assert '# label Nama_Orang is annotator\'s "Nama Orang"' in conf
     assert "Nama_Orang | Nama Orang" in (tmp_path / "out" / "visual.conf").read_text(encoding="utf-8")

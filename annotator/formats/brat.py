@@ -264,7 +264,7 @@ class _AnnParser:
         return found
 
     def _extra(self, n: int, kind: str, raw: str) -> None:
-        parts = raw.split("\t")
+        parts = raw.split("\t", 2)  # a note's text may hold tabs, as brat reads it
         fields = parts[1].split() if len(parts) > 1 else []
         if kind in "AM":
             if len(fields) < 2:

@@ -44,7 +44,7 @@ from annotator.ui.labelling import Labelling
 from annotator.ui.span_table import SpanTable
 from annotator.ui.store_undo_stack import StoreUndoStack
 from annotator.ui.text_view import TextView
-from annotator.ui.plain_text import literal
+from annotator.ui.plain_text import literal, no_mnemonic
 
 RECENT_LIMIT = 8
 EXTERNAL_CHECK_MS = 2000
@@ -366,7 +366,7 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for name in recent_databases():
-            action = self.recent_menu.addAction(name)
+            action = self.recent_menu.addAction(no_mnemonic(name))
             action.triggered.connect(lambda _=False, p=name: self.open_database(Path(p)))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)
