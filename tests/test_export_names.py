@@ -117,6 +117,14 @@ def test_layers_whose_folder_names_meet_stay_apart():
     assert folder_names(["ana x", "ana_x"]) == {"ana_x": "ana_x", "ana x": "ana_x-2"}
     assert folder_names(["Ana", "ana"]) == {"Ana": "Ana", "ana": "ana-2"}
     assert folder_names(["../x", "gold"]) == {"../x": "x", "gold": "gold"}
+    assert folder_names(["annotation.conf"], reserved=["annotation.conf"]) == {"annotation.conf": "annotation.conf-2"}
+
+
+def test_documents_whose_file_names_differ_only_in_case_stay_apart(tmp_path, store):
+    for name in ("Berita.txt", "berita.txt"):
+        store.add_document(name, f"Isi {name}.", {"source": name})
+    export(store, "brat", tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == ["Berita.txt", "berita-2.txt"]
 
 
 def test_conll_tags_carry_no_whitespace_and_the_summary_says_how_they_were_written(tmp_path, store):

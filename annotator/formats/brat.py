@@ -309,7 +309,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
     else:
         # every document in every layer's folder, as a brat project per
         # annotator holds them all: one that nobody annotated is still exported
-        names.to_brat["layers"] = folder_names(layers)
+        names.to_brat["layers"] = folder_names(layers, reserved=["annotation.conf", "visual.conf", NAMES_FILE])
         plan = [(folder / names.to_brat["layers"][layer], [r.layer(layer) for r in records]) for layer in layers]
     documents = [(layer_folder / stem, record) for layer_folder, layer_records in plan
                  for stem, record in _stems(layer_records)]
@@ -359,11 +359,12 @@ def names_used(records: list[AnnotatedDocument], schema: Schema | None) -> dict[
 
 
 def _stems(records: list[AnnotatedDocument]) -> Iterator[tuple[str, AnnotatedDocument]]:
-    """Each record with the file name (without suffix) it gets in its folder."""
+    """Each record with the file name (without suffix) it gets in its folder,
+    distinct also on file systems that ignore case."""
     used: set[str] = set()
     for record in records:
         stem = _stem(record, used)
-        used.add(stem)
+        used.add(stem.casefold())
         yield stem, record
 
 
@@ -372,7 +373,7 @@ def _stem(record: AnnotatedDocument, used: set[str]) -> str:
     base = Path(source).stem if source.endswith(".txt") else f"document-{record.document.id}"
     base = _safe(base)
     stem, n = base, 2
-    while stem in used:
+    while stem.casefold() in used:
         stem, n = f"{base}-{n}", n + 1
     return stem
 

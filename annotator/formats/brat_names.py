@@ -110,12 +110,13 @@ class OurNames:
         return self.from_brat.get(kind, {}).get(name, name)
 
 
-def folder_names(layers: list[str]) -> dict[str, str]:
+def folder_names(layers: list[str], reserved: Iterable[str] = ()) -> dict[str, str]:
     """A distinct folder name for each layer: its name made safe for any file
-    system, numbered when two layers would share one (compared without case,
-    for file systems that ignore it). Layers whose name is already safe keep it."""
+    system, numbered when two layers would share one or it would be one of the
+    `reserved` names of files beside the folders (compared without case, for
+    file systems that ignore it). Layers whose name is already safe keep it."""
     safe = {layer: re.sub(r"[^\w.\-]+", "_", layer).strip("._") or "layer" for layer in layers}
-    taken: set[str] = set()
+    taken: set[str] = {name.casefold() for name in reserved}
     out: dict[str, str] = {}
     for layer in sorted(layers, key=lambda name: (safe[name] != name, name)):
         name, n = safe[layer], 2
