@@ -183,14 +183,14 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], s
                                overwrite=overwrite)
         to_stdout = str(out) == STDOUT
         with _progress_bar("exporting") as progress:
-            chosen_records: dict[str, Any] = dict(
+            choices: dict[str, Any] = dict(
                 annotators=chosen, statuses=list(statuses) or None,
                 labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
                 split_ratios=ratios, seed=seed, progress=progress, options=options, workers=workers)
             if to_stdout:
-                report = export_to_stream(store, fmt, sys.stdout.buffer, **chosen_records)
+                report = export_to_stream(store, fmt, sys.stdout.buffer, **choices)
             else:
-                report = export(store, fmt, out, **chosen_records)
+                report = export(store, fmt, out, **choices)
     except (ValueError, StoreError, OSError) as exc:
         raise click.ClickException(f"{exc}; nothing was written") from exc
     for line in report.lines():

@@ -240,10 +240,12 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
         return report
     parts = split(list(records), split_ratios, seed)
     suffix = "" if fmt.writes_folder else (fmt.extensions[0] if fmt.extensions else "")
+    # every part's files before any is written, so a refusal leaves nothing half done
     if not fmt.writes_folder:
-        # every split's file before any is written, so a refusal leaves nothing half done
-        refuse_existing([path for name in parts for path in _single_file_outputs(fmt, out / f"{name}{suffix}")],
-                        options.overwrite)
+        planned = [path for name in parts for path in _single_file_outputs(fmt, out / f"{name}{suffix}")]
+    else:
+        planned = [path for name, part in parts.items() if fmt.outputs for path in fmt.outputs(part, out / name, options)]
+    refuse_existing(planned, options.overwrite)
     for name, part in parts.items():
         report.summaries[name] = write(part, out / f"{name}{suffix}", options)
     return report

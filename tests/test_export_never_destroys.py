@@ -115,6 +115,15 @@ def test_split_outputs_and_side_files_are_refused_before_anything_is_written(tmp
     with pytest.raises(OutputExists, match="dev.jsonl"):
         export(store, "native", tmp_path / "splits", split_ratios=[0.5, 0.3, 0.2])
     assert sorted(p.name for p in (tmp_path / "splits").iterdir()) == ["dev.jsonl"]
+    # a folder format: the last part's file is refused before the first part is written
+    export(store, "brat", tmp_path / "brat-split", annotators=["ana"], split_ratios=[0.5, 0.5])
+    next((tmp_path / "brat-split" / "train").glob("*.ann")).unlink()
+    dev_file = next((tmp_path / "brat-split" / "test").glob("*.ann"))
+    dev_file.write_text("mine\n", encoding="utf-8")
+    before = _snapshot(tmp_path / "brat-split")
+    with pytest.raises(OutputExists, match=dev_file.name):
+        export(store, "brat", tmp_path / "brat-split", annotators=["ana"], split_ratios=[0.5, 0.5])
+    assert _snapshot(tmp_path / "brat-split") == before
     (tmp_path / "hf").mkdir()
     (tmp_path / "hf" / "train.labels.json").write_text("mine\n", encoding="utf-8")
     with pytest.raises(OutputExists, match="train.labels.json"):

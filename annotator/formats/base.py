@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator.domain import AnnotatedDocument, LabelledDocument, Schema
 from annotator.formats.output import atomic_output
@@ -128,6 +129,10 @@ class Format:
     writes_folder: bool = False
     side_files: Callable[[Path], list[Path]] | None = None
     """The files a write to a path puts beside it (labels, configuration), if any."""
+    outputs: Callable[[list[Any], Path, WriteOptions], list[Path]] | None = None
+    """Folder formats: every file a write of the records to a path makes, so
+    that an export in several parts (a split) can refuse existing files before
+    writing any part."""
     tokens: bool = False
     """Writes tokens: the tokenizer, language and nested-span choices of `WriteOptions` apply."""
     write_labelled: LabelledWriter | None = None

@@ -294,45 +294,71 @@ class _AnnParser:
 
 # -- writing ------------------------------------------------------------------
 
-def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
-    """The folder's own files only: into an existing folder nothing else is
-    touched, and files of the same names are refused unless `options.overwrite`."""
-    records = list(records)
+@dataclass
+class _Plan:
+    """What a brat export of some records writes, before anything is written."""
+
+    folder: Path
+    names: BratNames
+    documents: list[tuple[Path, AnnotatedDocument]]
+    """Each document's path without suffix (its `.txt` and `.ann`), with its record."""
+    confs: dict[Path, str]
+    """The configuration files (and the names file) with their text."""
+
+    def paths(self) -> list[Path]:
+        return [*(base.with_name(base.name + suffix) for base, _ in self.documents for suffix in (".txt", ".ann")),
+                *self.confs]
+
+
+def _plan(records: list[AnnotatedDocument], path: Path, options: WriteOptions) -> _Plan:
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
         raise FormatError(folder, "is a file; a brat export writes a folder")
     layers = sorted({name for r in records for name in r.annotators()})
-    summary = WriteSummary(files=[folder])
     names = BratNames.of(names_used(records, options.schema), folder)
     if len(layers) <= 1:
-        plan = [(folder, records)]
+        layout = [(folder, records)]
     else:
         # every document in every layer's folder, as a brat project per
         # annotator holds them all: one that nobody annotated is still exported
         names.to_brat["layers"] = folder_names(layers, reserved=["annotation.conf", "visual.conf", NAMES_FILE])
-        plan = [(folder / names.to_brat["layers"][layer], [r.layer(layer) for r in records]) for layer in layers]
-    documents = [(layer_folder / stem, record) for layer_folder, layer_records in plan
+        layout = [(folder / names.to_brat["layers"][layer], [r.layer(layer) for r in records]) for layer in layers]
+    documents = [(layer_folder / stem, record) for layer_folder, layer_records in layout
                  for stem, record in _stems(layer_records)]
     confs = {folder / "annotation.conf": annotation_conf(records, options.schema, names)}
     if options.schema is not None:
         confs[folder / "visual.conf"] = visual_conf(options.schema, names)
-    renamed = names.renamed()
-    if renamed:
+    if names.renamed():
         confs[folder / NAMES_FILE] = names.as_json()
+    return _Plan(folder, names, documents, confs)
+
+
+def outputs(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> list[Path]:
+    """Every file an export of the records to `path` writes."""
+    return _plan(list(records), path, options).paths()
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    """The folder's own files only: into an existing folder nothing else is
+    touched, and files of the same names are refused unless `options.overwrite`."""
+    records = list(records)
+    plan = _plan(records, path, options)
+    summary = WriteSummary(files=[plan.folder])
+    renamed = plan.names.renamed()
+    if renamed:
         shown = [f"{ours!r} as {theirs}" for kind in renamed for theirs, ours in renamed[kind].items()]
         summary.notes.append(f"names brat cannot hold, written as brat names (recorded in {NAMES_FILE}, "
                              f"which annotator reads back): {', '.join(shown)}")
-    refuse_existing([*(base.with_name(base.name + suffix) for base, _ in documents for suffix in (".txt", ".ann")),
-                     *confs], options.overwrite)
+    refuse_existing(plan.paths(), options.overwrite)
     with staged_files(options.overwrite) as staged:
-        staged.folder(folder)
-        for base, record in documents:
+        staged.folder(plan.folder)
+        for base, record in plan.documents:
             staged.write_text(base.with_name(base.name + ".txt"), record.document.text)
-            lines = ann_lines(record, options.schema, summary.dropped, names)
+            lines = ann_lines(record, options.schema, summary.dropped, plan.names)
             staged.write_text(base.with_name(base.name + ".ann"), "".join(line + "\n" for line in lines))
             summary.spans += len(record.spans)
             summary.facts += len(record.facts)
-        for target, text in confs.items():
+        for target, text in plan.confs.items():
             staged.write_text(target, text)
     summary.documents = len(records)
     return summary
@@ -626,5 +652,5 @@ def looks_brat(path: Path) -> bool:
 
 register(Format(
     name="brat", description="brat standoff folder (.txt + .ann, annotation.conf)",
-    read=read, write=write, extensions=(".ann",), detect=looks_brat, writes_folder=True,
+    read=read, write=write, extensions=(".ann",), detect=looks_brat, writes_folder=True, outputs=outputs,
 ))
