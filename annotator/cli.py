@@ -145,7 +145,11 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
 @main.command("export")
 @click.option("--format", "fmt", required=True, metavar="F",
               help="native, brat, doccano, labelstudio, csv, conll, spacy, spacy-jsonl or hf.")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="File or folder to write.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="File or folder to write; - for standard output (formats that write one file).")
+@click.option("--overwrite", is_flag=True,
+              help="Replace files of the same names that the export writes (in its folder, beside its file, "
+                   "split outputs); no other file is ever touched.")
 @click.option("--annotator", "--layer", "layers", multiple=True, metavar="NAME",
               help="A layer to export (repeatable; 'gold' is the reviewed layer). Default: every layer.")
 @click.option("--status", "statuses", multiple=True, metavar="STATUS",
@@ -168,13 +172,13 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
 @pass_context
 def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], statuses: tuple[str, ...],
                    labels: str | None, split_text: str | None, seed: int, tokenizer: str, language: str,
-                   nested: str, workers: int | None) -> None:
+                   nested: str, workers: int | None, overwrite: bool) -> None:
     """Export documents with the chosen layers to a format other tools read.
 
     Without --annotator (after `export`), every layer goes out. Token formats
     (conll, hf, spacy) also split tokens wherever a span starts or ends.
     """
-    from annotator.exchange import export
+    from annotator.exchange import STDOUT, export, export_to_stream
     from annotator.formats.base import WriteOptions, get_format
     from annotator.formats.selection import parse_ratios
 
@@ -187,16 +191,23 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], s
                                                        ("--nested", nested, "outermost")) if value != default]
             if given:
                 click.echo(f"note: {fmt} does not write tokens; {', '.join(given)} left unused", err=True)
-        options = WriteOptions(tokenizer=tokenizer, language=language.strip() or "xx", nested=nested)
+        options = WriteOptions(tokenizer=tokenizer, language=language.strip() or "xx", nested=nested,
+                               overwrite=overwrite)
+        to_stdout = str(out) == STDOUT
         with _progress_bar("exporting") as progress:
-            report = export(store, fmt, out, annotators=chosen, statuses=list(statuses) or None,
-                            labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
-                            split_ratios=ratios, seed=seed, progress=progress, options=options,
-                            workers=workers)
+            choices: dict[str, Any] = dict(
+                annotators=chosen, statuses=list(statuses) or None,
+                labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
+                split_ratios=ratios, seed=seed, progress=progress, options=options, workers=workers)
+            if to_stdout:
+                report = export_to_stream(store, fmt, sys.stdout.buffer, **choices)
+            else:
+                report = export(store, fmt, out, **choices)
     except (ValueError, StoreError, OSError) as exc:
         raise click.ClickException(f"{exc}; nothing was written") from exc
     for line in report.lines():
-        click.echo(line)
+        # the summary must not mix with the exported data on standard output
+        click.echo(line, err=to_stdout)
 
 
 @contextmanager
@@ -376,10 +387,9 @@ def merge(ctx: Context, others: tuple[Path, ...]) -> None:
 def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], document_ids: tuple[int, ...],
               as_json: bool, as_csv: bool) -> None:
     """Inter-annotator agreement: span F1, token kappa, Krippendorff's alpha, label confusion, facts."""
-    import csv
 
     from annotator.domain import GOLD
-    from annotator.review.agreement import measure_agreement
+    from annotator.review.agreement import measure_agreement, write_report
 
     if as_json and as_csv:
         raise click.UsageError("choose --json or --csv, not both")
@@ -404,11 +414,7 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif as_csv:
-        rows = report.rows()
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["a", "b", "label"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_report(report, sys.stdout, as_csv=True)
     else:
         for line in report.table_lines():
             click.echo(line)

@@ -4,16 +4,19 @@ through a selection into a format writer. No SQL here: only Store methods."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from annotator import export_workers
 from annotator.domain import AnnotatedDocument, AttributeDef, Label, Role, Schema
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format
 from annotator.formats.brat import NORMALIZATION, NOTES
+from annotator.formats.output import refuse_existing
 from annotator.formats.selection import Selection, select, select_labelled, split
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
@@ -227,6 +230,7 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
             options.labels = [name for name in store.span_labels(selection.annotators) if name not in fact_labels]
         records = select_labelled(_stored(store, True, selection.annotators, tick), selection)
         write = fmt.write_labelled
+    _refuse_database(store, fmt, out, split_ratios)
     if not split_ratios:
         ids = store.document_ids()
         count = export_workers.worker_count(workers, len(ids), fmt, store)
@@ -238,8 +242,57 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
         return report
     parts = split(list(records), split_ratios, seed)
     suffix = "" if fmt.writes_folder else (fmt.extensions[0] if fmt.extensions else "")
+    # every part's files before any is written, so a refusal leaves nothing half done
+    if not fmt.writes_folder:
+        planned = [path for name in parts for path in _single_file_outputs(fmt, out / f"{name}{suffix}")]
+    else:
+        planned = [path for name, part in parts.items() if fmt.outputs for path in fmt.outputs(part, out / name, options)]
+    refuse_existing(planned, options.overwrite)
     for name, part in parts.items():
         report.summaries[name] = write(part, out / f"{name}{suffix}", options)
+    return report
+
+
+def _single_file_outputs(fmt: Format, path: Path) -> list[Path]:
+    return [path, *(fmt.side_files(path) if fmt.side_files else [])]
+
+
+def _refuse_database(store: Store, fmt: Format, out: Path, split_ratios: Sequence[float] | None) -> None:
+    """Never write over the database being exported (or its journal files), whatever --overwrite says."""
+    if store.path is None:
+        return
+    database = Path(store.path).resolve()
+    own = {database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")}
+    if fmt.writes_folder or split_ratios:
+        return  # files inside a folder are the format's own names, never the database's
+    for path in _single_file_outputs(fmt, out):
+        if path.resolve() in own:
+            raise ExchangeError(f"{path} is the database being exported; choose another file")
+
+
+STDOUT = "-"
+"""`--out -`: standard output."""
+
+
+def export_to_stream(store: Store, fmt: str | Format, stream: BinaryIO, **kwargs: Any) -> ExportReport:
+    """`export` of a format that writes one file, written to `stream` (standard
+    output) instead of a file. Formats that write a folder or files beside
+    their output are refused, and so is a split."""
+    fmt = get_format(fmt) if isinstance(fmt, str) else fmt
+    if fmt.writes_folder or fmt.side_files is not None or kwargs.get("split_ratios"):
+        what = ("a split writes one output per part" if kwargs.get("split_ratios") else
+                f"the {fmt.name} format writes a folder" if fmt.writes_folder else
+                f"the {fmt.name} format writes files beside its output")
+        raise ExchangeError(f"{what}; standard output (--out -) takes one file: name a file or folder instead")
+    with tempfile.TemporaryDirectory(prefix="annotator-export-") as folder:
+        path = Path(folder) / f"export{fmt.extensions[0] if fmt.extensions else ''}"
+        report = export(store, fmt, path, **kwargs)
+        with open(path, "rb") as written:
+            shutil.copyfileobj(written, stream)
+        stream.flush()
+    for summary in report.summaries.values():
+        summary.files = []
+        summary.notes.append("written to standard output")
     return report
 
 

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from annotator.domain import Label
 from annotator.exchange import export, import_files
 from annotator.formats.base import FormatError
 
@@ -39,3 +40,36 @@ def test_missing_text_column_names_the_columns(tmp_path, store):
     path.write_text("judul,isi\nA,B\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r"news.csv:1: has no 'text' column \(columns: judul, isi\)"):
         import_files(store, [path])
+
+
+def _cells_split_on(line: str, separator: str) -> list[str]:
+    """The cells a spreadsheet that splits on `separator` (and honours quotes) reads from a line."""
+    return next(csv.reader([line], delimiter=separator))
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_no_cell_starts_a_formula_in_spreadsheets_that_split_on_semicolons_or_tabs(tmp_path, store, separator):
+    for name in ("LABEL; -1+1", "x\t=2"):
+        store.save_label(Label(name))
+    doc, _ = store.add_document("x;=1+1", "Budi\tvs =SUM(A1) ; @Ani, -2+3 kata;+cmd")
+    store.add_span(doc.id, "a;=HYPERLINK(1)", 0, 16, "PERSON")
+    store.add_span(doc.id, "ana", 0, 4, "LABEL; -1+1")
+    store.add_span(doc.id, "ana", 19, 39, "x\t=2")
+    export(store, "csv", tmp_path / "spans.csv")
+    lines = (tmp_path / "spans.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith('1,"x;\'=1+1","a;\'=HYPERLINK(1)",0,16,"Budi\tvs =SUM(A1)",PERSON')
+    assert lines[3].endswith(',"\'@Ani, \'-2+3 kata;\'+cmd","x\t\'=2"')
+    for line in lines[1:]:
+        for cell in _cells_split_on(line, separator):
+            assert not cell.lstrip().startswith(("=", "+", "-", "@")), (separator, line, cell)
+    # a CSV reader reads the values with the apostrophes, and nothing else changed
+    rows = list(csv.reader(io.StringIO((tmp_path / "spans.csv").read_text(encoding="utf-8"), newline="")))
+    assert [row[1] for row in rows[1:]] == ["x;'=1+1"] * 3
+    assert sorted(row[6] for row in rows[1:]) == ["LABEL; '-1+1", "PERSON", "x\t'=2"]
+
+
+def test_a_formula_after_a_line_break_inside_a_cell_is_neutralised_too():
+    # a spreadsheet that does not see the quotes starts a row at the line break
+    from annotator.formats.spreadsheet_cells import csv_line
+
+    assert csv_line(["a\r\n=1+1", "b, @x", -3, None]) == "\"a\r\n'=1+1\",\"b, '@x\",-3,\r\n"

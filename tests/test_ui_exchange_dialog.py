@@ -113,3 +113,47 @@ def test_export_dialog_offers_the_corpus_language(qtbot, store):
     dialog = ExportDialog(None, store, "ana")
     qtbot.addWidget(dialog)
     assert dialog.findChild(QLineEdit, "exportLanguage").text() == "id"
+
+
+def _export_brat_through_the_window(monkeypatch, store, out, answer):
+    """File → Export… to brat, the folder chosen; `answer` to the question about replacing."""
+    from PySide6.QtWidgets import QDialog
+
+    from annotator.ui import exchange_dialog
+
+    def choose(dialog):
+        dialog.format.setCurrentIndex(dialog.format.findData("brat"))
+        dialog.out.setText(str(out))
+        return QDialog.DialogCode.Accepted
+
+    asked, told = [], []
+
+    def ask(box):
+        asked.append((box.objectName(), box.text()))
+        return answer
+
+    monkeypatch.setattr(exchange_dialog.ExportDialog, "exec", choose)
+    monkeypatch.setattr(QMessageBox, "exec", ask)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(text))
+    exchange_dialog.export_with_dialog(None, store, "ana")
+    return asked, told
+
+
+def test_the_window_asks_before_an_export_replaces_files_and_touches_no_other(tmp_path, monkeypatch):
+    store = open_project(tmp_path / "p.db")
+    import_files(store, [FIXTURES / "labelstudio" / "annotations_1.json"], annotator="ana")
+    out = tmp_path / "Documents"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me\n", encoding="utf-8")
+    asked, _ = _export_brat_through_the_window(monkeypatch, store, out, QMessageBox.StandardButton.No)
+    assert asked == []  # nothing of the same name yet: written without a question
+    ann = next(out.glob("*.ann"))
+    ann.write_text("", encoding="utf-8")
+    asked, told = _export_brat_through_the_window(monkeypatch, store, out, QMessageBox.StandardButton.No)
+    assert asked and asked[0][0] == "exportReplaceFiles" and ann.name in asked[0][1]
+    assert ann.read_text(encoding="utf-8") == "" and "already exist" in told[0]
+    asked, told = _export_brat_through_the_window(monkeypatch, store, out, QMessageBox.StandardButton.Yes)
+    assert ann.read_text(encoding="utf-8") != "" and "written" in told[0]
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep me\n"
+    store.close()

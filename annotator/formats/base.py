@@ -10,17 +10,14 @@ line there.
 from __future__ import annotations
 
 import importlib
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from annotator.domain import AnnotatedDocument, LabelledDocument, Schema
+from annotator.formats.output import atomic_output
 
 
 class FormatError(ValueError):
@@ -76,6 +73,9 @@ class WriteOptions:
     """Every span label the records can hold, when known before writing (an export
     from the store knows them): Hugging Face tag ids then do not depend on which
     label is met first, so runs written apart agree."""
+    overwrite: bool = False
+    """Replace existing files this export writes besides the one it was given
+    (a folder's files, side files, split outputs); without it they are refused."""
 
 
 @dataclass
@@ -134,6 +134,12 @@ class Format:
     detect: Callable[[Path], bool] | None = None
     """Optional content sniffing for files whose extension is ambiguous (.jsonl, .json)."""
     writes_folder: bool = False
+    side_files: Callable[[Path], list[Path]] | None = None
+    """The files a write to a path puts beside it (labels, configuration), if any."""
+    outputs: Callable[[list[Any], Path, WriteOptions], list[Path]] | None = None
+    """Folder formats: every file a write of the records to a path makes, so
+    that an export in several parts (a split) can refuse existing files before
+    writing any part."""
     tokens: bool = False
     """Writes tokens: the tokenizer, language and nested-span choices of `WriteOptions` apply."""
     write_labelled: LabelledWriter | None = None
@@ -193,47 +199,6 @@ def detect_format(path: Path) -> Format:
     if plain:
         return plain[0]
     raise FormatError(path, "cannot tell the format from the name or content; pass --format")
-
-
-@contextmanager
-def atomic_folder(path: Path) -> Iterator[Path]:
-    """Build a folder beside `path` and move it into place only on success,
-    so a failed export leaves neither a half folder nor a damaged old one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
-    try:
-        yield tmp
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            os.replace(path, old / path.name)
-            os.replace(tmp, path)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-@contextmanager
-def atomic_output(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Write to a temporary file beside `path` and move it into place only on
-    success, so a failed export leaves no half file (and any old file intact)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 RUN_LENGTH = 1000

@@ -24,6 +24,7 @@ count CRLF as two, telling them apart by the text each T line quotes.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -34,8 +35,10 @@ from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label, Schema, Span
 from annotator.formats.base import (
-    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_folder, register,
+    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, register,
 )
+from annotator.formats.brat_names import NAMES_FILE, BratNames, OurNames, folder_names, kind_name
+from annotator.formats.output import refuse_existing, staged_files
 from annotator.formats.reading import read_text
 
 NORMALIZATION = "brat_normalization"
@@ -49,7 +52,8 @@ ANNOTATOR_NOTES = "AnnotatorNotes"
 
 _BOM = b"\xef\xbb\xbf"
 
-_ROLE_REPEAT = re.compile(r"^(.*\D)(\d+)$")
+_REPEAT_NUMBER = re.compile(r"[2-9]|[1-9]\d+")
+"""What brat appends to a role name used again in one fact: 2, 3, ..."""
 
 
 # -- reading ------------------------------------------------------------------
@@ -67,14 +71,16 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     files = document_files(root)
     if not files:
         raise FormatError(root, "holds no .txt files")
+    names = OurNames.beside(root)
     by_layer = root.is_dir() and _folders_are_layers(root, files, options)
     for txt in files:
         layer, base = options.annotator, root
         if by_layer and txt.parent != root:
-            layer = txt.relative_to(root).parts[0]
-            base = root / layer
+            folder = txt.relative_to(root).parts[0]
+            layer, base = names.ours("layers", folder), root / folder
         try:
-            record = read_document(txt, txt.with_suffix(".ann"), layer, options, base if root.is_dir() else None)
+            record = read_document(txt, txt.with_suffix(".ann"), layer, options,
+                                   base if root.is_dir() else None, names)
             if record is not None:
                 yield record
         except FormatError as error:
@@ -105,7 +111,7 @@ def _folders_are_layers(root: Path, files: list[Path], options: ReadOptions) -> 
 
 
 def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
-                  root: Path | None = None) -> AnnotatedDocument | None:
+                  root: Path | None = None, names: OurNames | None = None) -> AnnotatedDocument | None:
     """The document of a .txt/.ann pair; None (with a warning) for an empty .txt,
     which brat corpora hold as placeholders, unless `options.strict`."""
     text = read_text(txt)
@@ -121,7 +127,7 @@ def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
     with open(txt, "rb") as raw:
         # brat reads the .txt as plain UTF-8, so a byte-order mark is its offset 0
         bom = raw.read(len(_BOM)) == _BOM
-    parser = _AnnParser(ann, text, annotator, options, bom)
+    parser = _AnnParser(ann, text, annotator, options, names or OurNames(), bom)
     parser.parse(read_text(ann))
     return AnnotatedDocument(document, parser.spans(), parser.facts())
 
@@ -151,6 +157,8 @@ class _AnnParser:
     text: str
     annotator: str
     options: ReadOptions
+    names: OurNames
+    """Our names of the labels, roles and attributes an export renamed for brat."""
     bom: bool = False
     span_by_id: dict[str, Span] = field(default_factory=dict)
     textbound: list[_TextBound] = field(default_factory=list)
@@ -198,7 +206,8 @@ class _AnnParser:
                 raise ValueError
         except ValueError:
             raise self.fail(n, f"cannot read the offsets {offsets!r}") from None
-        self.textbound.append(_TextBound(n, brat_id, label, offsets, fragments,  # type: ignore[arg-type]
+        self.textbound.append(_TextBound(n, brat_id, self.names.ours("labels", label), offsets,
+                                         fragments,  # type: ignore[arg-type]
                                          parts[2] if len(parts) > 2 else None))
 
     def _build_spans(self) -> None:
@@ -248,9 +257,9 @@ class _AnnParser:
         brat_id, items = parts[0], parts[1].split()
         if raw[0] == "E":
             label, _, trigger = items[0].partition(":")
-            pending = _Pending(n, brat_id, label, [], trigger or None)
+            pending = _Pending(n, brat_id, self.names.ours("labels", label), [], trigger or None)
         else:
-            pending = _Pending(n, brat_id, items[0], [])
+            pending = _Pending(n, brat_id, self.names.ours("labels", items[0]), [])
         for item in items[1:]:
             role, sep, target = item.partition(":")
             if not sep or not target:
@@ -286,15 +295,14 @@ class _AnnParser:
             names = [r for r, _ in p.args]
             if label is not None and len(label.roles) == 2 and sorted(names) == ["Arg1", "Arg2"]:
                 return [label.roles[int(r[-1]) - 1].name for r in names]
-            return names
+            return [self.names.ours("roles", name) for name in names]
         # brat numbers a role used again: Org-Arg, Org-Arg2, Org-Arg3
         seen: set[str] = set()
         names = []
         for role, _ in p.args:
-            match = _ROLE_REPEAT.match(role)
-            base = match.group(1) if match and match.group(1) in seen else role
+            base = next((b for b in seen if role.startswith(b) and _REPEAT_NUMBER.fullmatch(role[len(b):])), role)
             seen.add(base)
-            names.append(base)
+            names.append(self.names.ours("roles", base))
         return names
 
     def _target(self, n: int, brat_id: str) -> Span | Fact:
@@ -304,13 +312,14 @@ class _AnnParser:
         return found
 
     def _extra(self, n: int, kind: str, raw: str) -> None:
-        parts = raw.split("\t", 2)
+        parts = raw.split("\t", 2)  # a note's text may hold tabs, as brat reads it
         fields = parts[1].split() if len(parts) > 1 else []
         if kind in "AM":
             if len(fields) < 2:
                 raise self.fail(n, "an attribute line needs a name and a target")
             target = self._target(n, fields[1])
-            target.attributes[fields[0]] = fields[2] if len(fields) > 2 else True
+            name = self.names.ours("attributes", fields[0])
+            target.attributes[name] = self.names.ours(f"values:{name}", fields[2]) if len(fields) > 2 else True
         elif kind == "#":
             if len(fields) < 2:
                 raise self.fail(n, "a note line needs a type and a target")
@@ -336,41 +345,104 @@ class _AnnParser:
 
 # -- writing ------------------------------------------------------------------
 
-def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
-    records = list(records)
+@dataclass
+class _Plan:
+    """What a brat export of some records writes, before anything is written."""
+
+    folder: Path
+    names: BratNames
+    documents: list[tuple[Path, AnnotatedDocument]]
+    """Each document's path without suffix (its `.txt` and `.ann`), with its record."""
+    confs: dict[Path, str]
+    """The configuration files (and the names file) with their text."""
+
+    def paths(self) -> list[Path]:
+        return [*(base.with_name(base.name + suffix) for base, _ in self.documents for suffix in (".txt", ".ann")),
+                *self.confs]
+
+
+def _plan(records: list[AnnotatedDocument], path: Path, options: WriteOptions) -> _Plan:
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise FormatError(folder, "is a file; a brat export writes a folder")
     layers = sorted({name for r in records for name in r.annotators()})
-    summary = WriteSummary(files=[Path(path)])
-    with atomic_folder(path) as folder:
-        if len(layers) <= 1:
-            _write_layer(records, folder, options, summary)
-        else:
-            # every document in every layer's folder, as a brat project per
-            # annotator holds them all: one that nobody annotated is still exported
-            for layer in layers:
-                _write_layer([r.layer(layer) for r in records], folder / _safe(layer), options, summary)
-            summary.documents = len(records)
-        (folder / "annotation.conf").write_text(annotation_conf(records, options.schema), encoding="utf-8")
-        if options.schema is not None:
-            (folder / "visual.conf").write_text(visual_conf(options.schema), encoding="utf-8")
+    names = BratNames.of(names_used(records, options.schema), folder)
+    if len(layers) <= 1:
+        layout = [(folder, records)]
+    else:
+        # every document in every layer's folder, as a brat project per
+        # annotator holds them all: one that nobody annotated is still exported
+        names.to_brat["layers"] = folder_names(layers, reserved=["annotation.conf", "visual.conf", NAMES_FILE])
+        layout = [(folder / names.to_brat["layers"][layer], [r.layer(layer) for r in records]) for layer in layers]
+    documents = [(layer_folder / stem, record) for layer_folder, layer_records in layout
+                 for stem, record in _stems(layer_records)]
+    confs = {folder / "annotation.conf": annotation_conf(records, options.schema, names)}
+    if options.schema is not None:
+        confs[folder / "visual.conf"] = visual_conf(options.schema, names)
+    if names.renamed():
+        confs[folder / NAMES_FILE] = names.as_json()
+    return _Plan(folder, names, documents, confs)
+
+
+def outputs(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> list[Path]:
+    """Every file an export of the records to `path` writes."""
+    return _plan(list(records), path, options).paths()
+
+
+def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
+    """The folder's own files only: into an existing folder nothing else is
+    touched, and files of the same names are refused unless `options.overwrite`."""
+    records = list(records)
+    plan = _plan(records, path, options)
+    summary = WriteSummary(files=[plan.folder])
+    renamed = plan.names.renamed()
+    if renamed:
+        shown = [f"{ours!r} as {theirs}" for kind in renamed for theirs, ours in renamed[kind].items()]
+        summary.notes.append(f"names brat cannot hold, written as brat names (recorded in {NAMES_FILE}, "
+                             f"which annotator reads back): {', '.join(shown)}")
+    refuse_existing(plan.paths(), options.overwrite)
+    with staged_files(options.overwrite) as staged:
+        staged.folder(plan.folder)
+        for base, record in plan.documents:
+            staged.write_text(base.with_name(base.name + ".txt"), record.document.text)
+            lines = ann_lines(record, options.schema, summary.dropped, plan.names)
+            staged.write_text(base.with_name(base.name + ".ann"), "".join(line + "\n" for line in lines))
+            summary.spans += len(record.spans)
+            summary.facts += len(record.facts)
+        for target, text in plan.confs.items():
+            staged.write_text(target, text)
+    summary.documents = len(records)
     return summary
 
 
-def _write_layer(records: list[AnnotatedDocument], folder: Path, options: WriteOptions,
-                 summary: WriteSummary) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def names_used(records: list[AnnotatedDocument], schema: Schema | None) -> dict[str, list[str]]:
+    """The label, role and attribute names an export of the records writes."""
+    labels: list[str] = [label.name for label in schema.labels] if schema else []
+    roles: list[str] = [role.name for label in schema.labels for role in label.roles] if schema else []
+    attributes: list[str] = [attr.name for attr in schema.attributes] if schema else []
+    values: dict[str, list[str]] = {f"values:{attr.name}": list(attr.choices) for attr in schema.attributes} \
+        if schema else {}
+    for record in records:
+        labels += [s.label for s in record.spans] + [f.label for f in record.facts]
+        roles += [a.role for f in record.facts for a in f.args]
+        for item in [*record.spans, *record.facts]:
+            for name, value in item.attributes.items():
+                if name in (NORMALIZATION, NOTES):
+                    continue
+                attributes.append(name)
+                if isinstance(value, str | int | float) and not isinstance(value, bool):
+                    values.setdefault(f"values:{name}", []).append(str(value))
+    return {"labels": labels, "roles": roles, "attributes": attributes, **values}
+
+
+def _stems(records: list[AnnotatedDocument]) -> Iterator[tuple[str, AnnotatedDocument]]:
+    """Each record with the file name (without suffix) it gets in its folder,
+    distinct also on file systems that ignore case."""
     used: set[str] = set()
     for record in records:
         stem = _stem(record, used)
-        used.add(stem)
-        (folder / stem).parent.mkdir(parents=True, exist_ok=True)
-        with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as out:
-            out.write(record.document.text)
-        lines = ann_lines(record, options.schema, summary.dropped)
-        with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="") as out:
-            out.writelines(line + "\n" for line in lines)
-        summary.documents += 1
-        summary.spans += len(record.spans)
-        summary.facts += len(record.facts)
+        used.add(stem.casefold())
+        yield stem, record
 
 
 def _stem(record: AnnotatedDocument, used: set[str]) -> str:
@@ -384,7 +456,7 @@ def _stem(record: AnnotatedDocument, used: set[str]) -> str:
     else:
         base = f"document-{record.document.id}"
     stem, n = base, 2
-    while stem in used:
+    while stem.casefold() in used:
         stem, n = f"{base}-{n}", n + 1
     return stem
 
@@ -393,13 +465,18 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", name).strip("._") or "layer"
 
 
-def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter) -> list[str]:
+def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter,
+              names: BratNames | None = None) -> list[str]:
+    names = names or BratNames()
+    label, role_name, attribute = (lambda name: names.brat("labels", name),  # type: ignore[union-attr]
+                                   lambda name: names.brat("roles", name),  # type: ignore[union-attr]
+                                   lambda name: names.brat("attributes", name))  # type: ignore[union-attr]
     lines: list[str] = []
     ids: dict[tuple[str, int | None], str] = {}
     brat = BratOffsets(record.document.text)
     for n, span in enumerate(record.spans, 1):
         ids[("span", span.id)] = f"T{n}"
-        lines.append(f"T{n}\t{span.label} {_textbound(record.document.text, span, brat)}")
+        lines.append(f"T{n}\t{label(span.label)} {_textbound(record.document.text, span, brat)}")
     events = relations = 0
     written: list[tuple[str, Any]] = [(ids[("span", s.id)], s) for s in record.spans]
     for fact in record.facts:
@@ -421,16 +498,17 @@ def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter
             if key not in ids:
                 dropped["argument pointing at an annotation not exported"] += 1
                 continue
-            targets.append((arg.role, ids[key]))
+            targets.append((role_name(arg.role), ids[key]))
         if brat_id.startswith("E"):
             counts: Counter = Counter()
             roles = []
             for role, target in targets:
                 counts[role] += 1
                 roles.append(f"{role}{counts[role] if counts[role] > 1 else ''}:{target}")
-            lines.append(f"{brat_id}\t{fact.label}:{ids[('span', fact.span_id)]}" + "".join(" " + r for r in roles))
+            lines.append(f"{brat_id}\t{label(fact.label)}:{ids[('span', fact.span_id)]}"
+                         + "".join(" " + r for r in roles))
         elif len(targets) == 2:
-            lines.append(f"{brat_id}\t{fact.label} Arg1:{targets[0][1]} Arg2:{targets[1][1]}")
+            lines.append(f"{brat_id}\t{label(fact.label)} Arg1:{targets[0][1]} Arg2:{targets[1][1]}")
         else:
             dropped["relation without a trigger that does not have exactly two arguments"] += 1
             continue
@@ -448,15 +526,16 @@ def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter
                     lines.append(f"#{notes}\t{note_type} {brat_id}\t{_one_line(text)}")
             elif value is True:
                 attributes += 1
-                lines.append(f"A{attributes}\t{name} {brat_id}")
+                lines.append(f"A{attributes}\t{attribute(name)} {brat_id}")
             elif value is False or value is None:
                 continue
-            elif isinstance(value, str | int | float) and str(value).strip() and " " not in str(value):
+            elif isinstance(value, str | int | float) and str(value).strip():
                 attributes += 1
-                lines.append(f"A{attributes}\t{name} {brat_id} {value}")
+                lines.append(f"A{attributes}\t{attribute(name)} {brat_id} {names.brat(f'values:{name}', str(value))}")
             else:
                 dropped[f"attribute value brat cannot hold ({name})"] += 1
-        for note in item.note.split("\n") if item.note else []:
+        # brat reads with universal newlines: a CR alone ends a line too
+        for note in re.split("\r\n|\r|\n", item.note) if item.note else []:
             notes += 1
             lines.append(f"#{notes}\t{ANNOTATOR_NOTES} {brat_id}\t{note}")
     return lines
@@ -527,9 +606,12 @@ def _quote_matches(quoted: str, covered: str) -> bool:
     return quoted == covered or _one_line(quoted) == _one_line(covered)
 
 
-def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> str:
+def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None, names: BratNames | None = None) -> str:
     """brat's annotation.conf describing the labels, roles and attributes used
-    (and every label of the schema, when given)."""
+    (and every label of the schema, when given), by their brat names."""
+    names = names or BratNames()
+    label_name = lambda name: names.brat("labels", name)  # type: ignore[union-attr]  # noqa: E731
+    role_name = lambda name: names.brat("roles", name)  # type: ignore[union-attr]  # noqa: E731
     entities: dict[str, None] = {}
     events: dict[str, dict[str, str]] = {}
     relations: dict[str, None] = {}
@@ -573,15 +655,16 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
             entry = attributes.setdefault(attr.name, {"kinds": set(), "values": {}})
             entry["kinds"].update("<ENTITY>" if k == "entity" else "<EVENT>" for k in attr.applies_to)
             entry["values"].update(dict.fromkeys(attr.choices))
-    out = ["# written by annotator", "", "[entities]", ""]
-    out += [name for name in entities if name not in events]
+    out = ["# written by annotator", *_renamed_comments(names), "", "[entities]", ""]
+    out += [label_name(name) for name in entities if name not in events]
     # annotator spans may nest, overlap and share offsets; brat refuses all
     # three unless the configuration allows them
     out += ["", "[relations]", "", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
     for name in relations:
         label = schema.label(name) if schema else None
-        types = [("|".join(r.allowed) if r.allowed else "<ANY>") for r in label.roles] if label and len(label.roles) == 2 else ["<ANY>", "<ANY>"]
-        out.append(f"{name}\tArg1:{types[0]}, Arg2:{types[1]}")
+        types = ([("|".join(map(label_name, r.allowed)) if r.allowed else "<ANY>") for r in label.roles]
+                 if label and len(label.roles) == 2 else ["<ANY>", "<ANY>"])
+        out.append(f"{label_name(name)}\tArg1:{types[0]}, Arg2:{types[1]}")
     out += ["", "[events]", ""]
     marks = {"one": "", "optional": "?", "many": "*"}
     for name, roles in events.items():
@@ -591,13 +674,15 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
             folded = [r for r in label.roles if _brat_role(r.name) == role] if label else []
             # a role open to any label leaves the folded role open too
             allowed = list(dict.fromkeys(a for r in folded for a in r.allowed)) if all(r.allowed for r in folded) else []
-            parts.append(f"{role}{marks.get(cardinality, '?')}:{'|'.join(allowed) if allowed else '<ANY>'}")
-        out.append(f"{name}\t{', '.join(parts)}" if parts else name)
+            parts.append(f"{role_name(role)}{marks.get(cardinality, '?')}:"
+                         f"{'|'.join(map(label_name, allowed)) if allowed else '<ANY>'}")
+        out.append(f"{label_name(name)}\t{', '.join(parts)}" if parts else label_name(name))
     out += ["", "[attributes]", ""]
     for name, entry in attributes.items():
         kinds = "|".join(sorted(entry["kinds"])) or "<ANY>"
-        values = f", Value:{'|'.join(entry['values'])}" if entry["values"] else ""
-        out.append(f"{name}\tArg:{kinds}{values}")
+        values = (f", Value:{'|'.join(names.brat(f'values:{name}', value) for value in entry['values'])}"
+                  if entry["values"] else "")
+        out.append(f"{names.brat('attributes', name)}\tArg:{kinds}{values}")
     return "\n".join(out) + "\n"
 
 
@@ -608,13 +693,33 @@ def _brat_role(name: str) -> str:
     return re.sub(r"(?<=\D)\d+$", "", name)
 
 
-def visual_conf(schema: Schema) -> str:
-    """brat's visual.conf: the schema's label colours, so brat shows what annotator shows."""
-    out = ["# written by annotator", "", "[labels]", "", "[drawing]", "",
+def _renamed_comments(names: BratNames) -> list[str]:
+    """Comment lines naming what each brat name stands for (the same as `NAMES_FILE`)."""
+    out = []
+    for kind, renamed in names.renamed().items():
+        for theirs, ours in renamed.items():
+            out.append(f"# {kind_name(kind)} {theirs} is annotator's "
+                       f"{_one_conf_line(json.dumps(ours, ensure_ascii=False))}")
+    return ["# names brat cannot hold, and what they stand for:", *out] if out else []
+
+
+def _one_conf_line(text: str) -> str:
+    # json.dumps leaves these as they are, and Python's splitlines (brat's) ends a line at them
+    return re.sub("[\v\f\x1c-\x1e\x85\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def visual_conf(schema: Schema, names: BratNames | None = None) -> str:
+    """brat's visual.conf: the schema's label colours, so brat shows what
+    annotator shows, and the names of labels renamed for brat as their display names."""
+    names = names or BratNames()
+    shown = [f"{theirs} | {ours}" for kind in ("labels", "roles", "attributes")
+             for theirs, ours in names.renamed().get(kind, {}).items()
+             if "|" not in ours and ours.isprintable()]
+    out = ["# written by annotator", "", "[labels]", "", *shown, "", "[drawing]", "",
            # brat's own defaults (configurations/example-conf), which a visual.conf replaces
            "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
            "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5"]
-    out += [f"{label.name}\tbgColor:{label.color}" for label in schema.labels
+    out += [f"{names.brat('labels', label.name)}\tbgColor:{label.color}" for label in schema.labels
             if re.fullmatch("#[0-9a-fA-F]{6}", label.color or "")]
     return "\n".join(out) + "\n"
 
@@ -626,5 +731,5 @@ def looks_brat(path: Path) -> bool:
 
 register(Format(
     name="brat", description="brat standoff folder (.txt + .ann, annotation.conf)",
-    read=read, write=write, extensions=(".ann",), detect=looks_brat, writes_folder=True,
+    read=read, write=write, extensions=(".ann",), detect=looks_brat, writes_folder=True, outputs=outputs,
 ))

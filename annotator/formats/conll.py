@@ -31,15 +31,58 @@ DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"O|[BIESLU]-\S.*")
 
 
+_NOT_IN_TAGS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+"""What a tag cannot hold: columns are split at white space (by every CoNLL
+reader, spaCy's and ours), and control characters are white space to some."""
+
+
+class TagNames:
+    """The tag of each label: its name with every run of white space or control
+    characters written as `_` (`Nama Orang` -> `B-Nama_Orang`). Two labels that
+    would get one tag are refused, before a line is written when the labels are known."""
+
+    def __init__(self, labels: Iterable[str]) -> None:
+        self.tags: dict[str, str] = {"O": "O"}
+        self._label_of: dict[str, str] = {}
+        self.renamed: dict[str, str] = {}
+        for label in labels:
+            self._name(label)
+
+    def _name(self, label: str) -> str:
+        written = _NOT_IN_TAGS.sub("_", label)
+        other = self._label_of.setdefault(written, label)
+        if other != label:
+            raise ValueError(f"labels {other!r} and {label!r} would both be tagged {written!r} in CoNLL, whose tags "
+                             "cannot hold white space; rename one (Labels → Edit schema…)")
+        if written != label:
+            self.renamed[label] = written
+        return written
+
+    def tag(self, tag: str) -> str:
+        written = self.tags.get(tag)
+        if written is None:
+            written = self.tags[tag] = f"{tag[:2]}{self._name(tag[2:])}"
+        return written
+
+    def note(self) -> list[str]:
+        if not self.renamed:
+            return []
+        shown = ", ".join(f"{label!r} as {written}" for label, written in self.renamed.items())
+        return [f"labels with white space in their names are tagged with _ instead: {shown}"]
+
+
 def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: WriteSummary) -> list[str]:
     """Each record's lines: `-DOCSTART-`, then a blank line after each sentence."""
     pieces = []
+    names = TagNames(options.labels or ())
+    tag = names.tag
     for tagged in tag_examples(records, options, summary):
-        words, tags = tagged.words, tagged.tags
+        words, tags = tagged.words, list(map(tag, tagged.tags))
         pieces.append(f"{DOCSTART} -X- O O\n\n")
         for first, last in tagged.sentences:
             pieces.append("\n".join(map(" ".join, zip(words[first:last], tags[first:last]))))
             pieces.append("\n\n")
+    summary.notes += [note for note in names.note() if note not in summary.notes]
     return pieces
 
 

@@ -1,40 +1,30 @@
 """CSV: spans for spreadsheets on export, articles on import.
 
-Cells a spreadsheet would run as a formula (starting with =, +, -, @, tab or
-carriage return) are written with a leading apostrophe, so opening an export
-of someone's article text can never run anything.
+Cells are written so that no spreadsheet runs them as formulas
+(`spreadsheet_cells`).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.domain import AnnotatedDocument
 from annotator.formats.articles import read_csv
 from annotator.formats.base import Format, WriteOptions, WriteSummary, atomic_output, register
+from annotator.formats.spreadsheet_cells import csv_line
 
 COLUMNS = ["document_id", "title", "annotator", "start", "end", "text", "label"]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: object) -> object:
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
     summary = WriteSummary(files=[Path(path)])
     with atomic_output(path) as out:
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
+        out.write(csv_line(COLUMNS))
         for record in records:
             doc = record.document
             for span in record.spans:
-                writer.writerow([neutralise(c) for c in
-                                 (doc.id, doc.title, span.annotator, span.start, span.end, span.text, span.label)])
+                out.write(csv_line((doc.id, doc.title, span.annotator, span.start, span.end, span.text, span.label)))
             summary.documents += 1
             summary.spans += len(record.spans)
             if record.facts:

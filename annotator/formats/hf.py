@@ -30,6 +30,7 @@ from annotator.domain import AnnotatedDocument, Document, LabelledDocument, Sche
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, Run, WriteOptions, WriteSummary, atomic_output, in_runs, register,
 )
+from annotator.formats.output import refuse_existing
 from annotator.formats.iob import TagError, fact_label_names, rebuild_text, repair_warning, tag_examples
 from annotator.formats.reading import checked_span, first_json_value, json_records, read_text, title_from_text
 
@@ -38,6 +39,11 @@ def side_file(path: Path, suffix: str) -> Path:
     """`train.jsonl` -> `train.labels.json` for suffix "labels"."""
     path = Path(path)
     return path.with_name(f"{path.stem}.{suffix}.json")
+
+
+def side_files(path: Path) -> list[Path]:
+    """What an export to `path` writes beside it."""
+    return [side_file(path, "labels"), side_file(path, "dataset_info")]
 
 
 class TagIds(dict):
@@ -115,7 +121,8 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
 def write_runs(runs: Iterable[Run], path: Path, options: WriteOptions) -> WriteSummary:
     path = Path(path)
     summary = WriteSummary()
-    labels_path, info_path = side_file(path, "labels"), side_file(path, "dataset_info")
+    labels_path, info_path = side_files(path)
+    refuse_existing([labels_path, info_path], options.overwrite)
     with atomic_output(path) as out:
         n = 0
         for rows, counted in runs:
@@ -266,5 +273,5 @@ def looks_hf(path: Path) -> bool:
 register(Format(
     name="hf", description="Hugging Face token classification JSON lines (tokens, ner_tags) with labels.json",
     read=read, write=write, write_labelled=write_labelled, render=render, write_runs=write_runs,
-    extensions=(".jsonl", ".json", ".ndjson"), detect=looks_hf, tokens=True,
+    extensions=(".jsonl", ".json", ".ndjson"), detect=looks_hf, tokens=True, side_files=side_files,
 ))

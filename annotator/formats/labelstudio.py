@@ -14,6 +14,7 @@ UTF-16 units (as a browser counts) is converted. Results of other types
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from xml.etree import ElementTree
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema
 from annotator.domain.offsets import OffsetMap
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.doccano import relation_roles
+from annotator.formats.output import refuse_existing
 from annotator.formats.reading import (
     title_from_text,
     an_object, checked_span, convert_each, first_json_value, list_of_objects, read_text,
@@ -136,12 +138,17 @@ def _code_points(text: str, start: Any, end: Any, surface: str | None) -> tuple[
     return converted if text[converted[0]:converted[1]] == surface else (start, end)
 
 
+def side_files(path: Path) -> list[Path]:
+    """What an export to `path` writes beside it."""
+    return [Path(path).with_name(f"{Path(path).stem}.label_config.xml")]
+
+
 def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOptions) -> WriteSummary:
     """The tasks, and beside them `NAME.label_config.xml`: the labeling
     configuration a Label Studio project needs to show them (Settings →
     Labeling Interface → Code)."""
     path = Path(path)
-    config_path = path.with_name(f"{path.stem}.label_config.xml")
+    [config_path] = side_files(path)
     summary = WriteSummary(files=[path, config_path])
     tasks = []
     for record in records:
@@ -151,13 +158,22 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
         # measured on Label Studio 1.23.2: it reads only `completed_by`, as a member's email or id
         summary.notes.append("Label Studio gives every imported annotation to the importing user: several layers "
                              "will look like one person's work there (their names stay in the file for annotator)")
+    refuse_existing([config_path], options.overwrite)
+    try:
+        config = label_config(tasks, options.schema)
+    except ValueError as error:
+        raise FormatError(config_path, f"{error}; nothing was written") from None
     with atomic_output(path) as out:
         json.dump(tasks, out, ensure_ascii=False, indent=1)
         out.write("\n")
         # inside the tasks' block, so that a failure leaves neither file
         with atomic_output(config_path) as side:
-            side.write(label_config(tasks, options.schema))
+            side.write(config)
     return summary
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 allows nowhere, not even as character references."""
 
 
 def label_config(tasks: list[dict[str, Any]], schema: Schema | None) -> str:
@@ -177,6 +193,10 @@ def label_config(tasks: list[dict[str, Any]], schema: Schema | None) -> str:
                 names = item.get("labels") if item["type"] == "relation" else item["value"]["labels"]
                 for name in names or []:
                     (relations if item["type"] == "relation" else spans).setdefault(name, None)
+    unfit = [name for name in [*spans, *relations] if _NOT_IN_XML.search(name)]
+    if unfit:
+        raise ValueError(f"label(s) {', '.join(map(repr, unfit))} hold control characters, which XML (Label Studio's "
+                         "labeling configuration) cannot hold even escaped; rename them (Labels → Edit schema…)")
     view = ElementTree.Element("View")
     if relations:
         holder = ElementTree.SubElement(view, "Relations")
@@ -229,5 +249,5 @@ def looks_labelstudio(path: Path) -> bool:
 
 register(Format(
     name="labelstudio", description="Label Studio JSON tasks with labels regions and relations",
-    read=read, write=write, extensions=(".json",), detect=looks_labelstudio,
+    read=read, write=write, extensions=(".json",), detect=looks_labelstudio, side_files=side_files,
 ))

@@ -34,7 +34,6 @@ one did, are listed in `skipped_documents`.
 
 from __future__ import annotations
 
-import csv
 import json
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -45,6 +44,7 @@ from typing import IO, Any
 
 from annotator.domain import GOLD, AnnotatedDocument, Span
 from annotator.domain.layers import fact_views, span_key
+from annotator.formats.spreadsheet_cells import csv_line
 from annotator.formats.tokens import regex_pattern
 
 OUTSIDE = "O"
@@ -263,11 +263,11 @@ class AgreementReport:
 def write_report(report: AgreementReport, handle: IO[str], as_csv: bool = False) -> None:
     """The report as the command line's `--json` (default) or `--csv` prints it."""
     if as_csv:
+        # annotator and label names are anyone's text: guarded as the spans CSV guards them
         rows = report.rows()
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["a", "b", "label"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        columns = list(rows[0]) if rows else ["a", "b", "label"]
+        handle.write(csv_line(columns, end="\n"))
+        handle.writelines(csv_line((row[name] for name in columns), end="\n") for row in rows)
     else:
         handle.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
 

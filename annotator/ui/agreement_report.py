@@ -41,6 +41,7 @@ from annotator.formats.base import atomic_output
 from annotator.review.agreement import AgreementCancelled, AgreementReport, measure_agreement, write_report
 from annotator.store import Store
 from annotator.ui.background import BackgroundTask
+from annotator.ui.plain_text import literal
 
 
 def fmt(value: float | None) -> str:
@@ -134,6 +135,7 @@ class AgreementReportDialog(QDialog):
         self.progress.setValue(0)
         self.status = QLabel("Choose annotators, documents and labels, then Compute.", self,
                              objectName="agreementStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # errors quote names and paths
         self.summary = QLabel(self, objectName="agreementSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -343,7 +345,7 @@ class AgreementReportDialog(QDialog):
             with atomic_output(Path(path)) as handle:
                 write_report(self.report, handle, as_csv=Path(path).suffix.lower() == ".csv")
         except OSError as exc:
-            QMessageBox.warning(self, "Save agreement report", f"{path}: {exc}")
+            QMessageBox.warning(self, "Save agreement report", literal(f"{path}: {exc}"))
             return
         self.status.setText(f"Saved {path}")
 

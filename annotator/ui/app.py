@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.store import StoreError
 from annotator.project import open_project
+from annotator.ui.plain_text import literal
 
 
 def run_app(db_path: Path, annotator: str, *, is_default: bool) -> int:
@@ -18,7 +19,7 @@ def run_app(db_path: Path, annotator: str, *, is_default: bool) -> int:
     try:
         store = open_project(db_path, samples=is_default)
     except StoreError as exc:
-        QMessageBox.critical(None, "annotator cannot open the database", str(exc))
+        QMessageBox.critical(None, "annotator cannot open the database", literal(str(exc)))
         return 1
     from annotator.ui.main_window import MainWindow, remember_database
 

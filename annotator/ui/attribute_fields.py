@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QWidget
 
 from annotator.domain import AttributeDef
+from annotator.ui.plain_text import literal, no_mnemonic, plain_label
 
 
 class AttributeFields(QWidget):
@@ -42,7 +43,7 @@ class AttributeFields(QWidget):
         self._widgets = {}
         for attr in definitions:
             if attr.kind == "flag":
-                box = QCheckBox(attr.name, self)
+                box = QCheckBox(no_mnemonic(attr.name), self)
                 box.toggled.connect(lambda on, n=attr.name: self.changed.emit(n, on))
                 widget: QWidget = box
                 caption = ""
@@ -54,9 +55,9 @@ class AttributeFields(QWidget):
                 widget = combo
                 caption = attr.name
             widget.setObjectName(f"attribute:{attr.name}")
-            widget.setToolTip(attr.description)
+            widget.setToolTip(literal(attr.description))
             self._widgets[attr.name] = widget
-            self.form.addRow(caption, widget)
+            self.form.addRow(plain_label(caption, self), widget)
         show_items(self.form)
 
 def clear_layout(layout) -> None:  # noqa: ANN001

@@ -36,6 +36,8 @@ class BackgroundTask(QThread):
         super().__init__(parent)
         self.store = store
         self.error = ""
+        self.exception: Exception | None = None
+        """What `error` was made from, for callers that answer some errors (files that exist)."""
         self.cancelled = False
         self._cancel = threading.Event()
 
@@ -58,7 +60,7 @@ class BackgroundTask(QThread):
         except self.cancel_errors as exc:
             self.cancelled, self.error = True, str(exc)
         except (ValueError, StoreError, OSError) as exc:
-            self.error = str(exc)
+            self.error, self.exception = str(exc), exc
         finally:
             if own is not None:
                 own.close()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from annotator.domain import Span
 from annotator.review.diff import KIND_DESCRIPTIONS, Difference, DocumentDiff, Version
+from annotator.ui.plain_text import literal
 
 KIND_NAMES = {
     "label": "label",
@@ -104,7 +105,7 @@ class DisagreementList(QTableWidget):
         tip = f"{KIND_DESCRIPTIONS.get(difference.kind, difference.kind)}\n{difference.describe(text)}"
         for column, value in enumerate(cells):
             item = QTableWidgetItem(value)
-            item.setToolTip(tip)
+            item.setToolTip(literal(tip))
             item.setData(Qt.ItemDataRole.UserRole, difference.id)
             if decision is not None:
                 item.setForeground(QBrush(QColor(SETTLED_COLOR)))

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.store import Store
+from annotator.ui.plain_text import literal
 
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done", "reviewed": "reviewed"}
 STATUS_MARK = {"todo": "○", "in_progress": "◐", "done": "●", "reviewed": "✔"}
@@ -65,7 +66,7 @@ class DocumentList(QWidget):
                 f"    {summary.span_count} spans · {STATUS_TEXT.get(summary.status, summary.status)}{finished}"
             )
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setToolTip(f"{summary.title}\nfinished by: {', '.join(summary.done_by) or 'nobody yet'}")
+            item.setToolTip(literal(f"{summary.title}\nfinished by: {', '.join(summary.done_by) or 'nobody yet'}"))
             self.list.addItem(item)
             if summary.id == self._current:
                 self.list.setCurrentItem(item)

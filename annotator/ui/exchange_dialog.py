@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLineEdit, QListWidget, QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget,
@@ -17,18 +18,20 @@ from annotator.domain import GOLD, STATUSES
 from annotator.exchange import ExportReport, ImportReport, export, import_files
 from annotator.formats.base import WriteOptions, all_formats
 from annotator.formats.iob import NESTED_POLICIES
+from annotator.formats.output import OutputExists
 from annotator.store import Store
 from annotator.ui.background import Work, WorkTask, run_with_progress
 from annotator.ui.path_list import PathList
+from annotator.ui.plain_text import literal
 
 
 def _report(parent: QWidget | None, title: str, task: WorkTask, lines: list[str]) -> None:
     if task.cancelled:
-        QMessageBox.information(parent, title, task.error)
+        QMessageBox.information(parent, title, literal(task.error))
     elif task.error:
-        QMessageBox.warning(parent, title, task.error)
+        QMessageBox.warning(parent, title, literal(task.error))
     else:
-        QMessageBox.information(parent, title, "\n".join(lines))
+        QMessageBox.information(parent, title, literal("\n".join(lines)))
 
 
 # -- import -------------------------------------------------------------------
@@ -196,7 +199,7 @@ class ExportDialog(QDialog):
         if name:
             self.out.setText(name)
 
-    def work(self) -> Work:
+    def work(self, overwrite: bool = False) -> Work:
         fmt, out = self.format.currentData(), Path(self.out.text())
         layers = [item.text() for item in self.layers.selectedItems()] or None
         status = self.status.currentData()
@@ -204,11 +207,25 @@ class ExportDialog(QDialog):
         ratios = [box.value() for box in self.ratios] if self.split.isChecked() else None
         seed = self.seed.value()
         options = WriteOptions(tokenizer=self.tokenizer.currentData(), language=self.language.text().strip() or "xx",
-                               nested=self.nested.currentData())
+                               nested=self.nested.currentData(), overwrite=overwrite)
         return lambda store, progress: export(
             store, fmt, out, annotators=layers, statuses=[status] if status else None, labels=labels,
             split_ratios=[r / sum(ratios) for r in ratios] if ratios and sum(ratios) else None, seed=seed,
             progress=progress, options=options)
+
+
+def _may_replace(parent: QWidget | None, refused: OutputExists) -> bool:
+    """Ask before an export replaces files of the names it writes (only those)."""
+    shown = "\n".join(str(path) for path in refused.paths[:15])
+    more = f"\n… and {len(refused.paths) - 15} more" if len(refused.paths) > 15 else ""
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace files?",
+                      f"The export would replace {len(refused.paths)} existing file(s):\n\n{shown}{more}\n\n"
+                      "Replace them? No other file is touched.",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("exportReplaceFiles")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def export_with_dialog(parent: QWidget | None, store: Store, annotator: str) -> ExportReport | None:
@@ -216,6 +233,8 @@ def export_with_dialog(parent: QWidget | None, store: Store, annotator: str) -> 
     if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.out.text().strip():
         return None
     task = run_with_progress(parent, store, "Exporting…", dialog.work())
+    if isinstance(task.exception, OutputExists) and _may_replace(parent, task.exception):
+        task = run_with_progress(parent, store, "Exporting…", dialog.work(overwrite=True))
     report: ExportReport | None = task.result
     _report(parent, "Export", task, report.lines() if report else [])
     return report

@@ -25,6 +25,7 @@ from annotator.ui.current_facts import CurrentFacts
 from annotator.ui.fact_commands import CreateFact, DeleteFact, fill_role, push
 from annotator.ui.role_picker import RolePicker
 from annotator.ui.text_view import TextView
+from annotator.ui.plain_text import literal, no_mnemonic
 
 
 @dataclass(frozen=True)
@@ -286,8 +287,8 @@ class FactLinking(QObject):
         more = f" and {len(filling) - 4} more" if len(filling) > 4 else ""
         answer = QMessageBox.question(
             self.parent(), "Delete span",  # type: ignore[arg-type]
-            f"{' '.join(span.text.split())[:40]} fills {where}{more}. Delete anyway?\n"
-            "The role will be left empty; Undo brings it back.")
+            literal(f"{' '.join(span.text.split())[:40]} fills {where}{more}. Delete anyway?\n"
+                    "The role will be left empty; Undo brings it back."))
         return answer == QMessageBox.StandardButton.Yes
 
     def delete_selected_fact(self) -> None:
@@ -318,7 +319,8 @@ class FactLinking(QObject):
             def relation() -> None:
                 self.layer.select(span.id)  # type: ignore[arg-type]
                 self.start_relation()
-            menu.addAction(f"New relation from {' '.join(span.text.split())[:24]!r}…").triggered.connect(relation)
+            menu.addAction(no_mnemonic(f"New relation from {' '.join(span.text.split())[:24]!r}…")).triggered.connect(
+                relation)
         return menu
 
     def role_choices(self, fact: Fact, span: Span) -> list[tuple[Role, Target, str | None]]:
@@ -345,13 +347,13 @@ class FactLinking(QObject):
         label = self.store.schema().label(fact.label)
         if label is None or not label.roles:
             return
-        sub = menu.addMenu(f"Fill role of {self.facts.describe(fact)}")
+        sub = menu.addMenu(no_mnemonic(f"Fill role of {self.facts.describe(fact)}"))
         sub.setObjectName("fillRoleMenu")
         for role, target, why in self.role_choices(fact, span):
-            action = sub.addAction(role.name)
+            action = sub.addAction(no_mnemonic(role.name))
             if why is not None:
                 action.setEnabled(False)
-                action.setText(f"{role.name} ({why})")
+                action.setText(no_mnemonic(f"{role.name} ({why})"))
 
             def fill(_checked: bool = False, r: str = role.name, t: Target = target, f: int = fact.id) -> None:  # type: ignore[assignment]
                 self.pending = _Pending("filler", fact_id=f, role=r)
@@ -412,7 +414,7 @@ class FactLinking(QObject):
             menu = QMenu(self.view)
             menu.setObjectName("dropRoleMenu")
             for role, target in fitting:
-                menu.addAction(role.name).setData(role.name)
+                menu.addAction(no_mnemonic(role.name)).setData(role.name)
             chosen = self.ask_menu(menu, self.view.viewport().mapToGlobal(pos))
             if chosen is None:
                 return False

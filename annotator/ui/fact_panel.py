@@ -26,6 +26,7 @@ from annotator.ui.attribute_fields import AttributeFields, clear_layout, show_it
 from annotator.ui.current_facts import CurrentFacts
 from annotator.ui.fact_commands import SetFactNote, clear_role, push, set_attribute
 from annotator.ui.note_edit import NoteEdit
+from annotator.ui.plain_text import literal, no_mnemonic, plain_label
 
 MISSING_COLOR = "#c0392b"
 EMPTY_TEXT = ("No fact selected.\n\nSelect text and press a fact label's key (u QUOTE, h HAPPENING, "
@@ -122,9 +123,11 @@ class FactPanel(QScrollArea):
         for row, role in enumerate(roles):
             number = QLabel(str(row + 1) if row < 9 else "", self.roles)
             number.setStyleSheet("color: #777;")
-            name = QLabel(role.name, self.roles)
-            name.setToolTip(f"{role.description}\nTakes: {', '.join(role.allowed) or 'anything'}; "
-                            f"{ {'one': 'exactly one', 'optional': 'at most one', 'many': 'any number'}[role.cardinality] }")
+            name = plain_label(role.name, self.roles)
+            name.setObjectName(f"role:{role.name}")
+            name.setToolTip(literal(
+                f"{role.description}\nTakes: {', '.join(role.allowed) or 'anything'}; "
+                f"{ {'one': 'exactly one', 'optional': 'at most one', 'many': 'any number'}[role.cardinality] }"))
             self.roles_layout.addWidget(number, row, 0)
             self.roles_layout.addWidget(name, row, 1)
             fillers = QHBoxLayout()
@@ -132,7 +135,7 @@ class FactPanel(QScrollArea):
             for arg in fact.fillers(role.name):
                 fillers.addWidget(self._filler_button(fact, arg, spans))
             if not fact.fillers(role.name):
-                empty = QLabel(f"{role.name}: required" if role.required else "—", self.roles)
+                empty = plain_label(f"{role.name}: required" if role.required else "—", self.roles)
                 empty.setObjectName(f"missing:{role.name}" if role.required else f"empty:{role.name}")
                 empty.setStyleSheet(f"color: {MISSING_COLOR}; font-weight: bold;" if role.required else "color: #999;")
                 fillers.addWidget(empty)
@@ -144,7 +147,7 @@ class FactPanel(QScrollArea):
             add = QToolButton(self.roles)
             add.setObjectName(f"fill:{role.name}")
             add.setText("+")
-            add.setToolTip(f"Fill {role.name} (Ctrl+R, {row + 1})")
+            add.setToolTip(literal(f"Fill {role.name} (Ctrl+R, {row + 1})"))
             add.clicked.connect(lambda _=False, r=role.name: self.fillRequested.emit(r))
             self.roles_layout.addWidget(add, row, 3)
         self._show_unknown_roles(fact, spans, {role.name for role in roles}, len(roles))
@@ -155,9 +158,9 @@ class FactPanel(QScrollArea):
         """Arguments in roles the fact's type does not have (older data, an edited schema), each with its ×."""
         unknown = [a for a in fact.args if a.role not in known]
         for role in dict.fromkeys(a.role for a in unknown):
-            name = QLabel(role, self.roles)
+            name = plain_label(role, self.roles)
             name.setObjectName(f"unknown:{role}")
-            name.setToolTip(f"{fact.label} has no role {role!r}: remove its filler with ×")
+            name.setToolTip(literal(f"{fact.label} has no role {role!r}: remove its filler with ×"))
             name.setStyleSheet(f"color: {MISSING_COLOR}; text-decoration: line-through;")
             self.roles_layout.addWidget(name, row, 1)
             fillers = QHBoxLayout()
@@ -180,16 +183,16 @@ class FactPanel(QScrollArea):
         target_label = spans[arg.span_id].label if arg.span_id in spans else (
             self.facts.fact(arg.fact_id).label if arg.fact_id is not None and self.facts.fact(arg.fact_id) else "")
         color = QColor(self.store.schema().label(target_label).color) if self.store.schema().label(target_label) else QColor("#ddd")
-        jump = QPushButton(text[:40] + ("…" if len(text) > 40 else ""), box)
+        jump = QPushButton(no_mnemonic(text[:40] + ("…" if len(text) > 40 else "")), box)
         jump.setObjectName(f"filler:{arg.role}")
-        jump.setToolTip(f"{target_label}: {text}\nClick to go to it")
+        jump.setToolTip(literal(f"{target_label}: {text}\nClick to go to it"))
         jump.setStyleSheet(f"QPushButton {{ background: {color.name()}; color: #111; border: 1px solid "
                            f"{color.darker(150).name()}; padding: 1px 5px; }}")
         jump.clicked.connect(lambda _=False, a=arg: self._jump(a))
         clear = QToolButton(box)
         clear.setObjectName(f"clear:{arg.role}")
         clear.setText("×")
-        clear.setToolTip(f"Remove from {arg.role}")
+        clear.setToolTip(literal(f"Remove from {arg.role}"))
         clear.clicked.connect(lambda _=False, a=arg: self._push(clear_role(self.store, fact, a.role, a)))
         row.addWidget(jump)
         row.addWidget(clear)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QWidget
 
 from annotator.ui.current_facts import CurrentFacts
 from annotator.ui.item_table import Index, ItemTable, ItemTableModel
+from annotator.ui.plain_text import literal
 
 COLUMNS = ("Type", "Text", "Roles", "Problems")
 
@@ -64,7 +65,8 @@ class FactTableModel(ItemTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == 3 and count:
             return QColor("#c0392b")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return problems if column == 3 else (text if column == 1 else roles if column == 2 else None)
+            tip = problems if column == 3 else (text if column == 1 else roles if column == 2 else None)
+            return literal(tip) if tip else tip
         if role == Qt.ItemDataRole.UserRole:
             return fact_id
         return None

@@ -41,6 +41,7 @@ from annotator.review.fact_editing import (
     starting_spec,
     trigger_choices,
 )
+from annotator.ui.plain_text import literal
 
 CARDINALITY_WORDS = {"one": "exactly one", "optional": "at most one", "many": "any number"}
 
@@ -151,7 +152,7 @@ class GoldFactEditor(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, n)
                 if refusal is not None:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-                    item.setToolTip(refusal)
+                    item.setToolTip(literal(refusal))
                     continue
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 take = filler_key(choice.filler) in wanted.get(role.name, set()) and (

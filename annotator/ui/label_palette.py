@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton, QVBoxLayout, 
 
 from annotator.domain import Label
 from annotator.store import Store
+from annotator.ui.plain_text import literal, no_mnemonic
 
 
 COLUMNS = 2
@@ -53,11 +54,11 @@ class LabelPalette(QWidget):
 
     def _button(self, label: Label, parent: QWidget) -> QPushButton:
         key = f"   [{label.hotkey}]" if label.hotkey else ""
-        button = QPushButton(f"{label.name}{key}", parent)
+        button = QPushButton(no_mnemonic(f"{label.name}{key}"), parent)
         button.setObjectName(f"label:{label.name}")
         # the text view keeps the focus, and with it the selection being labelled
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setToolTip(label.description)
+        button.setToolTip(literal(label.description))
         color = QColor(label.color)
         border = color.darker(150).name()
         button.setStyleSheet(

@@ -45,6 +45,7 @@ from annotator.ui.labelling import Labelling
 from annotator.ui.span_table import SpanTable
 from annotator.ui.store_undo_stack import StoreUndoStack
 from annotator.ui.text_view import TextView
+from annotator.ui.plain_text import literal, no_mnemonic
 
 RECENT_LIMIT = 8
 EXTERNAL_CHECK_MS = 2000
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.save_status = QLabel("all edits saved", self)
         self.save_status.setObjectName("saveStatus")
         for label in (self.annotator_status, self.progress_status, self.save_status):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # an annotator's name is never markup
             self.statusBar().addPermanentWidget(label)
 
     def _build_toolbar(self) -> None:
@@ -295,7 +297,7 @@ class MainWindow(QMainWindow):
         # show what is saved: a step that failed half-way may have left the view ahead of the file
         self.store.reload()
         self.save_status.setText("last edit NOT saved")
-        QMessageBox.warning(self, "Edit not saved", error.message)
+        QMessageBox.warning(self, "Edit not saved", literal(error.message))
 
     def check_external_changes(self) -> bool:
         """Show what another process (an import, a merge) committed since the last look."""
@@ -356,7 +358,7 @@ class MainWindow(QMainWindow):
         try:
             store = open_project(path)
         except StoreError as exc:
-            QMessageBox.critical(self, "Cannot open the database", str(exc))
+            QMessageBox.critical(self, "Cannot open the database", literal(str(exc)))
             return None
         remember_database(path)
         successor = MainWindow(store, self.layer.annotator)
@@ -369,7 +371,7 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for name in recent_databases():
-            action = self.recent_menu.addAction(name)
+            action = self.recent_menu.addAction(no_mnemonic(name))
             action.triggered.connect(lambda _=False, p=name: self.open_database(Path(p)))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)

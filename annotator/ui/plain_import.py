@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from annotator.formats.plaintext import ArticleError, read_article
 from annotator.store import Store
+from annotator.ui.plain_text import literal
 
 
 def import_plain_text(parent: QWidget, store: Store) -> int:
@@ -18,7 +19,7 @@ def import_plain_text(parent: QWidget, store: Store) -> int:
     try:
         articles = [read_article(Path(name)) for name in names]
     except ArticleError as exc:
-        QMessageBox.warning(parent, "Import", f"{exc}\n\nNothing was imported.")
+        QMessageBox.warning(parent, "Import", literal(f"{exc}\n\nNothing was imported."))
         return 0
     added = sum(store.add_document(title, text, {"source": name})[1] for name, (title, text) in zip(names, articles))
     QMessageBox.information(parent, "Import", f"Added {added} article(s); {len(names) - added} were already there.")

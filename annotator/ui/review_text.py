@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.domain import Span
 from annotator.domain.offsets import DocumentPositionMap
+from annotator.ui.plain_text import literal
 
 LANE_HEIGHT = 6
 LANE_GAP = 1
@@ -159,7 +160,7 @@ class ReviewTextView(QTextEdit):
             selection.cursor = cursor
             char_format = QTextCharFormat()
             char_format.setBackground(QColor(self.colors.get(span.label, NO_LABEL_COLOR)))
-            char_format.setToolTip(f"gold: {span.label}")
+            char_format.setToolTip(literal(f"gold: {span.label}"))
             selection.format = char_format
             selections.append(selection)
         self.setExtraSelections(selections)

@@ -127,6 +127,7 @@ class ReviewWindow(QMainWindow):
         self.message = QLabel(self)
         self.message.setObjectName("reviewMessage")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # messages quote labels and annotators
         self.accept_button = QPushButton("Accept all agreed   [Ctrl+Shift+A]", self)
         self.accept_button.setObjectName("acceptAgreedButton")
         self.accept_button.clicked.connect(self.accept_all_agreed)

@@ -35,6 +35,7 @@ from annotator.ui.attribute_editor import AttributeEditor
 from annotator.ui.commands import DeleteLabel, RenameLabel, ReorderLabels, SaveLabel
 from annotator.ui.role_editor import RoleEditor
 from annotator.ui.schema_widgets import button_row
+from annotator.ui.plain_text import literal
 
 
 class SchemaDialog(QDialog):
@@ -203,7 +204,7 @@ class SchemaDialog(QDialog):
     def ask_what_to_do(self, name: str, count: int) -> tuple[str | None, str | None]:
         """Ask whether to delete or relabel the annotations that use a label."""
         box = QMessageBox(QMessageBox.Icon.Question, "Delete label",
-                          f"{count} annotation(s) use {name}. What should happen to them?", parent=self)
+                          literal(f"{count} annotation(s) use {name}. What should happen to them?"), parent=self)
         delete = box.addButton("Delete them", QMessageBox.ButtonRole.DestructiveRole)
         relabel = box.addButton("Relabel them…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
@@ -213,7 +214,8 @@ class SchemaDialog(QDialog):
         if box.clickedButton() is relabel:
             kind = self.store.schema().label(name).kind  # type: ignore[union-attr]
             choices = [label.name for label in self.store.schema().labels if label.kind == kind and label.name != name]
-            target, ok = QInputDialog.getItem(self, "Relabel", f"Relabel the {name} annotations to:", choices, 0, False)
+            target, ok = QInputDialog.getItem(self, "Relabel", literal(f"Relabel the {name} annotations to:"), choices,
+                                              0, False)
             return ("relabel", target) if ok and target else (None, None)
         return None, None
 
@@ -230,7 +232,7 @@ class SchemaDialog(QDialog):
             self.refresh(select=name)
 
     def refuse(self, message: str) -> None:
-        QMessageBox.warning(self, "Label schema", message)
+        QMessageBox.warning(self, "Label schema", literal(message))
 
     def _push_all(self, text: str, commands: list[QUndoCommand]) -> None:
         if len(commands) == 1:

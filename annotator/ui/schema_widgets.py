@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import SignalInstance
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 REFUSAL_COLOR = "#c0392b"
@@ -24,6 +24,7 @@ def button_row(parent: QWidget, buttons: Iterable[tuple[str, str, Callable[[], o
 def refusal_label(parent: QWidget, message: SignalInstance) -> QLabel:
     """The line that shows why a change was refused: each `message` replaces it."""
     label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes names the user typed
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {REFUSAL_COLOR};")
     message.connect(label.setText)

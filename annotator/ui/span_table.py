@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QWidget
 
 from annotator.ui.current_layer import CurrentLayer
 from annotator.ui.item_table import Index, ItemTable, ItemTableModel
+from annotator.ui.plain_text import literal
 
 COLUMNS = ("Text", "Label", "Annotator", "Start", "End")
 CARRIES_MARK = "•"
@@ -47,10 +48,10 @@ class SpanTableModel(ItemTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return QColor(self._colors.get(span.label, "#cccccc"))
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return span.text
+            return literal(span.text)
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and (span.attributes or span.note):
-            return "\n".join([f"{name}: {value}" for name, value in span.attributes.items()]
-                             + ([f"note: {span.note}"] if span.note else []))
+            return literal("\n".join([f"{name}: {value}" for name, value in span.attributes.items()]
+                                      + ([f"note: {span.note}"] if span.note else [])))
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None

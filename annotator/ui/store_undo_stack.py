@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 
 from annotator.store import StoreError
+from annotator.ui.plain_text import literal, no_mnemonic
 
 
 class StoreUndoStack(QUndoStack):
@@ -115,9 +116,9 @@ class _StepAction(QAction):
             self.triggered.connect(stack.redo)
 
     def _show(self, command_text: str) -> None:
-        text = f"{self._prefix} {command_text}".strip()
-        self.setText(text)
+        # the step's text names labels and roles: its "&" is no shortcut mark, its "<b>" no markup
+        self.setText(f"{self._prefix} {no_mnemonic(command_text)}".strip())
         # a toolbar button shows the icon text: just "Undo", the step in its tooltip
         # (the whole step text would be squeezed into something like "U…N")
         self.setIconText(self._prefix.replace("&", ""))
-        self.setToolTip(text.replace("&", ""))
+        self.setToolTip(literal(f"{self._prefix.replace('&', '')} {command_text}".strip()))
