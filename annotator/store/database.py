@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from annotator.store.bundles import BundlesMixin
 from annotator.store.core import ChangeListener, ProjectDatabase
 from annotator.store.documents import DocumentsMixin
@@ -20,17 +22,20 @@ from annotator.store.errors import (
     ImportCancelled,
     LabelInUseError,
     NewerDatabaseError,
+    NoDatabaseError,
+    NoSuchDatabaseError,
     ReadOnlyDatabaseError,
     StorageError,
     StorageFailedError,
     StorageFullError,
     StoreError,
     storage_error,
+    store_error,
 )
 from annotator.store.facts import FactsMixin
 from annotator.store.labels import LabelsMixin
 from annotator.store.migrations import migrations
-from annotator.store.opening import configure, inspect_before_writing
+from annotator.store.opening import check_header, configure, connect_read_only, database_file, inspect_before_writing
 from annotator.store.results import (
     DeletedFact,
     DeletedLabel,
@@ -55,6 +60,8 @@ __all__ = [
     "ImportSummary",
     "LabelInUseError",
     "NewerDatabaseError",
+    "NoDatabaseError",
+    "NoSuchDatabaseError",
     "Problem",
     "ReadOnlyDatabaseError",
     "StorageError",
@@ -76,12 +83,11 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Store:
-        path = Path(path)
-        exists = path.exists() and path.stat().st_size > 0
+        """Open a database for reading and writing, migrated to this version.
+        Unless `create`, a path with no database is refused and nothing created."""
+        path, exists = database_file(path, create=create)
         if exists:
             inspect_before_writing(path)
-        elif not create:
-            raise StoreError(f"{path}: no such database")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -93,6 +99,34 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
             if (busy_or_full := storage_error(exc, path)) is not None:
                 raise busy_or_full from exc
             raise CorruptDatabaseError(f"{path}: cannot be opened as an annotator database ({exc})") from exc
+        store = cls(db, path)
+        store.created = not exists
+        return store
+
+    @classmethod
+    def open_read_only(cls, path: str | Path) -> Store:
+        """Open a database only to read it (another database to merge): its file
+        is never written, nor anything beside it, so a read-only file or folder
+        will do. A database of an older version is migrated in a copy in memory."""
+        path, _ = database_file(path, create=False)
+        check_header(path)
+        conn = connect_read_only(path)
+        try:
+            if migrations.pending(Database(conn)):
+                copy = sqlite3.connect(":memory:", check_same_thread=False)
+                conn.backup(copy)
+                conn.close()
+                conn = copy
+                db = ProjectDatabase(conn, path)
+                configure(db, in_memory=True)
+                migrations.apply(db)
+                conn.execute("PRAGMA query_only = ON")
+            else:
+                db = ProjectDatabase(conn, path)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise store_error(exc, path) or CorruptDatabaseError(
+                f"{path}: cannot be read as an annotator database ({exc})") from exc
         return cls(db, path)
 
     @classmethod

@@ -6,7 +6,8 @@ import sqlite3
 from pathlib import Path
 
 # primary SQLite result codes (the low byte of an extended code)
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL = 5, 6, 8, 10, 13
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL = 5, 6, 8, 10, 11, 13
+_SQLITE_NOTADB = 26
 
 
 class StoreError(Exception):
@@ -25,6 +26,20 @@ class NewerDatabaseError(StoreError):
 
 class CorruptDatabaseError(StoreError):
     pass
+
+
+class NoDatabaseError(StoreError):
+    """The path names no database file: nothing is there (`NoSuchDatabaseError`),
+    or it cannot be one (a folder, a URL). Nothing was created."""
+
+
+class NoSuchDatabaseError(NoDatabaseError):
+    pass
+
+
+class CheckCancelled(StoreError):
+    def __init__(self) -> None:
+        super().__init__("the database check was cancelled; nothing was changed")
 
 
 class StorageError(StoreError):
@@ -60,6 +75,22 @@ class DatabaseBusyError(StorageError):
 
 class StorageFailedError(StorageError):
     """The operating system failed to read or write the database file."""
+
+
+def store_error(exc: BaseException, path: Path | None) -> StoreError | None:
+    """The `StoreError` for an SQLite failure the user must be told about: of the
+    storage (`storage_error`) or damage found while reading; None for anything else."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    return storage_error(exc, path) or damage_error(exc, path)
+
+
+def damage_error(exc: sqlite3.Error, path: Path | None) -> CorruptDatabaseError | None:
+    """Damage SQLite found in a page it read (opening checks only the header and schema)."""
+    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return None
+    where = str(path) if path is not None else "the in-memory database"
+    return CorruptDatabaseError(f"{where}: the database is damaged ({exc}); `annotator check --deep` lists the damage")
 
 
 def storage_error(exc: sqlite3.Error, path: Path | None) -> StorageError | None:
