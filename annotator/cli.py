@@ -20,7 +20,7 @@ from typing import Any
 import click
 import platformdirs
 
-from annotator.store import NoDatabaseError, NoSuchDatabaseError, Store, StoreError
+from annotator.store import NoDatabaseError, NoSuchDatabaseError, ReadOnlyDatabaseError, Store, StoreError
 from annotator.store.errors import store_error
 from annotator.project import add_samples, open_project
 
@@ -52,13 +52,19 @@ class Context:
         self.annotator = annotator or default_annotator()
         self._store: Store | None = None
 
-    def store(self, *, create: bool = False) -> Store:
+    def store(self, *, create: bool = False, write: bool = False) -> Store:
         """The database, opened once. Only a command that makes a project passes
-        `create` (import); every other command refuses a path with no database
-        and creates nothing."""
+        `create` (import); every other refuses a path with no database and
+        creates nothing. A command that only reads may read a database it
+        cannot write (a read-only file or folder); one that writes says `write`."""
         if self._store is None:
             try:
-                self._store = open_project(self.db_path, samples=self.is_default, create=create)
+                try:
+                    self._store = open_project(self.db_path, samples=self.is_default, create=create)
+                except ReadOnlyDatabaseError:
+                    if create or write:
+                        raise
+                    self._store = Store.open_read_only(self.db_path)
             except StoreError as exc:
                 raise command_error(exc) from exc
             if self._store.created:
@@ -327,7 +333,7 @@ def merge(ctx: Context, others: tuple[Path, ...]) -> None:
     """Bring other databases' layers into this one (documents matched by content; nothing overwritten)."""
     from annotator.store.merge import merge_databases
 
-    store = ctx.store()
+    store = ctx.store(write=True)
     try:
         with _terminal_progress("merging") as progress:
             summary = merge_databases(store, others, progress=progress)
