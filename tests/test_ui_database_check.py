@@ -32,24 +32,19 @@ def window_on(qtbot, path):
     return window
 
 
-def test_check_database_reports_damage(qtbot, tmp_path, messages):
+@pytest.mark.parametrize("damaged", [True, False], ids=["damaged", "sound"])
+def test_check_database_reports_what_it_finds(qtbot, tmp_path, messages, damaged):
     path = tmp_path / "p.db"
-    damaged_project(path)
+    (damaged_project if damaged else make_project)(path)
     window = window_on(qtbot, path)
     window.findChild(QAction, "checkDatabase").trigger()
     qtbot.waitUntil(lambda: messages != [])
     kind, text = messages[0]
-    assert kind == "warning"
-    assert text.startswith(f"{path}: the database is damaged") and "integrity check found" in text
-
-
-def test_check_database_on_a_sound_file(qtbot, tmp_path, messages):
-    path = tmp_path / "p.db"
-    make_project(path)
-    window = window_on(qtbot, path)
-    window.findChild(QAction, "checkDatabase").trigger()
-    qtbot.waitUntil(lambda: messages != [])
-    assert messages == [("information", f"{path}: every page of the file is sound.")]
+    if damaged:
+        assert kind == "warning"
+        assert text.startswith(f"{path}: the database is damaged") and "integrity check found" in text
+    else:
+        assert (kind, text) == ("information", f"{path}: every page of the file is sound.")
 
 
 @pytest.mark.qt_no_exception_capture
