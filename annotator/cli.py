@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -100,7 +99,7 @@ class CommandGroup(click.Group):
             return super().invoke(ctx)
         except StoreError as exc:
             raise command_error(exc) from exc
-        except sqlite3.DatabaseError as exc:
+        except Exception as exc:
             translated = store_error(exc, ctx.obj.db_path if isinstance(ctx.obj, Context) else None)
             if translated is None:
                 raise

@@ -47,3 +47,15 @@ def damage_spans(path: Path, seed: int = 16) -> int:
 def damaged_project(path: Path) -> int:
     make_project(path)
     return damage_spans(path)
+
+
+def damage_anywhere(path: Path, seed: int) -> None:
+    """Overwrite 1, 4 or 16 bytes at a seeded place of a seeded page."""
+    rng = random.Random(seed)
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    page = rng.randrange(len(data) // page_size)
+    at = page * page_size + rng.randrange(page_size - 16)
+    size = rng.choice([1, 4, 16])
+    data[at:at + size] = rng.randbytes(size)
+    path.write_bytes(bytes(data))

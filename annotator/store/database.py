@@ -151,5 +151,8 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
 
     @property
     def is_new(self) -> bool:
-        """True while the database holds no documents and no labels."""
-        return self.db["documents"].count == 0 and self.db["labels"].count == 0
+        """True while the database holds no documents and no labels. Asked at
+        every opening, so it looks for one row instead of counting them all."""
+        row = self.db.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM documents) AND NOT EXISTS (SELECT 1 FROM labels)").fetchone()
+        return bool(row[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -80,17 +81,44 @@ class StorageFailedError(StorageError):
 def store_error(exc: BaseException, path: Path | None) -> StoreError | None:
     """The `StoreError` for an SQLite failure the user must be told about: of the
     storage (`storage_error`) or damage found while reading; None for anything else."""
-    if not isinstance(exc, sqlite3.Error):
-        return None
-    return storage_error(exc, path) or damage_error(exc, path)
+    if isinstance(exc, sqlite3.Error):
+        return storage_error(exc, path) or damage_error(exc, path)
+    if isinstance(exc, (UnicodeDecodeError, json.JSONDecodeError)) and _raised_reading_rows(exc):
+        return _damaged(path, f"a stored value cannot be decoded: {exc}")
+    return None
 
 
 def damage_error(exc: sqlite3.Error, path: Path | None) -> CorruptDatabaseError | None:
-    """Damage SQLite found in a page it read (opening checks only the header and schema)."""
-    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        return None
+    """Damage SQLite found in a page it read (opening checks only the header and
+    schema), or a text that is not the UTF-8 annotator wrote."""
+    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return _damaged(path, str(exc))
+    if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith("Could not decode to UTF-8"):
+        return _damaged(path, str(exc))
+    return None
+
+
+def _damaged(path: Path | None, what: str) -> CorruptDatabaseError:
     where = str(path) if path is not None else "the in-memory database"
-    return CorruptDatabaseError(f"{where}: the database is damaged ({exc}); `annotator check --deep` lists the damage")
+    if len(what) > 120:  # a damaged text is quoted whole, garbage and all
+        what = what[:120] + "…"
+    return CorruptDatabaseError(f"{where}: the database is damaged ({what}); `annotator check --deep` lists the damage")
+
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _raised_reading_rows(exc: BaseException) -> bool:
+    """True when the innermost of annotator's frames that raised `exc` is the
+    store's: it was decoding a stored row, not a file being imported."""
+    innermost = None
+    trace = exc.__traceback__
+    while trace is not None:
+        file = Path(trace.tb_frame.f_code.co_filename)
+        if _PACKAGE in file.parents:
+            innermost = file
+        trace = trace.tb_next
+    return innermost is not None and innermost.parent.name == "store" and innermost.parent.parent == _PACKAGE
 
 
 def storage_error(exc: sqlite3.Error, path: Path | None) -> StorageError | None:

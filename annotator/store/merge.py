@@ -15,7 +15,6 @@ database as it was.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,7 +131,7 @@ def _records(other: Store) -> Iterator[AnnotatedDocument]:
     try:
         for document in other.documents():
             yield other.annotated(document.id)  # type: ignore[arg-type]
-    except sqlite3.DatabaseError as exc:
+    except Exception as exc:
         translated = store_error(exc, other.path)
         if translated is None:
             raise

@@ -119,8 +119,8 @@ def inspect_schema(conn: sqlite3.Connection, path: Path) -> None:
         if migrations.migrations_table in tables:
             applied = {r[0] for r in conn.execute(
                 f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ?", [migrations.name])}
-    except sqlite3.DatabaseError as exc:
-        if (busy_or_failed := storage_error(exc, path)) is not None:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        if isinstance(exc, sqlite3.Error) and (busy_or_failed := storage_error(exc, path)) is not None:
             raise busy_or_failed from exc
         raise CorruptDatabaseError(f"{path}: is not a database or is damaged ({exc})") from exc
     if tables and migrations.migrations_table not in tables:
@@ -156,7 +156,12 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     file is immutable: no lock, no -shm, and a read-only folder is no
     obstacle. With one, it is read through the write-ahead log as usual.
     """
-    mode = "mode=ro" if Path(f"{path}-wal").exists() else "immutable=1"
+    wal = Path(f"{path}-wal")
+    if wal.exists() and _read_only(path.parent) and not Path(f"{path}-shm").exists():
+        raise ReadOnlyDatabaseError(
+            f"{path}: the folder {path.parent} is read-only, and SQLite must write beside the database "
+            f"to read what its write-ahead log ({wal.name}) holds")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
     try:
         conn = sqlite3.connect(_uri(path, mode), uri=True, check_same_thread=False)
         conn.execute("PRAGMA query_only = ON")
