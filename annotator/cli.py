@@ -21,6 +21,7 @@ import platformdirs
 
 from annotator.store import NoDatabaseError, NoSuchDatabaseError, ReadOnlyDatabaseError, Store, StoreError
 from annotator.store.errors import store_error
+from annotator.store.opening import database_path
 from annotator.project import add_samples, open_project
 
 
@@ -31,10 +32,10 @@ def default_db_path() -> Path:
 def resolve_db_path(db: str | None) -> tuple[Path, bool]:
     """The database to use and whether it is the default one (which gets the samples)."""
     if db:
-        return Path(db), False
+        return database_path(db), False
     env = os.environ.get("ANNOTATOR_DB")
     if env:
-        return Path(env), False
+        return database_path(env), False
     return default_db_path(), True
 
 
@@ -47,7 +48,10 @@ def default_annotator() -> str:
 
 class Context:
     def __init__(self, db: str | None, annotator: str | None) -> None:
-        self.db_path, self.is_default = resolve_db_path(db)
+        try:
+            self.db_path, self.is_default = resolve_db_path(db)
+        except StoreError as exc:
+            raise command_error(exc) from exc
         self.annotator = annotator or default_annotator()
         self._store: Store | None = None
 

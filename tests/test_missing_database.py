@@ -95,21 +95,22 @@ def test_a_url_is_not_a_database(tmp_path, monkeypatch, url, command):
     monkeypatch.chdir(tmp_path)
     result = run("--db", url, *command)
     assert result.exit_code == 2
-    assert result.output.startswith("Error: ") and "is a URL; annotator opens SQLite database files only" in result.output
+    assert result.output.startswith(f"Error: {url}: is a URL; annotator opens SQLite database files only")
     assert everything_under(tmp_path) == []
 
 
 def test_the_window_refuses_a_url_and_creates_nothing(qapp, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
+    from pathlib import Path
+
     from annotator.ui.app import run_app
-    from annotator.cli import resolve_db_path
 
     monkeypatch.chdir(tmp_path)
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
-    path, _ = resolve_db_path("postgresql://ana@localhost/corpus")
-    assert run_app(path, "ana", is_default=False) == 1
+    # as a caller that made a Path of it would pass it: postgresql:/ana@localhost/corpus
+    assert run_app(Path("postgresql://ana@localhost/corpus"), "ana", is_default=False) == 1
     assert "is a URL" in shown[0]
     assert everything_under(tmp_path) == []
 

@@ -91,11 +91,18 @@ def store_error(exc: BaseException, path: Path | None) -> StoreError | None:
 def damage_error(exc: sqlite3.Error, path: Path | None) -> CorruptDatabaseError | None:
     """Damage SQLite found in a page it read (opening checks only the header and
     schema), or a text that is not the UTF-8 annotator wrote."""
-    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        return _damaged(path, str(exc))
-    if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith("Could not decode to UTF-8"):
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:  # lost when the error came back pickled from an export worker
+        damaged = str(exc) in _DAMAGE_MESSAGES
+    else:
+        damaged = code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    if damaged or str(exc).startswith("Could not decode to UTF-8"):
         return _damaged(path, str(exc))
     return None
+
+
+# what SQLite says for SQLITE_CORRUPT and SQLITE_NOTADB
+_DAMAGE_MESSAGES = {"database disk image is malformed", "file is not a database"}
 
 
 def _damaged(path: Path | None, what: str) -> CorruptDatabaseError:

@@ -47,15 +47,20 @@ def configure(db: Database, *, in_memory: bool = False) -> None:
         db.execute("PRAGMA synchronous = FULL")
 
 
+def database_path(text: str) -> Path:
+    """The path `text` names; a URL is refused (before `Path` folds its // into /)."""
+    if _URL.match(text):
+        raise NoDatabaseError(f"{text}: is a URL; annotator opens SQLite database files only (give a file's path)")
+    return Path(text)
+
+
 def database_file(path: str | Path, *, create: bool) -> tuple[Path, bool]:
     """The database file `path` names and whether it holds a database yet.
 
     Refuses, creating nothing, what cannot be a database file (a URL, a
     folder) and, unless `create`, a path where there is no database.
     """
-    if _URL.match(str(path)):
-        raise NoDatabaseError(f"{path}: is a URL; annotator opens SQLite database files only (give a file's path)")
-    path = Path(path)
+    path = database_path(str(path))
     if path.is_dir():
         raise NoDatabaseError(f"{path}: is a folder, not a database file (e.g. {path / 'annotations.db'})")
     # SQLite reads an empty file as an empty database: a new one
