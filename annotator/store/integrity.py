@@ -1,4 +1,4 @@
-"""The full check of a database file (`annotator check --deep`, Tools → Check
+"""The full check of a database file (`annotator check --deep`, File → Check
 database…): SQLite's `integrity_check` reads every page, so it takes time
 that grows with the database; opening checks only what takes constant time."""
 
@@ -51,4 +51,3 @@ def integrity_problems(store: StoreCore, keep_going: Callable[[], bool] | None =
     # "*** in database main ***" heads the findings of the one database checked
     findings = [row[0] for row in rows if not row[0].startswith("*** in database ")]
     return [] if findings == ["ok"] else findings
-
