@@ -61,3 +61,33 @@ def test_a_damaged_page_met_in_the_window_is_a_message(qtbot, tmp_path, messages
             break
     assert messages and messages[0][0] == "critical"
     assert messages[0][1].startswith(f"{path}: the database is damaged (")
+
+
+def test_cancel_stops_the_check(qtbot, tmp_path, messages, monkeypatch):
+    import threading
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from annotator.store import integrity
+    from annotator.ui import database_check
+
+    path = tmp_path / "p.db"
+    make_project(path)
+    window = window_on(qtbot, path)
+    cancelled = threading.Event()
+    cancel = database_check.DeepCheckTask.cancel
+    monkeypatch.setattr(database_check.DeepCheckTask, "cancel", lambda task: (cancel(task), cancelled.set()))
+    monkeypatch.setattr(integrity, "STEPS_PER_CALL", 1)
+    # the check waits, at its first step, for the Cancel button: the small file cannot finish first
+    monkeypatch.setattr(database_check, "_deep_check", lambda store, progress: integrity.integrity_problems(
+        store, lambda: progress(0, 0) if cancelled.wait(30) else True))
+
+    def press_cancel() -> None:
+        dialog = window.findChild(QProgressDialog, "exchangeProgress")
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, press_cancel)
+    window.findChild(QAction, "checkDatabase").trigger()
+    qtbot.waitUntil(lambda: messages != [])
+    assert messages == [("information", "The check was cancelled.")]
