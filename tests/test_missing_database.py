@@ -130,3 +130,23 @@ def test_open_recent_refuses_a_database_deleted_since(qtbot, tmp_path, monkeypat
     successor = window.open_database(gone, create=True)  # File → New
     qtbot.addWidget(successor)
     assert gone.exists() and successor.store.path == gone
+
+
+def test_import_into_a_folder_it_cannot_make_or_write_is_a_message(tmp_path):
+    import stat
+
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    result = run("--db", a_file / "project.db", "import", "--samples")
+    assert result.exit_code == 2 and result.output.startswith(f"Error: {a_file / 'project.db'}: cannot make its folder")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        result = run("--db", locked / "project.db", "import", "--samples")
+    finally:
+        locked.chmod(stat.S_IRWXU)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {locked / 'project.db'}: the folder {locked} is read-only; "
+                             "annotator cannot create the database there\n")
+    assert everything_under(tmp_path) == ["locked", "notes.txt"]

@@ -35,7 +35,14 @@ from annotator.store.errors import (
 from annotator.store.facts import FactsMixin
 from annotator.store.labels import LabelsMixin
 from annotator.store.migrations import migrations
-from annotator.store.opening import check_header, configure, connect_read_only, database_file, inspect_before_writing
+from annotator.store.opening import (
+    check_header,
+    configure,
+    connect_read_only,
+    database_file,
+    inspect_before_writing,
+    make_room_for,
+)
 from annotator.store.results import (
     DeletedFact,
     DeletedLabel,
@@ -89,7 +96,7 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
         if exists:
             inspect_before_writing(path)
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_room_for(path)
         try:
             conn = sqlite3.connect(str(path), check_same_thread=False)
             db = ProjectDatabase(conn, path)

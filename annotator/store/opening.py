@@ -70,6 +70,16 @@ def database_file(path: str | Path, *, create: bool) -> tuple[Path, bool]:
     return path, exists
 
 
+def make_room_for(path: Path) -> None:
+    """The folder of a new database, made if missing; refused if nothing can be written there."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NoDatabaseError(f"{path}: cannot make its folder {path.parent} ({exc.strerror})") from exc
+    if _read_only(path.parent):
+        raise ReadOnlyDatabaseError(f"{path}: the folder {path.parent} is read-only; annotator cannot create the database there")
+
+
 def inspect_before_writing(path: Path) -> None:
     """Refuse, without touching the file, a database we must not open for writing."""
     check_header(path)
