@@ -175,3 +175,23 @@ def test_the_window_says_the_folder_is_read_only(qapp, tmp_path, monkeypatch, wr
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
     assert run_app(path, "ana", is_default=False) == 1
     assert shown and shown[0].startswith(f"{path}: the folder {folder} is read-only")
+
+
+def test_export_workers_read_a_database_in_a_read_only_folder(tmp_path, writable_again, monkeypatch):
+    from annotator import export_workers
+
+    monkeypatch.setattr(export_workers, "RUN_DOCUMENTS", 1)  # a worker for each of the two documents
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    path = other_database(folder / "p.db")
+    store = Store.open(path)
+    store.add_document("lain", "Berita lain.")
+    store.close()
+    read_only(folder)
+    writable_again(folder)
+    untouched = folder.stat().st_mtime_ns  # a -wal made and removed again would change it
+    out = tmp_path / "out.conll"
+    result = run("--db", path, "export", "--format", "conll", "--tokenizer", "regex", "--workers", "2", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "Kim B-PERSON\nJong I-PERSON" in out.read_text(encoding="utf-8")
+    assert listing(folder) == ["p.db"] and folder.stat().st_mtime_ns == untouched

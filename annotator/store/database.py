@@ -138,13 +138,12 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
 
     @classmethod
     def reader(cls, path: str | Path) -> Store:
-        """Another connection to a database that `open` has already checked and
-        migrated, for reading only (export workers): no checks or migrations
-        run again, and SQLite refuses any write through it."""
+        """Another connection to a database that `open` or `open_read_only` has
+        already checked and migrated, for reading only (export workers): no
+        migrations run again, SQLite refuses any write through it, and a
+        read-only file or folder will do."""
         path = Path(path)
-        conn = sqlite3.connect(str(path), check_same_thread=False)
-        conn.execute("PRAGMA query_only = ON")
-        return cls(ProjectDatabase(conn, path), path)
+        return cls(ProjectDatabase(connect_read_only(path), path), path)
 
     @classmethod
     def memory(cls) -> Store:
