@@ -19,7 +19,9 @@ from typing import Any
 import click
 import platformdirs
 
-from annotator.store import Store, StoreError
+from annotator.store import NoDatabaseError, NoSuchDatabaseError, ReadOnlyDatabaseError, Store, StoreError
+from annotator.store.errors import store_error
+from annotator.store.opening import database_path
 from annotator.project import add_samples, open_project
 
 
@@ -30,10 +32,10 @@ def default_db_path() -> Path:
 def resolve_db_path(db: str | None) -> tuple[Path, bool]:
     """The database to use and whether it is the default one (which gets the samples)."""
     if db:
-        return Path(db), False
+        return database_path(db), False
     env = os.environ.get("ANNOTATOR_DB")
     if env:
-        return Path(env), False
+        return database_path(env), False
     return default_db_path(), True
 
 
@@ -46,18 +48,47 @@ def default_annotator() -> str:
 
 class Context:
     def __init__(self, db: str | None, annotator: str | None) -> None:
-        self.db_path, self.is_default = resolve_db_path(db)
+        try:
+            self.db_path, self.is_default = resolve_db_path(db)
+        except StoreError as exc:
+            raise command_error(exc) from exc
         self.annotator = annotator or default_annotator()
         self._store: Store | None = None
 
-    def store(self) -> Store:
+    def store(self, *, create: bool = False, write: bool = False) -> Store:
+        """The database, opened once. Only a command that makes a project passes
+        `create` (import); every other refuses a path with no database and
+        creates nothing. A command that only reads may read a database it
+        cannot write (a read-only file or folder); one that writes says `write`."""
         if self._store is None:
             try:
-                self._store = open_project(self.db_path, samples=self.is_default)
+                try:
+                    self._store = open_project(self.db_path, samples=self.is_default, create=create)
+                except ReadOnlyDatabaseError:
+                    if create or write:
+                        raise
+                    self._store = Store.open_read_only(self.db_path)
             except StoreError as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise command_error(exc) from exc
+            if self._store.created:
+                click.echo(f"created {self.db_path}")
             self._store.actor = self.annotator  # who the change history names
         return self._store
+
+
+class NoDatabaseGiven(click.ClickException):
+    """The path given names no database: exit status 2, as for a mistyped option."""
+
+    exit_code = 2
+
+
+def command_error(exc: StoreError) -> click.ClickException:
+    """The message and exit status of a `StoreError` on the command line."""
+    if isinstance(exc, NoSuchDatabaseError):
+        return NoDatabaseGiven(f"{exc} (annotator import … creates one)")
+    if isinstance(exc, NoDatabaseError):
+        return NoDatabaseGiven(str(exc))
+    return click.ClickException(str(exc))
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -65,13 +96,19 @@ pass_context = click.make_pass_decorator(Context)
 
 class CommandGroup(click.Group):
     """Any `StoreError` a command lets through (a full disk, a database another
-    program keeps locked) ends in its message and exit status 1, not a traceback."""
+    program keeps locked), and damage SQLite finds in a page it reads, ends in
+    a message naming the file and exit status 1, not a traceback."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
         except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise command_error(exc) from exc
+        except Exception as exc:
+            translated = store_error(exc, ctx.obj.db_path if isinstance(ctx.obj, Context) else None)
+            if translated is None:
+                raise
+            raise command_error(translated) from exc
 
 
 @click.group(cls=CommandGroup, invoke_without_command=True)
@@ -122,9 +159,9 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
     """
     from annotator.exchange import import_files
 
-    store = ctx.store()
     if not paths and not samples:
         raise click.UsageError("name files or folders to import, or pass --samples")
+    store = ctx.store(create=True)
     if samples:
         added = add_samples(store)
         click.echo(f"added {len(added)} sample article(s)")
@@ -259,16 +296,39 @@ def _interrupted(what: str) -> None:
 
 
 @main.command()
+@click.option("--deep", is_flag=True,
+              help="First read every page of the file for damage (SQLite's integrity_check): "
+                   "takes longer the larger the database.")
 @pass_context
-def check(ctx: Context) -> None:
+def check(ctx: Context, deep: bool) -> None:
     """Verify every span against its document's text and every fact against the schema."""
-    problems = ctx.store().check()
+    store = ctx.store()
+    if deep:
+        _check_pages(store, ctx.db_path)
+    problems = store.check()
     for p in problems:
         click.echo(f"document {p.document_id} {p.kind} {p.id}: {p.message}")
     if problems:
         click.echo(f"{len(problems)} problem(s) found", err=True)
         sys.exit(1)
     click.echo("all spans and facts are consistent")
+
+
+def _check_pages(store: Store, path: Path) -> None:
+    """Run the deep check; on damage, list it and exit 1."""
+    from annotator.store.integrity import integrity_problems
+
+    try:
+        findings = integrity_problems(store)
+    except KeyboardInterrupt:
+        _interrupted("the check was stopped")
+    if findings:
+        for line in findings:
+            click.echo(f"{path}: damaged: {line}")
+        click.echo(f"{path}: the database is damaged ({len(findings)} finding(s) of SQLite's integrity_check)",
+                   err=True)
+        sys.exit(1)
+    click.echo("every page of the file is sound (integrity_check)")
 
 
 @main.command()
@@ -324,7 +384,7 @@ def _local_time(stamp: str) -> str:
 @pass_context
 def revert(ctx: Context, change_id: int) -> None:
     """Undo one change of the history (as a new change); refused when later changes depend on it."""
-    for change in ctx.store().revert_change(change_id):
+    for change in ctx.store(write=True).revert_change(change_id):
         click.echo(f"#{change.id}  {change.what()}: {change.difference()}")
 
 
@@ -338,6 +398,7 @@ def backup(ctx: Context, out: Path | None) -> None:
 
     from annotator.store.backup import backup_database, backup_name
 
+    ctx.store()  # a missing or damaged database is refused as by any command that reads
     target = out or ctx.db_path.parent / backup_name(ctx.db_path, datetime.datetime.now())
     click.echo(f"backup written to {backup_database(ctx.db_path, target)}")
 
@@ -359,16 +420,18 @@ def restore(ctx: Context, backup_file: Path, db: str | None, force: bool) -> Non
 
 
 @main.command()
-@click.argument("others", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_context
 def merge(ctx: Context, others: tuple[Path, ...]) -> None:
     """Bring other databases' layers into this one (documents matched by content; nothing overwritten)."""
     from annotator.store.merge import merge_databases
 
-    store = ctx.store()
+    store = ctx.store(write=True)
     try:
         with _terminal_progress("merging") as progress:
             summary = merge_databases(store, others, progress=progress)
+    except NoDatabaseError:
+        raise  # as for this database: its own message and exit status
     except StoreError as exc:
         raise click.ClickException(f"{exc}; nothing was merged") from exc
     except KeyboardInterrupt:  # merge_databases runs in one transaction, rolled back

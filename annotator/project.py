@@ -31,10 +31,10 @@ def add_samples(store: Store) -> list[int]:
     return added
 
 
-def open_project(path: Path, *, samples: bool = False) -> Store:
-    """Open (creating if needed) a database; a new one gets the default schema,
-    and the samples when `samples` is true."""
-    store = Store.open(path)
+def open_project(path: Path, *, samples: bool = False, create: bool = True) -> Store:
+    """Open a database, creating it if needed and `create` allows; a new one
+    gets the default schema, and the samples when `samples` is true."""
+    store = Store.open(path, create=create)
     if store.is_new:
         install_default_schema(store)
         if samples:

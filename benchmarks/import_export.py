@@ -42,9 +42,10 @@ LABELS = ["PERSON", "ORGANISATION", "LOCATION", "DATETIME"]
 WORDS = "Presiden Joko Widodo meresmikan jalan tol di Bandung pada Senin bersama menteri".split()
 
 
-def articles(n: int) -> list[AnnotatedDocument]:
+def articles(n: int, first: int = 0) -> list[AnnotatedDocument]:
+    """`n` distinct articles, numbered from `first`."""
     records = []
-    for i in range(n):
+    for i in range(first, first + n):
         words = [WORDS[(i + k) % len(WORDS)] for k in range(60)] + [f"nomor{i}"]
         text = " ".join(words)
         spans, start = [], 0

@@ -103,6 +103,7 @@ def test_merge_command_prints_a_summary(project, tmp_path):
 
 
 def test_agreement_needs_two_annotators(tmp_path):
+    open_project(tmp_path / "empty.db").close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "empty.db"), "agreement"])
     assert result.exit_code != 0
     assert "at least two annotators" in result.output

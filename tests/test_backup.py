@@ -159,5 +159,5 @@ def test_restoring_an_older_backup_brings_it_up_to_date(project, tmp_path):
 
 def test_backup_of_a_missing_database_is_refused(tmp_path):
     result = run("--db", str(tmp_path / "none.db"), "backup")
-    assert result.exit_code == 1 and "no such database" in result.output
+    assert result.exit_code == 2 and "no such database" in result.output
     assert list(tmp_path.iterdir()) == []

@@ -89,17 +89,23 @@ def test_env_var_names_database(tmp_path, monkeypatch):
     assert db.exists()
 
 
-def test_default_database_is_seeded_with_samples():
+def test_default_database_is_seeded_with_samples(tmp_path):
     from annotator.cli import default_db_path
 
-    assert run("check").exit_code == 0
+    article = tmp_path / "a.txt"
+    article.write_text("Judul\n\nIsi berita.", encoding="utf-8")
+    result = run("import", str(article))
+    assert result.exit_code == 0 and f"created {default_db_path()}" in result.output
     store = Store.open(default_db_path())
-    assert len(store.document_ids()) >= 1
+    assert len(store.document_ids()) >= 2
     assert "Vladimir Putin" in store.document(1).text
 
 
 def test_other_new_database_gets_schema_only(tmp_path):
     db = tmp_path / "new.db"
-    run("--db", str(db), "check")
+    article = tmp_path / "a.txt"
+    article.write_text("Judul\n\nIsi berita.", encoding="utf-8")
+    result = run("--db", str(db), "import", str(article))
+    assert result.output.startswith(f"created {db}\n")
     store = Store.open(db)
-    assert store.document_ids() == [] and store.schema().label("QUOTE") is not None
+    assert len(store.document_ids()) == 1 and store.schema().label("QUOTE") is not None

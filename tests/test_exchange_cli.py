@@ -77,6 +77,7 @@ def test_export_by_layer_status_and_label(tmp_path):
 
 
 def test_unknown_format_is_a_clear_error(tmp_path):
+    Store.open(tmp_path / "p.db").close()
     result = run("--db", tmp_path / "p.db", "export", "--format", "nope", "--out", tmp_path / "x")
     assert result.exit_code == 1 and "unknown format 'nope'" in result.output
     assert not (tmp_path / "x").exists()

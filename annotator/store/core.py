@@ -11,14 +11,14 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.domain import Schema
-from annotator.store.errors import storage_error
+from annotator.store.errors import store_error
 
 ChangeListener = Callable[[str, int | None], None]
 
 
 class ProjectDatabase(Database):
     """A sqlite-utils `Database` whose transactions fail with a `StoreError`
-    (full disk, locked, read-only, I/O) instead of a bare `sqlite3` error.
+    (full disk, locked, read-only, I/O, a damaged page) instead of a bare `sqlite3` error.
 
     Every write of the store goes through `atomic()`, so this is the one place
     where a storage failure becomes a message the CLI and the window can show;
@@ -34,8 +34,8 @@ class ProjectDatabase(Database):
         try:
             with super().atomic() as db:
                 yield db
-        except sqlite3.OperationalError as exc:
-            translated = storage_error(exc, self.path)
+        except sqlite3.DatabaseError as exc:
+            translated = store_error(exc, self.path)
             if translated is None:
                 raise
             raise translated from exc
@@ -47,6 +47,8 @@ class StoreCore:
     def __init__(self, db: Database, path: Path | None) -> None:
         self.db = db
         self.path = path
+        self.created = False
+        """True when opening made the file (`Store.open`)."""
         self._listeners: list[ChangeListener] = []
         self._schema: Schema | None = None
         self._data_version = self._read_data_version()

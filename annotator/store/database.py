@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from annotator.store.bundles import BundlesMixin
 from annotator.store.core import ChangeListener, ProjectDatabase
 from annotator.store.documents import DocumentsMixin
@@ -20,19 +22,29 @@ from annotator.store.errors import (
     ImportCancelled,
     LabelInUseError,
     NewerDatabaseError,
+    NoDatabaseError,
+    NoSuchDatabaseError,
     ReadOnlyDatabaseError,
     StorageError,
     StorageFailedError,
     StorageFullError,
     StoreError,
     storage_error,
+    store_error,
 )
 from annotator.store.facts import FactsMixin
 from annotator.store.history import HistoryMixin
 from annotator.store.revert import RevertMixin
 from annotator.store.labels import LabelsMixin
 from annotator.store.migrations import migrations
-from annotator.store.opening import configure, inspect_before_writing
+from annotator.store.opening import (
+    check_header,
+    configure,
+    connect_read_only,
+    database_file,
+    inspect_before_writing,
+    make_room_for,
+)
 from annotator.store.results import (
     DeletedFact,
     DeletedLabel,
@@ -57,6 +69,8 @@ __all__ = [
     "ImportSummary",
     "LabelInUseError",
     "NewerDatabaseError",
+    "NoDatabaseError",
+    "NoSuchDatabaseError",
     "Problem",
     "ReadOnlyDatabaseError",
     "StorageError",
@@ -78,14 +92,13 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Store:
-        path = Path(path)
-        exists = path.exists() and path.stat().st_size > 0
+        """Open a database for reading and writing, migrated to this version.
+        Unless `create`, a path with no database is refused and nothing created."""
+        path, exists = database_file(path, create=create)
         if exists:
             inspect_before_writing(path)
-        elif not create:
-            raise StoreError(f"{path}: no such database")
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_room_for(path)
         try:
             conn = sqlite3.connect(str(path), check_same_thread=False)
             db = ProjectDatabase(conn, path)
@@ -95,17 +108,44 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
             if (busy_or_full := storage_error(exc, path)) is not None:
                 raise busy_or_full from exc
             raise CorruptDatabaseError(f"{path}: cannot be opened as an annotator database ({exc})") from exc
+        store = cls(db, path)
+        store.created = not exists
+        return store
+
+    @classmethod
+    def open_read_only(cls, path: str | Path) -> Store:
+        """Open a database only to read it (another database to merge): its file
+        is never written, nor anything beside it, so a read-only file or folder
+        will do. A database of an older version is migrated in a copy in memory."""
+        path, _ = database_file(path, create=False)
+        check_header(path)
+        conn = connect_read_only(path)
+        try:
+            if migrations.pending(Database(conn)):
+                copy = sqlite3.connect(":memory:", check_same_thread=False)
+                conn.backup(copy)
+                conn.close()
+                conn = copy
+                db = ProjectDatabase(conn, path)
+                configure(db, in_memory=True)
+                migrations.apply(db)
+                conn.execute("PRAGMA query_only = ON")
+            else:
+                db = ProjectDatabase(conn, path)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise store_error(exc, path) or CorruptDatabaseError(
+                f"{path}: cannot be read as an annotator database ({exc})") from exc
         return cls(db, path)
 
     @classmethod
     def reader(cls, path: str | Path) -> Store:
-        """Another connection to a database that `open` has already checked and
-        migrated, for reading only (export workers): no checks or migrations
-        run again, and SQLite refuses any write through it."""
+        """Another connection to a database that `open` or `open_read_only` has
+        already checked and migrated, for reading only (export workers): no
+        migrations run again, SQLite refuses any write through it, and a
+        read-only file or folder will do."""
         path = Path(path)
-        conn = sqlite3.connect(str(path), check_same_thread=False)
-        conn.execute("PRAGMA query_only = ON")
-        return cls(ProjectDatabase(conn, path), path)
+        return cls(ProjectDatabase(connect_read_only(path), path), path)
 
     @classmethod
     def memory(cls) -> Store:
@@ -119,5 +159,8 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
 
     @property
     def is_new(self) -> bool:
-        """True while the database holds no documents and no labels."""
-        return self.db["documents"].count == 0 and self.db["labels"].count == 0
+        """True while the database holds no documents and no labels. Asked at
+        every opening, so it looks for one row instead of counting them all."""
+        row = self.db.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM documents) AND NOT EXISTS (SELECT 1 FROM labels)").fetchone()
+        return bool(row[0])

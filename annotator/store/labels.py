@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from annotator.domain import AttributeDef, Label, Role, Schema
 from annotator.store.core import StoreCore
-from annotator.store.errors import LabelInUseError, StoreError
+from annotator.store.errors import CorruptDatabaseError, LabelInUseError, StoreError
 from annotator.store.history import label_state
 from annotator.store.results import DeletedLabel
 from annotator.store.rows import generated_color, now
@@ -21,24 +21,32 @@ class LabelsMixin(StoreCore):
 
     def schema(self) -> Schema:
         if self._schema is None:
-            labels = [
-                Label(
-                    name=r["name"], kind=r["kind"], color=r["color"], hotkey=r["hotkey"],
-                    description=r["description"], order=r["ord"],
-                    roles=[Role(**role) for role in json.loads(r["roles"])],
-                    trigger=bool(r["trigger"]),
-                )
-                for r in self.db["labels"].rows_where(order_by="ord, name")
-            ]
-            attributes = [
-                AttributeDef(
-                    name=r["name"], kind=r["kind"], choices=json.loads(r["choices"]),
-                    applies_to=json.loads(r["applies_to"]), description=r["description"],
-                )
-                for r in self.db["attribute_defs"].rows_where(order_by="name")
-            ]
-            self._schema = Schema(labels, attributes)
+            try:
+                self._schema = self._read_schema()
+            except (ValueError, TypeError, KeyError) as exc:  # not what annotator wrote: damage
+                raise CorruptDatabaseError(
+                    f"{self.path}: the label schema stored in the database is damaged ({exc}); "
+                    "`annotator check --deep` lists the damage") from exc
         return self._schema
+
+    def _read_schema(self) -> Schema:
+        labels = [
+            Label(
+                name=r["name"], kind=r["kind"], color=r["color"], hotkey=r["hotkey"],
+                description=r["description"], order=r["ord"],
+                roles=[Role(**role) for role in json.loads(r["roles"])],
+                trigger=bool(r["trigger"]),
+            )
+            for r in self.db["labels"].rows_where(order_by="ord, name")
+        ]
+        attributes = [
+            AttributeDef(
+                name=r["name"], kind=r["kind"], choices=json.loads(r["choices"]),
+                applies_to=json.loads(r["applies_to"]), description=r["description"],
+            )
+            for r in self.db["attribute_defs"].rows_where(order_by="name")
+        ]
+        return Schema(labels, attributes)
 
     def set_schema(self, schema: Schema) -> None:
         """Replace labels and attribute definitions. Labels that annotations use

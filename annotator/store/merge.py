@@ -15,13 +15,14 @@ database as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain import AnnotatedDocument, SchemaError
 from annotator.domain.layers import fact_views, span_key
 from annotator.store.database import Store, StoreError
+from annotator.store.errors import store_error
 
 
 @dataclass
@@ -96,12 +97,12 @@ def _merge(store: Store, other_paths: Iterable[str | Path], progress: MergeProgr
         path = Path(path)
         if store.path is not None and path.resolve() == Path(store.path).resolve():
             raise StoreError(f"{path}: is the database being merged into")
-        other = Store.open(path, create=False)
+        other = Store.open_read_only(path)
         try:
             summary.files.append(str(path))
             summary.labels_added += _bring_labels(store, other)
-            for document in other.documents():
-                record = other.annotated(document.id)  # type: ignore[arg-type]
+            for record in _records(other):
+                document = record.document
                 chosen = _choose_layers(store, record, str(path), layers, summary)
                 if document.hash not in known_hashes:
                     known_hashes.add(document.hash)
@@ -122,6 +123,19 @@ def _merge(store: Store, other_paths: Iterable[str | Path], progress: MergeProgr
     summary.spans, summary.facts = result.spans, result.facts
     summary.labels_added += [name for name in result.labels_added if name not in summary.labels_added]
     return summary
+
+
+def _records(other: Store) -> Iterator[AnnotatedDocument]:
+    """Every document of the other database with all its layers; damage found
+    in reading it is reported as that file's."""
+    try:
+        for document in other.documents():
+            yield other.annotated(document.id)  # type: ignore[arg-type]
+    except Exception as exc:
+        translated = store_error(exc, other.path)
+        if translated is None:
+            raise
+        raise translated from exc
 
 
 def _choose_layers(store: Store, record: AnnotatedDocument, source: str,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from annotator.exchange import ExportCancelled
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
+from annotator.store.errors import store_error
 
 Progress = Callable[[int, int], bool]
 Work = Callable[[Store, Progress], Any]
@@ -61,6 +62,11 @@ class BackgroundTask(QThread):
             self.cancelled, self.error = True, str(exc)
         except (ValueError, StoreError, OSError) as exc:
             self.error, self.exception = str(exc), exc
+        except Exception as exc:
+            damaged = store_error(exc, self.store.path)  # a damaged page met on the way
+            if damaged is None:
+                raise
+            self.error, self.exception = str(damaged), damaged
         finally:
             if own is not None:
                 own.close()

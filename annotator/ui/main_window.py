@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Export…", self.export_files, "Ctrl+E", "exportFiles")
         self._action(file, "Import &sample articles", self.import_samples, name="importSamples")
         self._action(file, "&Merge databases…", self.merge_databases, name="mergeDatabases")
+        self._action(file, "&Check database…", self.check_database, name="checkDatabase")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
 
@@ -349,14 +350,15 @@ class MainWindow(QMainWindow):
     def create_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New database", "project.db", "Annotator databases (*.db)")
         if path:
-            self.open_database(Path(path))
+            self.open_database(Path(path), create=True)
 
-    def open_database(self, path: Path) -> MainWindow | None:
-        """Open another database in a new window that replaces this one."""
+    def open_database(self, path: Path, *, create: bool = False) -> MainWindow | None:
+        """Open another database in a new window that replaces this one. Only
+        File → New creates one: a recent database since deleted is refused."""
         from annotator.project import open_project
 
         try:
-            store = open_project(path)
+            store = open_project(path, create=create)
         except StoreError as exc:
             QMessageBox.critical(self, "Cannot open the database", literal(str(exc)))
             return None
@@ -416,6 +418,11 @@ class MainWindow(QMainWindow):
         from annotator.ui.merge_dialog import merge_with_dialog
 
         merge_with_dialog(self, self.store)
+
+    def check_database(self) -> None:
+        from annotator.ui.database_check import check_database_with_dialog
+
+        check_database_with_dialog(self, self.store)
 
     def open_agreement(self) -> None:
         from annotator.ui.agreement_report import AgreementReportDialog
