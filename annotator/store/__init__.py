@@ -9,11 +9,13 @@ from annotator.store.database import (
     DeletedFact,
     DeletedSpan,
     DocumentSummary,
+    EditConflictError,
     LabelInUseError,
     NewerDatabaseError,
     ReadOnlyDatabaseError,
     Store,
     StoreError,
+    StoredFact,
     open_store,
 )
 
@@ -22,10 +24,12 @@ __all__ = [
     "DeletedFact",
     "DeletedSpan",
     "DocumentSummary",
+    "EditConflictError",
     "LabelInUseError",
     "NewerDatabaseError",
     "ReadOnlyDatabaseError",
     "Store",
     "StoreError",
+    "StoredFact",
     "open_store",
 ]

@@ -118,7 +118,11 @@ class BulkImport:
         self._clear_rows()
 
     def _next_id(self, table: str) -> int:
-        return (self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) + 1
+        # past every id ever given (AUTOINCREMENT keeps the highest in sqlite_sequence),
+        # not only the largest left: a deleted row's id may still come back by undo
+        largest = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        given = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+        return max(largest, given[0] if given else 0) + 1
 
     def _clear_rows(self) -> None:
         self.documents: list[tuple] = []

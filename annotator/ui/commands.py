@@ -8,15 +8,18 @@ store alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from annotator.domain import AttributeDef, Label, Schema, Span
 from annotator.store import Store
 from annotator.store.database import DeletedLabel, DeletedSpan
+
+T = TypeVar("T")
 
 
 class Mirror(Protocol):
@@ -36,6 +39,15 @@ class _NoMirror:
         pass
 
 
+def first_edit(store: Store, document_id: int, annotator: str, write: Callable[[], T]) -> tuple[T, bool]:
+    """Run `write` (which adds a span or a fact) inside the caller's transaction;
+    also whether it was the annotator's first edit of the document, which
+    moved the status to "in progress": undo takes that back with the edit."""
+    before = store.status(document_id, annotator)
+    result = write()
+    return result, store.status(document_id, annotator) != before
+
+
 class AddSpan(QUndoCommand):
     def __init__(self, store: Store, document_id: int, annotator: str, start: int, end: int, label: str,
                  mirror: Mirror | None = None) -> None:
@@ -43,43 +55,65 @@ class AddSpan(QUndoCommand):
         self._store, self._mirror = store, mirror or _NoMirror()
         self._args = (document_id, annotator, start, end, label)
         self._deleted: DeletedSpan | None = None
+        self._started = False
         self.span: Span | None = None
+        """The span as this step left it; undo deletes it only while it is still so."""
 
     def redo(self) -> None:
-        with self._mirror.quiet():
+        document_id, annotator = self._args[:2]
+        with self._mirror.quiet(), self._store.transaction():
             if self._deleted is None:
-                self.span = self._store.add_span(*self._args)
+                span, started = first_edit(self._store, document_id, annotator,
+                                           lambda: self._store.add_span(*self._args))
             else:
                 # redo brings back the same row (same id), so later commands still apply
                 self._store.restore_span(self._deleted)
-        self._mirror.put(self.span)  # type: ignore[arg-type]
+                if self._started:
+                    self._store.touch_status(document_id, annotator)
+                span, started = self._deleted.span, self._started
+        self.span, self._started = span, started
+        self._mirror.put(span)
 
     def undo(self) -> None:
-        with self._mirror.quiet():
-            self._deleted = self._store.delete_span(self.span.id)  # type: ignore[union-attr, arg-type]
+        document_id, annotator = self._args[:2]
+        with self._mirror.quiet(), self._store.transaction():
+            # nothing else may state or point at it: that would be someone else's work
+            deleted = self._store.delete_span(self.span.id, expect=DeletedSpan(self.span, [], []))  # type: ignore[union-attr, arg-type]
+            if self._started:
+                self._store.untouch_status(document_id, annotator)
+        self._deleted = deleted
         self._mirror.drop(self.span.id)  # type: ignore[union-attr, arg-type]
 
 
 class UpdateSpan(QUndoCommand):
-    """Relabel or resize a span."""
+    """Relabel or resize a span; undo puts its row back exactly as it was."""
 
     def __init__(self, store: Store, span: Span, text: str, mirror: Mirror | None = None, **changes) -> None:
         super().__init__(text)
         self._store, self._mirror = store, mirror or _NoMirror()
         self._id = span.id
-        self._before = {key: getattr(span, key) for key in changes}
-        self._after = changes
-
-    def _apply(self, changes: dict) -> None:
-        with self._mirror.quiet():
-            span = self._store.update_span(self._id, **changes)  # type: ignore[arg-type]
-        self._mirror.put(span)
+        self._shown = {key: getattr(span, key) for key in changes}
+        """What the window showed of the fields changed: the first run changes them only while they are still so."""
+        self._changes = changes
+        self._before: Span | None = None
+        self._after: Span | None = None
 
     def redo(self) -> None:
-        self._apply(self._after)
+        with self._mirror.quiet():
+            if self._after is None:
+                with self._store.transaction():
+                    before = self._store.span(self._id)  # type: ignore[arg-type]
+                    after = self._store.update_span(self._id, expect=self._shown, **self._changes)  # type: ignore[arg-type]
+                self._before = before
+            else:
+                after = self._store.rewrite_span(self._after, expect=self._before)  # type: ignore[arg-type]
+        self._after = after
+        self._mirror.put(after)
 
     def undo(self) -> None:
-        self._apply(self._before)
+        with self._mirror.quiet():
+            before = self._store.rewrite_span(self._before, expect=self._after)  # type: ignore[arg-type]
+        self._mirror.put(before)
 
 
 class DeleteSpan(QUndoCommand):
@@ -91,7 +125,9 @@ class DeleteSpan(QUndoCommand):
 
     def redo(self) -> None:
         with self._mirror.quiet():
-            self._deleted = self._store.delete_span(self._id)
+            # after an undo, delete only what the undo put back
+            deleted = self._store.delete_span(self._id, expect=self._deleted)
+        self._deleted = deleted
         self._mirror.drop(self._id)
 
     def undo(self) -> None:
@@ -108,10 +144,10 @@ class SetStatus(QUndoCommand):
         self._after = status
 
     def redo(self) -> None:
-        self._store.set_status(self._doc, self._annotator, self._after)
+        self._store.set_status(self._doc, self._annotator, self._after, expect=self._before)
 
     def undo(self) -> None:
-        self._store.set_status(self._doc, self._annotator, self._before)
+        self._store.set_status(self._doc, self._annotator, self._before, expect=self._after)
 
 
 # -- the label schema ---------------------------------------------------------

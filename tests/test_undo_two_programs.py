@@ -1,0 +1,165 @@
+"""Two programs on one database file: undo and redo in one never delete or
+overwrite what the other saved. Ids are never reused, and a step whose rows
+another program changed is refused with a message, the stack and the file
+staying where they were."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.domain import Argument
+from annotator.project import open_project
+from annotator.store import EditConflictError, Store
+from annotator.ui.commands import AddSpan, DeleteSpan, UpdateSpan
+from annotator.ui.fact_commands import DeleteFact, fill_role
+from annotator.ui.store_undo_stack import StoreUndoStack
+
+TEXT = "Andi bertemu Budi dan Cici di Bandung kemarin."
+
+
+def where(word: str) -> tuple[int, int]:
+    return TEXT.find(word), TEXT.find(word) + len(word)
+
+
+@pytest.fixture
+def programs(tmp_path):
+    """Program A (with its undo stack) and program B, on one file, and the document."""
+    a = open_project(tmp_path / "shared.db")
+    doc, _ = a.add_document("Berita", TEXT)
+    b = Store.open(tmp_path / "shared.db")
+    yield a, b, doc.id
+    b.close()
+    a.close()
+
+
+@pytest.fixture
+def stack(qapp):
+    refused: list[str] = []
+    undo = StoreUndoStack()
+    undo.refused.connect(lambda error: refused.append(error.message))
+    undo.refusals = refused  # type: ignore[attr-defined]
+    return undo
+
+
+def rows(store: Store, doc_id: int) -> list[tuple]:
+    return [(s.id, s.annotator, s.start, s.end, s.label) for s in store.spans(doc_id)]
+
+
+def test_an_undone_delete_never_takes_the_id_of_another_programs_new_span(programs, stack):
+    a, b, doc = programs
+    stack.push(AddSpan(a, doc, "ana", *where("Andi"), "PERSON"))
+    stack.push(AddSpan(a, doc, "ana", *where("Budi"), "PERSON"))
+    budi = a.spans(doc, "ana")[-1]
+    stack.push(DeleteSpan(a, budi.id))  # budi had the largest id: SQLite without AUTOINCREMENT gave it out again
+    bea = b.add_span(doc, "bea", *where("Cici"), "PERSON")
+    assert bea.id != budi.id
+    stack.undo()
+    assert stack.refusals == []
+    assert (budi.id, "ana", *where("Budi"), "PERSON") in rows(b, doc)
+    assert (bea.id, "bea", *where("Cici"), "PERSON") in rows(b, doc)
+    for _ in range(3):
+        stack.redo()
+        stack.undo()
+    stack.undo()
+    stack.undo()
+    assert rows(b, doc) == [(bea.id, "bea", *where("Cici"), "PERSON")]  # all of A's gone, B's untouched
+    while stack.canRedo():
+        stack.redo()
+    assert sorted(rows(b, doc)) == sorted([(bea.id, "bea", *where("Cici"), "PERSON"),
+                                           (a.spans(doc, "ana")[0].id, "ana", *where("Andi"), "PERSON")])
+    assert stack.refusals == []
+
+
+def test_undo_refuses_to_delete_a_span_another_program_relabelled(programs, stack):
+    a, b, doc = programs
+    stack.push(AddSpan(a, doc, "ana", *where("Andi"), "PERSON"))
+    span = a.spans(doc, "ana")[0]
+    b.update_span(span.id, label="ORGANISATION")
+    refused = stack.undo()
+    assert isinstance(refused, EditConflictError)
+    assert "PERSON span 'Andi' was changed since" in stack.refusals[0]
+    assert rows(b, doc) == [(span.id, "ana", *where("Andi"), "ORGANISATION")]
+    assert (stack.index(), stack.count()) == (1, 1)  # the step is still there to undo
+
+
+def test_undo_refuses_what_another_program_deleted_or_retook(programs, stack):
+    a, b, doc = programs
+    stack.push(AddSpan(a, doc, "ana", *where("Andi"), "PERSON"))
+    andi = a.spans(doc, "ana")[0]
+    b.delete_span(andi.id)
+    assert isinstance(stack.undo(), EditConflictError)
+    assert "was deleted since" in stack.refusals[-1]
+    assert stack.index() == 1
+    # the same span back in the same layer (the same person at another computer)
+    again = b.add_span(doc, "ana", *where("Andi"), "PERSON")
+    stack.push(DeleteSpan(a, again.id))
+    b.add_span(doc, "ana", *where("Andi"), "PERSON")
+    assert isinstance(stack.undo(), EditConflictError)
+    assert "labelled PERSON again" in stack.refusals[-1]
+    assert len(b.spans(doc, "ana")) == 1 and stack.index() == 2
+
+
+def test_redo_of_a_delete_refuses_a_span_changed_since_the_undo(programs, stack):
+    a, b, doc = programs
+    andi = a.add_span(doc, "ana", *where("Andi"), "PERSON")
+    stack.push(DeleteSpan(a, andi.id))
+    stack.undo()
+    b.update_span(andi.id, note="Andi Wijaya, kata B")
+    assert isinstance(stack.redo(), EditConflictError)
+    assert b.span(andi.id).note == "Andi Wijaya, kata B"
+    assert (stack.index(), stack.count()) == (0, 1)
+
+
+def test_undo_of_a_resize_refuses_when_the_span_was_resized_elsewhere(programs, stack):
+    a, b, doc = programs
+    span = a.add_span(doc, "ana", *where("Andi"), "PERSON")
+    stack.push(UpdateSpan(a, span, "grow", end=where("bertemu")[1]))
+    b.update_span(span.id, end=where("Andi")[1])
+    assert isinstance(stack.undo(), EditConflictError)
+    assert b.span(span.id).end == where("Andi")[1] and stack.index() == 1
+
+
+def test_undo_never_empties_a_role_another_program_filled_again(programs, stack):
+    a, b, doc = programs
+    andi = a.add_span(doc, "ana", *where("Andi"), "PERSON")
+    cici = a.add_span(doc, "ana", *where("Cici"), "PERSON")
+    trigger = a.add_span(doc, "ana", *where("bertemu"), "HAPPENING")
+    fact = a.add_fact(doc, "ana", "HAPPENING", trigger.id, [Argument("participant", andi.id)])
+    stack.push(DeleteSpan(a, andi.id))  # the role is left empty
+    b.update_fact(fact.id, args=[Argument("participant", cici.id)])  # B fills it, at the same position
+    assert isinstance(stack.undo(), EditConflictError)
+    assert "another filler took its place" in stack.refusals[-1]
+    assert b.fact(fact.id).args == [Argument("participant", cici.id)]
+    assert not b.has_span(andi.id)
+
+
+def test_a_fact_filled_elsewhere_is_not_undone_over(programs, stack):
+    a, b, doc = programs
+    andi = a.add_span(doc, "ana", *where("Andi"), "PERSON")
+    cici = a.add_span(doc, "ana", *where("Cici"), "PERSON")
+    fact = a.add_fact(doc, "ana", "HAPPENING", a.add_span(doc, "ana", *where("bertemu"), "HAPPENING").id)
+    stack.push(fill_role(a, a.fact(fact.id), "participant", span_id=andi.id))
+    b.update_fact(fact.id, args=[Argument("participant", andi.id), Argument("participant", cici.id)])
+    assert isinstance(stack.undo(), EditConflictError)
+    assert len(b.fact(fact.id).args) == 2
+    # a fact B made a role filler of cannot be deleted by A's redo either
+    stack2 = StoreUndoStack()
+    relation = a.add_fact(doc, "ana", "MEMBER_OF", None, [Argument("member", andi.id)])
+    stack2.push(DeleteFact(a, relation.id))
+    stack2.undo()
+    b.update_fact(fact.id, args=[*b.fact(fact.id).args, Argument("participant", fact_id=relation.id)])
+    assert isinstance(stack2.redo(), EditConflictError)
+    assert b.has_fact(relation.id)
+
+
+def test_an_integrity_error_is_a_refusal_and_the_stack_stays(programs, stack):
+    """Whatever the database refuses (here a constraint another program's
+    trigger enforces) reaches the window as a message, never as a silent
+    exception after which the stack moves on."""
+    a, b, doc = programs
+    stack.push(AddSpan(a, doc, "ana", *where("Andi"), "PERSON"))
+    with b.transaction():
+        b.db.execute("CREATE TRIGGER no_deletes BEFORE DELETE ON spans BEGIN SELECT RAISE(ABORT, 'kept'); END")
+    refused = stack.undo()
+    assert isinstance(refused, EditConflictError) and "kept" in refused.message
+    assert stack.index() == 1 and len(a.spans(doc)) == 1
