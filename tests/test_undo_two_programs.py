@@ -163,3 +163,36 @@ def test_an_integrity_error_is_a_refusal_and_the_stack_stays(programs, stack):
     refused = stack.undo()
     assert isinstance(refused, EditConflictError) and "kept" in refused.message
     assert stack.index() == 1 and len(a.spans(doc)) == 1
+
+
+def test_redo_of_a_label_deletion_never_takes_the_other_programs_new_spans(programs, stack):
+    from annotator.ui.commands import DeleteLabel
+
+    a, b, doc = programs
+    a.add_span(doc, "ana", *where("Bandung"), "LOCATION")
+    stack.push(DeleteLabel(a, "LOCATION", "delete"))
+    stack.undo()
+    mine = b.add_span(doc, "bea", *where("Cici"), "LOCATION")
+    assert isinstance(stack.redo(), EditConflictError)
+    assert b.has_span(mine.id) and b.schema().label("LOCATION") is not None
+    assert stack.index() == 0
+
+
+def test_undo_behind_a_relabelling_label_deletion_finds_its_rows_as_it_left_them(programs, stack):
+    from annotator.ui.commands import DeleteLabel
+
+    a, b, doc = programs
+    span = a.add_span(doc, "ana", *where("Bandung"), "LOCATION")
+    stack.push(UpdateSpan(a, span, "grow", end=where("kemarin")[1]))
+    stack.push(DeleteLabel(a, "LOCATION", "relabel", "ORGANISATION"))
+    assert a.span(span.id).label == "ORGANISATION"
+    stack.undo()
+    stack.undo()  # the row is exactly as the resize left it, time of change included
+    assert stack.refusals == []
+    assert (a.span(span.id).end, a.span(span.id).label) == (where("Bandung")[1], "LOCATION")
+    stack.redo()
+    stack.redo()
+    b.update_span(span.id, note="B's note")  # another program changes the relabelled span
+    assert isinstance(stack.undo(), EditConflictError)
+    assert (b.span(span.id).label, b.span(span.id).note) == ("ORGANISATION", "B's note")
+    assert b.schema().label("LOCATION") is None and stack.index() == 2

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from annotator.domain import AttributeDef, Label, Role, Schema
 from annotator.store.core import StoreCore
 from annotator.store.errors import LabelInUseError, StoreError
+from annotator.store.expectations import in_the_way
 from annotator.store.results import DeletedLabel
 from annotator.store.rows import generated_color, now
 
@@ -143,10 +144,12 @@ class LabelsMixin(StoreCore):
         rows = self.db.execute("SELECT DISTINCT label FROM spans UNION SELECT DISTINCT label FROM facts")
         return {r[0] for r in rows}
 
-    def delete_label(self, name: str, *, annotations: str = "refuse", relabel_to: str | None = None) -> DeletedLabel:
+    def delete_label(self, name: str, *, annotations: str = "refuse", relabel_to: str | None = None,
+                     expect: DeletedLabel | None = None) -> DeletedLabel:
         """Remove a label. If annotations use it, `annotations` must say what happens
         to them: "delete" them, or "relabel" them to `relabel_to`. Returns what undo
-        needs to put everything back (`restore_label`)."""
+        needs to put everything back (`restore_label`). With `expect` (what an undo
+        put back) the annotations it deletes or relabels must be exactly those."""
         label = self.schema().label(name)
         if label is None:
             raise StoreError(f"no label named {name!r}")
@@ -160,29 +163,46 @@ class LabelsMixin(StoreCore):
         deleted = DeletedLabel(label, [], [])
         with self.db.atomic():
             if count and annotations == "delete":
-                for (fid,) in self.db.execute("SELECT id FROM facts WHERE label = ?", [name]).fetchall():
+                for (fid,) in self.db.execute("SELECT id FROM facts WHERE label = ? ORDER BY id", [name]).fetchall():
                     deleted.facts.append(self._delete_fact(fid))
-                for (sid,) in self.db.execute("SELECT id FROM spans WHERE label = ?", [name]).fetchall():
+                for (sid,) in self.db.execute("SELECT id FROM spans WHERE label = ? ORDER BY id", [name]).fetchall():
                     deleted.spans.append(self._delete_span(sid))
             elif count:
-                deleted.relabelled_to = relabel_to
-                deleted.relabelled_span_ids = [r[0] for r in self.db.execute("SELECT id FROM spans WHERE label = ?", [name])]
-                deleted.relabelled_fact_ids = [r[0] for r in self.db.execute("SELECT id FROM facts WHERE label = ?", [name])]
-                self.db.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", [relabel_to, now(), name])
-                self.db.execute("UPDATE facts SET label = ?, updated = ? WHERE label = ?", [relabel_to, now(), name])
+                deleted.relabelled_to, deleted.relabelled_at = relabel_to, now()
+                for table, ids in (("spans", deleted.relabelled_span_ids), ("facts", deleted.relabelled_fact_ids)):
+                    for row_id, updated in self.db.execute(
+                            f"SELECT id, updated FROM {table} WHERE label = ? ORDER BY id", [name]).fetchall():
+                        ids.append(row_id)
+                        deleted.updated_before[table, row_id] = updated
+                    self.db.execute(f"UPDATE {table} SET label = ?, updated = ? WHERE label = ?",
+                                    [relabel_to, deleted.relabelled_at, name])
+            if expect is not None and (
+                    (deleted.spans, deleted.facts, deleted.relabelled_span_ids, deleted.relabelled_fact_ids)
+                    != (expect.spans, expect.facts, expect.relabelled_span_ids, expect.relabelled_fact_ids)):
+                raise in_the_way(f"the annotations labelled {name} are not the ones the undo put back")
             self.db.execute("DELETE FROM labels WHERE name = ?", [name])
         self._schema_changed()
         self._changed("spans")
         return deleted
 
     def restore_label(self, deleted: DeletedLabel) -> None:
+        """Put a deleted label back with its annotations, refused when another
+        program has made a label of that name or changed the relabelled annotations."""
+        name = deleted.label.name
         with self.db.atomic():
             self._defer_foreign_keys()
+            if self.db.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone() is not None:
+                raise in_the_way(f"label {name} cannot come back: there is a label of that name again")
+            relabelled = [("spans", i) for i in deleted.relabelled_span_ids] + [("facts", i) for i in deleted.relabelled_fact_ids]
+            for table, row_id in relabelled:
+                row = self.db.execute(f"SELECT label, updated FROM {table} WHERE id = ?", [row_id]).fetchone()
+                if row is None or tuple(row) != (deleted.relabelled_to, deleted.relabelled_at):
+                    raise in_the_way(f"the annotations relabelled from {name} were changed")
             self._insert_label(deleted.label, deleted.label.order)
-            for span_id in deleted.relabelled_span_ids:
-                self.db.execute("UPDATE spans SET label = ? WHERE id = ?", [deleted.label.name, span_id])
-            for fact_id in deleted.relabelled_fact_ids:
-                self.db.execute("UPDATE facts SET label = ? WHERE id = ?", [deleted.label.name, fact_id])
+            for table, row_id in relabelled:
+                # exactly as they were, time of change included
+                self.db.execute(f"UPDATE {table} SET label = ?, updated = ? WHERE id = ?",
+                                [name, deleted.updated_before[table, row_id], row_id])
             for span in deleted.spans:
                 self._restore_span(span)
             for fact in deleted.facts:

@@ -53,6 +53,10 @@ class DeletedLabel:
     relabelled_to: str | None = None
     relabelled_span_ids: list[int] = field(default_factory=list)
     relabelled_fact_ids: list[int] = field(default_factory=list)
+    relabelled_at: str = ""
+    """The time of change the relabelled rows got."""
+    updated_before: dict[tuple[str, int], str] = field(default_factory=dict)
+    """("spans" or "facts", id) -> the time of change the relabelled row had, which undo puts back."""
 
 
 @dataclass

@@ -209,7 +209,8 @@ class DeleteLabel(QUndoCommand):
         self._deleted: DeletedLabel | None = None
 
     def redo(self) -> None:
-        self._deleted = self._store.delete_label(self._name, **self._how)  # type: ignore[arg-type]
+        # after an undo, delete or relabel only what the undo put back
+        self._deleted = self._store.delete_label(self._name, **self._how, expect=self._deleted)  # type: ignore[arg-type]
 
     def undo(self) -> None:
         self._store.restore_label(self._deleted)  # type: ignore[arg-type]
