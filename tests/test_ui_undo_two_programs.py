@@ -75,3 +75,17 @@ def test_undo_refused_when_the_other_program_relabelled_the_span(qtbot, window, 
     assert len(warnings) == 2 and "was deleted since" in warnings[1]
     assert saved(other, doc) == [] and window.layer.spans == []
     assert window.undo_stack.index() == 1
+
+
+def test_delete_refused_when_the_other_program_changed_the_shown_span(qtbot, window, other, warnings):  # noqa: F811
+    doc = window.layer.document_id
+    label(qtbot, window, *where("Presiden"), "p")
+    presiden = window.layer.selected
+    other.update_span(presiden.id, note="the president, says bea")  # the window has not looked yet
+    qtbot.keyClick(view_of(window), Qt.Key.Key_Delete)
+    assert len(warnings) == 1 and "was changed since" in warnings[0]
+    assert other.span(presiden.id).note == "the president, says bea"
+    assert window.undo_stack.count() == 1
+    assert window.layer.span(presiden.id).note == "the president, says bea"  # reloaded: now it shows what is saved
+    qtbot.keyClick(view_of(window), Qt.Key.Key_Delete)  # deleting what it now shows works
+    assert saved(other, doc) == [] and len(warnings) == 1

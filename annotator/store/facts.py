@@ -140,7 +140,8 @@ class FactsMixin(StoreCore):
             self._insert_args(f.id, f.args, to.positions)  # type: ignore[arg-type]
         self._changed("facts", f.document_id)
 
-    def delete_fact(self, fact_id: int, *, expect: StoredFact | DeletedFact | None = None) -> DeletedFact:
+    def delete_fact(self, fact_id: int, *,
+                    expect: StoredFact | DeletedFact | Expected | None = None) -> DeletedFact:
         """Delete a fact; roles of other facts it fills are left empty. With
         `expect` the fact must still be as given; a `DeletedFact` (what an undo
         put back) must also find the same roles filled with it."""

@@ -116,17 +116,23 @@ class UpdateSpan(QUndoCommand):
         self._mirror.put(before)
 
 
+SHOWN_SPAN_FIELDS = ("start", "end", "label", "attributes", "note")
+
+
 class DeleteSpan(QUndoCommand):
-    def __init__(self, store: Store, span_id: int, mirror: Mirror | None = None) -> None:
+    """Delete a span; given the span the window `shown`, only while it is still so."""
+
+    def __init__(self, store: Store, span_id: int, mirror: Mirror | None = None, *, shown: Span | None = None) -> None:
         super().__init__("Delete span")
         self._store, self._mirror = store, mirror or _NoMirror()
         self._id = span_id
+        self._shown = None if shown is None else {key: getattr(shown, key) for key in SHOWN_SPAN_FIELDS}
         self._deleted: DeletedSpan | None = None
 
     def redo(self) -> None:
         with self._mirror.quiet():
             # after an undo, delete only what the undo put back
-            deleted = self._store.delete_span(self._id, expect=self._deleted)
+            deleted = self._store.delete_span(self._id, expect=self._deleted or self._shown)
         self._deleted = deleted
         self._mirror.drop(self._id)
 

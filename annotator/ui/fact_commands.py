@@ -186,15 +186,21 @@ class SetFactNote(UpdateFact):
         return True
 
 
+SHOWN_FACT_FIELDS = ("label", "span_id", "args", "attributes", "note")
+
+
 class DeleteFact(QUndoCommand):
-    def __init__(self, store: Store, fact_id: int) -> None:
+    """Delete a fact; given the fact the window `shown`, only while it is still so."""
+
+    def __init__(self, store: Store, fact_id: int, *, shown: Fact | None = None) -> None:
         super().__init__("Delete fact")
         self._store, self._id = store, fact_id
+        self._shown = None if shown is None else {key: _copied(getattr(shown, key)) for key in SHOWN_FACT_FIELDS}
         self._deleted: DeletedFact | None = None
 
     def redo(self) -> None:
         # after an undo, delete only what the undo put back
-        self._deleted = self._store.delete_fact(self._id, expect=self._deleted)
+        self._deleted = self._store.delete_fact(self._id, expect=self._deleted or self._shown)
 
     def undo(self) -> None:
         self._store.restore_fact(self._deleted)  # type: ignore[arg-type]
@@ -225,7 +231,7 @@ def relabel_command(store: Store, span: Span, label: str, mirror: Mirror | None 
             args = [a for a in fact.args if _fits(store, new, a, by_id)]
             command.parts.append(UpdateFact(store, fact, f"Relabel {fact.label} to {label}", label=label, args=args))
         else:
-            command.parts.append(DeleteFact(store, fact.id))  # type: ignore[arg-type]
+            command.parts.append(DeleteFact(store, fact.id, shown=fact))  # type: ignore[arg-type]
     if not stated and new is not None and new.kind == "fact" and new.trigger:
         command.parts.append(CreateFact(store, span.document_id, span.annotator, label, span.id))  # type: ignore[arg-type]
     return command
