@@ -11,7 +11,7 @@ from annotator.domain import Argument
 from annotator.project import open_project
 from annotator.store import EditConflictError, Store
 from annotator.ui.commands import AddSpan, DeleteSpan, UpdateSpan
-from annotator.ui.fact_commands import DeleteFact, fill_role
+from annotator.ui.fact_commands import DeleteFact, fill_role, new_span_command, relabel_command
 from annotator.ui.store_undo_stack import StoreUndoStack
 
 TEXT = "Andi bertemu Budi dan Cici di Bandung kemarin."
@@ -196,3 +196,84 @@ def test_undo_behind_a_relabelling_label_deletion_finds_its_rows_as_it_left_them
     assert isinstance(stack.undo(), EditConflictError)
     assert (b.span(span.id).label, b.span(span.id).note) == ("ORGANISATION", "B's note")
     assert b.schema().label("LOCATION") is None and stack.index() == 2
+
+
+def test_random_steps_of_one_program_never_touch_the_others_layer(programs, stack):
+    """A labels, relabels, resizes, deletes, makes facts, undoes and redoes at
+    random while B does the same in its own layer without an undo stack: B's
+    layer is always exactly what B made, and A's steps are never refused."""
+    import random
+
+    a, b, doc = programs
+    rng = random.Random(10)
+    words = [(m, m + len(w)) for w in TEXT.rstrip(".").split() for m in [TEXT.find(w)]]
+    mine: dict[int, tuple] = {}
+    for step in range(300):
+        a_spans = a.spans(doc, "ana")
+        roll = rng.random()
+        if roll < 0.3:
+            start, end = rng.choice(words)
+            if all((s.start, s.end) != (start, end) for s in a_spans):
+                stack.push(new_span_command(a, doc, "ana", start, end, rng.choice(["PERSON", "LOCATION", "QUOTE"])))
+        elif roll < 0.4 and a_spans:
+            span = rng.choice(a_spans)
+            stack.push(relabel_command(a, span, rng.choice(["PERSON", "ORGANISATION", "HAPPENING"])))
+        elif roll < 0.5 and a_spans:
+            stack.push(DeleteSpan(a, rng.choice(a_spans).id))
+        elif roll < 0.7:
+            stack.undo()
+        elif roll < 0.8:
+            stack.redo()
+        elif roll < 0.9:
+            start, end = rng.choice(words)
+            span = b.add_span(doc, "bea", start, end, rng.choice(["PERSON", "LOCATION"]))
+            mine[span.id] = (span.start, span.end, span.label)
+        elif mine:
+            span_id = rng.choice(sorted(mine))
+            if rng.random() < 0.5:
+                b.delete_span(span_id)
+                del mine[span_id]
+            else:
+                changed = b.update_span(span_id, label=rng.choice(["PERSON", "LOCATION", "EVENT"]))
+                mine[span_id] = (changed.start, changed.end, changed.label)
+        assert {s.id: (s.start, s.end, s.label) for s in b.spans(doc, "bea")} == mine, f"step {step}"
+    assert stack.refusals == []
+
+
+def test_random_steps_over_spans_another_program_edits_are_done_or_refused_whole(programs, stack):
+    """B relabels, resizes and deletes A's spans at random between A's steps:
+    each of A's steps is either done or refused, and a refused step changes
+    nothing in the file and leaves the stack where it was."""
+    import random
+
+    a, b, doc = programs
+    rng = random.Random(11)
+    words = [(m, m + len(w)) for w in TEXT.rstrip(".").split() for m in [TEXT.find(w)]]
+
+    def snapshot():
+        return (b.spans(doc), b.facts(doc), b.statuses(doc))
+
+    refused = 0
+    for step in range(300):
+        a_spans = a.spans(doc, "ana")
+        roll = rng.random()
+        if roll < 0.2:
+            start, end = rng.choice(words)
+            if all((s.start, s.end) != (start, end) for s in a_spans):
+                stack.push(new_span_command(a, doc, "ana", start, end, rng.choice(["PERSON", "QUOTE"])))
+        elif roll < 0.3 and a_spans:
+            stack.push(DeleteSpan(a, rng.choice(a_spans).id))
+        elif roll < 0.75:
+            before, index = snapshot(), stack.index()
+            failure = stack.undo() if rng.random() < 0.6 else stack.redo()
+            if failure is not None:
+                refused += 1
+                assert isinstance(failure, EditConflictError), failure.message
+                assert snapshot() == before and stack.index() == index, f"step {step}"
+        elif a_spans:
+            span = rng.choice(a_spans)
+            if rng.random() < 0.3:
+                b.delete_span(span.id)
+            else:
+                b.update_span(span.id, label=rng.choice(["PERSON", "LOCATION"]), note=f"bea {step}")
+    assert refused > 10  # the walk did meet what B changed
