@@ -277,3 +277,20 @@ def test_random_steps_over_spans_another_program_edits_are_done_or_refused_whole
             else:
                 b.update_span(span.id, label=rng.choice(["PERSON", "LOCATION"]), note=f"bea {step}")
     assert refused > 10  # the walk did meet what B changed
+
+
+def test_undo_of_a_label_edit_refuses_when_another_program_edited_the_label(programs, stack):
+    from dataclasses import replace
+
+    from annotator.ui.commands import SaveLabel
+
+    a, b, doc = programs
+    stack.push(SaveLabel(a, replace(a.schema().label("PERSON"), color="#123456")))
+    b.save_label(replace(b.stored_label("PERSON"), color="#abcdef"))
+    assert isinstance(stack.undo(), EditConflictError)
+    assert b.stored_label("PERSON").color == "#abcdef" and stack.index() == 1
+    # a new label another program has since changed is not deleted by undo either
+    stack.push(SaveLabel(a, replace(a.schema().label("PERSON"), name="VEHICLE", hotkey="v")))
+    b.save_label(replace(b.stored_label("VEHICLE"), description="cars and ships"))
+    assert isinstance(stack.undo(), EditConflictError)
+    assert b.stored_label("VEHICLE").description == "cars and ships"

@@ -21,15 +21,7 @@ class LabelsMixin(StoreCore):
 
     def schema(self) -> Schema:
         if self._schema is None:
-            labels = [
-                Label(
-                    name=r["name"], kind=r["kind"], color=r["color"], hotkey=r["hotkey"],
-                    description=r["description"], order=r["ord"],
-                    roles=[Role(**role) for role in json.loads(r["roles"])],
-                    trigger=bool(r["trigger"]),
-                )
-                for r in self.db["labels"].rows_where(order_by="ord, name")
-            ]
+            labels = [_label_from(r) for r in self.db["labels"].rows_where(order_by="ord, name")]
             attributes = [
                 AttributeDef(
                     name=r["name"], kind=r["kind"], choices=json.loads(r["choices"]),
@@ -39,6 +31,12 @@ class LabelsMixin(StoreCore):
             ]
             self._schema = Schema(labels, attributes)
         return self._schema
+
+    def stored_label(self, name: str) -> Label | None:
+        """The label as its row holds it now, not as the cached schema last saw
+        it (another program may have changed it): what an undo compares with."""
+        rows = list(self.db["labels"].rows_where("name = ?", [name]))
+        return _label_from(rows[0]) if rows else None
 
     def set_schema(self, schema: Schema) -> None:
         """Replace labels and attribute definitions. Labels that annotations use
@@ -213,3 +211,12 @@ class LabelsMixin(StoreCore):
     def _schema_changed(self) -> None:
         self._schema = None
         self._changed("schema")
+
+
+def _label_from(r: dict) -> Label:
+    return Label(
+        name=r["name"], kind=r["kind"], color=r["color"], hotkey=r["hotkey"],
+        description=r["description"], order=r["ord"],
+        roles=[Role(**role) for role in json.loads(r["roles"])],
+        trigger=bool(r["trigger"]),
+    )

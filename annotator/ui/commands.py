@@ -1,5 +1,11 @@
 """Undo commands: one per change to the store; each step is stored as it happens.
 
+Another program may write to the same file, so a command keeps the rows as
+its last run left them, and its next run (undo or redo) hands them to the
+store as what it expects to find: the store refuses (`EditConflictError`)
+when they differ, and nothing changes. A first run expects the values the
+window showed. Undo puts rows back exactly, time of change included.
+
 Span commands take an optional `mirror` (the window's `CurrentLayer`): the
 command tells it what changed so the view repaints only that, instead of
 reloading the layer. Without a mirror (tests, scripts) they work on the
@@ -16,7 +22,7 @@ from typing import Protocol, TypeVar
 from PySide6.QtGui import QUndoCommand
 
 from annotator.domain import AttributeDef, Label, Schema, Span
-from annotator.store import Store
+from annotator.store import EditConflictError, Store
 from annotator.store.database import DeletedLabel, DeletedSpan
 
 T = TypeVar("T")
@@ -170,13 +176,17 @@ class SaveLabel(QUndoCommand):
         self._after = _copy(label)
 
     def redo(self) -> None:
-        self._store.save_label(_copy(self._after))
+        with self._store.transaction():
+            _expect_label(self._store, self._after.name, self._before)
+            self._store.save_label(_copy(self._after))
 
     def undo(self) -> None:
-        if self._before is not None:
-            self._store.save_label(_copy(self._before))
-        else:
-            self._store.delete_label(self._after.name)
+        with self._store.transaction():
+            _expect_label(self._store, self._after.name, self._after)
+            if self._before is not None:
+                self._store.save_label(_copy(self._before))
+            else:
+                self._store.delete_label(self._after.name)
 
 
 class RenameLabel(QUndoCommand):
@@ -240,6 +250,15 @@ class SetAttributeDefs(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self._before)
+
+
+def _expect_label(store: Store, name: str, expected: Label | None) -> None:
+    """Refuse a label edit when the label is not as the step expects (another
+    program edited it): its place in the order aside, which reordering changes."""
+    current, expected = (None if label is None else replace(label, order=0)
+                         for label in (store.stored_label(name), expected))
+    if current != expected:
+        raise EditConflictError(f"label {name} was changed since (by another program?); nothing was changed")
 
 
 def _copy(label: Label) -> Label:
