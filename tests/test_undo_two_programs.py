@@ -294,3 +294,25 @@ def test_undo_of_a_label_edit_refuses_when_another_program_edited_the_label(prog
     b.save_label(replace(b.stored_label("VEHICLE"), description="cars and ships"))
     assert isinstance(stack.undo(), EditConflictError)
     assert b.stored_label("VEHICLE").description == "cars and ships"
+
+
+def test_schema_steps_keep_what_another_program_changed_in_the_schema(programs, stack):
+    from dataclasses import replace
+
+    from annotator.domain import AttributeDef
+    from annotator.ui.commands import ReorderLabels, SetAttributeDefs
+
+    a, b, doc = programs
+    a.schema()  # A has read the schema; then B recolours a label
+    b.save_label(replace(b.stored_label("PERSON"), color="#abcdef"))
+    extra = AttributeDef("checked", "flag")
+    stack.push(SetAttributeDefs(a, [*a.schema().attributes, extra]))
+    assert b.stored_label("PERSON").color == "#abcdef"  # not written back from what A had read
+    b.reload()  # B forgets the schema it had read
+    assert "checked" in [attr.name for attr in b.schema().attributes]
+    b.set_attribute_defs([attr for attr in a.schema().attributes if attr.name != "checked"])
+    assert isinstance(stack.undo(), EditConflictError)
+    names = [label.name for label in a.schema().labels]
+    stack.push(ReorderLabels(a, names[1:] + names[:1]))
+    b.reorder_labels(names)
+    assert isinstance(stack.undo(), EditConflictError)

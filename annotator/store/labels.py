@@ -96,8 +96,28 @@ class LabelsMixin(StoreCore):
         self._schema_changed()
         return added
 
-    def reorder_labels(self, names: list[str]) -> None:
+    def set_attribute_defs(self, attributes: list[AttributeDef], *, expect: list[AttributeDef] | None = None) -> None:
+        """Replace the attribute definitions, leaving every label as it is stored;
+        with `expect`, only while the definitions are still those (in any order)."""
         with self.db.atomic():
+            self._schema = None  # read what is stored, not what this connection saw last
+            current = self.schema()
+            if expect is not None and _by_name(current.attributes) != _by_name(expect):
+                raise in_the_way("the attribute definitions were changed since")
+            Schema(current.labels, attributes).validate()
+            self.db.execute("DELETE FROM attribute_defs")
+            for attr in attributes:
+                self.db["attribute_defs"].insert(
+                    {"name": attr.name, "kind": attr.kind, "choices": json.dumps(attr.choices),
+                     "applies_to": json.dumps(attr.applies_to), "description": attr.description}
+                )
+        self._schema_changed()
+
+    def reorder_labels(self, names: list[str], *, expect: list[str] | None = None) -> None:
+        """Put the labels in this order; with `expect`, only while they are still in that one."""
+        with self.db.atomic():
+            if expect is not None and [r[0] for r in self.db.execute("SELECT name FROM labels ORDER BY ord, name")] != expect:
+                raise in_the_way("the labels were reordered or changed since")
             for i, name in enumerate(names):
                 self.db.execute("UPDATE labels SET ord = ? WHERE name = ?", [i, name])
         self._schema_changed()
@@ -220,3 +240,7 @@ def _label_from(r: dict) -> Label:
         roles=[Role(**role) for role in json.loads(r["roles"])],
         trigger=bool(r["trigger"]),
     )
+
+
+def _by_name(attributes: list[AttributeDef]) -> list[AttributeDef]:
+    return sorted(attributes, key=lambda a: a.name)

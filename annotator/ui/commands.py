@@ -21,7 +21,7 @@ from typing import Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.domain import AttributeDef, Label, Schema, Span
+from annotator.domain import AttributeDef, Label, Span
 from annotator.store import EditConflictError, Store
 from annotator.store.database import DeletedLabel, DeletedSpan
 
@@ -209,10 +209,10 @@ class ReorderLabels(QUndoCommand):
         self._after = list(names)
 
     def redo(self) -> None:
-        self._store.reorder_labels(self._after)
+        self._store.reorder_labels(self._after, expect=self._before)
 
     def undo(self) -> None:
-        self._store.reorder_labels(self._before)
+        self._store.reorder_labels(self._before, expect=self._after)
 
 
 class DeleteLabel(QUndoCommand):
@@ -241,15 +241,11 @@ class SetAttributeDefs(QUndoCommand):
         self._before = [replace(a) for a in store.schema().attributes]
         self._after = [replace(a) for a in attributes]
 
-    def _apply(self, attributes: list[AttributeDef]) -> None:
-        schema = self._store.schema()
-        self._store.set_schema(Schema(list(schema.labels), [replace(a) for a in attributes]))
-
     def redo(self) -> None:
-        self._apply(self._after)
+        self._store.set_attribute_defs([replace(a) for a in self._after], expect=self._before)
 
     def undo(self) -> None:
-        self._apply(self._before)
+        self._store.set_attribute_defs([replace(a) for a in self._before], expect=self._after)
 
 
 def _expect_label(store: Store, name: str, expected: Label | None) -> None:
