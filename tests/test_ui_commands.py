@@ -26,13 +26,16 @@ def test_span_commands_undo_and_redo(qapp, store):
     stack.push(UpdateSpan(store, store.span(span.id), "relabel", label="ORGANISATION"))
     assert layer(store, doc.id) == [(9, 20, "ORGANISATION")]
     from annotator.domain import Argument
+    from annotator.ui.fact_commands import fill_role
 
-    store.update_fact(fact.id, args=[Argument("participant", span.id)])
+    stack.push(fill_role(store, store.fact(fact.id), "participant", span_id=span.id))
     stack.push(DeleteSpan(store, span.id))
     assert layer(store, doc.id) == []
     stack.undo()
     assert layer(store, doc.id) == [(9, 20, "ORGANISATION")]
     assert store.fact(fact.id).args == [Argument("participant", span.id)]  # the role is filled again
+    stack.undo()
+    assert store.fact(fact.id).args == []
     stack.undo()
     stack.undo()
     assert layer(store, doc.id) == [(9, 13, "PERSON")]

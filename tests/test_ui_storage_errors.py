@@ -130,7 +130,7 @@ def test_failed_undo_keeps_the_step_to_try_again(qtbot, window, warnings, monkey
     label(qtbot, window, 0, 8, "p")
     store_delete = window.store.delete_span
 
-    def busy(span_id):
+    def busy(span_id, **expectation):
         raise DatabaseBusyError(f"{window.store.path}: another program is writing to the database")
 
     monkeypatch.setattr(window.store, "delete_span", busy)
@@ -182,7 +182,7 @@ def test_review_window_keeps_no_gold_step_the_store_failed_to_save(qtbot, window
     review = ReviewWindow(window.store, "rina", document_id=window.layer.document_id)
     qtbot.addWidget(review)
 
-    def full(*args):
+    def full(*args, **expectation):
         raise StorageFullError(f"{window.store.path}: the disk is full")
 
     monkeypatch.setattr(window.store, "set_status", full)

@@ -87,6 +87,15 @@ def _attribute_problem(schema: Schema, kind: str, name: str, value: object) -> l
     return []
 
 
+def trigger_problems(span: Span, schema: Schema, states_a_fact: bool) -> list[str]:
+    """A span with a fact label that is stated by text stands for its fact: one
+    with no fact is the half of an edit that was not saved."""
+    label = schema.label(span.label)
+    if label is not None and label.kind == "fact" and label.trigger and not states_a_fact:
+        return [f"a {span.label} span with no {span.label} fact stated by it"]
+    return []
+
+
 def span_problems(span: Span, text: str) -> list[str]:
     if not (0 <= span.start < span.end <= len(text)):
         return [f"offsets {span.start}-{span.end} are outside the text (length {len(text)})"]

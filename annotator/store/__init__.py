@@ -9,6 +9,7 @@ from annotator.store.database import (
     DeletedFact,
     DeletedSpan,
     DocumentSummary,
+    EditConflictError,
     LabelInUseError,
     NewerDatabaseError,
     NoDatabaseError,
@@ -16,6 +17,7 @@ from annotator.store.database import (
     ReadOnlyDatabaseError,
     Store,
     StoreError,
+    StoredFact,
     open_store,
 )
 
@@ -24,6 +26,7 @@ __all__ = [
     "DeletedFact",
     "DeletedSpan",
     "DocumentSummary",
+    "EditConflictError",
     "LabelInUseError",
     "NewerDatabaseError",
     "NoDatabaseError",
@@ -31,5 +34,6 @@ __all__ = [
     "ReadOnlyDatabaseError",
     "Store",
     "StoreError",
+    "StoredFact",
     "open_store",
 ]

@@ -118,7 +118,17 @@ class BulkImport:
         self._clear_rows()
 
     def _next_id(self, table: str) -> int:
-        return (self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) + 1
+        # past every id ever given (AUTOINCREMENT keeps the highest in sqlite_sequence),
+        # not only the largest left: a deleted row's id may still come back by undo
+        largest = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        given = self.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone() if self._numbered else None
+        return max(largest, given[0] if given else 0) + 1
+
+    @property
+    def _numbered(self) -> bool:
+        # SQLite makes sqlite_sequence with the first AUTOINCREMENT table (m004)
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is not None
 
     def _clear_rows(self) -> None:
         self.documents: list[tuple] = []

@@ -10,7 +10,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, LabelledDocument, Span
-from annotator.domain.validation import fact_problems, span_problems
+from annotator.domain.validation import fact_problems, span_problems, trigger_problems
 from annotator.store.bulk_import import BulkImport
 from annotator.store.core import StoreCore
 from annotator.store.errors import ImportCancelled, StoreError
@@ -194,8 +194,9 @@ class BundlesMixin(StoreCore):
         return summary
 
     def check(self) -> list[Problem]:
-        """Every span whose covered text no longer matches its document, and every
-        fact that breaks the schema or points at something gone."""
+        """Every span whose covered text no longer matches its document, every
+        span of a fact label stated by text without its fact, and every fact
+        that breaks the schema or points at something gone."""
         problems: list[Problem] = []
         schema = self.schema()
         for doc in self.documents():
@@ -204,6 +205,10 @@ class BundlesMixin(StoreCore):
                 for message in span_problems(span, doc.text):
                     problems.append(Problem(doc.id, "span", span.id, message))  # type: ignore[arg-type]
             facts = self.facts(doc.id)  # type: ignore[arg-type]
+            stated = {f.span_id for f in facts}
+            for span in spans:
+                for message in trigger_problems(span, schema, span.id in stated):
+                    problems.append(Problem(doc.id, "span", span.id, message))  # type: ignore[arg-type]
             by_span = {s.id: s for s in spans}
             by_fact = {f.id: f for f in facts}
             for fact in facts:

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.domain import Schema
-from annotator.store.errors import store_error
+from annotator.store.errors import EditConflictError, store_error
 
 ChangeListener = Callable[[str, int | None], None]
 
@@ -21,8 +21,9 @@ class ProjectDatabase(Database):
     (full disk, locked, read-only, I/O, a damaged page) instead of a bare `sqlite3` error.
 
     Every write of the store goes through `atomic()`, so this is the one place
-    where a storage failure becomes a message the CLI and the window can show;
-    the transaction is rolled back before the error leaves.
+    where a storage failure or a refused row (`EditConflictError`) becomes a
+    message the CLI and the window can show; the transaction is rolled back
+    before the error leaves.
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
@@ -34,6 +35,10 @@ class ProjectDatabase(Database):
         try:
             with super().atomic() as db:
                 yield db
+        except sqlite3.IntegrityError as exc:
+            # a row in the way (another program's): refused, never a silent traceback
+            where = str(self.path) if self.path is not None else "the in-memory database"
+            raise EditConflictError(f"{where}: the database refused the change ({exc}); nothing was changed") from exc
         except sqlite3.DatabaseError as exc:
             translated = store_error(exc, self.path)
             if translated is None:

@@ -19,6 +19,7 @@ from annotator.store.documents import DocumentsMixin
 from annotator.store.errors import (
     CorruptDatabaseError,
     DatabaseBusyError,
+    EditConflictError,
     ImportCancelled,
     LabelInUseError,
     NewerDatabaseError,
@@ -52,6 +53,7 @@ from annotator.store.results import (
     DocumentSummary,
     ImportSummary,
     Problem,
+    StoredFact,
 )
 from annotator.store.rows import now
 from annotator.store.spans import SpansMixin
@@ -65,6 +67,7 @@ __all__ = [
     "DeletedLabel",
     "DeletedSpan",
     "DocumentSummary",
+    "EditConflictError",
     "ImportCancelled",
     "ImportSummary",
     "LabelInUseError",
@@ -78,6 +81,7 @@ __all__ = [
     "StorageFullError",
     "Store",
     "StoreError",
+    "StoredFact",
     "now",
     "open_store",
 ]
@@ -104,6 +108,10 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
             db = ProjectDatabase(conn, path)
             configure(db)
             migrations.apply(db)
+            if not exists:
+                # the migrations rebuild tables (m004); a new file gives the pages
+                # they freed back, so it holds no more than its content
+                db.execute("VACUUM")
         except sqlite3.DatabaseError as exc:
             if (busy_or_full := storage_error(exc, path)) is not None:
                 raise busy_or_full from exc

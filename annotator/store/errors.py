@@ -61,6 +61,12 @@ class LabelInUseError(StoreError):
         self.count = count
 
 
+class EditConflictError(StoreError):
+    """The rows an edit (an undo, a redo) would change are no longer what it
+    expects, or another row is in its way: usually another program changed
+    them. Nothing was written."""
+
+
 class ImportCancelled(StoreError):
     def __init__(self, done: int):
         super().__init__(f"import cancelled after {done} document(s); nothing was added")

@@ -35,13 +35,16 @@ def span_state(deleted: DeletedSpan) -> dict[str, Any]:
 
 
 def fact_state(deleted: DeletedFact) -> dict[str, Any]:
-    return {"fact": asdict(deleted.fact), "inbound": [list(a) for a in deleted.inbound]}
+    return {"fact": asdict(deleted.fact), "inbound": [list(a) for a in deleted.inbound],
+            "positions": list(deleted.positions)}
 
 
 def label_state(deleted: DeletedLabel) -> dict[str, Any]:
     state = asdict(deleted)
     state["spans"] = [span_state(s) for s in deleted.spans]
     state["facts"] = [fact_state(f) for f in deleted.facts]
+    # JSON keys are strings: ("spans", 12) -> time becomes ["spans", 12, time]
+    state["updated_before"] = [[table, row_id, updated] for (table, row_id), updated in deleted.updated_before.items()]
     return state
 
 
@@ -63,13 +66,16 @@ def deleted_span_from(state: dict[str, Any]) -> DeletedSpan:
 
 
 def deleted_fact_from(state: dict[str, Any]) -> DeletedFact:
-    return DeletedFact(fact_from(state["fact"]), [tuple(a) for a in state.get("inbound", [])])  # type: ignore[misc]
+    return DeletedFact(fact_from(state["fact"]), [tuple(a) for a in state.get("inbound", [])],  # type: ignore[misc]
+                       list(state.get("positions", [])))
 
 
 def deleted_label_from(state: dict[str, Any]) -> DeletedLabel:
     return DeletedLabel(label_from(state["label"]), [deleted_span_from(s) for s in state.get("spans", [])],
                         [deleted_fact_from(f) for f in state.get("facts", [])], state.get("relabelled_to"),
-                        list(state.get("relabelled_span_ids", [])), list(state.get("relabelled_fact_ids", [])))
+                        list(state.get("relabelled_span_ids", [])), list(state.get("relabelled_fact_ids", [])),
+                        state.get("relabelled_at", ""),
+                        {(table, row_id): updated for table, row_id, updated in state.get("updated_before", [])})
 
 
 def same_state(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from annotator.domain import AttributeDef, Label, Role, Schema
 from annotator.store.core import StoreCore
 from annotator.store.errors import CorruptDatabaseError, LabelInUseError, StoreError
+from annotator.store.expectations import in_the_way
 from annotator.store.history import label_state
 from annotator.store.results import DeletedLabel
 from annotator.store.rows import generated_color, now
@@ -30,15 +31,7 @@ class LabelsMixin(StoreCore):
         return self._schema
 
     def _read_schema(self) -> Schema:
-        labels = [
-            Label(
-                name=r["name"], kind=r["kind"], color=r["color"], hotkey=r["hotkey"],
-                description=r["description"], order=r["ord"],
-                roles=[Role(**role) for role in json.loads(r["roles"])],
-                trigger=bool(r["trigger"]),
-            )
-            for r in self.db["labels"].rows_where(order_by="ord, name")
-        ]
+        labels = [_label_from(r) for r in self.db["labels"].rows_where(order_by="ord, name")]
         attributes = [
             AttributeDef(
                 name=r["name"], kind=r["kind"], choices=json.loads(r["choices"]),
@@ -47,6 +40,12 @@ class LabelsMixin(StoreCore):
             for r in self.db["attribute_defs"].rows_where(order_by="name")
         ]
         return Schema(labels, attributes)
+
+    def stored_label(self, name: str) -> Label | None:
+        """The label as its row holds it now, not as the cached schema last saw
+        it (another program may have changed it): what an undo compares with."""
+        rows = list(self.db["labels"].rows_where("name = ?", [name]))
+        return _label_from(rows[0]) if rows else None
 
     def set_schema(self, schema: Schema) -> None:
         """Replace labels and attribute definitions. Labels that annotations use
@@ -111,9 +110,32 @@ class LabelsMixin(StoreCore):
         self._schema_changed()
         return added
 
-    def reorder_labels(self, names: list[str]) -> None:
+    def set_attribute_defs(self, attributes: list[AttributeDef], *, expect: list[AttributeDef] | None = None) -> None:
+        """Replace the attribute definitions, leaving every label as it is stored;
+        with `expect`, only while the definitions are still those (in any order)."""
         with self.db.atomic():
-            self._record_label_order([label.name for label in self.schema().labels], list(names))
+            self._schema = None  # read what is stored, not what this connection saw last
+            current = self.schema()
+            if expect is not None and _by_name(current.attributes) != _by_name(expect):
+                raise in_the_way("the attribute definitions were changed since")
+            changed = Schema(current.labels, attributes)
+            changed.validate()
+            self._record_schema(current, changed)
+            self.db.execute("DELETE FROM attribute_defs")
+            for attr in attributes:
+                self.db["attribute_defs"].insert(
+                    {"name": attr.name, "kind": attr.kind, "choices": json.dumps(attr.choices),
+                     "applies_to": json.dumps(attr.applies_to), "description": attr.description}
+                )
+        self._schema_changed()
+
+    def reorder_labels(self, names: list[str], *, expect: list[str] | None = None) -> None:
+        """Put the labels in this order; with `expect`, only while they are still in that one."""
+        with self.db.atomic():
+            stored = [r[0] for r in self.db.execute("SELECT name FROM labels ORDER BY ord, name")]
+            if expect is not None and stored != expect:
+                raise in_the_way("the labels were reordered or changed since")
+            self._record_label_order(stored, list(names))
             for i, name in enumerate(names):
                 self.db.execute("UPDATE labels SET ord = ? WHERE name = ?", [i, name])
         self._schema_changed()
@@ -159,10 +181,12 @@ class LabelsMixin(StoreCore):
         rows = self.db.execute("SELECT DISTINCT label FROM spans UNION SELECT DISTINCT label FROM facts")
         return {r[0] for r in rows}
 
-    def delete_label(self, name: str, *, annotations: str = "refuse", relabel_to: str | None = None) -> DeletedLabel:
+    def delete_label(self, name: str, *, annotations: str = "refuse", relabel_to: str | None = None,
+                     expect: DeletedLabel | None = None) -> DeletedLabel:
         """Remove a label. If annotations use it, `annotations` must say what happens
         to them: "delete" them, or "relabel" them to `relabel_to`. Returns what undo
-        needs to put everything back (`restore_label`)."""
+        needs to put everything back (`restore_label`). With `expect` (what an undo
+        put back) the annotations it deletes or relabels must be exactly those."""
         label = self.schema().label(name)
         if label is None:
             raise StoreError(f"no label named {name!r}")
@@ -176,16 +200,23 @@ class LabelsMixin(StoreCore):
         deleted = DeletedLabel(label, [], [])
         with self.db.atomic():
             if count and annotations == "delete":
-                for (fid,) in self.db.execute("SELECT id FROM facts WHERE label = ?", [name]).fetchall():
+                for (fid,) in self.db.execute("SELECT id FROM facts WHERE label = ? ORDER BY id", [name]).fetchall():
                     deleted.facts.append(self._delete_fact(fid))
-                for (sid,) in self.db.execute("SELECT id FROM spans WHERE label = ?", [name]).fetchall():
+                for (sid,) in self.db.execute("SELECT id FROM spans WHERE label = ? ORDER BY id", [name]).fetchall():
                     deleted.spans.append(self._delete_span(sid))
             elif count:
-                deleted.relabelled_to = relabel_to
-                deleted.relabelled_span_ids = [r[0] for r in self.db.execute("SELECT id FROM spans WHERE label = ?", [name])]
-                deleted.relabelled_fact_ids = [r[0] for r in self.db.execute("SELECT id FROM facts WHERE label = ?", [name])]
-                self.db.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", [relabel_to, now(), name])
-                self.db.execute("UPDATE facts SET label = ?, updated = ? WHERE label = ?", [relabel_to, now(), name])
+                deleted.relabelled_to, deleted.relabelled_at = relabel_to, now()
+                for table, ids in (("spans", deleted.relabelled_span_ids), ("facts", deleted.relabelled_fact_ids)):
+                    for row_id, updated in self.db.execute(
+                            f"SELECT id, updated FROM {table} WHERE label = ? ORDER BY id", [name]).fetchall():
+                        ids.append(row_id)
+                        deleted.updated_before[table, row_id] = updated
+                    self.db.execute(f"UPDATE {table} SET label = ?, updated = ? WHERE label = ?",
+                                    [relabel_to, deleted.relabelled_at, name])
+            if expect is not None and (
+                    (deleted.spans, deleted.facts, deleted.relabelled_span_ids, deleted.relabelled_fact_ids)
+                    != (expect.spans, expect.facts, expect.relabelled_span_ids, expect.relabelled_fact_ids)):
+                raise in_the_way(f"the annotations labelled {name} are not the ones the undo put back")
             self.db.execute("DELETE FROM labels WHERE name = ?", [name])
             self._record("label", "delete", name, before=label_state(deleted))
         self._schema_changed()
@@ -193,13 +224,23 @@ class LabelsMixin(StoreCore):
         return deleted
 
     def restore_label(self, deleted: DeletedLabel) -> None:
+        """Put a deleted label back with its annotations, refused when another
+        program has made a label of that name or changed the relabelled annotations."""
+        name = deleted.label.name
         with self.db.atomic():
             self._defer_foreign_keys()
+            if self.db.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone() is not None:
+                raise in_the_way(f"label {name} cannot come back: there is a label of that name again")
+            relabelled = [("spans", i) for i in deleted.relabelled_span_ids] + [("facts", i) for i in deleted.relabelled_fact_ids]
+            for table, row_id in relabelled:
+                row = self.db.execute(f"SELECT label, updated FROM {table} WHERE id = ?", [row_id]).fetchone()
+                if row is None or tuple(row) != (deleted.relabelled_to, deleted.relabelled_at):
+                    raise in_the_way(f"the annotations relabelled from {name} were changed")
             self._insert_label(deleted.label, deleted.label.order)
-            for span_id in deleted.relabelled_span_ids:
-                self.db.execute("UPDATE spans SET label = ? WHERE id = ?", [deleted.label.name, span_id])
-            for fact_id in deleted.relabelled_fact_ids:
-                self.db.execute("UPDATE facts SET label = ? WHERE id = ?", [deleted.label.name, fact_id])
+            for table, row_id in relabelled:
+                # exactly as they were, time of change included
+                self.db.execute(f"UPDATE {table} SET label = ?, updated = ? WHERE id = ?",
+                                [name, deleted.updated_before[table, row_id], row_id])
             for span in deleted.spans:
                 self._restore_span(span)
             for fact in deleted.facts:
@@ -211,3 +252,16 @@ class LabelsMixin(StoreCore):
     def _schema_changed(self) -> None:
         self._schema = None
         self._changed("schema")
+
+
+def _label_from(r: dict) -> Label:
+    return Label(
+        name=r["name"], kind=r["kind"], color=r["color"], hotkey=r["hotkey"],
+        description=r["description"], order=r["ord"],
+        roles=[Role(**role) for role in json.loads(r["roles"])],
+        trigger=bool(r["trigger"]),
+    )
+
+
+def _by_name(attributes: list[AttributeDef]) -> list[AttributeDef]:
+    return sorted(attributes, key=lambda a: a.name)

@@ -147,6 +147,118 @@ def m003_spans_index_covers_labels(db: Database) -> None:
 
 
 @migrations()
+def m004_ids_never_reused(db: Database) -> None:
+    # Without AUTOINCREMENT SQLite hands the id of the last row deleted to the
+    # next row inserted, so another program's new span could take the id an
+    # undo is about to put back. Tables cannot be altered to AUTOINCREMENT:
+    # each is built anew and its rows copied. The new tables refer to each
+    # other under their new names while the old ones are dropped, since a
+    # DROP with foreign keys on deletes the rows first and would cascade into
+    # any table that names the one dropped; the rename at the end points the
+    # references at the final names. Rows pointing at nothing fail the COMMIT
+    # (foreign keys are checked there), so such a database is refused, not changed.
+    # facts_by_span is new: deleting a span looks up the facts it states (and so
+    # does SQLite's ON DELETE SET NULL); without it that read every fact.
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    _run(
+        db,
+        """
+        CREATE TABLE new_documents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            meta TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL
+        );
+        CREATE TABLE new_spans (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER NOT NULL REFERENCES new_documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+            text TEXT NOT NULL,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE TABLE new_facts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER NOT NULL REFERENCES new_documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+            span_id INTEGER REFERENCES new_spans(id) ON DELETE SET NULL,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE new_fact_args (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            fact_id INTEGER NOT NULL REFERENCES new_facts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            span_id INTEGER REFERENCES new_spans(id) ON DELETE CASCADE,
+            target_fact_id INTEGER REFERENCES new_facts(id) ON DELETE CASCADE,
+            CHECK ((span_id IS NULL) <> (target_fact_id IS NULL))
+        );
+        CREATE TABLE new_document_status (
+            document_id INTEGER NOT NULL REFERENCES new_documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done', 'reviewed')),
+            updated TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        );
+        CREATE TABLE new_decisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER NOT NULL REFERENCES new_documents(id) ON DELETE CASCADE,
+            reviewer TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            choice TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL
+        );
+        INSERT INTO new_documents (id, title, text, hash, meta, created)
+            SELECT id, title, text, hash, meta, created FROM documents ORDER BY id;
+        INSERT INTO new_spans (id, document_id, annotator, start, "end", label, text, attributes, note, created, updated)
+            SELECT id, document_id, annotator, start, "end", label, text, attributes, note, created, updated
+            FROM spans ORDER BY id;
+        INSERT INTO new_facts (id, document_id, annotator, label, span_id, attributes, note, created, updated)
+            SELECT id, document_id, annotator, label, span_id, attributes, note, created, updated FROM facts ORDER BY id;
+        INSERT INTO new_fact_args (id, fact_id, position, role, span_id, target_fact_id)
+            SELECT id, fact_id, position, role, span_id, target_fact_id FROM fact_args ORDER BY id;
+        INSERT INTO new_document_status (document_id, annotator, status, updated)
+            SELECT document_id, annotator, status, updated FROM document_status;
+        INSERT INTO new_decisions (id, document_id, reviewer, kind, choice, detail, created)
+            SELECT id, document_id, reviewer, kind, choice, detail, created FROM decisions ORDER BY id;
+        DROP TABLE fact_args;
+        DROP TABLE document_status;
+        DROP TABLE decisions;
+        DROP TABLE facts;
+        DROP TABLE spans;
+        DROP TABLE documents;
+        ALTER TABLE new_documents RENAME TO documents;
+        ALTER TABLE new_spans RENAME TO spans;
+        ALTER TABLE new_facts RENAME TO facts;
+        ALTER TABLE new_fact_args RENAME TO fact_args;
+        ALTER TABLE new_document_status RENAME TO document_status;
+        ALTER TABLE new_decisions RENAME TO decisions;
+        CREATE INDEX spans_by_document ON spans(document_id, annotator, start, "end" DESC, label);
+        CREATE INDEX spans_by_label ON spans(label);
+        CREATE INDEX facts_by_document ON facts(document_id, annotator);
+        CREATE INDEX fact_args_by_fact ON fact_args(fact_id);
+        CREATE INDEX fact_args_by_span ON fact_args(span_id);
+        CREATE INDEX fact_args_by_target ON fact_args(target_fact_id);
+        CREATE INDEX decisions_by_document ON decisions(document_id);
+        CREATE INDEX facts_by_span ON facts(span_id)
+        """,
+    )
+
+
+@migrations()
 def m005_change_history(db: Database) -> None:
     # Who changed what, when, from what to what: one row per change, written
     # in the transaction of the change itself (annotator/store/history.py).

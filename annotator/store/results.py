@@ -32,6 +32,17 @@ class DeletedFact:
     fact: Fact
     inbound: list[tuple[int, int, str, int]]
     """(fact_id, position, role, target_fact_id) rows of other facts that pointed at it."""
+    positions: list[int] = field(default_factory=list)
+    """The stored position of each of `fact.args`, so they come back exactly where they were."""
+
+
+@dataclass
+class StoredFact:
+    """A fact exactly as its rows hold it, argument positions included: what an
+    undo expects to find and writes back."""
+
+    fact: Fact
+    positions: list[int]
 
 
 @dataclass
@@ -42,6 +53,10 @@ class DeletedLabel:
     relabelled_to: str | None = None
     relabelled_span_ids: list[int] = field(default_factory=list)
     relabelled_fact_ids: list[int] = field(default_factory=list)
+    relabelled_at: str = ""
+    """The time of change the relabelled rows got."""
+    updated_before: dict[tuple[str, int], str] = field(default_factory=dict)
+    """("spans" or "facts", id) -> the time of change the relabelled row had, which undo puts back."""
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 from annotator.domain import STATUSES
 from annotator.store.core import StoreCore
 from annotator.store.errors import StoreError
+from annotator.store.expectations import in_the_way
 from annotator.store.rows import now
 
 
@@ -36,10 +37,15 @@ class WorkflowMixin(StoreCore):
         return dict(self.db.execute(
             "SELECT annotator, status FROM document_status WHERE document_id = ? ORDER BY annotator", [document_id]))
 
-    def set_status(self, document_id: int, annotator: str, status: str) -> None:
+    def set_status(self, document_id: int, annotator: str, status: str, *, expect: str | None = None) -> None:
+        """Set the annotator's status on the document; with `expect`, only while it is still that."""
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
         with self.db.atomic():
+            current = self.status(document_id, annotator)
+            if expect is not None and current != expect:
+                raise in_the_way(f"{annotator}'s status on document {document_id} is {current.replace('_', ' ')} now, "
+                                 f"not {expect.replace('_', ' ')}")
             self.ensure_annotator(annotator)
             before = self.db.execute("SELECT status FROM document_status WHERE document_id = ? AND annotator = ?",
                                      [document_id, annotator]).fetchone()
@@ -51,14 +57,38 @@ class WorkflowMixin(StoreCore):
             )
         self._changed("status", document_id)
 
-    def _touch_status(self, document_id: int, annotator: str) -> None:
+    def _touch_status(self, document_id: int, annotator: str) -> bool:
         # the first edit moves a document from "to do" to "in progress"
-        cursor = self.db.execute(
+        started = self.db.execute(
             "INSERT OR IGNORE INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?)",
             [document_id, annotator, now()],
-        )
-        if cursor.rowcount == 1:
+        ).rowcount == 1
+        if started:
             self._record_status(document_id, annotator, None, "in_progress")
+        return started
+
+    def touch_status(self, document_id: int, annotator: str) -> bool:
+        """What a first edit does to the status (redo of that edit): "in progress"
+        when the annotator has none on the document yet. True when it set it."""
+        with self.db.atomic():
+            self.ensure_annotator(annotator)
+            started = self._touch_status(document_id, annotator)
+        if started:
+            self._changed("status", document_id)
+        return started
+
+    def untouch_status(self, document_id: int, annotator: str) -> bool:
+        """Take back `touch_status` (undo of a first edit): the status goes back to
+        "to do" only while it is still the "in progress" that edit set. True when it did."""
+        with self.db.atomic():
+            cleared = self.db.execute(
+                "DELETE FROM document_status WHERE document_id = ? AND annotator = ? AND status = 'in_progress'",
+                [document_id, annotator]).rowcount == 1
+            if cleared:
+                self._record_status(document_id, annotator, "in_progress", None)
+        if cleared:
+            self._changed("status", document_id)
+        return cleared
 
     # -- review decisions ---------------------------------------------------
 

@@ -45,5 +45,5 @@ class SetSpanNote(UpdateSpan):
         # an obsolete note edit is one the store failed to save: nothing to take over
         if not isinstance(other, SetSpanNote) or other.isObsolete() or other._id != self._id:
             return False
-        self._after = other._after
+        self._changes, self._after = other._changes, other._after
         return True

@@ -1,5 +1,11 @@
 """Undo commands: one per change to the store; each step is stored as it happens.
 
+Another program may write to the same file, so a command keeps the rows as
+its last run left them, and its next run (undo or redo) hands them to the
+store as what it expects to find: the store refuses (`EditConflictError`)
+when they differ, and nothing changes. A first run expects the values the
+window showed. Undo puts rows back exactly, time of change included.
+
 Span commands take an optional `mirror` (the window's `CurrentLayer`): the
 command tells it what changed so the view repaints only that, instead of
 reloading the layer. Without a mirror (tests, scripts) they work on the
@@ -8,15 +14,18 @@ store alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.domain import AttributeDef, Label, Schema, Span
-from annotator.store import Store
+from annotator.domain import AttributeDef, Label, Span
+from annotator.store import EditConflictError, Store
 from annotator.store.database import DeletedLabel, DeletedSpan
+
+T = TypeVar("T")
 
 
 class Mirror(Protocol):
@@ -36,6 +45,15 @@ class _NoMirror:
         pass
 
 
+def first_edit(store: Store, document_id: int, annotator: str, write: Callable[[], T]) -> tuple[T, bool]:
+    """Run `write` (which adds a span or a fact) inside the caller's transaction;
+    also whether it was the annotator's first edit of the document, which
+    moved the status to "in progress": undo takes that back with the edit."""
+    before = store.status(document_id, annotator)
+    result = write()
+    return result, store.status(document_id, annotator) != before
+
+
 class AddSpan(QUndoCommand):
     def __init__(self, store: Store, document_id: int, annotator: str, start: int, end: int, label: str,
                  mirror: Mirror | None = None) -> None:
@@ -43,55 +61,85 @@ class AddSpan(QUndoCommand):
         self._store, self._mirror = store, mirror or _NoMirror()
         self._args = (document_id, annotator, start, end, label)
         self._deleted: DeletedSpan | None = None
+        self._started = False
         self.span: Span | None = None
+        """The span as this step left it; undo deletes it only while it is still so."""
 
     def redo(self) -> None:
-        with self._mirror.quiet():
+        document_id, annotator = self._args[:2]
+        with self._mirror.quiet(), self._store.transaction():
             if self._deleted is None:
-                self.span = self._store.add_span(*self._args)
+                span, started = first_edit(self._store, document_id, annotator,
+                                           lambda: self._store.add_span(*self._args))
             else:
                 # redo brings back the same row (same id), so later commands still apply
                 self._store.restore_span(self._deleted)
-        self._mirror.put(self.span)  # type: ignore[arg-type]
+                if self._started:
+                    self._store.touch_status(document_id, annotator)
+                span, started = self._deleted.span, self._started
+        self.span, self._started = span, started
+        self._mirror.put(span)
 
     def undo(self) -> None:
-        with self._mirror.quiet():
-            self._deleted = self._store.delete_span(self.span.id)  # type: ignore[union-attr, arg-type]
+        document_id, annotator = self._args[:2]
+        with self._mirror.quiet(), self._store.transaction():
+            # nothing else may state or point at it: that would be someone else's work
+            deleted = self._store.delete_span(self.span.id, expect=DeletedSpan(self.span, [], []))  # type: ignore[union-attr, arg-type]
+            if self._started:
+                self._store.untouch_status(document_id, annotator)
+        self._deleted = deleted
         self._mirror.drop(self.span.id)  # type: ignore[union-attr, arg-type]
 
 
 class UpdateSpan(QUndoCommand):
-    """Relabel or resize a span."""
+    """Relabel or resize a span; undo puts its row back exactly as it was."""
 
     def __init__(self, store: Store, span: Span, text: str, mirror: Mirror | None = None, **changes) -> None:
         super().__init__(text)
         self._store, self._mirror = store, mirror or _NoMirror()
         self._id = span.id
-        self._before = {key: getattr(span, key) for key in changes}
-        self._after = changes
-
-    def _apply(self, changes: dict) -> None:
-        with self._mirror.quiet():
-            span = self._store.update_span(self._id, **changes)  # type: ignore[arg-type]
-        self._mirror.put(span)
+        self._shown = {key: getattr(span, key) for key in changes}
+        """What the window showed of the fields changed: the first run changes them only while they are still so."""
+        self._changes = changes
+        self._before: Span | None = None
+        self._after: Span | None = None
 
     def redo(self) -> None:
-        self._apply(self._after)
+        with self._mirror.quiet():
+            if self._after is None:
+                with self._store.transaction():
+                    before = self._store.span(self._id)  # type: ignore[arg-type]
+                    after = self._store.update_span(self._id, expect=self._shown, **self._changes)  # type: ignore[arg-type]
+                self._before = before
+            else:
+                after = self._store.rewrite_span(self._after, expect=self._before)  # type: ignore[arg-type]
+        self._after = after
+        self._mirror.put(after)
 
     def undo(self) -> None:
-        self._apply(self._before)
+        with self._mirror.quiet():
+            before = self._store.rewrite_span(self._before, expect=self._after)  # type: ignore[arg-type]
+        self._mirror.put(before)
+
+
+SHOWN_SPAN_FIELDS = ("start", "end", "label", "attributes", "note")
 
 
 class DeleteSpan(QUndoCommand):
-    def __init__(self, store: Store, span_id: int, mirror: Mirror | None = None) -> None:
+    """Delete a span; given the span the window `shown`, only while it is still so."""
+
+    def __init__(self, store: Store, span_id: int, mirror: Mirror | None = None, *, shown: Span | None = None) -> None:
         super().__init__("Delete span")
         self._store, self._mirror = store, mirror or _NoMirror()
         self._id = span_id
+        self._shown = None if shown is None else {key: getattr(shown, key) for key in SHOWN_SPAN_FIELDS}
         self._deleted: DeletedSpan | None = None
 
     def redo(self) -> None:
         with self._mirror.quiet():
-            self._deleted = self._store.delete_span(self._id)
+            # after an undo, delete only what the undo put back
+            deleted = self._store.delete_span(self._id, expect=self._deleted or self._shown)
+        self._deleted = deleted
         self._mirror.drop(self._id)
 
     def undo(self) -> None:
@@ -108,10 +156,10 @@ class SetStatus(QUndoCommand):
         self._after = status
 
     def redo(self) -> None:
-        self._store.set_status(self._doc, self._annotator, self._after)
+        self._store.set_status(self._doc, self._annotator, self._after, expect=self._before)
 
     def undo(self) -> None:
-        self._store.set_status(self._doc, self._annotator, self._before)
+        self._store.set_status(self._doc, self._annotator, self._before, expect=self._after)
 
 
 # -- the label schema ---------------------------------------------------------
@@ -128,13 +176,17 @@ class SaveLabel(QUndoCommand):
         self._after = _copy(label)
 
     def redo(self) -> None:
-        self._store.save_label(_copy(self._after))
+        with self._store.transaction():
+            _expect_label(self._store, self._after.name, self._before)
+            self._store.save_label(_copy(self._after))
 
     def undo(self) -> None:
-        if self._before is not None:
-            self._store.save_label(_copy(self._before))
-        else:
-            self._store.delete_label(self._after.name)
+        with self._store.transaction():
+            _expect_label(self._store, self._after.name, self._after)
+            if self._before is not None:
+                self._store.save_label(_copy(self._before))
+            else:
+                self._store.delete_label(self._after.name)
 
 
 class RenameLabel(QUndoCommand):
@@ -157,10 +209,10 @@ class ReorderLabels(QUndoCommand):
         self._after = list(names)
 
     def redo(self) -> None:
-        self._store.reorder_labels(self._after)
+        self._store.reorder_labels(self._after, expect=self._before)
 
     def undo(self) -> None:
-        self._store.reorder_labels(self._before)
+        self._store.reorder_labels(self._before, expect=self._after)
 
 
 class DeleteLabel(QUndoCommand):
@@ -173,7 +225,8 @@ class DeleteLabel(QUndoCommand):
         self._deleted: DeletedLabel | None = None
 
     def redo(self) -> None:
-        self._deleted = self._store.delete_label(self._name, **self._how)  # type: ignore[arg-type]
+        # after an undo, delete or relabel only what the undo put back
+        self._deleted = self._store.delete_label(self._name, **self._how, expect=self._deleted)  # type: ignore[arg-type]
 
     def undo(self) -> None:
         self._store.restore_label(self._deleted)  # type: ignore[arg-type]
@@ -188,15 +241,20 @@ class SetAttributeDefs(QUndoCommand):
         self._before = [replace(a) for a in store.schema().attributes]
         self._after = [replace(a) for a in attributes]
 
-    def _apply(self, attributes: list[AttributeDef]) -> None:
-        schema = self._store.schema()
-        self._store.set_schema(Schema(list(schema.labels), [replace(a) for a in attributes]))
-
     def redo(self) -> None:
-        self._apply(self._after)
+        self._store.set_attribute_defs([replace(a) for a in self._after], expect=self._before)
 
     def undo(self) -> None:
-        self._apply(self._before)
+        self._store.set_attribute_defs([replace(a) for a in self._before], expect=self._after)
+
+
+def _expect_label(store: Store, name: str, expected: Label | None) -> None:
+    """Refuse a label edit when the label is not as the step expects (another
+    program edited it): its place in the order aside, which reordering changes."""
+    current, expected = (None if label is None else replace(label, order=0)
+                         for label in (store.stored_label(name), expected))
+    if current != expected:
+        raise EditConflictError(f"label {name} was changed since (by another program?); nothing was changed")
 
 
 def _copy(label: Label) -> Label:

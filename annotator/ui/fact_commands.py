@@ -3,21 +3,23 @@
 Like the span commands, each is one change to the store, written when it is
 done. A fact created from a text selection is one parent command whose
 children add the trigger span and then the fact, so a single undo removes
-both. Redo after undo puts back the same rows (same ids), so the commands
-above it on the stack still apply.
+both, in one transaction. Redo after undo puts back the same rows (same
+ids), so the commands above it on the stack still apply; undo and redo
+change only rows that are still as the step left them.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.domain import Argument, Fact, Label, Span
 from annotator.store import Store, StoreError
-from annotator.store.database import DeletedFact
+from annotator.store.database import DeletedFact, StoredFact
 from annotator.ui.annotation_commands import with_attribute
-from annotator.ui.commands import AddSpan, Mirror, UpdateSpan
+from annotator.ui.commands import AddSpan, Mirror, UpdateSpan, first_edit
 
 NOTE_MERGE_ID = 7301
 """Command id that lets consecutive note edits of one fact merge into one undo step."""
@@ -35,53 +37,70 @@ class CreateFact(QUndoCommand):
         self._span_id, self._trigger = span_id, trigger
         self._args = list(args or [])
         self._deleted: DeletedFact | None = None
+        self._started = False
+        self._left: StoredFact | None = None
         self.fact: Fact | None = None
 
     def redo(self) -> None:
-        if self._deleted is not None:
-            self._store.restore_fact(self._deleted)
-            return
-        span_id = self._trigger.span.id if self._trigger is not None else self._span_id  # type: ignore[union-attr]
-        self.fact = self._store.add_fact(self._document_id, self._annotator, self._label, span_id, self._args)
+        with self._store.transaction():
+            if self._deleted is not None:
+                self._store.restore_fact(self._deleted)
+                if self._started:
+                    self._store.touch_status(self._document_id, self._annotator)
+                left, started = StoredFact(self._deleted.fact, self._deleted.positions), self._started
+            else:
+                span_id = self._trigger.span.id if self._trigger is not None else self._span_id  # type: ignore[union-attr]
+                fact, started = first_edit(self._store, self._document_id, self._annotator, lambda: self._store.add_fact(
+                    self._document_id, self._annotator, self._label, span_id, self._args))
+                left = self._store.stored_fact(fact.id)  # type: ignore[arg-type]
+        self._left, self._started, self.fact = left, started, left.fact
 
     def undo(self) -> None:
-        self._deleted = self._store.delete_fact(self.fact.id)  # type: ignore[union-attr, arg-type]
+        left = self._left
+        with self._store.transaction():
+            # no role of another fact may be filled with it: that would be someone else's work
+            deleted = self._store.delete_fact(left.fact.id, expect=DeletedFact(left.fact, [], left.positions))  # type: ignore[union-attr, arg-type]
+            if self._started:
+                self._store.untouch_status(self._document_id, self._annotator)
+        self._deleted = deleted
 
 
 class Compound(QUndoCommand):
-    """A parent command: runs its parts in order, and undoes them in reverse.
+    """A parent command: runs its parts in order, and undoes them in reverse,
+    in one transaction: all of them are saved, or none.
 
     The parts are held here rather than as Qt children: PySide drops the
     Python side of a child command that nothing in Python references, and
     Qt then calls into a dead object.
     """
 
-    def __init__(self, text: str, parts: list[QUndoCommand] | None = None) -> None:
+    def __init__(self, store: Store, text: str, parts: list[QUndoCommand] | None = None,
+                 mirror: Mirror | None = None) -> None:
         super().__init__(text)
+        self._store, self._mirror = store, mirror
         self.parts: list[QUndoCommand] = list(parts or [])
 
     def redo(self) -> None:
-        _run_all(self.parts, "redo", "undo")
+        self._run_all(self.parts, "redo")
 
     def undo(self) -> None:
-        _run_all(list(reversed(self.parts)), "undo", "redo")
+        self._run_all(list(reversed(self.parts)), "undo")
 
-
-def _run_all(parts: list[QUndoCommand], run: str, take_back: str) -> None:
-    """Run every part, or none: when one fails (a full disk), the parts already
-    run are taken back before the error goes on, so the step is not half done."""
-    done: list[QUndoCommand] = []
-    try:
-        for part in parts:
-            getattr(part, run)()
-            done.append(part)
-    except StoreError:
-        for part in reversed(done):
-            try:
-                getattr(part, take_back)()
-            except StoreError:
-                break  # the store refuses even that: the window reloads what is saved
-        raise
+    def _run_all(self, parts: list[QUndoCommand], run: str) -> None:
+        # When a part fails (a full disk, a row another program changed) the
+        # transaction is rolled back, and so is what the parts that ran keep
+        # in Python (what they left, what they deleted): the step is then
+        # exactly as before and can be tried again.
+        kept = [dict(vars(part)) for part in parts]
+        try:
+            with self._mirror.quiet() if self._mirror is not None else nullcontext(), self._store.transaction():
+                for part in parts:
+                    getattr(part, run)()
+        except BaseException:
+            for part, state in zip(parts, kept):
+                vars(part).clear()
+                vars(part).update(state)
+            raise
 
 
 class CreateTriggeredFact(Compound):
@@ -91,7 +110,7 @@ class CreateTriggeredFact(Compound):
                  mirror: Mirror | None = None) -> None:
         self.add_span = AddSpan(store, document_id, annotator, start, end, label, mirror)
         self.create_fact = CreateFact(store, document_id, annotator, label, trigger=self.add_span)
-        super().__init__(f"Add {label}", [self.add_span, self.create_fact])
+        super().__init__(store, f"Add {label}", [self.add_span, self.create_fact], mirror)
 
     @property
     def span(self) -> Span | None:
@@ -103,20 +122,31 @@ class CreateTriggeredFact(Compound):
 
 
 class UpdateFact(QUndoCommand):
-    """Change a fact's args, attributes, note or label; undo puts the old values back."""
+    """Change a fact's args, attributes, note or label; undo puts back exactly
+    the rows it had (each argument at its position)."""
 
     def __init__(self, store: Store, fact: Fact, text: str, **changes: Any) -> None:
         super().__init__(text)
         self._store = store
         self.fact_id = fact.id
-        self._before = {key: _copied(getattr(fact, key)) for key in changes}
-        self._after = {key: _copied(value) for key, value in changes.items()}
+        self._shown = {key: _copied(getattr(fact, key)) for key in changes}
+        """What the window showed of the fields changed: the first run changes them only while they are still so."""
+        self._changes = {key: _copied(value) for key, value in changes.items()}
+        self._before: StoredFact | None = None
+        self._after: StoredFact | None = None
 
     def redo(self) -> None:
-        self._store.update_fact(self.fact_id, **_copied(self._after))  # type: ignore[arg-type]
+        if self._after is None:
+            with self._store.transaction():
+                before = self._store.stored_fact(self.fact_id)  # type: ignore[arg-type]
+                self._store.update_fact(self.fact_id, expect=self._shown, **_copied(self._changes))  # type: ignore[arg-type]
+                after = self._store.stored_fact(self.fact_id)  # type: ignore[arg-type]
+            self._before, self._after = before, after
+        else:
+            self._store.rewrite_fact(self._after, expect=self._before)  # type: ignore[arg-type]
 
     def undo(self) -> None:
-        self._store.update_fact(self.fact_id, **_copied(self._before))  # type: ignore[arg-type]
+        self._store.rewrite_fact(self._before, expect=self._after)  # type: ignore[arg-type]
 
 
 def fill_role(store: Store, fact: Fact, role: str, *, span_id: int | None = None, fact_id: int | None = None,
@@ -152,18 +182,25 @@ class SetFactNote(UpdateFact):
         # an obsolete note edit is one the store failed to save: nothing to take over
         if not isinstance(other, SetFactNote) or other.isObsolete() or other.fact_id != self.fact_id:
             return False
-        self._after = other._after
+        self._changes, self._after = other._changes, other._after
         return True
 
 
+SHOWN_FACT_FIELDS = ("label", "span_id", "args", "attributes", "note")
+
+
 class DeleteFact(QUndoCommand):
-    def __init__(self, store: Store, fact_id: int) -> None:
+    """Delete a fact; given the fact the window `shown`, only while it is still so."""
+
+    def __init__(self, store: Store, fact_id: int, *, shown: Fact | None = None) -> None:
         super().__init__("Delete fact")
         self._store, self._id = store, fact_id
+        self._shown = None if shown is None else {key: _copied(getattr(shown, key)) for key in SHOWN_FACT_FIELDS}
         self._deleted: DeletedFact | None = None
 
     def redo(self) -> None:
-        self._deleted = self._store.delete_fact(self._id)
+        # after an undo, delete only what the undo put back
+        self._deleted = self._store.delete_fact(self._id, expect=self._deleted or self._shown)
 
     def undo(self) -> None:
         self._store.restore_fact(self._deleted)  # type: ignore[arg-type]
@@ -182,8 +219,8 @@ def relabel_command(store: Store, span: Span, label: str, mirror: Mirror | None 
     """Relabel a span, keeping facts in step: the facts it states follow a new
     fact label, are deleted if it becomes an entity, and a span that becomes a
     fact label gains its fact."""
-    command = Compound(f"Relabel {span.label} to {label}",
-                       [UpdateSpan(store, span, f"Relabel {span.label} to {label}", mirror, label=label)])
+    command = Compound(store, f"Relabel {span.label} to {label}",
+                       [UpdateSpan(store, span, f"Relabel {span.label} to {label}", mirror, label=label)], mirror)
     new = store.schema().label(label)
     facts = store.facts(span.document_id, span.annotator)
     stated = [f for f in facts if f.span_id == span.id]  # type: ignore[arg-type]
@@ -194,7 +231,7 @@ def relabel_command(store: Store, span: Span, label: str, mirror: Mirror | None 
             args = [a for a in fact.args if _fits(store, new, a, by_id)]
             command.parts.append(UpdateFact(store, fact, f"Relabel {fact.label} to {label}", label=label, args=args))
         else:
-            command.parts.append(DeleteFact(store, fact.id))  # type: ignore[arg-type]
+            command.parts.append(DeleteFact(store, fact.id, shown=fact))  # type: ignore[arg-type]
     if not stated and new is not None and new.kind == "fact" and new.trigger:
         command.parts.append(CreateFact(store, span.document_id, span.annotator, label, span.id))  # type: ignore[arg-type]
     return command

@@ -296,7 +296,7 @@ class FactLinking(QObject):
         if fact is None:
             self.message.emit("no fact is selected")
             return
-        self._push(DeleteFact(self.store, fact.id))  # type: ignore[arg-type]
+        self._push(DeleteFact(self.store, fact.id, shown=fact))  # type: ignore[arg-type]
 
     # -- context menu -------------------------------------------------------------------
 

@@ -94,7 +94,7 @@ class Labelling(QObject):
     def delete_selected(self) -> None:
         span = self.layer.selected
         if span is not None and self.may_delete(span):
-            self._push(DeleteSpan(self.layer.store, span.id, self.layer))  # type: ignore[arg-type]
+            self._push(DeleteSpan(self.layer.store, span.id, self.layer, shown=span))  # type: ignore[arg-type]
 
     def _push(self, command) -> bool:
         refused = push(self.undo, command)

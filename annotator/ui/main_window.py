@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.store import Store, StoreError
+from annotator.store import EditConflictError, Store, StoreError
 from annotator.store.database import StorageError
 from annotator.ui.annotation_panel import AnnotationPanel
 from annotator.ui.arcs import ArcOverlay
@@ -292,6 +292,12 @@ class MainWindow(QMainWindow):
 
     def _edit_refused(self, error: StoreError) -> None:
         """An edit the store did not save; the undo stack has already dropped it."""
+        if isinstance(error, EditConflictError):
+            # another program changed what the step would change: show what is saved, and say so
+            self.store.reload()
+            self.statusBar().showMessage(error.message, 10000)
+            QMessageBox.warning(self, "Edit refused", error.message)
+            return
         if not isinstance(error, StorageError):
             self.statusBar().showMessage(error.message, 6000)  # a refusal such as a label in use
             return

@@ -33,6 +33,7 @@ from annotator.domain import Label, Schema, SchemaError
 from annotator.store import Store, StoreError
 from annotator.ui.attribute_editor import AttributeEditor
 from annotator.ui.commands import DeleteLabel, RenameLabel, ReorderLabels, SaveLabel
+from annotator.ui.fact_commands import Compound
 from annotator.ui.role_editor import RoleEditor
 from annotator.ui.schema_widgets import button_row
 from annotator.ui.plain_text import literal
@@ -238,10 +239,8 @@ class SchemaDialog(QDialog):
         if len(commands) == 1:
             self.undo.push(commands[0])
         elif commands:
-            self.undo.beginMacro(text)
-            for command in commands:
-                self.undo.push(command)
-            self.undo.endMacro()
+            # one step and one transaction: a rename saved without the rest is never left behind
+            self.undo.push(Compound(self.store, text, commands))
 
 
 class _LazySave(SaveLabel):

@@ -12,12 +12,15 @@ store is, and the failure is reported through `refused` (and returned):
 - a failed undo or redo moves the index back without running the command
   again, so the same step can be retried once the disk has room.
 
-The undo and redo actions the stack makes call these Python methods (Qt's
-own `createUndoAction` would call the C++ slots and bypass them).
+Any other exception of a step is caught the same way and reported as a
+`StoreError` naming the step. The undo and redo actions the stack makes call
+these Python methods (Qt's own `createUndoAction` would call the C++ slots
+and bypass them).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -25,6 +28,8 @@ from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 
 from annotator.store import StoreError
 from annotator.ui.plain_text import literal, no_mnemonic
+
+_log = logging.getLogger(__name__)
 
 
 class StoreUndoStack(QUndoStack):
@@ -77,8 +82,8 @@ class StoreUndoStack(QUndoStack):
                 return
             try:
                 run()
-            except StoreError as exc:
-                self._failure = exc
+            except Exception as exc:  # noqa: BLE001 (nothing may cross into Qt, which would move the stack on)
+                self._failure = exc if isinstance(exc, StoreError) else _unexpected(command, exc)
                 if self._pushing:
                     command.setObsolete(True)  # Qt then deletes it instead of keeping it
         return guarded
@@ -94,6 +99,14 @@ class StoreUndoStack(QUndoStack):
 
     def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
         return _StepAction(self, parent, prefix or "Redo", "redo")
+
+
+def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
+    """Any other failure of a step (a bug, a database error the store did not
+    word) is reported like a refusal, with the stack kept in step; the
+    traceback goes to the log for whoever fixes it."""
+    _log.error("%s failed", command.text(), exc_info=exc)
+    return StoreError(f"{command.text()}: failed ({exc}); nothing was changed")
 
 
 class _StepAction(QAction):
