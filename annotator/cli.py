@@ -98,9 +98,12 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 @click.option("--text-field", default="text", show_default=True, help="Field or column holding the article text.")
 @click.option("--title-field", default="title", show_default=True, help="Field or column holding the title.")
 @click.option("--samples", is_flag=True, help="Add the sample articles shipped with annotator.")
+@click.option("--max-document-size", "max_size", metavar="MB", default=None,
+              help="Refuse a document whose text is larger than this many megabytes (default: "
+                   "$ANNOTATOR_MAX_DOCUMENT_SIZE, else 50).")
 @pass_context
 def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, strict: bool, skip_bad: bool,
-                   text_field: str, title_field: str, samples: bool) -> None:
+                   text_field: str, title_field: str, samples: bool, max_size: str | None) -> None:
     """Import articles or annotated documents, all or nothing.
 
     Formats: native, brat (a folder), doccano, labelstudio, conll, spacy-jsonl,
@@ -110,10 +113,15 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
     already in its layer is not added again, and a status already set is kept.
     """
     from annotator.exchange import import_files
+    from annotator.formats.base import max_document_size
 
-    store = ctx.store()
     if not paths and not samples:
         raise click.UsageError("name files or folders to import, or pass --samples")
+    try:
+        limit = max_document_size(max_size)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-document-size") from None
+    store = ctx.store()
     if samples:
         added = add_samples(store)
         click.echo(f"added {len(added)} sample article(s)")
@@ -123,7 +131,7 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
         try:
             report = import_files(store, list(paths), format=fmt, annotator=ctx.annotator, strict=strict,
                                   skip_bad=skip_bad, progress=progress, text_field=text_field,
-                                  title_field=title_field)
+                                  title_field=title_field, max_document_size=limit)
         except (ValueError, StoreError) as exc:
             raise click.ClickException(f"{exc}; nothing was imported") from exc
     for line in report.lines():

@@ -32,7 +32,7 @@ from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label,
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_folder, register,
 )
-from annotator.formats.reading import read_text
+from annotator.formats.reading import check_file_size, read_text
 
 NORMALIZATION = "brat_normalization"
 """Attribute holding brat N lines as [type, reference, text] triples."""
@@ -69,6 +69,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
                   root: Path | None = None) -> AnnotatedDocument:
+    check_file_size(txt, options)
     text = read_text(txt)
     if not text.strip():
         raise FormatError(txt, "is empty")

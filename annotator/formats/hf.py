@@ -31,7 +31,9 @@ from annotator.formats.base import (
     Format, FormatError, ReadOptions, Run, WriteOptions, WriteSummary, atomic_output, in_runs, register,
 )
 from annotator.formats.iob import TagError, fact_label_names, rebuild_text, repair_warning, tag_examples
-from annotator.formats.reading import checked_span, first_json_value, json_records, read_text
+from annotator.formats.reading import (
+    check_size, checked_span, first_json_value, json_records, parse_json, read_text,
+)
 
 
 def side_file(path: Path, suffix: str) -> Path:
@@ -170,9 +172,11 @@ def find_tag_names(path: Path) -> list[str] | None:
 
 def _json_file(path: Path) -> Any:
     try:
-        return json.loads(read_text(path))
+        return parse_json(read_text(path))
     except json.JSONDecodeError as exc:
         raise FormatError(path, f"is not valid JSON ({exc.msg})", exc.lineno) from None
+    except ValueError as exc:
+        raise FormatError(path, str(exc)) from None
 
 
 def _sentence(data: Any, names: list[str] | None) -> tuple[list[str], list[str]]:
@@ -203,18 +207,9 @@ def _sentence(data: Any, names: list[str] | None) -> tuple[list[str], list[str]]
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     path = Path(path)
-    items = json_records(path, options)
     names = find_tag_names(path)
-    groups: list[list[tuple[int, Any]]] = []
-    last_key: object = object()
-    for line, data in items:
-        key = (data.get("document"), data.get("annotator")) if isinstance(data, dict) else None
-        if not groups or key is None or key[0] is None or key != last_key:
-            groups.append([])
-        groups[-1].append((line, data))
-        last_key = key
     repairs = 0
-    for number, group in enumerate(groups, 1):
+    for number, group in enumerate(_documents(json_records(path, options)), 1):
         try:
             record, fixed = _document(path, group, names, number, options)
         except FormatError as error:
@@ -226,6 +221,22 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         yield record
     if repairs:
         options.warnings.append(repair_warning(path, repairs))
+
+
+def _documents(items: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+    """The lines grouped into documents, one document at a time: consecutive
+    lines with the same document and annotator."""
+    group: list[tuple[int, Any]] = []
+    last_key: object = object()
+    for line, data in items:
+        key = (data.get("document"), data.get("annotator")) if isinstance(data, dict) else None
+        if group and (key is None or key[0] is None or key != last_key):
+            yield group
+            group = []
+        group.append((line, data))
+        last_key = key
+    if group:
+        yield group
 
 
 def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None, number: int,
@@ -250,6 +261,10 @@ def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None,
     first = group[0][1]
     annotator = str(first.get("annotator") or options.annotator)
     text = rebuilt.text
+    try:
+        check_size(text, options)
+    except ValueError as exc:
+        raise FormatError(path, str(exc), group[0][0]) from None
     meta = {"source": path.name, "part": number}
     if first.get("document") is not None:
         meta["document"] = first["document"]

@@ -13,9 +13,16 @@ from annotator.store.errors import CorruptDatabaseError, NewerDatabaseError, Rea
 from annotator.store.migrations import known_migration_names, migrations
 
 
+BUSY_TIMEOUT_MS = 60_000
+"""How long a write waits for another program's transaction to end before it
+fails as "busy". Long enough for the write phase of a large import (about
+10 s for 20,000 articles of 20 spans on a busy 2-core machine), so that
+labelling beside one waits instead of failing."""
+
+
 def configure(db: Database, *, in_memory: bool = False) -> None:
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not in_memory:
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":

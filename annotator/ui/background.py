@@ -57,6 +57,8 @@ class BackgroundTask(QThread):
             self.cancelled, self.error = True, str(exc)
         except (ValueError, StoreError, OSError) as exc:
             self.error = str(exc)
+        except Exception as exc:  # a fault of ours: still say what happened, never an empty box
+            self.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         finally:
             if own is not None:
                 own.close()
