@@ -248,7 +248,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         files=[str(p) for p in paths], documents_added=summary.documents_added,
         documents_matched=summary.documents_matched, spans=summary.spans, facts=summary.facts,
         labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
-        warnings=list(options.warnings), document_ids=list(summary.document_ids),
+        warnings=list(options.warnings), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,
         statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
     )

@@ -18,8 +18,9 @@ MAX_DEPTH = 100
 """Deepest nesting of JSON arrays and objects a record may have: far beyond
 any real record, far below what would exhaust Python's recursion."""
 
-_CHUNK = 1 << 20
-"""Bytes read at a time when a JSON file holds one big array."""
+_CHUNK = 1 << 16
+"""Characters read at a time when a JSON file holds one big array (up to 4
+bytes each in memory), and the slack allowed beyond a line's size limit."""
 
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 """A JSON string (skipped whole) or a bracket: what `nesting_depth` walks."""
@@ -33,7 +34,7 @@ class TooDeep(ValueError):
 
 
 def size_limit_error(size: int, options: ReadOptions) -> str:
-    return (f"the document is {size / 1e6:.1f} MB, over the limit of {options.max_document_size / 1e6:g} MB "
+    return (f"the document is {size / 1e6:.3g} MB, over the limit of {options.max_document_size / 1e6:g} MB "
             "for one document (--max-document-size or ANNOTATOR_MAX_DOCUMENT_SIZE)")
 
 
