@@ -95,6 +95,36 @@ def test_documents_and_schema_land_together(project, tmp_path):
     assert cli("--db", str(project), "check")[0] == 0
 
 
+def _write_lock_free(path: Path) -> bool:
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_begin(project):
+    """`BEGIN IMMEDIATE`: a transaction that reads before it writes (deleting a
+    span) must not begin without the lock, or it could not wait for it later."""
+    store = Store.open(project)
+    doc_id = store.document_ids()[0]
+    with store.db.atomic():
+        assert not _write_lock_free(project)  # nothing written yet, and the lock is taken
+        with store.db.atomic():  # nested: a savepoint, still one transaction
+            store.add_span(doc_id, "ana", 15, 22, "LOCATION")
+        with pytest.raises(StoreError):
+            with store.db.atomic():
+                store.add_span(doc_id, "ana", 4, 11, "LOCATION")
+                raise StoreError("taken back")
+    assert _write_lock_free(project)
+    assert [s.text for s in store.spans(doc_id)] == ["Ani", "Bandung"]
+    store.close()
+
+
 # -- SIGKILL at any point -----------------------------------------------------
 
 KILL_AT_WAL_BYTES = (0, 64 * 1024, 1 << 30)
