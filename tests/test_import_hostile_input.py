@@ -250,3 +250,12 @@ def test_an_unexpected_failure_in_the_background_is_still_a_message(qtbot, tmp_p
 
     task = run_with_progress(None, store, "Importing…", fails, WorkTask(store, fails))
     assert task.error == "RecursionError: maximum recursion depth exceeded"
+
+
+def test_skip_bad_skips_a_deep_record_and_keeps_the_others(tmp_path):
+    path = tmp_path / "records.jsonl"
+    path.write_text(BRACKETS + "\n" + GOOD_LINE["jsonl"] + "\n" + BRACKETS + "\n")
+    store = open_project(tmp_path / "p.db")
+    report = import_files(store, [path], format="jsonl", skip_bad=True)
+    assert report.documents_added == 1
+    assert [line.split(": ")[0] for line in report.skipped] == [f"{path}:1", f"{path}:3"]

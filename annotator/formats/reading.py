@@ -149,7 +149,12 @@ def json_records(path: Path, options: ReadOptions | None = None) -> Iterator[tup
     try:
         first = parse_json(line)
     except TooDeep as exc:
-        raise FormatError(path, str(exc), number) from None
+        error = FormatError(path, str(exc), number)
+        if options is None or not options.skip_bad:
+            raise error from None
+        options.skipped.append(str(error))
+        yield from _json_lines(path, options, lines)
+        return
     except json.JSONDecodeError as exc:
         lines.close()
         whole = json_document(path, options)
