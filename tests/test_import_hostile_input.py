@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.cli import main
 from annotator.exchange import import_files
 from annotator.formats.base import FormatError, ReadOptions, detect_format, get_format, max_document_size
-from annotator.formats.reading import MAX_DEPTH
+from annotator.formats.json_input import MAX_DEPTH
 from annotator.project import open_project
 from annotator.store import Store
 from annotator.ui import exchange_dialog

@@ -32,8 +32,9 @@ from annotator.formats.base import (
 )
 from annotator.formats.iob import TagError, fact_label_names, rebuild_text, repair_warning, tag_examples
 from annotator.formats.reading import (
-    check_size, checked_span, first_json_value, json_records, parse_json, read_text,
+    check_size, checked_span, first_json_value, json_records, read_text,
 )
+from annotator.formats.json_input import parse_json
 
 
 def side_file(path: Path, suffix: str) -> Path:

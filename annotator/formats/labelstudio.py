@@ -26,8 +26,9 @@ from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSumma
 from annotator.formats.doccano import relation_roles
 from annotator.formats.reading import (
     title_from_text,
-    an_object, checked_span, convert_each, first_json_value, json_document, list_of_objects,
+    an_object, checked_span, convert_each, first_json_value, list_of_objects,
 )
+from annotator.formats.json_input import json_document
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
