@@ -109,7 +109,8 @@ SPOOL_CHUNK = 500
 
 _SPAN_FIELDS = attrgetter(*(f.name for f in fields(Span)))
 _FACT_FIELDS = attrgetter(*(f.name for f in fields(Fact)))
-_ARGS = fields(Fact).index(next(f for f in fields(Fact) if f.name == "args"))
+_ARGS = [f.name for f in fields(Fact)].index("args")
+"""Where a fact's arguments sit in its tuple: they are pickled as tuples too."""
 
 
 class _Spool:

@@ -259,3 +259,15 @@ def test_skip_bad_skips_a_deep_record_and_keeps_the_others(tmp_path):
     report = import_files(store, [path], format="jsonl", skip_bad=True)
     assert report.documents_added == 1
     assert [line.split(": ")[0] for line in report.skipped] == [f"{path}:1", f"{path}:3"]
+
+
+def test_deep_json_in_a_pretty_printed_file_is_named_where_it_starts(tmp_path):
+    path = tmp_path / "pretty.jsonl"  # one JSON document over many lines, as some tools write "jsonl"
+    path.write_text('[\n {"text": "Ani di Bandung."},\n ' + "[" * 5000 + "\n]\n")
+    with pytest.raises(FormatError) as failure:
+        list(get_format("jsonl").read(path, ReadOptions()))
+    assert "nested more than" in one_line_error(failure.value, path, 3)
+    path.write_text("[\n " + "[" * 5000 + "\n]\n")
+    with pytest.raises(FormatError) as failure:
+        list(get_format("jsonl").read(path, ReadOptions()))
+    assert "nested more than" in one_line_error(failure.value, path, 2)

@@ -110,7 +110,9 @@ def json_records(path: Path, options: ReadOptions | None = None) -> Iterator[tup
         whole = json_document(path, options)
         try:
             located = next(whole)
-        except FormatError:
+        except FormatError as error:
+            if error.reason == str(TooDeep()):
+                raise
             # not one JSON document either: report the lines
             yield from _json_lines(path, options, text_lines(path, options), FormatError(
                 path, f"is not valid JSON ({exc.msg})", number))
