@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,20 +60,29 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise FormatError(path, f"cannot be read ({exc.strerror})") from exc
-    # the csv module refuses a longer field as it reads, before holding all of it
-    csv.field_size_limit(options.max_document_size)
-    with handle:
+    # the csv module refuses a longer field as it reads, before holding all of
+    # it; the limit is the module's, so it is put back afterwards
+    previous = csv.field_size_limit(options.max_document_size)
+    with handle, _restored(previous):
         rows = csv.DictReader(handle)
         try:
             columns = rows.fieldnames
         except (csv.Error, UnicodeDecodeError) as exc:
             raise _csv_error(path, exc, 1, options) from None
-        if columns is None:
+        if columns is None or not any(name.strip() for name in columns):
             raise FormatError(path, "is empty")
         if options.text_field not in columns:
             raise FormatError(path, f"has no {options.text_field!r} column (columns: "
                                     f"{', '.join(columns)}); choose one with --text-field", 1)
         yield from convert_each(path, options, _located_rows(path, rows, options), lambda row: article(row, options))
+
+
+@contextmanager
+def _restored(field_size_limit: int) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        csv.field_size_limit(field_size_limit)
 
 
 def _located_rows(path: Path, rows: csv.DictReader, options: ReadOptions) -> Iterator[tuple[int, dict[str, Any]]]:
