@@ -231,7 +231,9 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     if max_document_size is not None:
         options.max_document_size = max_document_size
     needs = SchemaNeeds(options.schema)
-    with tempfile.TemporaryFile(prefix="annotator-import-") as file:
+    # beside the database, which must have room for the records anyway (/tmp may be memory)
+    folder = store.path.parent if store.path is not None else None
+    with tempfile.TemporaryFile(prefix=".annotator-import-", dir=folder) as file:
         spool = _Spool(file)
         for record in read_files(paths, format, options, progress):
             needs.add(record)
