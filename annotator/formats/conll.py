@@ -24,7 +24,7 @@ from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, in_runs, register, write_text_runs,
 )
 from annotator.formats.iob import TagError, rebuild_text, repair_warning, tag_examples
-from annotator.formats.reading import check_size, checked_span, text_lines
+from annotator.formats.reading import check_size, checked_span, size_limit_error, text_lines
 
 SENTENCES_PER_DOCUMENT = 10
 DOCSTART = "-DOCSTART-"
@@ -65,6 +65,8 @@ class _Part:
         self.words: list[str] = []
         self.tags: list[str] = []
         self.error: FormatError | None = None
+        self.size = 0
+        """Characters of the text so far (a token and the space or line break after it)."""
 
     def end_sentence(self) -> None:
         if self.words:
@@ -124,6 +126,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
                 raise error
             part.error = part.error or error
             continue
+        part.size += len(columns[0]) + 1
+        if part.size > options.max_document_size:  # refused before it is all held; check_size counts bytes after
+            raise FormatError(path, size_limit_error(part.size, options), part.lines[0] if part.lines else number)
         part.words.append(columns[0])
         part.tags.append(columns[-1])
         part.lines.append(number)
