@@ -271,3 +271,13 @@ def test_deep_json_in_a_pretty_printed_file_is_named_where_it_starts(tmp_path):
     with pytest.raises(FormatError) as failure:
         list(get_format("jsonl").read(path, ReadOptions()))
     assert "nested more than" in one_line_error(failure.value, path, 2)
+
+
+def test_a_token_file_document_over_the_limit_is_refused_as_it_grows(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    rows = [{"document": "1", "tokens": ["Ani", "di", "Bandung"], "ner_tags": ["B-PER", "O", "B-LOC"]}]
+    rows += [{"document": "2", "tokens": ["kata"] * 100, "ner_tags": ["O"] * 100} for _ in range(5)]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    with pytest.raises(FormatError) as failure:
+        list(get_format("hf").read(path, ReadOptions(max_document_size=1000)))
+    assert "over the limit of 0.001 MB" in one_line_error(failure.value, path, 2)

@@ -32,7 +32,7 @@ from annotator.formats.base import (
 )
 from annotator.formats.iob import TagError, fact_label_names, rebuild_text, repair_warning, tag_examples
 from annotator.formats.reading import (
-    check_size, checked_span, first_json_value, json_records, read_text,
+    check_size, checked_span, first_json_value, json_records, read_text, size_limit_error,
 )
 from annotator.formats.json_input import parse_json
 
@@ -210,7 +210,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     path = Path(path)
     names = find_tag_names(path)
     repairs = 0
-    for number, group in enumerate(_documents(json_records(path, options)), 1):
+    for number, group in enumerate(_documents(path, json_records(path, options), options), 1):
         try:
             record, fixed = _document(path, group, names, number, options)
         except FormatError as error:
@@ -224,18 +224,24 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         options.warnings.append(repair_warning(path, repairs))
 
 
-def _documents(items: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+def _documents(path: Path, items: Iterable[tuple[int, Any]], options: ReadOptions) -> Iterator[list[tuple[int, Any]]]:
     """The lines grouped into documents, one document at a time: consecutive
-    lines with the same document and annotator."""
+    lines with the same document and annotator. A document growing past the
+    size limit is refused before it is all held."""
     group: list[tuple[int, Any]] = []
     last_key: object = object()
+    size = 0
     for line, data in items:
         key = (data.get("document"), data.get("annotator")) if isinstance(data, dict) else None
         if group and (key is None or key[0] is None or key != last_key):
             yield group
-            group = []
+            group, size = [], 0
         group.append((line, data))
         last_key = key
+        tokens = data.get("tokens") if isinstance(data, dict) else None
+        size += sum(len(t) + 1 for t in tokens if isinstance(t, str)) if isinstance(tokens, list) else 0
+        if size > options.max_document_size:
+            raise FormatError(path, size_limit_error(size, options), group[0][0])
     if group:
         yield group
 
