@@ -145,10 +145,13 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 @click.option("--samples", is_flag=True, help="Add the sample articles shipped with annotator.")
 @click.option("--layers-from-folders/--no-layers-from-folders", default=None,
               help="brat: read each subfolder as an annotator's layer (default: only when all hold the same texts).")
+@click.option("--max-document-size", "max_size", metavar="MB", default=None,
+              help="Refuse a document whose text is larger than this many megabytes (default: "
+                   "$ANNOTATOR_MAX_DOCUMENT_SIZE, else 50).")
 @pass_context
 def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, strict: bool, skip_bad: bool,
                    text_field: str, title_field: str, label_field: str, samples: bool,
-                   layers_from_folders: bool | None) -> None:
+                   layers_from_folders: bool | None, max_size: str | None) -> None:
     """Import articles or annotated documents, all or nothing.
 
     Formats: native, brat (a folder), doccano, labelstudio, conll, spacy-jsonl,
@@ -158,9 +161,14 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
     already in its layer is not added again, and a status already set is kept.
     """
     from annotator.exchange import import_files
+    from annotator.formats.base import max_document_size
 
     if not paths and not samples:
         raise click.UsageError("name files or folders to import, or pass --samples")
+    try:
+        limit = max_document_size(max_size)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-document-size") from None
     store = ctx.store(create=True)
     if samples:
         added = add_samples(store)
@@ -172,7 +180,7 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
             report = import_files(store, list(paths), format=fmt, annotator=ctx.annotator, strict=strict,
                                   skip_bad=skip_bad, progress=progress, text_field=text_field,
                                   title_field=title_field, layers_from_folders=layers_from_folders,
-                                  label_field=label_field)
+                                  label_field=label_field, max_document_size=limit)
         except (ValueError, StoreError) as exc:
             raise click.ClickException(f"{exc}; nothing was imported") from exc
     for line in report.lines():

@@ -4,19 +4,25 @@ through a selection into a format writer. No SQL here: only Store methods."""
 
 from __future__ import annotations
 
+import gc
+import pickle
 import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from annotator import export_workers
-from annotator.domain import AnnotatedDocument, AttributeDef, Label, Role, Schema
-from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format
+from annotator.domain import AnnotatedDocument, Argument, AttributeDef, Document, Fact, Label, Role, Schema, Span
+from annotator.formats.base import (
+    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format,
+)
 from annotator.formats.brat import NORMALIZATION, NOTES
 from annotator.formats.output import refuse_existing
+from annotator.formats.reading import check_size
 from annotator.formats.selection import Selection, select, select_labelled, split
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
@@ -77,101 +83,210 @@ class ImportReport:
 
 
 def read_files(paths: Sequence[Path], format: str | None = None, options: ReadOptions | None = None,
-               progress: Progress | None = None) -> list[AnnotatedDocument]:
-    """Every record of the files, read completely before anything is written,
-    so that a bad line anywhere leaves the database as it was."""
+               progress: Progress | None = None) -> Iterator[AnnotatedDocument]:
+    """Every record of the files, one at a time (`progress` hears the count
+    read so far, as `(0, count)`, every `SPOOL_CHUNK` records)."""
     options = options or ReadOptions()
-    records: list[AnnotatedDocument] = []
-    for n, path in enumerate(paths, 1):
+    count = 0
+    for path in paths:
         fmt = get_format(format) if format else detect_format(Path(path))
         if fmt.read is None:
             raise ExchangeError(f"the {fmt.name} format can only be exported")
-        records.extend(fmt.read(Path(path), options))
-        if progress is not None and progress(0, len(records)) is False:
+        for record in fmt.read(Path(path), options):
+            try:
+                check_size(record.document.text, options)
+            except ValueError as exc:  # a reader that let one through: still named by its file
+                raise FormatError(path, str(exc)) from None
+            yield record
+            count += 1
+            if progress is not None and count % SPOOL_CHUNK == 0 and progress(0, count) is False:
+                raise ImportCancelled(0)
+        if progress is not None and progress(0, count) is False:
             raise ImportCancelled(0)
-    return records
+
+
+SPOOL_CHUNK = 500
+"""Records pickled together into the spool."""
+
+
+_SPAN_FIELDS = attrgetter(*(f.name for f in fields(Span)))
+_FACT_FIELDS = attrgetter(*(f.name for f in fields(Fact)))
+_ARGS = [f.name for f in fields(Fact)].index("args")
+"""Where a fact's arguments sit in its tuple: they are pickled as tuples too."""
+
+
+class _Spool:
+    """Records read and checked, kept in a temporary file until they are written:
+    reading (the slow, fallible part) then holds neither the database's write
+    lock nor every record in memory. Records are pickled as plain tuples,
+    which load several times faster than the dataclasses themselves."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+        self.count = 0
+        self._pending: list[tuple] = []
+
+    def add(self, record: AnnotatedDocument) -> None:
+        doc = record.document
+        facts = [(*row[:_ARGS], [(a.role, a.span_id, a.fact_id) for a in row[_ARGS]], *row[_ARGS + 1:])
+                 for row in map(_FACT_FIELDS, record.facts)]
+        self._pending.append((doc.title, doc.text, doc.meta, list(map(_SPAN_FIELDS, record.spans)), facts,
+                              record.status))
+        self.count += 1
+        if len(self._pending) == SPOOL_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            pickle.dump(self._pending, self.file, pickle.HIGHEST_PROTOCOL)
+            self._pending = []
+
+    def records(self) -> Iterator[AnnotatedDocument]:
+        self._flush()
+        self.file.seek(0)
+        while True:
+            # our own file, written just above; the collector would walk the
+            # whole heap again and again as the load makes thousands of tuples
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                chunk = pickle.load(self.file)
+            except EOFError:
+                return
+            finally:
+                if collecting:
+                    gc.enable()
+            for title, text, meta, spans, facts, status in chunk:
+                yield AnnotatedDocument(
+                    Document(None, title, text, meta), [Span(*row) for row in spans],
+                    [Fact(*row[:_ARGS], [Argument(*arg) for arg in row[_ARGS]], *row[_ARGS + 1:]) for row in facts],
+                    status)
+
+
+class SchemaNeeds:
+    """What records need of the schema, gathered as they stream past: the
+    labels they use, the roles and triggers of their fact labels, and the
+    values of attributes the schema lacks."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.labels: set[str] = set()
+        self.roles: dict[str, dict[str, str]] = {}
+        self.triggered: dict[str, bool] = {}
+        self.attributes: dict[str, _AttributeValues] = {}
+
+    def add(self, record: AnnotatedDocument) -> None:
+        self.labels.update(s.label for s in record.spans)
+        for fact in record.facts:
+            self.labels.add(fact.label)
+            if self.schema.label(fact.label) is None:
+                seen = self.roles.setdefault(fact.label, {})
+                for role, n in Counter(a.role for a in fact.args).items():
+                    seen[role] = "many" if n > 1 or seen.get(role) == "many" else "optional"
+                self.triggered[fact.label] = self.triggered.get(fact.label, False) or fact.span_id is not None
+        for kind, items in (("entity", record.spans), ("fact", record.facts)):
+            for item in items:
+                for name, value in item.attributes.items():
+                    if name not in (NORMALIZATION, NOTES) and self.schema.attribute(name) is None:
+                        self.attributes.setdefault(name, _AttributeValues()).add(kind, value)
+
+    def unknown_labels(self) -> list[str]:
+        return sorted(self.labels - {label.name for label in self.schema.labels})
+
+
+@dataclass
+class _AttributeValues:
+    kinds: set[str] = field(default_factory=set)
+    flags: bool = True
+    """Every value is true or false."""
+    plain: bool = True
+    """Every value is a string, number or truth value."""
+    choices: set[str] = field(default_factory=set)
+
+    def add(self, kind: str, value: Any) -> None:
+        self.kinds.add(kind)
+        self.flags = self.flags and isinstance(value, bool)
+        self.plain = self.plain and isinstance(value, str | int | float | bool)
+        if self.plain and not isinstance(value, bool):
+            self.choices.add(str(value))
 
 
 def import_files(store: Store, paths: Sequence[Path], format: str | None = None, annotator: str | None = None,
                  strict: bool = False, skip_bad: bool = False, progress: Progress | None = None,
                  text_field: str = "text", title_field: str = "title",
-                 layers_from_folders: bool | None = None, label_field: str = "label") -> ImportReport:
+                 layers_from_folders: bool | None = None, label_field: str = "label",
+                 max_document_size: int | None = None) -> ImportReport:
     """Import files in one transaction (all or nothing) and say what happened.
 
     `annotator` is the layer for files that name none (a native file keeps the
     layers it names). Labels the schema lacks are added, with the roles and
-    attributes the files use; with `strict` they are refused instead.
+    attributes the files use; with `strict` they are refused instead. A
+    document over `max_document_size` bytes (default: `max_document_size()`)
+    is refused, named by file and line.
+
+    The files are read and checked first, one record at a time, into a
+    temporary spool; only then does one transaction write the documents,
+    spans, facts, labels, roles and attribute definitions, so the database's
+    write lock is held only while rows are written.
     """
     options = ReadOptions(annotator=annotator or "imported", text_field=text_field, title_field=title_field,
                           label_field=label_field, skip_bad=skip_bad, strict=strict, schema=store.schema(),
                           layers_from_folders=layers_from_folders)
-    records = read_files(paths, format, options, progress)
-    before = store.schema()
-    unknown = sorted({name for r in records for name in _labels_used(r)} - {l.name for l in before.labels})
-    if strict and unknown:
-        raise ExchangeError(f"labels not in the schema: {', '.join(unknown)} "
-                            "(import without --strict to add them)")
-    total = len(records)
-    tick = None if progress is None else (lambda done: progress(done, total))
-    summary = store.import_annotated(records, progress=tick)
-    report = ImportReport(
+    if max_document_size is not None:
+        options.max_document_size = max_document_size
+    needs = SchemaNeeds(options.schema)
+    # beside the database, which must have room for the records anyway (/tmp may be memory)
+    folder = store.path.parent if store.path is not None else None
+    with tempfile.TemporaryFile(prefix=".annotator-import-", dir=folder) as file:
+        spool = _Spool(file)
+        for record in read_files(paths, format, options, progress):
+            needs.add(record)
+            spool.add(record)
+        unknown = needs.unknown_labels()
+        if strict and unknown:
+            raise ExchangeError(f"labels not in the schema: {', '.join(unknown)} "
+                                "(import without --strict to add them)")
+        total = spool.count
+        tick = None if progress is None else (lambda done: progress(done, total))
+        with store.transaction():
+            summary = store.import_annotated(spool.records(), progress=tick)
+            attributes_added = complete_schema(store, needs, set(summary.labels_added))
+    return ImportReport(
         files=[str(p) for p in paths], documents_added=summary.documents_added,
         documents_matched=summary.documents_matched, spans=summary.spans, facts=summary.facts,
-        labels_added=list(summary.labels_added), skipped=list(options.skipped),
-        warnings=list(options.warnings), document_ids=list(summary.document_ids),
+        labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
+        warnings=list(options.warnings), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,
         statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
     )
-    report.attributes_added = complete_schema(store, records, set(summary.labels_added))
-    return report
 
 
-def _labels_used(record: AnnotatedDocument) -> Iterator[str]:
-    yield from (s.label for s in record.spans)
-    yield from (f.label for f in record.facts)
-
-
-def complete_schema(store: Store, records: Iterable[AnnotatedDocument], new_labels: set[str]) -> list[str]:
+def complete_schema(store: Store, needs: SchemaNeeds, new_labels: set[str]) -> list[str]:
     """Give the fact labels an import added the roles and trigger the files
-    use, and add the attributes the files use; returns the attributes added."""
+    use, and add the attributes the files use; returns the attributes added.
+    Called inside the import's transaction, so that it all lands or none of it."""
     schema = store.schema()
-    roles: dict[str, dict[str, str]] = {}
-    triggered: dict[str, bool] = {}
-    values: dict[str, dict[str, Any]] = {}
-    for record in records:
-        for fact in record.facts:
-            if fact.label in new_labels:
-                seen = roles.setdefault(fact.label, {})
-                counts = Counter(a.role for a in fact.args)
-                for role, n in counts.items():
-                    seen[role] = "many" if n > 1 or seen.get(role) == "many" else "optional"
-                triggered[fact.label] = triggered.get(fact.label, False) or fact.span_id is not None
-        for kind, items in (("entity", record.spans), ("fact", record.facts)):
-            for item in items:
-                for name, value in item.attributes.items():
-                    if schema.attribute(name) is None and name not in (NORMALIZATION, NOTES):
-                        entry = values.setdefault(name, {"kinds": set(), "values": []})
-                        entry["kinds"].add(kind)
-                        entry["values"].append(value)
-    for name, seen in roles.items():
+    for name, seen in needs.roles.items():
         label = schema.label(name)
-        if label is not None and label.kind == "fact":
+        if name in new_labels and label is not None and label.kind == "fact":
             store.save_label(Label(name, "fact", label.color, label.hotkey, label.description, label.order,
                                    [Role(role, cardinality) for role, cardinality in seen.items()],
-                                   trigger=triggered.get(name, True)))
+                                   trigger=needs.triggered.get(name, True)))
     added = []
-    attributes = list(store.schema().attributes)
-    for name, entry in values.items():
-        if all(isinstance(v, bool) for v in entry["values"]):
-            attributes.append(AttributeDef(name, "flag", applies_to=sorted(entry["kinds"])))
-        elif all(isinstance(v, str | int | float | bool) for v in entry["values"]):
-            choices = sorted({str(v) for v in entry["values"] if not isinstance(v, bool)})
-            attributes.append(AttributeDef(name, "choice", choices, applies_to=sorted(entry["kinds"])))
+    schema = store.schema()
+    attributes = list(schema.attributes)
+    for name, values in needs.attributes.items():
+        if schema.attribute(name) is not None:
+            continue
+        if values.flags:
+            attributes.append(AttributeDef(name, "flag", applies_to=sorted(values.kinds)))
+        elif values.plain:
+            attributes.append(AttributeDef(name, "choice", sorted(values.choices), applies_to=sorted(values.kinds)))
         else:
             continue
         added.append(name)
     if added:
-        store.set_schema(Schema(list(store.schema().labels), attributes))
+        store.set_schema(Schema(list(schema.labels), attributes))
     return added
 
 

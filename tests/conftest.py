@@ -49,3 +49,14 @@ def isolated_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Print the figures the fault tests gathered (kills, fuzz cases)."""
+    from fault_figures import summary_lines
+
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("fault figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -25,6 +25,7 @@ from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Span
 from annotator.formats.base import FormatError, ReadOptions, WriteOptions, all_formats
 from annotator.store import Store
 from annotator.project import install_default_schema
+from fault_figures import FIGURES
 
 READABLE = sorted(name for name, fmt in all_formats().items() if fmt.read is not None)
 
@@ -201,6 +202,9 @@ def damage(data: bytes, op: tuple) -> bytes:
         return _replace_match(data, _nth(JSON_TOKEN, data, where), JSON_VALUES[what % len(JSON_VALUES)])
     if kind == "json_node":
         return swap_json_node(data, where, what)
+    if kind == "nest":  # brackets thousands deep, where a value would go
+        at = where % (len(data) + 1)
+        return data[:at] + (b"[", b'{"a": ', b"[{")[what % 3] * (50 + 40 * what) + data[at:]
     if kind == "empty":
         return b""
     if kind == "blank":
@@ -215,7 +219,7 @@ def damage(data: bytes, op: tuple) -> bytes:
 
 
 OPERATIONS = ["truncate", "flip", "insert", "delete_line", "duplicate_line", "number", "json_type", "json_node",
-              "empty", "blank", "bom", "crlf", "cr_only"]
+              "nest", "empty", "blank", "bom", "crlf", "cr_only"]
 
 damages = st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 10_000), st.integers(0, 255)),
                    min_size=1, max_size=3)
@@ -225,6 +229,7 @@ damages = st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 10_000)
 
 def assert_read_is_safe(name: str, sample: Sample, options: ReadOptions) -> None:
     fmt = all_formats()[name]
+    FIGURES["fuzz_cases"] += 1
     try:
         records = list(fmt.read(sample.read_path, options))
     except FormatError as error:
@@ -241,6 +246,8 @@ def assert_read_is_safe(name: str, sample: Sample, options: ReadOptions) -> None
         for span in record.spans:
             assert isinstance(span.start, int) and isinstance(span.end, int), span
             assert 0 <= span.start < span.end <= len(text), (span, len(text))
+            FIGURES["fuzz_wrong_spans"] += span.text != text[span.start:span.end]
+            assert span.text == text[span.start:span.end], span
         span_ids = {s.id for s in record.spans}
         fact_ids = {f.id for f in record.facts}
         for fact in record.facts:
@@ -265,6 +272,9 @@ def test_a_damaged_file_gives_documents_inside_their_text_or_a_located_format_er
         pristine.damaged.write_bytes(data)
         try:
             assert_read_is_safe(name, pristine, ReadOptions(skip_bad=skip_bad))
+        except BaseException as exc:
+            FIGURES["fuzz_tracebacks"] += not isinstance(exc, AssertionError)
+            raise
         finally:
             pristine.damaged.write_bytes(original)
 

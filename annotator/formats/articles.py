@@ -4,16 +4,17 @@ and CSV of articles, with the text and title taken from chosen fields."""
 from __future__ import annotations
 
 import csv
-import io
-import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Document
 from annotator.formats.base import Format, FormatError, ReadOptions, register
-from annotator.formats.plaintext import ArticleError, article_files, read_article
-from annotator.formats.reading import convert_each, first_json_value, json_records, read_text, title_from_text
+from annotator.formats.plaintext import article_files, read_article
+from annotator.formats.reading import (
+    check_file_size, convert_each, first_json_value, json_records, title_from_text,
+)
 
 
 def read_txt(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
@@ -22,8 +23,9 @@ def read_txt(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         raise FormatError(path, "holds no .txt files")
     for file in files:
         try:
+            check_file_size(file, options)
             title, text = read_article(file)
-        except ArticleError as exc:
+        except FormatError as exc:
             if not options.skip_bad:
                 raise
             options.skipped.append(str(exc))
@@ -53,16 +55,55 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 
 def read_csv(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
-    text = read_text(path)
-    if not text.strip():
-        raise FormatError(path, "is empty")
-    csv.field_size_limit(sys.maxsize)
-    rows = csv.DictReader(io.StringIO(text, newline=""))
-    if rows.fieldnames is None or options.text_field not in rows.fieldnames:
-        raise FormatError(path, f"has no {options.text_field!r} column (columns: "
-                                f"{', '.join(rows.fieldnames or [])}); choose one with --text-field", 1)
-    located = ((rows.line_num, {k: v for k, v in row.items() if k is not None}) for row in rows)
-    yield from convert_each(path, options, located, lambda row: article(row, options))
+    """The rows as articles, read one at a time."""
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise FormatError(path, f"cannot be read ({exc.strerror})") from exc
+    # the csv module refuses a longer field as it reads, before holding all of
+    # it; the limit is the module's, so it is put back afterwards
+    previous = csv.field_size_limit(options.max_document_size)
+    with handle, _restored(previous):
+        rows = csv.DictReader(handle)
+        try:
+            columns = rows.fieldnames
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise _csv_error(path, exc, 1, options) from None
+        if columns is None or not any(name.strip() for name in columns):
+            raise FormatError(path, "is empty")
+        if options.text_field not in columns:
+            raise FormatError(path, f"has no {options.text_field!r} column (columns: "
+                                    f"{', '.join(columns)}); choose one with --text-field", 1)
+        yield from convert_each(path, options, _located_rows(path, rows, options), lambda row: article(row, options))
+
+
+@contextmanager
+def _restored(field_size_limit: int) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        csv.field_size_limit(field_size_limit)
+
+
+def _located_rows(path: Path, rows: csv.DictReader, options: ReadOptions) -> Iterator[tuple[int, dict[str, Any]]]:
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as exc:
+            # the reader cannot go on after either: report where it stopped
+            raise _csv_error(path, exc, rows.line_num + 1, options) from None
+        yield rows.line_num, {k: v for k, v in row.items() if k is not None}
+
+
+def _csv_error(path: Path, exc: Exception, line: int, options: ReadOptions) -> FormatError:
+    if isinstance(exc, UnicodeDecodeError):
+        return FormatError(path, "is not UTF-8; save it as UTF-8 and import again", line)
+    if "field larger than field limit" in str(exc):
+        return FormatError(path, f"a cell is over the limit of {options.max_document_size / 1e6:g} MB for one "
+                                 "document (--max-document-size or ANNOTATOR_MAX_DOCUMENT_SIZE)", line)
+    return FormatError(path, f"is not valid CSV ({exc})", line)
 
 
 def looks_like_articles(path: Path) -> bool:

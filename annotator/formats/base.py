@@ -10,6 +10,7 @@ line there.
 from __future__ import annotations
 
 import importlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,29 @@ class FormatError(ValueError):
         return type(self), (self.path, self.reason, self.line)
 
 
+DEFAULT_MAX_DOCUMENT_MB = 50.0
+"""Largest document text an import takes, in megabytes (10^6 bytes of UTF-8)."""
+LARGEST_MAX_DOCUMENT_MB = 900.0
+"""SQLite stores no text over 10^9 bytes: a limit above this could not be kept."""
+MAX_DOCUMENT_SIZE_VARIABLE = "ANNOTATOR_MAX_DOCUMENT_SIZE"
+
+
+def max_document_size(megabytes: float | str | None = None) -> int:
+    """The size limit for one document in bytes: `megabytes` when given, else
+    $ANNOTATOR_MAX_DOCUMENT_SIZE (megabytes), else 50 MB."""
+    source = "--max-document-size"
+    if megabytes is None:
+        megabytes = os.environ.get(MAX_DOCUMENT_SIZE_VARIABLE) or DEFAULT_MAX_DOCUMENT_MB
+        source = MAX_DOCUMENT_SIZE_VARIABLE
+    try:
+        value = float(megabytes)
+    except ValueError:
+        raise ValueError(f"{source} must be a number of megabytes, not {megabytes!r}") from None
+    if not 0 < value <= LARGEST_MAX_DOCUMENT_MB:
+        raise ValueError(f"{source} must be above 0 and at most {LARGEST_MAX_DOCUMENT_MB:g} megabytes, not {value:g}")
+    return int(value * 1_000_000)
+
+
 @dataclass
 class ReadOptions:
     annotator: str = "imported"
@@ -57,6 +81,8 @@ class ReadOptions:
     layers_from_folders: bool | None = None
     """brat: read each subfolder as an annotator's layer (True), never (False),
     or only when every subfolder holds the same texts (None)."""
+    max_document_size: int = field(default_factory=max_document_size)
+    """Bytes (UTF-8) of the largest document text to take; a larger one is refused, located."""
 
 
 @dataclass

@@ -39,7 +39,7 @@ from annotator.formats.base import (
 )
 from annotator.formats.brat_names import NAMES_FILE, BratNames, OurNames, folder_names, kind_name
 from annotator.formats.output import refuse_existing, staged_files
-from annotator.formats.reading import read_text
+from annotator.formats.reading import check_file_size, read_text
 
 NORMALIZATION = "brat_normalization"
 """Attribute holding brat N lines as [type, reference, text] triples."""
@@ -114,6 +114,7 @@ def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
                   root: Path | None = None, names: OurNames | None = None) -> AnnotatedDocument | None:
     """The document of a .txt/.ann pair; None (with a warning) for an empty .txt,
     which brat corpora hold as placeholders, unless `options.strict`."""
+    check_file_size(txt, options)
     text = read_text(txt)
     if not text.strip():
         if options.strict or (ann.exists() and read_text(ann).strip()):

@@ -24,7 +24,7 @@ from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, in_runs, register, write_text_runs,
 )
 from annotator.formats.iob import TagError, rebuild_text, repair_warning, tag_examples
-from annotator.formats.reading import checked_span, read_text, title_from_text
+from annotator.formats.reading import check_size, checked_span, size_limit_error, text_lines, title_from_text
 
 SENTENCES_PER_DOCUMENT = 10
 DOCSTART = "-DOCSTART-"
@@ -108,6 +108,8 @@ class _Part:
         self.words: list[str] = []
         self.tags: list[str] = []
         self.error: FormatError | None = None
+        self.size = 0
+        """Characters of the text so far (a token and the space or line break after it)."""
 
     def end_sentence(self) -> None:
         if self.words:
@@ -117,11 +119,15 @@ class _Part:
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     path = Path(path)
-    text = read_text(path)
-    if not text.strip():
+    # a first pass, one line at a time, to learn how documents are separated
+    by_docstart, blank = False, True
+    for _, line in text_lines(path, options):
+        blank = blank and not line.strip()
+        if line.lstrip().startswith(DOCSTART):
+            by_docstart = True
+            break
+    if blank and not by_docstart:
         raise FormatError(path, "is empty")
-    lines = text.split("\n")
-    by_docstart = any(line.lstrip().startswith(DOCSTART) for line in lines)
     part = _Part()
     count = 0
     repairs = 0
@@ -141,8 +147,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         repairs += fixed
         yield record
 
-    for number, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r")
+    for number, raw in text_lines(path, options):
+        line = raw.rstrip("\n").rstrip("\r")
         if not line.strip():
             part.end_sentence()
             if not by_docstart and len(part.sentences) >= SENTENCES_PER_DOCUMENT:
@@ -167,6 +173,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
                 raise error
             part.error = part.error or error
             continue
+        part.size += len(columns[0]) + 1
+        if part.size > options.max_document_size:  # refused before it is all held; check_size counts bytes after
+            raise FormatError(path, size_limit_error(part.size, options), part.lines[0] if part.lines else number)
         part.words.append(columns[0])
         part.tags.append(columns[-1])
         part.lines.append(number)
@@ -186,6 +195,10 @@ def _document(path: Path, part: _Part, number: int, options: ReadOptions) -> tup
     except TagError as exc:  # the line check above makes this unreachable for well-formed tags
         raise FormatError(path, str(exc), part.lines[exc.index]) from None
     text = rebuilt.text
+    try:
+        check_size(text, options)
+    except ValueError as exc:
+        raise FormatError(path, str(exc), part.lines[0]) from None
     title = title_from_text(text)
     document = Document(None, title, text, {"source": path.name, "part": number})
     spans = [checked_span(text, s, e, label, options.annotator, -n)

@@ -32,7 +32,10 @@ from annotator.formats.base import (
 )
 from annotator.formats.output import refuse_existing
 from annotator.formats.iob import TagError, fact_label_names, rebuild_text, repair_warning, tag_examples
-from annotator.formats.reading import checked_span, first_json_value, json_records, read_text, title_from_text
+from annotator.formats.reading import (
+    check_size, checked_span, first_json_value, json_records, read_text, size_limit_error, title_from_text,
+)
+from annotator.formats.json_input import parse_json
 
 
 def side_file(path: Path, suffix: str) -> Path:
@@ -177,9 +180,11 @@ def find_tag_names(path: Path) -> list[str] | None:
 
 def _json_file(path: Path) -> Any:
     try:
-        return json.loads(read_text(path))
+        return parse_json(read_text(path))
     except json.JSONDecodeError as exc:
         raise FormatError(path, f"is not valid JSON ({exc.msg})", exc.lineno) from None
+    except ValueError as exc:
+        raise FormatError(path, str(exc)) from None
 
 
 def _sentence(data: Any, names: list[str] | None) -> tuple[list[str], list[str]]:
@@ -210,18 +215,9 @@ def _sentence(data: Any, names: list[str] | None) -> tuple[list[str], list[str]]
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     path = Path(path)
-    items = json_records(path, options)
     names = find_tag_names(path)
-    groups: list[list[tuple[int, Any]]] = []
-    last_key: object = object()
-    for line, data in items:
-        key = (data.get("document"), data.get("annotator")) if isinstance(data, dict) else None
-        if not groups or key is None or key[0] is None or key != last_key:
-            groups.append([])
-        groups[-1].append((line, data))
-        last_key = key
     repairs = 0
-    for number, group in enumerate(groups, 1):
+    for number, group in enumerate(_documents(path, json_records(path, options), options), 1):
         try:
             record, fixed = _document(path, group, names, number, options)
         except FormatError as error:
@@ -233,6 +229,28 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         yield record
     if repairs:
         options.warnings.append(repair_warning(path, repairs))
+
+
+def _documents(path: Path, items: Iterable[tuple[int, Any]], options: ReadOptions) -> Iterator[list[tuple[int, Any]]]:
+    """The lines grouped into documents, one document at a time: consecutive
+    lines with the same document and annotator. A document growing past the
+    size limit is refused before it is all held."""
+    group: list[tuple[int, Any]] = []
+    last_key: object = object()
+    size = 0
+    for line, data in items:
+        key = (data.get("document"), data.get("annotator")) if isinstance(data, dict) else None
+        if group and (key is None or key[0] is None or key != last_key):
+            yield group
+            group, size = [], 0
+        group.append((line, data))
+        last_key = key
+        tokens = data.get("tokens") if isinstance(data, dict) else None
+        size += sum(len(t) + 1 for t in tokens if isinstance(t, str)) if isinstance(tokens, list) else 0
+        if size > options.max_document_size:
+            raise FormatError(path, size_limit_error(size, options), group[0][0])
+    if group:
+        yield group
 
 
 def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None, number: int,
@@ -257,6 +275,10 @@ def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None,
     first = group[0][1]
     annotator = str(first.get("annotator") or options.annotator)
     text = rebuilt.text
+    try:
+        check_size(text, options)
+    except ValueError as exc:
+        raise FormatError(path, str(exc), group[0][0]) from None
     meta = {"source": path.name, "part": number}
     if first.get("document") is not None:
         meta["document"] = first["document"]

@@ -28,21 +28,14 @@ from annotator.formats.doccano import relation_roles
 from annotator.formats.output import refuse_existing
 from annotator.formats.reading import (
     title_from_text,
-    an_object, checked_span, convert_each, first_json_value, list_of_objects, read_text,
+    an_object, checked_span, convert_each, first_json_value, list_of_objects,
 )
+from annotator.formats.json_input import json_document
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
-    text = read_text(path)
-    if not text.strip():
-        raise FormatError(path, "is empty")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, f"is not valid JSON ({exc.msg})", exc.lineno) from None
-    tasks = data if isinstance(data, list) else [data]
     skipped: Counter = Counter()
-    yield from convert_each(path, options, ((1, task) for task in tasks),
+    yield from convert_each(path, options, json_document(path, options),
                             lambda task: task_from_json(task, options, skipped))
     for kind, n in sorted(skipped.items()):
         options.warnings.append(f"{path}: {n} result(s) of type {kind!r} skipped (only labels and relations are read)")

@@ -1,8 +1,9 @@
-"""What readers share: decoding files, walking JSON lines, checking offsets,
+"""What readers share: decoding files, walking JSON lines, checking offsets and sizes,
 and keeping or skipping bad records, always with located messages."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -10,6 +11,29 @@ from typing import Any
 
 from annotator.domain import AnnotatedDocument, Span
 from annotator.formats.base import FormatError, ReadOptions
+from annotator.formats.json_input import READ_CHUNK, TooDeep, json_document, parse_json
+
+
+def size_limit_error(size: int, options: ReadOptions) -> str:
+    return (f"the document is {size / 1e6:.3g} MB, over the limit of {options.max_document_size / 1e6:g} MB "
+            "for one document (--max-document-size or ANNOTATOR_MAX_DOCUMENT_SIZE)")
+
+
+def check_size(text: str, options: ReadOptions) -> None:
+    """Refuse a document text over `options.max_document_size` bytes (UTF-8)."""
+    limit = options.max_document_size
+    if len(text) * 4 > limit and (size := len(text.encode("utf-8", "surrogatepass"))) > limit:
+        raise ValueError(size_limit_error(size, options))
+
+
+def check_file_size(path: Path, options: ReadOptions) -> None:
+    """Refuse, before reading it, a one-document file over the size limit."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError as exc:
+        raise FormatError(path, f"cannot be read ({exc.strerror})") from exc
+    if size > options.max_document_size:
+        raise FormatError(path, size_limit_error(size, options))
 
 
 def read_text(path: Path) -> str:
@@ -41,38 +65,90 @@ def title_from_text(text: str) -> str:
     return (cut[:space].rstrip() if space > TITLE_LENGTH // 2 else cut) + "…"
 
 
-def json_records(path: Path, options: ReadOptions | None = None) -> list[tuple[int, Any]]:
-    """(line number, value) of each non-blank line of a JSON-lines file.
+def text_lines(path: Path, options: ReadOptions | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a UTF-8 file, read one line at a time; only "\n"
+    ends a line (the "\r" of CRLF stays). A line longer than a document of the
+    size limit could need, even escaped as JSON, is refused without being read whole."""
+    path = Path(path)
+    limit = (options or ReadOptions()).max_document_size
+    longest = 6 * limit + READ_CHUNK  # JSON may spell a character as \uXXXX
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise FormatError(path, f"cannot be read ({exc.strerror})") from exc
+    with handle:
+        for number in itertools.count(1):
+            raw = handle.readline(longest)
+            if not raw:
+                return
+            if len(raw) == longest and not raw.endswith(b"\n"):
+                raise FormatError(path, f"the line is longer than {longest / 1e6:g} MB; no document of the size "
+                                        "limit needs that much (--max-document-size)", number)
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise FormatError(path, f"is not UTF-8 (byte {exc.start} of the line); save it as UTF-8 and "
+                                        "import again", number) from exc
+            yield number, line
+
+
+def json_records(path: Path, options: ReadOptions | None = None) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of each non-blank line of a JSON-lines file, read
+    one line at a time.
 
     A file that is one JSON document spread over many lines (some tools write
     "jsonl" that way) is accepted too: a list gives one record per item.
     Lines that are not JSON are an error, or listed as skipped with `skip_bad`.
     """
-    text = read_text(path)
-    if not text.strip():
+    lines = text_lines(path, options)
+    for number, line in lines:
+        if line.strip():
+            break
+    else:
         raise FormatError(path, "is empty")
-    parsed: list[tuple[int, Any]] = []
-    bad: list[tuple[int, str]] = []
-    # only "\n" ends a JSON line: str.splitlines() would also cut inside
-    # strings at U+2028, U+2029 or U+0085, which json.dumps leaves unescaped
-    for n, line in enumerate(text.split("\n"), 1):
+    try:
+        first = parse_json(line)
+    except TooDeep as exc:
+        error = FormatError(path, str(exc), number)
+        if options is None or not options.skip_bad:
+            raise error from None
+        options.skipped.append(str(error))
+        yield from _json_lines(path, options, lines)
+        return
+    except json.JSONDecodeError as exc:
+        lines.close()
+        whole = json_document(path, options)
+        try:
+            located = next(whole)
+        except FormatError as error:
+            if error.reason == str(TooDeep()):
+                raise
+            # not one JSON document either: report the lines
+            yield from _json_lines(path, options, text_lines(path, options), FormatError(
+                path, f"is not valid JSON ({exc.msg})", number))
+            return
+        yield located
+        yield from whole
+        return
+    yield number, first
+    yield from _json_lines(path, options, lines)
+
+
+def _json_lines(path: Path, options: ReadOptions | None, lines: Iterable[tuple[int, str]],
+                first_error: FormatError | None = None) -> Iterator[tuple[int, Any]]:
+    for number, line in lines:
         if not line.strip():
             continue
         try:
-            parsed.append((n, json.loads(line)))
+            yield number, parse_json(line)
+            continue
         except json.JSONDecodeError as exc:
-            bad.append((n, exc.msg))
-    if not bad:
-        return parsed
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError:
-        errors = [FormatError(path, f"is not valid JSON ({msg})", n) for n, msg in bad]
+            error = FormatError(path, f"is not valid JSON ({exc.msg})", number)
+        except TooDeep as exc:
+            error = FormatError(path, str(exc), number)
         if options is None or not options.skip_bad:
-            raise errors[0] from None
-        options.skipped.extend(str(e) for e in errors)
-        return parsed
-    return [(1, item) for item in whole] if isinstance(whole, list) else [(1, whole)]
+            raise first_error or error
+        options.skipped.append(str(error))
 
 
 def convert_each(path: Path, options: ReadOptions, items: Iterable[tuple[int, Any]],
@@ -90,8 +166,16 @@ def convert_each(path: Path, options: ReadOptions, items: Iterable[tuple[int, An
                 raise error from exc
             options.skipped.append(str(error))
             continue
-        if record is not None:
-            yield record
+        if record is None:
+            continue
+        try:
+            check_size(record.document.text, options)
+        except ValueError as exc:
+            if not options.skip_bad:
+                raise FormatError(path, str(exc), line) from None
+            options.skipped.append(str(FormatError(path, str(exc), line)))
+            continue
+        yield record
 
 
 def _reason(exc: Exception) -> str:
@@ -155,14 +239,32 @@ def checked_span(text: str, start: Any, end: Any, label: Any, annotator: str, sp
 
 
 def first_json_value(path: Path) -> Any:
-    """For format sniffing: the first line as JSON, else the whole file, else None."""
+    """For format sniffing: the first line as JSON, else the first item of the
+    file as one JSON document (in a list when the file is an array), else None.
+    JSON nested too deep is a `FormatError`, as it would be on reading."""
     try:
+        lines = text_lines(path)
+        try:
+            number, first = next((n, line) for n, line in lines if line.strip())
+        finally:
+            lines.close()
+        try:
+            return parse_json(first)
+        except TooDeep as exc:
+            raise FormatError(path, str(exc), number) from None
+        except ValueError:
+            pass
+        items = json_document(path)
+        try:
+            _, value = next(items)
+        finally:
+            items.close()
         with open(path, encoding="utf-8-sig") as handle:
-            first = next((line for line in handle if line.strip()), "")
-            try:
-                return json.loads(first)
-            except ValueError:
-                handle.seek(0)
-                return json.load(handle)
-    except (OSError, ValueError):
+            array = handle.read(4096).lstrip().startswith("[")
+        return [value] if array else value
+    except FormatError as exc:
+        if exc.reason == str(TooDeep()):
+            raise
+        return None
+    except (OSError, ValueError, StopIteration):
         return None

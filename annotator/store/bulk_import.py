@@ -112,7 +112,7 @@ class BulkImport:
         self.next_span = self._next_id("spans")
         self.next_fact = self._next_id("facts")
         self.document_ids: dict[str, int] = {}
-        """Content hash -> id, for documents found in the database or added by this import."""
+        """Content hash -> id, for the chunk's documents found in the database or added by this import."""
         self.present: dict[int, _Present] = {}
         """Matched documents of the chunk -> what they hold; cleared with the rows at each flush."""
         self._clear_rows()
@@ -158,6 +158,9 @@ class BulkImport:
                     if progress is not None and progress(done) is False:
                         raise cancelled(done)
                 self._flush()
+                # the chunk's documents are in the table now, where the next
+                # chunks find them: memory stays the same for any file size
+                self.document_ids.clear()
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
 

@@ -32,9 +32,32 @@ class ProjectDatabase(Database):
 
     @contextlib.contextmanager
     def atomic(self) -> Generator[Database, None, None]:
+        """A write transaction: `BEGIN IMMEDIATE` at the outermost level, a
+        savepoint inside one already open.
+
+        sqlite-utils begins with a deferred `BEGIN`, which takes the write lock
+        only at the first write. A transaction that has read by then cannot
+        wait for the lock (SQLite calls no busy handler once a read snapshot is
+        held, to avoid deadlock): it fails at once with SQLITE_BUSY whenever
+        another connection is writing. Taking the lock at `BEGIN` makes every
+        write transaction wait out the busy timeout instead.
+        """
         try:
-            with super().atomic() as db:
-                yield db
+            if self.conn.in_transaction:
+                with super().atomic() as db:  # a savepoint
+                    yield db
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self.rollback()  # a no-op when the error already ended the transaction
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
         except sqlite3.IntegrityError as exc:
             # a row in the way (another program's): refused, never a silent traceback
             where = str(self.path) if self.path is not None else "the in-memory database"
@@ -69,8 +92,12 @@ class StoreCore:
     def transaction(self) -> Generator[None, None, None]:
         """Make several store calls one commit: all of them or, when anything in
         the block raises, none (the calls' own transactions nest inside)."""
-        with self.db.atomic():
-            yield
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            self._schema = None  # it may hold what was rolled back
+            raise
 
     # -- change notification -----------------------------------------------
 

@@ -64,9 +64,11 @@ class BackgroundTask(QThread):
             self.error, self.exception = str(exc), exc
         except Exception as exc:
             damaged = store_error(exc, self.store.path)  # a damaged page met on the way
-            if damaged is None:
-                raise
-            self.error, self.exception = str(damaged), damaged
+            if damaged is not None:
+                self.error, self.exception = str(damaged), damaged
+            else:  # a fault of ours: still say what happened, never an empty box
+                self.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                self.exception = exc
         finally:
             if own is not None:
                 own.close()

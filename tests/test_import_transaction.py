@@ -1,0 +1,230 @@
+"""An import is one transaction, schema part included: whatever stops it (a
+failing schema write, a SIGKILL at any point) leaves the database exactly as
+it was. And it takes the write lock at BEGIN, so labelling in another
+connection beside a large import waits for it and never fails."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import exchange
+from annotator.cli import main
+from annotator.project import open_project
+from annotator.store import EditConflictError, Store, StoreError
+from fault_figures import FIGURES
+from generated_corpus import write_native
+
+TABLES = ("documents", "spans", "facts", "fact_args", "document_status", "labels", "attribute_defs", "annotators")
+
+
+def contents(path: Path) -> dict[str, list[tuple]]:
+    """Every row of the tables an import writes, read on a connection of its own."""
+    conn = sqlite3.connect(path)
+    try:
+        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES}
+    finally:
+        conn.close()
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    store = open_project(tmp_path / "p.db")
+    doc, _ = store.add_document("Lama", "Ani tinggal di Bandung.")
+    store.add_span(doc.id, "ana", 0, 3, "PERSON")
+    store.close()
+    return tmp_path / "p.db"
+
+
+def test_a_failing_attribute_definition_takes_the_whole_import_back(project, tmp_path):
+    before = contents(project)
+    source = write_native(tmp_path / "in.jsonl", 30, spans=4)
+    conn = sqlite3.connect(project)
+    # the last thing an import writes: attribute definitions, after every document, label and role
+    conn.execute("CREATE TRIGGER no_attributes BEFORE INSERT ON attribute_defs "
+                 "BEGIN SELECT RAISE(ABORT, 'attribute definitions refused'); END")
+    conn.commit()
+    conn.close()
+    store = Store.open(project)
+    with pytest.raises(EditConflictError, match="attribute definitions refused"):
+        exchange.import_files(store, [source])
+    assert not store.db.conn.in_transaction
+    assert store.schema().label("GENERATED_FACT") is None  # no cached schema from the rolled-back import
+    store.close()
+    assert contents(project) == before
+
+
+def test_a_failing_schema_part_is_reported_truthfully_by_the_command(project, tmp_path, monkeypatch):
+    before = contents(project)
+    source = write_native(tmp_path / "in.jsonl", 30, spans=4)
+    written = []
+
+    def fails(store, needs, new_labels):
+        written.append(len(store.document_ids()))  # the documents are in, inside the transaction
+        raise StoreError(f"{project}: the disk is full")
+
+    monkeypatch.setattr(exchange, "complete_schema", fails)
+    code, output = cli("--db", str(project), "import", str(source))
+    assert code == 1 and "nothing was imported" in output
+    assert written == [31]
+    assert contents(project) == before
+
+
+def test_documents_and_schema_land_together(project, tmp_path):
+    source = write_native(tmp_path / "in.jsonl", 30, spans=4)
+    code, output = cli("--db", str(project), "import", str(source))
+    assert code == 0, output
+    store = Store.open(project)
+    fact = store.schema().label("GENERATED_FACT")
+    assert [role.name for role in fact.roles] == ["who"] and fact.trigger
+    assert {a.name for a in store.schema().attributes} >= {"generated_flag", "generated_choice"}
+    assert len(store.document_ids()) == 31
+    store.close()
+    assert cli("--db", str(project), "check")[0] == 0
+
+
+def _write_lock_free(path: Path) -> bool:
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_begin(project):
+    """`BEGIN IMMEDIATE`: a transaction that reads before it writes (deleting a
+    span) must not begin without the lock, or it could not wait for it later."""
+    store = Store.open(project)
+    doc_id = store.document_ids()[0]
+    with store.db.atomic():
+        assert not _write_lock_free(project)  # nothing written yet, and the lock is taken
+        with store.db.atomic():  # nested: a savepoint, still one transaction
+            store.add_span(doc_id, "ana", 15, 22, "LOCATION")
+        with pytest.raises(StoreError):
+            with store.db.atomic():
+                store.add_span(doc_id, "ana", 4, 11, "LOCATION")
+                raise StoreError("taken back")
+    assert _write_lock_free(project)
+    assert [s.text for s in store.spans(doc_id)] == ["Ani", "Bandung"]
+    store.close()
+
+
+# -- SIGKILL at any point -----------------------------------------------------
+
+def _wal_size(db: Path) -> int:
+    try:
+        return Path(f"{db}-wal").stat().st_size
+    except FileNotFoundError:
+        return -1
+
+
+KILL_POINTS = {
+    "opened": lambda db: _wal_size(db) >= 0,  # the database is open: reading the file
+    "writing": lambda db: not _write_lock_free(db),  # the import's transaction holds the write lock
+    "committing": lambda db: _wal_size(db) > 64 * 1024,  # the commit writes its pages (about 1.7 MB in all)
+    "never": lambda db: False,  # the import completes
+}
+"""When to SIGKILL the import, as seen from outside."""
+
+
+def _start_import(db: Path, source: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent.parent), os.environ.get("PYTHONPATH", "")]))
+    return subprocess.Popen([sys.executable, "-m", "annotator", "--db", str(db), "import", str(source)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _kill_when(process: subprocess.Popen, db: Path, reached) -> bool:
+    """Poll until `reached(db)`, then SIGKILL the import. False when it finished first."""
+    while process.poll() is None:
+        if reached(db):
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return True
+    return False
+
+
+def test_sigkill_at_any_point_leaves_all_of_the_import_or_none(project, tmp_path):
+    source = write_native(tmp_path / "in.jsonl", 600, spans=10)
+    before = contents(project)
+    pristine = project.read_bytes()
+    outcomes = []
+    for point, reached in KILL_POINTS.items():
+        db = tmp_path / f"run-{point}.db"
+        db.write_bytes(pristine)
+        process = _start_import(db, source)
+        killed = _kill_when(process, db, reached)
+        assert killed or process.returncode == 0
+        after = contents(db)
+        documents = len(after["documents"])
+        FIGURES["kill_runs"] += 1
+        FIGURES["kills"] += killed
+        if documents == len(before["documents"]):
+            assert after == before
+            outcome = "none"
+        else:
+            FIGURES["kill_half"] += documents != 601
+            assert documents == 601
+            assert len(after["spans"]) == 1 + 600 * 10 and len(after["facts"]) == 600
+            assert {"generated_flag", "generated_choice"} <= {row[0] for row in after["attribute_defs"]}
+            outcome = "whole"
+        code, output = cli("--db", str(db), "check")
+        assert code == 0, output
+        outcomes.append(outcome)
+        FIGURES[f"kill_{outcome}"] += 1
+    assert outcomes[:2] == ["none", "none"] and outcomes[-1] == "whole"
+
+
+# -- labelling beside a large import ------------------------------------------
+
+IMPORTED = 4000
+
+
+def test_labelling_beside_a_large_import_waits_and_loses_nothing(project, tmp_path):
+    source = write_native(tmp_path / "in.jsonl", IMPORTED, spans=20)
+    window = Store.open(project)
+    doc_id = window.document_ids()[0]
+    kept = {s.id for s in window.spans(doc_id)}
+    edits, rounds_across_the_commit = 0, 0
+    failures: list[str] = []
+    documents = "SELECT count(*) FROM documents"
+    process = _start_import(project, source)
+    while process.poll() is None:
+        before = window.db.execute(documents).fetchone()[0]
+        try:
+            # read, then write, in one transaction (delete_span reads the span first)
+            span = window.add_span(doc_id, "ana", 15, 22, "LOCATION")
+            window.delete_span(span.id)
+            kept.add(window.add_span(doc_id, "ana", 4, 11, "EVENT" if edits % 2 else "LOCATION").id)
+        except StoreError as exc:
+            failures.append(str(exc))
+            FIGURES["labelling_failed"] += 1
+            break
+        edits += 1
+        FIGURES["labelling_rounds"] += 1
+        # the import holds the write lock for seconds before it commits: a
+        # round of three short edits that saw the commit waited for it
+        rounds_across_the_commit += before == 1 and window.db.execute(documents).fetchone()[0] > 1
+    assert process.wait() == 0
+    assert failures == []
+    assert rounds_across_the_commit == 1
+    FIGURES["labelling_lost"] += len(kept - {s.id for s in window.spans(doc_id)})
+    assert {s.id for s in window.spans(doc_id)} == kept
+    assert len(window.document_ids()) == 1 + IMPORTED
+    assert window.db.execute("SELECT count(*) FROM spans").fetchone()[0] == len(kept) + IMPORTED * 20
+    window.close()
