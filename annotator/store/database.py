@@ -40,6 +40,7 @@ from annotator.store.results import (
     Problem,
 )
 from annotator.store.rows import now
+from annotator.store.span_positions import SpanPositionsMixin
 from annotator.store.spans import SpansMixin
 from annotator.store.workflow import WorkflowMixin
 
@@ -71,7 +72,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     return Store.open(path, create=create)
 
 
-class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, BundlesMixin):
+class Store(DocumentsMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     @classmethod

@@ -21,18 +21,18 @@ from annotator.store.database import DeletedLabel, DeletedSpan
 
 class Mirror(Protocol):
     def quiet(self) -> AbstractContextManager[None]: ...
-    def put(self, span: Span) -> None: ...
-    def drop(self, span_id: int) -> None: ...
+    def put(self, span: Span, previous: tuple[int, int] | None = None) -> None: ...
+    def drop(self, span: Span) -> None: ...
 
 
 class _NoMirror:
     def quiet(self) -> AbstractContextManager[None]:
         return nullcontext()
 
-    def put(self, span: Span) -> None:
+    def put(self, span: Span, previous: tuple[int, int] | None = None) -> None:
         pass
 
-    def drop(self, span_id: int) -> None:
+    def drop(self, span: Span) -> None:
         pass
 
 
@@ -57,7 +57,7 @@ class AddSpan(QUndoCommand):
     def undo(self) -> None:
         with self._mirror.quiet():
             self._deleted = self._store.delete_span(self.span.id)  # type: ignore[union-attr, arg-type]
-        self._mirror.drop(self.span.id)  # type: ignore[union-attr, arg-type]
+        self._mirror.drop(self._deleted.span)
 
 
 class UpdateSpan(QUndoCommand):
@@ -70,16 +70,17 @@ class UpdateSpan(QUndoCommand):
         self._before = {key: getattr(span, key) for key in changes}
         self._after = changes
 
-    def _apply(self, changes: dict) -> None:
+    def _apply(self, changes: dict, undone: dict) -> None:
         with self._mirror.quiet():
             span = self._store.update_span(self._id, **changes)  # type: ignore[arg-type]
-        self._mirror.put(span)
+        # where the span lay before: the view repaints there too
+        self._mirror.put(span, (undone.get("start", span.start), undone.get("end", span.end)))
 
     def redo(self) -> None:
-        self._apply(self._after)
+        self._apply(self._after, self._before)
 
     def undo(self) -> None:
-        self._apply(self._before)
+        self._apply(self._before, self._after)
 
 
 class DeleteSpan(QUndoCommand):
@@ -92,7 +93,7 @@ class DeleteSpan(QUndoCommand):
     def redo(self) -> None:
         with self._mirror.quiet():
             self._deleted = self._store.delete_span(self._id)
-        self._mirror.drop(self._id)
+        self._mirror.drop(self._deleted.span)
 
     def undo(self) -> None:
         with self._mirror.quiet():

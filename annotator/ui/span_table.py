@@ -1,5 +1,6 @@
 """The spans of the shown document as a table, in reading order; selecting a
-row selects the span in the text, and the reverse."""
+row selects the span in the text, and the reverse. The rows are read from the
+store a page at a time as they come into view: an article may have 100,000."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QWidget
 
+from annotator.domain import Span
 from annotator.ui.current_layer import CurrentLayer
 from annotator.ui.item_table import Index, ItemTable, ItemTableModel
 
 COLUMNS = ("Text", "Label", "Annotator", "Start", "End")
 CARRIES_MARK = "•"
+PAGE = 200
+"""Rows read at a time."""
+KEPT_PAGES = 50
+
+
+_ANSWERED = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+             Qt.ItemDataRole.UserRole}
 
 
 class SpanTableModel(ItemTableModel):
@@ -23,6 +32,7 @@ class SpanTableModel(ItemTableModel):
         super().__init__(parent)
         self.layer = layer
         self._colors: dict[str, str] = {}
+        self._pages: dict[int, list[Span]] = {}
         for signal in (layer.documentChanged, layer.spansReset):
             signal.connect(self.reload)
         # one edit changes few rows, but finding them costs more than a reset of a light model
@@ -32,13 +42,28 @@ class SpanTableModel(ItemTableModel):
     def reload(self, *_: Any) -> None:
         self.beginResetModel()
         self._colors = {label.name: label.color for label in self.layer.store.schema().labels}
+        self._pages.clear()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.layer.spans)
+        return 0 if parent.isValid() else self.layer.count
+
+    def span_at(self, row: int) -> Span | None:
+        page, at = divmod(row, PAGE)
+        spans = self._pages.get(page)
+        if spans is None:
+            if len(self._pages) >= KEPT_PAGES:
+                self._pages.clear()
+            spans = self._pages[page] = self.layer.spans_at(page * PAGE, PAGE)
+        return spans[at] if at < len(spans) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        span = self.layer.spans[index.row()]
+        # the view asks for a dozen roles per cell on every repaint; most have no answer
+        if role not in _ANSWERED:
+            return None
+        span = self.span_at(index.row())
+        if span is None:
+            return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             # a dot after the label: the span carries attributes or a note (the tooltip tells which)
