@@ -37,6 +37,8 @@ def _key(span: Span | SpanRange) -> tuple[int, int, str, int]:
     return span.start, span.end, span.label, span.id  # type: ignore[return-value]
 
 
+NEAR_TOP = 5000
+"""Rows up to here are found by counting in the index; further down, by the spans' starts."""
 _BEFORE_ALL = (-1, 0, "", 0)
 _AFTER_ALL = (sys.maxsize, 0, "", 0)
 
@@ -150,6 +152,9 @@ class CurrentLayer(QObject):
 
     def spans_at(self, row: int, count: int) -> list[Span]:
         """`count` spans from row `row` on, in reading order."""
+        if self._starts is None and row < NEAR_TOP and self.document is not None:
+            # the first rows (a table just opened) are found as fast by counting in the index
+            return self.store.spans_from(self.document.id, self.annotator, 0, row, count)  # type: ignore[arg-type]
         starts = self._row_starts()
         if self.document is None or row >= len(starts):
             return []

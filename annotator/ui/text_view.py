@@ -143,6 +143,11 @@ class TextView(QPlainTextEdit):
             return False
         return super().event(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+        # Tab and Shift+Tab go from span to span (keyPressEvent); a read-only
+        # QPlainTextEdit would otherwise hand them on as focus moves
+        return False
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
