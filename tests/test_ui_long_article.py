@@ -6,35 +6,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-import shiboken6
 from PySide6.QtCore import Qt
+from test_ui_labelling import open_window  # noqa: F401 (a fixture)
 
 from annotator.domain import AnnotatedDocument, Span
-from annotator.ui.main_window import MainWindow
 from annotator.ui.text_view import TextView
 
 PARAGRAPHS = 3000
-
-
-@pytest.fixture
-def open_window(qtbot):
-    windows = []
-
-    def make(store, annotator="ana"):
-        window = MainWindow(store, annotator)
-        window.resize(1200, 800)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        if shiboken6.isValid(window):
-            window.close()
 
 
 def add_article(store, text: str, pattern: str, annotator: str = "ana") -> int:
@@ -112,10 +90,11 @@ def test_editing_a_long_article_reads_neither_its_text_nor_its_whole_layer(qtbot
     statements: list[str] = []
     store.db.conn.set_trace_callback(statements.append)
     try:
-        painted_before = view.highlighter.blocks_painted
         start = text.index("Bandung", text.index("Paragraf 3:"))
         view.select_range(start, start + 7)
         view.setFocus()
+        qtbot.wait(1)
+        painted_before = view.highlighter.blocks_painted
         qtbot.keyClick(view, "l")  # LOCATION
         added = [s for s in store.spans_by_id(range(1, 10_000)).values() if s.start == start]
         assert [(s.label, s.text) for s in added] == [("LOCATION", "Bandung")]
