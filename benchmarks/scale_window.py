@@ -326,6 +326,7 @@ def bare_text_open(app, text: str) -> float:  # noqa: ANN001
         app.processEvents()
         times.append(time.perf_counter() - t)
         edit.close()
+        edit.deleteLater()
     return median_ms(times)
 
 

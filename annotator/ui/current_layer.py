@@ -164,10 +164,14 @@ class CurrentLayer(QObject):
 
     def overlapping(self, start: int, end: int) -> list[SpanRange]:
         """Spans that share at least one code point with [start, end), in reading order."""
+        return [SpanRange(*r) for r in self.ranges_overlapping(start, end)]
+
+    def ranges_overlapping(self, start: int, end: int) -> list[tuple[int, int, str, int]]:
+        """`overlapping` as plain (start, end, label, id) tuples: what painting thousands of spans needs."""
         if self.document is None or not self.count:
             return []
         rows = self.store.ranges_starting(self.document.id, self.annotator, start - self.longest, end)  # type: ignore[arg-type]
-        return [SpanRange(*r) for r in rows if r[1] > start]
+        return [r for r in rows if r[1] > start]
 
     def covering(self, offset: int) -> list[Span]:
         """Spans that contain the code point at `offset`, innermost (shortest) first."""

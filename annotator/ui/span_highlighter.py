@@ -17,7 +17,7 @@ from bisect import bisect_left
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
-from annotator.ui.current_layer import CurrentLayer, SpanRange
+from annotator.ui.current_layer import CurrentLayer
 
 NO_LABEL_COLOR = "#cccccc"
 TEXT_COLOR = QColor("#111111")
@@ -72,21 +72,27 @@ class SpanHighlighter(QObject):
         self.painted -= numbers
         self._paint(sorted(n for n in numbers if n in self.visible))
 
-    def spans_in_block(self, spans: list[SpanRange], starts: list[int], start: int, end: int) -> list[tuple[SpanRange, int]]:
-        """(span, nesting depth) for the spans among `spans` (in reading order, their
-        starts in `starts`) that overlap [start, end), outermost first."""
+    def spans_in_block(self, spans: list[tuple[int, int, str, int]], starts: list[int], start: int,
+                       end: int) -> list[tuple[tuple[int, int, str, int], int]]:
+        """(span, nesting depth) for the spans among `spans` ((start, end, label, id) in
+        reading order, their starts in `starts`) that overlap [start, end), outermost first."""
         lo = bisect_left(starts, start - self._layer.longest)
         hi = bisect_left(starts, end)
+        inside = [s for s in spans[lo:hi] if s[1] > start]
         depths = []
         open_ends: list[int] = []
-        inside = [s for s in spans[lo:hi] if s.end > start]
-        for span in inside:
+        for span_start, span_end, _label, _id in inside:
             # spans are in reading order (start, -end): those that contain this one come
             # first, and those that ended before it can be forgotten
-            open_ends = [e for e in open_ends if e > span.start]
-            depths.append(sum(1 for e in open_ends if e >= span.end))
-            open_ends.append(span.end)
-        return sorted(zip(inside, depths), key=lambda pair: pair[1])
+            if open_ends:
+                open_ends = [e for e in open_ends if e > span_start]
+                depths.append(sum(1 for e in open_ends if e >= span_end))
+            else:
+                depths.append(0)
+            open_ends.append(span_end)
+        if any(depths):
+            return sorted(zip(inside, depths), key=lambda pair: pair[1])
+        return list(zip(inside, depths))
 
     def _paint(self, numbers: list[int]) -> None:
         """Paint these blocks (in ascending order): one lookup of spans per run of adjacent blocks."""
@@ -103,12 +109,12 @@ class SpanHighlighter(QObject):
             self._paint_run(run)
 
     def _paint_run(self, blocks: list[QTextBlock]) -> None:
-        from_document = self._layer.positions.from_document
-        to_document = self._layer.positions.to_document
+        positions = self._layer.positions
+        from_document, to_document = positions.from_document, positions.to_document
         first, last = blocks[0], blocks[-1]
-        spans = self._layer.overlapping(from_document(first.position()),
-                                        from_document(last.position() + last.length() - 1) + 1)
-        starts = [s.start for s in spans]
+        spans = self._layer.ranges_overlapping(from_document(first.position()),
+                                               from_document(last.position() + last.length() - 1) + 1)
+        starts = [s[0] for s in spans]
         selected = self._layer.selected_id
         doc = self._document
         for block in blocks:
@@ -117,13 +123,15 @@ class SpanHighlighter(QObject):
             if spans:
                 block_spans = self.spans_in_block(spans, starts, from_document(position),
                                                   from_document(position + length))
-                for span, depth in block_spans:
-                    start = max(to_document(span.start) - position, 0)
-                    end = min(to_document(span.end) - position, length)
+                for (span_start, span_end, label, span_id), depth in block_spans:
+                    if not positions.identity:
+                        span_start, span_end = to_document(span_start), to_document(span_end)
+                    start = max(span_start - position, 0)
+                    end = min(span_end - position, length)
                     if end > start:
                         fmt = QTextLayout.FormatRange()
                         fmt.start, fmt.length = start, end - start
-                        fmt.format = self.format_for(span.label, depth, span.id == selected)
+                        fmt.format = self.format_for(label, depth, span_id == selected)
                         ranges.append(fmt)
             layout = block.layout()
             if ranges or layout.formats():

@@ -16,6 +16,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from annotator.ui.current_layer import CurrentLayer, SpanRange
 from annotator.ui.span_highlighter import SpanHighlighter
 
+MARGIN_BLOCKS = 2
+"""Blocks painted beyond each edge of the view: every scroll paints what comes into view before the
+repaint, so a wide margin only costs (a dense paragraph holds 60 spans)."""
 # keys the window's actions own even while the text has the focus
 _ACTION_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.Delete)
 
@@ -74,7 +77,7 @@ class TextView(QPlainTextEdit):
             top += self.blockBoundingRect(block).height()
             block = block.next()
         last = block.blockNumber() if block.isValid() else self.document().blockCount() - 1
-        self.highlighter.paint_blocks(max(first.blockNumber() - 20, 0), last + 20)
+        self.highlighter.paint_blocks(max(first.blockNumber() - MARGIN_BLOCKS, 0), last + MARGIN_BLOCKS)
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
         super().resizeEvent(event)
