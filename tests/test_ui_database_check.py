@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.project import open_project
 from annotator.ui.app import report_database_faults
@@ -57,6 +57,7 @@ def test_a_damaged_page_met_in_the_window_is_a_message(qtbot, tmp_path, messages
     next_document = window.findChild(QAction, "nextDocument")
     for _ in range(40):  # the damaged page holds the last documents' spans
         next_document.trigger()
+        QApplication.processEvents()  # the lazy tables read (and report) as they paint
         if messages:
             break
     assert messages and messages[0][0] == "critical"

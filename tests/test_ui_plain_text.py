@@ -70,6 +70,7 @@ def test_fact_panel_and_palette_show_markup_in_names_literally(qtbot, tmp_path, 
     assert _rendered(window.undo_action.toolTip()) == f"Undo {window.undo_stack.undoText()}"
     assert FACT in window.undo_stack.undoText()
     assert window.findChild(QLabel, "annotatorStatus").textFormat() == Qt.TextFormat.PlainText
+    window.close()  # before the store: the window reads what it paints from it
     store.close()
 
 

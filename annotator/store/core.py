@@ -79,6 +79,9 @@ class StoreCore:
         """True when opening made the file (`Store.open`)."""
         self._listeners: list[ChangeListener] = []
         self._schema: Schema | None = None
+        self._last_text: tuple[int, str] | None = None
+        """(document id, text) of the document text read last; texts never change, but
+        another process may have replaced the file's rows, so `reload()` forgets it."""
         self._data_version = self._read_data_version()
 
     def _defer_foreign_keys(self) -> None:
@@ -117,6 +120,7 @@ class StoreCore:
         """Forget cached state and tell listeners that anything may have changed:
         for after another connection (a background import) wrote to the file."""
         self._schema = None
+        self._last_text = None
         self._data_version = self._read_data_version()
         for kind in ("schema", "documents", "spans", "facts", "status"):
             self._changed(kind)
@@ -136,6 +140,8 @@ class StoreCore:
         return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     def _changed(self, kind: str, document_id: int | None = None) -> None:
+        if kind == "documents":
+            self._last_text = None
         for listener in list(self._listeners):
             listener(kind, document_id)
 

@@ -56,6 +56,7 @@ from annotator.store.results import (
     StoredFact,
 )
 from annotator.store.rows import now
+from annotator.store.span_positions import SpanPositionsMixin
 from annotator.store.spans import SpansMixin
 from annotator.store.workflow import WorkflowMixin
 
@@ -91,7 +92,8 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     return Store.open(path, create=create)
 
 
-class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, BundlesMixin, RevertMixin, HistoryMixin):
+class Store(DocumentsMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
+            RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     @classmethod

@@ -44,6 +44,7 @@ class DocumentsMixin(StoreCore):
         ).fetchone()
         if row is None:
             raise StoreError(f"no document with id {document_id}")
+        self._last_text = (row[0], row[2])
         return Document(row[0], row[1], row[2], json.loads(row[3]))
 
     def document_by_hash(self, digest: str) -> Document | None:
@@ -93,7 +94,12 @@ class DocumentsMixin(StoreCore):
         return row[0] if row else None
 
     def document_text(self, document_id: int) -> str:
+        # every span edit checks its offsets against the text: labelling a 10 MB
+        # article must not read 10 MB per key, so the text last read is kept
+        if self._last_text is not None and self._last_text[0] == document_id:
+            return self._last_text[1]
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
         if row is None:
             raise StoreError(f"no document with id {document_id}")
+        self._last_text = (document_id, row[0])
         return row[0]

@@ -30,18 +30,18 @@ T = TypeVar("T")
 
 class Mirror(Protocol):
     def quiet(self) -> AbstractContextManager[None]: ...
-    def put(self, span: Span) -> None: ...
-    def drop(self, span_id: int) -> None: ...
+    def put(self, span: Span, previous: tuple[int, int] | None = None) -> None: ...
+    def drop(self, span: Span) -> None: ...
 
 
 class _NoMirror:
     def quiet(self) -> AbstractContextManager[None]:
         return nullcontext()
 
-    def put(self, span: Span) -> None:
+    def put(self, span: Span, previous: tuple[int, int] | None = None) -> None:
         pass
 
-    def drop(self, span_id: int) -> None:
+    def drop(self, span: Span) -> None:
         pass
 
 
@@ -88,7 +88,7 @@ class AddSpan(QUndoCommand):
             if self._started:
                 self._store.untouch_status(document_id, annotator)
         self._deleted = deleted
-        self._mirror.drop(self.span.id)  # type: ignore[union-attr, arg-type]
+        self._mirror.drop(deleted.span)
 
 
 class UpdateSpan(QUndoCommand):
@@ -114,12 +114,13 @@ class UpdateSpan(QUndoCommand):
             else:
                 after = self._store.rewrite_span(self._after, expect=self._before)  # type: ignore[arg-type]
         self._after = after
-        self._mirror.put(after)
+        # where the span lay before: the view repaints there too
+        self._mirror.put(after, (self._before.start, self._before.end))  # type: ignore[union-attr]
 
     def undo(self) -> None:
         with self._mirror.quiet():
             before = self._store.rewrite_span(self._before, expect=self._after)  # type: ignore[arg-type]
-        self._mirror.put(before)
+        self._mirror.put(before, (self._after.start, self._after.end))  # type: ignore[union-attr]
 
 
 SHOWN_SPAN_FIELDS = ("start", "end", "label", "attributes", "note")
@@ -140,7 +141,7 @@ class DeleteSpan(QUndoCommand):
             # after an undo, delete only what the undo put back
             deleted = self._store.delete_span(self._id, expect=self._deleted or self._shown)
         self._deleted = deleted
-        self._mirror.drop(self._id)
+        self._mirror.drop(deleted.span)
 
     def undo(self) -> None:
         with self._mirror.quiet():

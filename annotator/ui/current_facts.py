@@ -35,6 +35,8 @@ class CurrentFacts(QObject):
         """Where the spans the facts point at lie: an edit elsewhere leaves the facts as they are."""
         self._absent: set[int] = set()
         """Spans the facts point at that the layer lacks (yet): an undone delete puts them back after the facts reload."""
+        self._spans: dict[int, Span] = {}
+        """The spans the facts point at, by id."""
         layer.documentChanged.connect(self._document_changed)
         layer.spansReset.connect(self.reload)
         layer.spansChanged.connect(self._spans_changed)
@@ -58,13 +60,14 @@ class CurrentFacts(QObject):
 
     def _referenced_ranges(self) -> list[tuple[int, int]]:
         self._absent = set()
+        self._spans = {}
         if not self.facts:
             return []
-        spans = self.spans_by_id()
         ids = {f.span_id for f in self.facts} | {a.span_id for f in self.facts for a in f.args}
         ids.discard(None)
-        self._absent = {i for i in ids if i not in spans}  # type: ignore[misc]
-        return [(spans[i].start, spans[i].end) for i in ids if i in spans]
+        self._spans = self.layer.spans_by_id(ids)  # type: ignore[arg-type]
+        self._absent = {i for i in ids if i not in self._spans}  # type: ignore[misc]
+        return [(span.start, span.end) for span in self._spans.values()]
 
     def _spans_changed(self, ranges: list[tuple[int, int]]) -> None:
         # labelling an entity must stay within a frame on long documents: only
@@ -103,7 +106,8 @@ class CurrentFacts(QObject):
         return [(f, a.role) for f in self.facts for a in f.args if a.span_id == span_id]
 
     def spans_by_id(self) -> dict[int, Span]:
-        return {s.id: s for s in self.layer.spans}  # type: ignore[misc]
+        """The spans the facts point at (triggers and arguments), by id."""
+        return self._spans
 
     def problems(self, fact: Fact, spans: dict[int, Span] | None = None) -> list[str]:
         spans = self.spans_by_id() if spans is None else spans

@@ -103,7 +103,7 @@ class FactLinking(QObject):
         self.pending = _Pending("filler", fact_id=fact.id, role=role.name)
         rows = self._candidates(role, exclude_fact=fact)
         allowed = ", ".join(role.allowed) or "anything"
-        trigger = self.facts.spans_by_id().get(fact.span_id) if fact.span_id is not None else None
+        trigger = self.store.spans_by_id([fact.span_id]).get(fact.span_id) if fact.span_id is not None else None
         self.picker.ask(f"{role.name} of {self.facts.describe(fact)}: type to find ({allowed}), or click it in the text",
                         rows, current=self._nearest(rows, trigger))
 
@@ -129,19 +129,23 @@ class FactLinking(QObject):
         first entity): the filler a person most often means. Rows stay in text order."""
         if anchor is None or not rows:
             return 0
-        spans = self.facts.spans_by_id()
 
-        def distance(target: Target) -> int:
-            span_id = target.span_id
-            if span_id is None and target.fact_id is not None:
+        def span_of(target: Target) -> int | None:
+            if target.span_id is None and target.fact_id is not None:
                 other = self.facts.fact(target.fact_id)
-                span_id = other.span_id if other else None
+                return other.span_id if other else None
+            return target.span_id
+
+        ids = [span_of(target) for _, target in rows]
+        spans = self.store.spans_by_id(i for i in ids if i is not None)
+
+        def distance(span_id: int | None) -> int:
             span = spans.get(span_id) if span_id is not None else None
             if span is None:
                 return 1 << 62
             return max(span.start - anchor.end, anchor.start - span.end, 0)
 
-        return min(range(len(rows)), key=lambda i: distance(rows[i][1]))
+        return min(range(len(rows)), key=lambda i: distance(ids[i]))
 
     def fill(self, target: Target) -> bool:
         """Fill the pending role with `target`; False (and a message) when the schema refuses."""

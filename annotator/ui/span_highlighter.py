@@ -1,17 +1,22 @@
-"""Paints the current layer's spans in their label colours.
+"""Paints the current layer's spans in their label colours, on the lines on screen.
 
-A QSyntaxHighlighter, not extra selections: Qt asks for one block at a time,
-and the spans of a block are found by bisect in the layer. Blocks far from
-the viewport are left plain and remembered as pending; the text view asks
-for them as they scroll into sight (`paint_blocks`), so opening a 1 MB
-article costs what is on screen, not what is in the file.
+Not a QSyntaxHighlighter: that one runs over every block (paragraph) of a
+text set on the widget, 17,000 calls into Python for a 10 MB article. Here
+the text view asks for the blocks in view (`paint_blocks`) and for those an
+edit touches (`repaint_ranges`); their spans come from the layer in one
+lookup per run of blocks, and are set on the blocks' layouts as formats
+(what QSyntaxHighlighter does inside). Blocks never shown are never painted;
+blocks painted before a change that are out of view are repainted when they
+come back into view.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from bisect import bisect_left
 
-from annotator.domain import Span
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+
 from annotator.ui.current_layer import CurrentLayer
 
 NO_LABEL_COLOR = "#cccccc"
@@ -20,63 +25,121 @@ MIN_CONTRAST = 6.0
 """Text on a span's fill must keep this WCAG contrast (AA asks 4.5, AAA 7)."""
 
 
-class SpanHighlighter(QSyntaxHighlighter):
+class SpanHighlighter(QObject):
     def __init__(self, document: QTextDocument, layer: CurrentLayer) -> None:
         super().__init__(document)
+        self._document = document
         self._layer = layer
         self._formats: dict[tuple[str, int, bool], QTextCharFormat] = {}
         self._colors: dict[str, str] = {}
-        self.visible = range(0, 80)
-        """Block numbers to paint now; the text view keeps it up to date."""
-        self.pending: set[int] = set()
+        self.visible = range(0, 0)
+        """Block numbers in view (and a margin); the text view keeps it up to date."""
+        self.painted: set[int] = set()
+        """Blocks whose formats show the layer as it is."""
+        self.blocks_painted = 0
+        """How many times a block was painted: what tests count."""
         self.reload_colors()
 
     def reload_colors(self) -> None:
         self._colors = {label.name: label.color for label in self._layer.store.schema().labels}
         self._formats.clear()
 
-    def spans_in_block(self, position: int, length: int) -> list[tuple[Span, int]]:
-        """(span, nesting depth) for the spans in a block, outermost first."""
-        positions = self._layer.positions
-        start = positions.from_document(position)
-        end = positions.from_document(position + length)
-        spans = self._layer.overlapping(start, end)
-        depths = []
-        open_ends: list[int] = []
-        for span in spans:
-            # spans are sorted by (start, -end): those that contain this one come
-            # first, and those that ended before it can be forgotten
-            open_ends = [e for e in open_ends if e > span.start]
-            depths.append(sum(1 for e in open_ends if e >= span.end))
-            open_ends.append(span.end)
-        return sorted(zip(spans, depths), key=lambda pair: pair[1])
+    def forget(self) -> None:
+        """A new text is shown: none of its blocks is painted."""
+        self.painted.clear()
+        self.visible = range(0, 0)
 
     def paint_blocks(self, first: int, last: int) -> None:
-        """Highlight the pending blocks among block numbers first..last."""
+        """Paint the blocks first..last (those in view) that do not show the layer yet."""
         self.visible = range(first, last + 1)
-        todo = sorted(n for n in self.pending if first <= n <= last)
-        doc = self.document()
-        for number in todo:
-            self.rehighlightBlock(doc.findBlockByNumber(number))
+        self._paint([n for n in self.visible if n not in self.painted])
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        block = self.currentBlock()
-        number = block.blockNumber()
-        if number not in self.visible:
-            self.pending.add(number)
-            return
-        self.pending.discard(number)
-        position = block.position()
-        length = len(text.encode("utf-16-le")) // 2 if not text.isascii() else len(text)
-        if not self._layer.spans:
-            return
+    def repaint_all(self) -> None:
+        """The layer or the colours changed throughout: repaint what is in view, the rest when it comes into view."""
+        self.reload_colors()
+        self.painted.clear()
+        self.paint_blocks(self.visible.start, self.visible.stop - 1)
+
+    def repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Repaint the blocks that hold these code-point ranges."""
+        doc = self._document
         to_document = self._layer.positions.to_document
+        numbers: set[int] = set()
+        for start, end in ranges:
+            first = doc.findBlock(to_document(start)).blockNumber()
+            last = doc.findBlock(to_document(max(end - 1, start))).blockNumber()
+            numbers.update(range(first, last + 1))
+        self.painted -= numbers
+        self._paint(sorted(n for n in numbers if n in self.visible))
+
+    def spans_in_block(self, spans: list[tuple[int, int, str, int]], starts: list[int], start: int,
+                       end: int) -> list[tuple[tuple[int, int, str, int], int]]:
+        """(span, nesting depth) for the spans among `spans` ((start, end, label, id) in
+        reading order, their starts in `starts`) that overlap [start, end), outermost first."""
+        lo = bisect_left(starts, start - self._layer.longest)
+        hi = bisect_left(starts, end)
+        inside = [s for s in spans[lo:hi] if s[1] > start]
+        depths = []
+        open_ends: list[int] = []
+        for span_start, span_end, _label, _id in inside:
+            # spans are in reading order (start, -end): those that contain this one come
+            # first, and those that ended before it can be forgotten
+            if open_ends:
+                open_ends = [e for e in open_ends if e > span_start]
+                depths.append(sum(1 for e in open_ends if e >= span_end))
+            else:
+                depths.append(0)
+            open_ends.append(span_end)
+        if any(depths):
+            return sorted(zip(inside, depths), key=lambda pair: pair[1])
+        return list(zip(inside, depths))
+
+    def _paint(self, numbers: list[int]) -> None:
+        """Paint these blocks (in ascending order): one lookup of spans per run of adjacent blocks."""
+        doc = self._document
+        run: list[QTextBlock] = []
+        for number in numbers:
+            if run and run[-1].blockNumber() + 1 != number:
+                self._paint_run(run)
+                run = []
+            block = run[-1].next() if run else doc.findBlockByNumber(number)
+            if block.isValid():
+                run.append(block)
+        if run:
+            self._paint_run(run)
+
+    def _paint_run(self, blocks: list[QTextBlock]) -> None:
+        positions = self._layer.positions
+        from_document, to_document = positions.from_document, positions.to_document
+        first, last = blocks[0], blocks[-1]
+        spans = self._layer.ranges_overlapping(from_document(first.position()),
+                                               from_document(last.position() + last.length() - 1) + 1)
+        starts = [s[0] for s in spans]
         selected = self._layer.selected_id
-        for span, depth in self.spans_in_block(position, length):
-            start = max(to_document(span.start) - position, 0)
-            end = min(to_document(span.end) - position, length)
-            if end > start:
-                self.setFormat(start, end - start, self.format_for(span.label, depth, span.id == selected))
+        doc = self._document
+        for block in blocks:
+            position, length = block.position(), block.length() - 1
+            ranges = []
+            if spans:
+                block_spans = self.spans_in_block(spans, starts, from_document(position),
+                                                  from_document(position + length))
+                for (span_start, span_end, label, span_id), depth in block_spans:
+                    if not positions.identity:
+                        span_start, span_end = to_document(span_start), to_document(span_end)
+                    start = max(span_start - position, 0)
+                    end = min(span_end - position, length)
+                    if end > start:
+                        fmt = QTextLayout.FormatRange()
+                        fmt.start, fmt.length = start, end - start
+                        fmt.format = self.format_for(label, depth, span_id == selected)
+                        ranges.append(fmt)
+            layout = block.layout()
+            if ranges or layout.formats():
+                layout.setFormats(ranges)
+                # relayout and repaint the block, as QSyntaxHighlighter does after setting formats
+                doc.markContentsDirty(position, block.length())
+            self.painted.add(block.blockNumber())
+            self.blocks_painted += 1
 
     def format_for(self, label: str, depth: int, selected: bool) -> QTextCharFormat:
         key = (label, min(depth, 4), selected)

@@ -7,13 +7,18 @@ position read from or given to the widget goes through the layer's
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from annotator.ui.current_layer import CurrentLayer
+from annotator.ui.current_layer import CurrentLayer, SpanRange
 from annotator.ui.span_highlighter import SpanHighlighter
 
+MARGIN_BLOCKS = 2
+"""Blocks painted beyond each edge of the view: every scroll paints what comes into view before the
+repaint, so a wide margin only costs (a dense paragraph holds 60 spans)."""
 # keys the window's actions own even while the text has the focus
 _ACTION_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.Delete)
 
@@ -55,8 +60,7 @@ class TextView(QPlainTextEdit):
 
     def _show_document(self) -> None:
         self._shown_selected = -1
-        self.highlighter.pending.clear()
-        self.highlighter.visible = range(0, 80)
+        self.highlighter.forget()
         # setPlainText never interprets markup: "<b>" stays two characters
         self.setPlainText(self.layer.text)
         self.paint_visible()
@@ -73,7 +77,7 @@ class TextView(QPlainTextEdit):
             top += self.blockBoundingRect(block).height()
             block = block.next()
         last = block.blockNumber() if block.isValid() else self.document().blockCount() - 1
-        self.highlighter.paint_blocks(max(first.blockNumber() - 20, 0), last + 20)
+        self.highlighter.paint_blocks(max(first.blockNumber() - MARGIN_BLOCKS, 0), last + MARGIN_BLOCKS)
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
         super().resizeEvent(event)
@@ -81,18 +85,10 @@ class TextView(QPlainTextEdit):
 
     def repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
         """Re-highlight only the blocks that hold the given code-point ranges."""
-        doc = self.document()
-        to_document = self.layer.positions.to_document
-        for start, end in ranges:
-            block = doc.findBlock(to_document(start))
-            last = doc.findBlock(to_document(max(end - 1, start))).blockNumber()
-            while block.isValid() and block.blockNumber() <= last:
-                self.highlighter.rehighlightBlock(block)
-                block = block.next()
+        self.highlighter.repaint_ranges(ranges)
 
     def _repaint_all(self) -> None:
-        self.highlighter.reload_colors()
-        self.highlighter.rehighlight()
+        self.highlighter.repaint_all()
 
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
         if kind == "schema":
@@ -150,6 +146,11 @@ class TextView(QPlainTextEdit):
             return False
         return super().event(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+        # Tab and Shift+Tab go from span to span (keyPressEvent); a read-only
+        # QPlainTextEdit would otherwise hand them on as focus moves
+        return False
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
@@ -196,18 +197,16 @@ class TextView(QPlainTextEdit):
         return "end", key == Qt.Key.Key_Right
 
     def cycle_spans(self, step: int) -> None:
-        """Select the next (or previous) span in reading order."""
-        spans = self.layer.spans
-        if not spans:
-            return
-        i = self.layer.index_of(self.layer.selected_id)
-        if i < 0:
+        """Select the next (or previous) span in reading order; without a selected
+        span, the first that starts from the caret on (or the last before it)."""
+        span = self.layer.selected
+        if span is None:
             caret = self.layer.positions.from_document(self.textCursor().position())
-            i = next((k for k, s in enumerate(spans) if s.start >= caret), len(spans))
-            i = i if step > 0 else i - 1
-        else:
-            i += step
-        self.layer.select(spans[i % len(spans)].id)  # type: ignore[arg-type]
+            # a place in reading order just before every span that starts at the caret
+            span = SpanRange(caret, sys.maxsize, "", 0)
+        target = self.layer.beside(span, step)
+        if target is not None:
+            self.layer.select(target.id)
 
     def cycle_covering(self) -> None:
         """Select the next outer span covering the caret (innermost again after the outermost)."""
