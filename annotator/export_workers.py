@@ -32,23 +32,33 @@ from annotator.store import Store
 
 RUN_DOCUMENTS = 500
 """Documents per worker job: small enough to keep every worker busy to the end."""
-FEWEST_DOCUMENTS = 2_000
-"""Below this, starting workers costs more than it saves."""
+CHARACTERS_PER_WORKER = 8_000_000
+"""Text a worker must have to tokenize and tag for it to pay: about a
+second of one core's work. With less, starting workers and passing their
+runs back costs what they save (2,340 one-sentence documents exported more
+slowly with two workers than with none on a 2-core machine)."""
 MOST_WORKERS = 4
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (fewer than the machine's under a CPU mask)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def worker_count(requested: int | None, documents: int, fmt: Format, store: Store) -> int:
-    """How many worker processes to use: `requested`, or when None one per core
-    (at most `MOST_WORKERS`) for an export of `FEWEST_DOCUMENTS` or more.
-    1 means none: the export runs in this process."""
+    """How many worker processes to use: `requested`, or when None one per
+    `CHARACTERS_PER_WORKER` of text, no more than the usable cores (nor
+    `MOST_WORKERS`); 1 means none: the export runs in this process. So a
+    small export or a one-core machine never pays for workers."""
     if fmt.render is None or fmt.write_runs is None or store.path is None:
         return 1
     if not sys.platform.startswith("linux"):
         return 1
     if requested is None:
-        if documents < FEWEST_DOCUMENTS:
-            return 1
-        requested = min(os.cpu_count() or 1, MOST_WORKERS)
+        requested = min(usable_cores(), MOST_WORKERS, store.estimated_text_length() // CHARACTERS_PER_WORKER)
     return max(1, min(requested, -(-documents // RUN_DOCUMENTS)))
 
 
@@ -79,7 +89,7 @@ def _render(job: _Job) -> tuple[list[str], WriteSummary, Counter]:
     return pieces, summary, selection.dropped
 
 
-def rendered_by_workers(store: Store, fmt: Format, ids: list[int], selection: Selection, options: WriteOptions,
+def rendered_by_workers(store: Store, fmt: Format, selection: Selection, options: WriteOptions,
                         workers: int, progress: Callable[[int, int], None]) -> Iterator[Run]:
     """The chosen documents rendered in runs by `workers` forked processes, in
     order; what the selection leaves out is added to `selection.dropped`.
@@ -88,13 +98,15 @@ def rendered_by_workers(store: Store, fmt: Format, ids: list[int], selection: Se
     A worker that dies (killed, out of memory) fails the export with
     `ChildProcessError` instead of leaving it waiting for a run that never comes.
     """
-    jobs = [_Job(ids[i:i + RUN_DOCUMENTS], selection.annotators, selection.statuses, selection.labels,
-                 fmt.name, options) for i in range(0, len(ids), RUN_DOCUMENTS)]
+    total = store.document_count()
+    # every document, a run's ids at a time: a million ids are never held at once
+    jobs = (_Job(ids, selection.annotators, selection.statuses, selection.labels, fmt.name, options)
+            for ids in store.document_id_chunks(None, RUN_DOCUMENTS))
     context = multiprocessing.get_context("fork")
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_open_store, initargs=(store.path,))
     pending: deque[tuple[_Job, Future]] = deque()
     try:
-        queued = iter(jobs)
+        queued = jobs
         done = 0
         while True:
             # a few runs ahead of the writer, not the whole export held in memory
@@ -111,7 +123,7 @@ def rendered_by_workers(store: Store, fmt: Format, ids: list[int], selection: Se
             selection.dropped.update(dropped)
             yield pieces, summary
             done += len(job.ids)
-            progress(done, len(ids))
+            progress(done, max(done, total))
     finally:
         # done, cancelled, or the writer failed: stop what is still queued
         executor.shutdown(wait=True, cancel_futures=True)

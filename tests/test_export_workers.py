@@ -113,6 +113,21 @@ def test_workers_are_used_only_where_they_pay(corpus):
     assert export_workers.worker_count(3, 40, conll, Store.memory()) == 1  # workers cannot see memory
 
 
+def test_workers_are_chosen_from_the_text_and_the_cores(corpus, monkeypatch):
+    """Many small documents get no workers (they cost more than they save);
+    a one-core machine gets none; otherwise one per share of text, up to the cores."""
+    store = Store.open(corpus)
+    conll = get_format("conll")
+    text = store.estimated_text_length()
+    assert 0 < text < 40 * 300
+    monkeypatch.setattr(export_workers, "usable_cores", lambda: 2)
+    assert export_workers.worker_count(None, 50_000, conll, store) == 1  # 50,000 documents, but little text
+    monkeypatch.setattr(export_workers, "CHARACTERS_PER_WORKER", text // 3)
+    assert export_workers.worker_count(None, 50_000, conll, store) == 2  # three workers' text, two cores
+    monkeypatch.setattr(export_workers, "usable_cores", lambda: 1)
+    assert export_workers.worker_count(None, 50_000, conll, store) == 1
+
+
 def test_the_command_takes_a_worker_count(corpus, tmp_path):
     out = tmp_path / "cli.conll"
     result = CliRunner().invoke(main, ["--db", str(corpus), "export", "--format", "conll", "--out", str(out),
