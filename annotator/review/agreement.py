@@ -45,7 +45,7 @@ from typing import IO, Any
 
 from annotator.domain import GOLD, AnnotatedDocument, Span
 from annotator.domain.layers import fact_views, span_key
-from annotator.formats.tokens import regex_pattern
+from annotator.formats.tokens import tokenize as regex_tokens
 
 OUTSIDE = "O"
 
@@ -395,9 +395,10 @@ def _fact_scores(scores: FactScores, facts_a, facts_b) -> None:
 
 
 def tokenize(text: str) -> tuple[list[int], list[int]]:
-    """Start and end offsets (code points) of the tokens of `text`."""
-    offsets = [match.span() for match in regex_pattern().finditer(text)]
-    return [start for start, _ in offsets], [end for _, end in offsets]
+    """Start and end offsets (code points) of the tokens of `text`: the
+    token formats' regex tokens (their fast path for plain texts included)."""
+    tokens = regex_tokens(text)
+    return tokens.starts, tokens.ends
 
 
 def token_labels(starts: list[int], ends: list[int], spans: Iterable[Span]) -> list[str]:

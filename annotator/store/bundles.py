@@ -18,6 +18,10 @@ from annotator.store.results import ImportSummary, Problem
 from annotator.store.rows import SPAN_COLUMNS, fact_from_row, generated_color, now
 
 
+def _bad_span_order(row: tuple) -> tuple[int, int, int]:
+    return row[2], -row[3], row[1]  # (start, -end, id) of a (document_id, id, start, end, ...) row
+
+
 def _reading_order(span: Span) -> tuple[int, int, str, int]:
     return span.start, -span.end, span.label, span.id  # type: ignore[return-value]
 
@@ -220,19 +224,20 @@ class BundlesMixin(StoreCore):
             for chunk in self.document_id_chunks():
                 among, params = _among(chunk)
                 texts = dict(conn.execute(f"SELECT id, text FROM documents WHERE id {among}", params))
+                # by document only, as the index holds them: no sort; the few bad spans are sorted below
                 spans = conn.execute(
                     f'SELECT document_id, id, start, "end", label, text FROM spans WHERE document_id {among} '
-                    'ORDER BY document_id, start, "end" DESC, id', params).fetchall()
+                    "ORDER BY document_id", params).fetchall()
                 found: dict[int, list[Problem]] = {}
                 for doc_id, group in groupby(spans, itemgetter(0)):
                     text = texts[doc_id]
                     size = len(text)
-                    for _, span_id, start, end, label, covered in group:
-                        # the test span_problems makes, inline: this loop sees every span of the corpus
-                        if not 0 <= start < end <= size or text[start:end] != covered:
-                            span = Span(span_id, doc_id, "", start, end, label, covered)
-                            found.setdefault(doc_id, []).extend(
-                                Problem(doc_id, "span", span_id, m) for m in span_problems(span, text))
+                    # the test span_problems makes, inline: this loop sees every span of the corpus
+                    bad = [r for r in group if not 0 <= r[2] < r[3] <= size or text[r[2]:r[3]] != r[5]]
+                    for _, span_id, start, end, label, covered in sorted(bad, key=_bad_span_order):
+                        span = Span(span_id, doc_id, "", start, end, label, covered)
+                        found.setdefault(doc_id, []).extend(
+                            Problem(doc_id, "span", span_id, m) for m in span_problems(span, text))
                 facts_of = self._facts_where(f"document_id {among}", params)
                 spans_of = {doc_id: list(group) for doc_id, group in groupby(spans, itemgetter(0))} if facts_of else {}
                 for doc_id, facts in facts_of.items():
