@@ -1,11 +1,11 @@
 """Token-format exports rendered by worker processes.
 
 Tokenizing and tagging takes a core about a second per 10,000 short
-articles, more than reading them. On a machine with several cores, worker
-processes each read a run of documents from the database themselves and
-render it (`Format.render`), while this process writes the runs in order
-(`Format.write_runs`): the file is byte for byte the one a single process
-writes (`tests/test_export_workers.py`).
+articles, several times what reading them takes. On a machine with several
+cores, this process reads runs of documents (in the export's one read
+snapshot), worker processes render them (`Format.render`), and this process
+writes the runs in order (`Format.write_runs`): the file is byte for byte
+the one a single process writes (`tests/test_export_workers.py`).
 
 Workers are forked, which is only safe while no other thread runs: the
 command line asks for them; the window, whose exports run on a Qt thread,
@@ -19,13 +19,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
+from itertools import islice
 
+from annotator.domain import LabelledDocument
 from annotator.formats.base import Format, Run, WriteOptions, WriteSummary, get_format
 from annotator.formats.selection import Selection, select_labelled
 from annotator.store import Store
@@ -64,29 +65,15 @@ def worker_count(requested: int | None, documents: int, fmt: Format, store: Stor
 
 @dataclass
 class _Job:
-    ids: list[int]
-    annotators: list[str] | None
-    statuses: list[str] | None
-    labels: list[str] | None
+    records: list[LabelledDocument]
     format: str
     options: WriteOptions
 
 
-_worker_store: Store | None = None
-
-
-def _open_store(path: Path) -> None:
-    global _worker_store
-    _worker_store = Store.reader(path)
-
-
-def _render(job: _Job) -> tuple[list[str], WriteSummary, Counter]:
-    assert _worker_store is not None
-    selection = Selection(job.annotators, job.statuses, job.labels)
-    records = select_labelled(_worker_store.labelled_many(job.ids, job.annotators), selection)
+def _render(job: _Job) -> tuple[list[str], WriteSummary]:
     summary = WriteSummary()
-    pieces = get_format(job.format).render(records, job.options, summary)  # type: ignore[misc]
-    return pieces, summary, selection.dropped
+    pieces = get_format(job.format).render(job.records, job.options, summary)  # type: ignore[misc]
+    return pieces, summary
 
 
 def rendered_by_workers(store: Store, fmt: Format, selection: Selection, options: WriteOptions,
@@ -95,34 +82,40 @@ def rendered_by_workers(store: Store, fmt: Format, selection: Selection, options
     order; what the selection leaves out is added to `selection.dropped`.
     `progress(done, total)` is called after each run; to cancel, it raises.
 
+    This process reads the documents (so a caller's `Store.snapshot()` covers
+    every run) and hands each run to a worker: a run's texts and offsets
+    cross between processes far faster than a worker tokenizes them.
+
     A worker that dies (killed, out of memory) fails the export with
     `ChildProcessError` instead of leaving it waiting for a run that never comes.
     """
     total = store.document_count()
-    # every document, a run's ids at a time: a million ids are never held at once
-    jobs = (_Job(ids, selection.annotators, selection.statuses, selection.labels, fmt.name, options)
-            for ids in store.document_id_chunks(None, RUN_DOCUMENTS))
+
+    def jobs() -> Iterator[tuple[int, _Job]]:
+        read = store.labelled_many(None, selection.annotators)
+        while run := list(islice(read, RUN_DOCUMENTS)):
+            yield len(run), _Job(list(select_labelled(run, selection)), fmt.name, options)
+
     context = multiprocessing.get_context("fork")
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_open_store, initargs=(store.path,))
-    pending: deque[tuple[_Job, Future]] = deque()
+    executor = ProcessPoolExecutor(workers, mp_context=context)
+    pending: deque[tuple[int, Future]] = deque()
     try:
-        queued = jobs
+        queued = jobs()
         done = 0
         while True:
             # a few runs ahead of the writer, not the whole export held in memory
             while len(pending) < 2 * workers and (job := next(queued, None)) is not None:
-                pending.append((job, executor.submit(_render, job)))
+                pending.append((job[0], executor.submit(_render, job[1])))
             if not pending:
                 return
-            job, future = pending.popleft()
+            read, future = pending.popleft()
             try:
-                pieces, summary, dropped = future.result()
+                pieces, summary = future.result()
             except BrokenProcessPool as exc:
                 raise ChildProcessError("an export worker process died (killed, or out of memory?);"
                                         " --workers 1 exports in one process") from exc
-            selection.dropped.update(dropped)
             yield pieces, summary
-            done += len(job.ids)
+            done += read
             progress(done, max(done, total))
     finally:
         # done, cancelled, or the writer failed: stop what is still queued

@@ -142,8 +142,8 @@ def test_a_worker_that_dies_fails_the_export_instead_of_hanging(corpus, tmp_path
     def die(*args):
         os._exit(9)
 
-    # the forked worker inherits the patched module; the job itself is pickled
-    monkeypatch.setattr(export_workers, "select_labelled", die)
+    # the forked worker inherits the patched module (where only a worker calls get_format); the job is pickled
+    monkeypatch.setattr(export_workers, "get_format", die)
     store = Store.open(corpus)
     with pytest.raises(ChildProcessError, match="worker process died"):
         export(store, "conll", tmp_path / "out" / "x.conll", options=WriteOptions(tokenizer="regex"), workers=2)
