@@ -96,16 +96,6 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, 
         return cls(db, path)
 
     @classmethod
-    def reader(cls, path: str | Path) -> Store:
-        """Another connection to a database that `open` has already checked and
-        migrated, for reading only (export workers): no checks or migrations
-        run again, and SQLite refuses any write through it."""
-        path = Path(path)
-        conn = sqlite3.connect(str(path), check_same_thread=False)
-        conn.execute("PRAGMA query_only = ON")
-        return cls(ProjectDatabase(conn, path), path)
-
-    @classmethod
     def memory(cls) -> Store:
         db = ProjectDatabase(sqlite3.connect(":memory:", check_same_thread=False), None)
         configure(db, in_memory=True)
