@@ -152,7 +152,7 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
                                       "(the others are dropped and counted).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Token formats: processes that tokenize and tag (Linux). Default: one per 8 million "
-                   "characters of text, up to one per core (at most 4); 1 for none.")
+                   "characters of text, up to one per idle core (at most 4); 1 for none.")
 @pass_context
 def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], statuses: tuple[str, ...],
                    labels: str | None, split_text: str | None, seed: int, tokenizer: str, language: str,

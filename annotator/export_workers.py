@@ -42,18 +42,25 @@ MOST_WORKERS = 4
 
 
 def usable_cores() -> int:
-    """Cores this process may run on (fewer than the machine's under a CPU mask)."""
+    """Cores this process may run on (fewer than the machine's under a CPU mask)
+    that other programs are not keeping busy (the one-minute load average):
+    on a busy machine, workers only fight each other and the writer."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, round(cores - busy))
 
 
 def worker_count(requested: int | None, documents: int, fmt: Format, store: Store) -> int:
     """How many worker processes to use: `requested`, or when None one per
     `CHARACTERS_PER_WORKER` of text, no more than the usable cores (nor
     `MOST_WORKERS`); 1 means none: the export runs in this process. So a
-    small export or a one-core machine never pays for workers."""
+    small export, a one-core or a busy machine never pays for workers."""
     if fmt.render is None or fmt.write_runs is None or store.path is None:
         return 1
     if not sys.platform.startswith("linux"):
