@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from itertools import groupby, islice
 from operator import itemgetter
 
@@ -172,8 +172,10 @@ class BundlesMixin(StoreCore):
     def snapshot(self) -> AbstractContextManager[None]:
         """Reads in the block see one state of the file, even while another
         connection commits: a streamed export or check reads its chunks as
-        they were when it began. Write nothing through this store inside it."""
-        return self._snapshot()
+        they were when it began. Write nothing through this store inside it.
+        An in-memory database has no other connection to keep out, and may be
+        shared with the window's thread, so nothing is begun there."""
+        return self._snapshot() if self.path is not None else nullcontext()
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
