@@ -53,7 +53,9 @@ def usable_cores() -> int:
         busy = os.getloadavg()[0]
     except OSError:
         busy = 0.0
-    return max(1, round(cores - busy))
+    # a core counts as taken only once a whole core's worth of work waits: the
+    # little a desktop's other programs do should not cost an export its workers
+    return max(1, cores - int(busy))
 
 
 def worker_count(requested: int | None, documents: int, fmt: Format, store: Store) -> int:

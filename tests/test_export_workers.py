@@ -158,7 +158,7 @@ def test_a_worker_that_dies_fails_the_export_instead_of_hanging(corpus, tmp_path
 
 def test_busy_cores_are_not_counted(monkeypatch):
     monkeypatch.setattr(export_workers.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (0.1, 0.5, 0.5))
+    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (0.8, 0.5, 0.5))  # a desktop's background
     assert export_workers.usable_cores() == 2
     monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (7.0, 6.0, 5.0))  # other programs fill both
     assert export_workers.usable_cores() == 1
