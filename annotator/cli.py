@@ -212,8 +212,8 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
               show_default=True, help="Token formats: which of nested or overlapping entities to tag "
                                       "(the others are dropped and counted).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Token formats: processes that tokenize and tag (Linux). Default: one per core, "
-                   "up to 4, for 2,000 documents or more; 1 for none.")
+              help="Token formats: processes that tokenize and tag (Linux). Default: one per 8 million "
+                   "characters of text, up to one per idle core (at most 4); 1 for none.")
 @pass_context
 def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], statuses: tuple[str, ...],
                    labels: str | None, split_text: str | None, seed: int, tokenizer: str, language: str,
@@ -313,11 +313,13 @@ def check(ctx: Context, deep: bool) -> None:
     store = ctx.store()
     if deep:
         _check_pages(store, ctx.db_path)
-    problems = store.check()
-    for p in problems:
+    found = 0
+    # printed as found: the store reads the corpus a chunk at a time
+    for p in store.problems():
         click.echo(f"document {p.document_id} {p.kind} {p.id}: {p.message}")
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found", err=True)
+        found += 1
+    if found:
+        click.echo(f"{found} problem(s) found", err=True)
         sys.exit(1)
     click.echo("all spans and facts are consistent")
 
@@ -468,16 +470,13 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
     annotators = list(names) or [n for n in store.annotators() if n != GOLD]
     if len(annotators) < 2:
         raise click.ClickException(f"agreement needs at least two annotators; found {', '.join(annotators) or 'none'}")
-    ids = list(document_ids) or store.document_ids()
+    ids = list(document_ids) or None
+    total = len(ids) if ids is not None else store.document_count()
     try:
-        # one bar: reading the layers is the first half of the work, measuring the second
-        with _terminal_progress("measuring agreement") as progress:
-            records = []
-            for record in store.annotated_many(ids, annotators, span_details=False):
-                records.append(record)
-                progress(len(records), 2 * len(ids))
-            report = measure_agreement(records, annotators, labels or None,
-                                       progress=lambda done, total: progress(len(ids) + done, 2 * len(ids)))
+        # each document is read and measured in turn, and let go: memory stays flat
+        with _terminal_progress("measuring agreement") as progress, store.snapshot():
+            records = store.annotated_many(ids, annotators, span_details=False)
+            report = measure_agreement(records, annotators, labels or None, progress=progress, total=total)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:  # nothing is printed until the report is whole

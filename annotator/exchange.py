@@ -335,6 +335,15 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
         if progress is not None and progress(done, total) is False:
             raise ExportCancelled()
 
+    # every chunk is read from the state the file had when the export began
+    with store.snapshot():
+        _export_records(store, fmt, out, selection, split_ratios, seed, options, workers, tick, report)
+    return report
+
+
+def _export_records(store: Store, fmt: Format, out: Path, selection: Selection,
+                    split_ratios: Sequence[float] | None, seed: int, options: WriteOptions,
+                    workers: int | None, tick: Callable[[int, int], None], report: ExportReport) -> None:
     if fmt.write_labelled is None:
         records: Iterable[Any] = select(_stored(store, False, selection.annotators, tick), selection)
         write: Callable[[Any, Path, WriteOptions], WriteSummary] = fmt.write
@@ -347,14 +356,13 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
         write = fmt.write_labelled
     _refuse_database(store, fmt, out, split_ratios)
     if not split_ratios:
-        ids = store.document_ids()
-        count = export_workers.worker_count(workers, len(ids), fmt, store)
+        count = export_workers.worker_count(workers, store.document_count(), fmt, store)
         if count > 1:
-            runs = export_workers.rendered_by_workers(store, fmt, ids, selection, options, count, tick)
+            runs = export_workers.rendered_by_workers(store, fmt, selection, options, count, tick)
             report.summaries["all"] = fmt.write_runs(runs, out, options)  # type: ignore[misc]
         else:
             report.summaries["all"] = write(records, out, options)
-        return report
+        return
     parts = split(list(records), split_ratios, seed)
     suffix = "" if fmt.writes_folder else (fmt.extensions[0] if fmt.extensions else "")
     # every part's files before any is written, so a refusal leaves nothing half done
@@ -365,7 +373,6 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
     refuse_existing(planned, options.overwrite)
     for name, part in parts.items():
         report.summaries[name] = write(part, out / f"{name}{suffix}", options)
-    return report
 
 
 def _single_file_outputs(fmt: Format, path: Path) -> list[Path]:
@@ -413,9 +420,10 @@ def export_to_stream(store: Store, fmt: str | Format, stream: BinaryIO, **kwargs
 
 def _stored(store: Store, labelled: bool, annotators: list[str] | None,
             tick: Callable[[int, int], None]) -> Iterator[Any]:
-    """Every document of the store, as `LabelledDocument`s or `AnnotatedDocument`s, reporting progress."""
-    ids = store.document_ids()
+    """Every document of the store, as `LabelledDocument`s or `AnnotatedDocument`s, reporting
+    progress; read a chunk at a time, so only one chunk is ever held."""
+    total = store.document_count()
     read = store.labelled_many if labelled else store.annotated_many
-    for n, record in enumerate(read(ids, annotators), 1):
+    for n, record in enumerate(read(None, annotators), 1):
         yield record
-        tick(n, len(ids))
+        tick(n, total)

@@ -128,7 +128,7 @@ def test_agreement_draws_progress_on_a_terminal_however_few_documents(project, m
 def test_ctrl_c_stops_agreement_cleanly(project, monkeypatch):
     import annotator.review.agreement as agreement
 
-    def interrupted(records, annotators, labels=None, progress=None):
+    def interrupted(records, annotators, labels=None, progress=None, total=None):
         progress(1, 1)
         raise KeyboardInterrupt
 

@@ -113,6 +113,21 @@ def test_workers_are_used_only_where_they_pay(corpus):
     assert export_workers.worker_count(3, 40, conll, Store.memory()) == 1  # workers cannot see memory
 
 
+def test_workers_are_chosen_from_the_text_and_the_cores(corpus, monkeypatch):
+    """Many small documents get no workers (they cost more than they save);
+    a one-core machine gets none; otherwise one per share of text, up to the cores."""
+    store = Store.open(corpus)
+    conll = get_format("conll")
+    text = store.estimated_text_length()
+    assert 0 < text < 40 * 300
+    monkeypatch.setattr(export_workers, "usable_cores", lambda: 2)
+    assert export_workers.worker_count(None, 50_000, conll, store) == 1  # 50,000 documents, but little text
+    monkeypatch.setattr(export_workers, "CHARACTERS_PER_WORKER", text // 3)
+    assert export_workers.worker_count(None, 50_000, conll, store) == 2  # three workers' text, two cores
+    monkeypatch.setattr(export_workers, "usable_cores", lambda: 1)
+    assert export_workers.worker_count(None, 50_000, conll, store) == 1
+
+
 def test_the_command_takes_a_worker_count(corpus, tmp_path):
     out = tmp_path / "cli.conll"
     result = CliRunner().invoke(main, ["--db", str(corpus), "export", "--format", "conll", "--out", str(out),
@@ -127,8 +142,8 @@ def test_a_worker_that_dies_fails_the_export_instead_of_hanging(corpus, tmp_path
     def die(*args):
         os._exit(9)
 
-    # the forked worker inherits the patched module; the job itself is pickled
-    monkeypatch.setattr(export_workers, "select_labelled", die)
+    # the forked worker inherits the patched module (where only a worker calls get_format); the job is pickled
+    monkeypatch.setattr(export_workers, "get_format", die)
     store = Store.open(corpus)
     with pytest.raises(ChildProcessError, match="worker process died"):
         export(store, "conll", tmp_path / "out" / "x.conll", options=WriteOptions(tokenizer="regex"), workers=2)
@@ -139,3 +154,11 @@ def test_a_worker_that_dies_fails_the_export_instead_of_hanging(corpus, tmp_path
     assert result.exit_code == 1
     assert "worker process died" in result.output and "Traceback" not in result.output
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_busy_cores_are_not_counted(monkeypatch):
+    monkeypatch.setattr(export_workers.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (0.8, 0.5, 0.5))  # a desktop's background
+    assert export_workers.usable_cores() == 2
+    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (7.0, 6.0, 5.0))  # other programs fill both
+    assert export_workers.usable_cores() == 1

@@ -477,9 +477,9 @@ def test_cancel_stops_the_measuring(qtbot, three_differences, monkeypatch):
     release = threading.Event()
     real = agreement_report.measure_agreement
 
-    def held(records, annotators, labels=None, progress=None):
+    def held(records, annotators, labels=None, progress=None, total=None):
         release.wait(20)  # holds the worker until Cancel has been pressed
-        return real(records, annotators, labels, progress)
+        return real(records, annotators, labels, progress, total)
 
     monkeypatch.setattr(agreement_report, "measure_agreement", held)
     dialog = AgreementReportDialog(store)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import IO, Any
@@ -45,7 +45,7 @@ from typing import IO, Any
 from annotator.domain import GOLD, AnnotatedDocument, Span
 from annotator.domain.layers import fact_views, span_key
 from annotator.formats.spreadsheet_cells import csv_line
-from annotator.formats.tokens import regex_pattern
+from annotator.formats.tokens import tokenize as regex_tokens
 
 OUTSIDE = "O"
 
@@ -287,12 +287,18 @@ def measure_agreement(
     annotators: Sequence[str],
     labels: Iterable[str] | None = None,
     progress: Progress | None = None,
+    total: int | None = None,
 ) -> AgreementReport:
+    """Agreement over `records`, read one at a time: each document updates
+    running counts and is let go, so a corpus of any size takes the memory of
+    one document (and of the counts). `total` is the number of records, for
+    `progress`, when `records` is an iterator that cannot tell it."""
     names = list(dict.fromkeys(annotators))
     if len(names) < 2:
         raise ValueError("agreement needs at least two annotators")
     wanted = None if labels is None else set(labels)
-    records = list(records)
+    if total is None:
+        total = len(records) if isinstance(records, Sized) else 0
     report = AgreementReport(names, None if wanted is None else sorted(wanted))
     pairs = {(a, b): PairAgreement(a, b) for a, b in combinations(names, 2)}
     report.pairs = list(pairs.values())
@@ -300,7 +306,7 @@ def measure_agreement(
     alpha_units: Counter = Counter()
     for n, record in enumerate(records, 1):
         _measure_document(record, names, wanted, pairs, fleiss_units, alpha_units, report)
-        if progress is not None and progress(n, len(records)) is False:
+        if progress is not None and progress(n, max(total, n)) is False:
             raise AgreementCancelled(n)
     if len(names) > 2:  # for a pair, Cohen's kappa is the figure to read
         report.fleiss_kappa, report.fleiss_tokens = fleiss_kappa(fleiss_units)
@@ -389,9 +395,10 @@ def _fact_scores(scores: FactScores, facts_a, facts_b) -> None:
 
 
 def tokenize(text: str) -> tuple[list[int], list[int]]:
-    """Start and end offsets (code points) of the tokens of `text`."""
-    offsets = [match.span() for match in regex_pattern().finditer(text)]
-    return [start for start, _ in offsets], [end for _, end in offsets]
+    """Start and end offsets (code points) of the tokens of `text`: the
+    token formats' regex tokens (their fast path for plain texts included)."""
+    tokens = regex_tokens(text)
+    return tokens.starts, tokens.ends
 
 
 def token_labels(starts: list[int], ends: list[int], spans: Iterable[Span]) -> list[str]:

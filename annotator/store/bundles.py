@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from itertools import groupby
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from itertools import groupby, islice
 from operator import itemgetter
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, LabelledDocument, Span
@@ -18,8 +18,16 @@ from annotator.store.results import ImportSummary, Problem
 from annotator.store.rows import SPAN_COLUMNS, fact_from_row, generated_color, now
 
 
+def _bad_span_order(row: tuple) -> tuple[int, int, int]:
+    return row[2], -row[3], row[1]  # (start, -end, id) of a (document_id, id, start, end, ...) row
+
+
 def _reading_order(span: Span) -> tuple[int, int, str, int]:
     return span.start, -span.end, span.label, span.id  # type: ignore[return-value]
+
+
+CHUNK = 1000
+"""Documents read per round of queries by the streaming reads."""
 
 
 def _among(chunk: list[int]) -> tuple[str, list[int]]:
@@ -42,24 +50,25 @@ class BundlesMixin(StoreCore):
         status = {k: v for k, v in self.statuses(document_id).items() if names is None or k in names}
         return AnnotatedDocument(doc, spans, facts, status)
 
-    def annotated_many(self, document_ids: Iterable[int],
+    def annotated_many(self, document_ids: Iterable[int] | None,
                        annotators: Iterable[str] | None = None, *,
                        span_details: bool = True) -> Iterator[AnnotatedDocument]:
         """`annotated` for many documents, in a few queries per 1,000 documents
         rather than several per document (agreement over a corpus, exports).
+        `document_ids` None means every document, in id order. Only one chunk
+        of documents is held at a time; wrap the loop in `snapshot()` to read
+        every chunk from one state of the file.
 
         `span_details=False` leaves out spans' attributes, notes and times
         (empty in the result): token formats and agreement never read them,
         and turning those columns into Python objects is most of the reading
         time of a large export.
         """
-        ids = list(document_ids)
         names = None if annotators is None else list(dict.fromkeys(annotators))
         layer = "" if names is None else f" AND annotator IN ({','.join('?' * len(names))})"
         layer_params = [] if names is None else names
         conn = self.db.conn
-        for offset in range(0, len(ids), 1000):
-            chunk = ids[offset:offset + 1000]
+        for chunk in self.document_id_chunks(document_ids):
             among, among_params = _among(chunk)
             where = f"document_id {among}{layer}"
             params = [*among_params, *layer_params]
@@ -83,19 +92,7 @@ class BundlesMixin(StoreCore):
                 if doc_spans[0].annotator != doc_spans[-1].annotator:
                     doc_spans.sort(key=_reading_order)
                 spans[doc_id] = doc_spans
-            facts: dict[int, Fact] = {}
-            for r in conn.execute(
-                    "SELECT id, document_id, annotator, label, span_id, attributes, note, created, updated "
-                    f"FROM facts WHERE {where} ORDER BY id", params):
-                facts[r[0]] = fact_from_row(r)
-            if facts:
-                for fact_id, role, span_id, target in conn.execute(
-                        "SELECT fact_id, role, span_id, target_fact_id FROM fact_args WHERE fact_id IN "
-                        f"(SELECT id FROM facts WHERE {where}) ORDER BY fact_id, position", params):
-                    facts[fact_id].args.append(Argument(role, span_id, target))
-            by_document: dict[int, list[Fact]] = {}
-            for fact in facts.values():
-                by_document.setdefault(fact.document_id, []).append(fact)  # type: ignore[arg-type]
+            by_document = self._facts_where(where, params)
             statuses: dict[int, dict[str, str]] = {}
             for doc_id, name, status in conn.execute(
                     f"SELECT document_id, annotator, status FROM document_status WHERE {where} ORDER BY annotator",
@@ -107,20 +104,19 @@ class BundlesMixin(StoreCore):
                 yield AnnotatedDocument(docs[doc_id], spans.get(doc_id, []), by_document.get(doc_id, []),
                                         statuses.get(doc_id, {}))
 
-    def labelled_many(self, document_ids: Iterable[int],
+    def labelled_many(self, document_ids: Iterable[int] | None,
                       annotators: Iterable[str] | None = None) -> Iterator[LabelledDocument]:
         """The documents with each layer's spans as (start, end, label, id)
         ranges in reading order, and how many facts each layer holds: what the
         token formats write. About three times faster than `annotated_many`,
         since no `Span` is made and the `spans_by_document` index holds every
-        column read, so SQLite never visits the table's rows.
+        column read, so SQLite never visits the table's rows. `document_ids`
+        None means every document, as for `annotated_many`.
         """
-        ids = list(document_ids)
         names = None if annotators is None else list(dict.fromkeys(annotators))
         layer = "" if names is None else f" AND annotator IN ({','.join('?' * len(names))})"
         conn = self.db.conn
-        for offset in range(0, len(ids), 1000):
-            chunk = ids[offset:offset + 1000]
+        for chunk in self.document_id_chunks(document_ids):
             among, among_params = _among(chunk)
             where = f"document_id {among}{layer}"
             params = [*among_params, *(names or [])]
@@ -155,6 +151,31 @@ class BundlesMixin(StoreCore):
                 if doc_id not in records:
                     raise StoreError(f"no document with id {doc_id}")
                 yield records[doc_id]
+
+    def document_id_chunks(self, document_ids: Iterable[int] | None = None,
+                           size: int | None = None) -> Iterator[list[int]]:
+        """The ids in lists of `size` (default `CHUNK`); None means every
+        document's id, in order, read a chunk at a time (a million ids are
+        never held at once)."""
+        size = size or CHUNK
+        if document_ids is not None:
+            ids = iter(document_ids)
+            while chunk := list(islice(ids, size)):
+                yield chunk
+            return
+        last = -1
+        while chunk := [r[0] for r in self.db.conn.execute(
+                "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?", [last, size])]:
+            yield chunk
+            last = chunk[-1]
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Reads in the block see one state of the file, even while another
+        connection commits: a streamed export or check reads its chunks as
+        they were when it began. Write nothing through this store inside it.
+        An in-memory database has no other connection to keep out, and may be
+        shared with the window's thread, so nothing is begun there."""
+        return self._snapshot() if self.path is not None else nullcontext()
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
@@ -196,22 +217,67 @@ class BundlesMixin(StoreCore):
     def check(self) -> list[Problem]:
         """Every span whose covered text no longer matches its document, every
         span of a fact label stated by text without its fact, and every fact
-        that breaks the schema or points at something gone."""
-        problems: list[Problem] = []
+        that breaks the schema or points at something gone (`problems`, listed)."""
+        return list(self.problems())
+
+    def problems(self) -> Iterator[Problem]:
+        """`check`'s problems one at a time, by document, then spans in reading
+        order, then facts by id. Documents are read 1,000 at a time in one
+        snapshot, so memory stays flat and time linear however large the corpus."""
         schema = self.schema()
-        for doc in self.documents():
-            spans = self.spans(doc.id)  # type: ignore[arg-type]
-            for span in spans:
-                for message in span_problems(span, doc.text):
-                    problems.append(Problem(doc.id, "span", span.id, message))  # type: ignore[arg-type]
-            facts = self.facts(doc.id)  # type: ignore[arg-type]
-            stated = {f.span_id for f in facts}
-            for span in spans:
-                for message in trigger_problems(span, schema, span.id in stated):
-                    problems.append(Problem(doc.id, "span", span.id, message))  # type: ignore[arg-type]
-            by_span = {s.id: s for s in spans}
-            by_fact = {f.id: f for f in facts}
-            for fact in facts:
-                for message in fact_problems(fact, schema, by_span, by_fact):  # type: ignore[arg-type]
-                    problems.append(Problem(doc.id, "fact", fact.id, message))  # type: ignore[arg-type]
-        return problems
+        trigger_labels = {label.name for label in schema.fact_labels if label.trigger}
+        conn = self.db.conn
+        with self._snapshot():
+            for chunk in self.document_id_chunks():
+                among, params = _among(chunk)
+                texts = dict(conn.execute(f"SELECT id, text FROM documents WHERE id {among}", params))
+                # by document only, as the index holds them: no sort; the few bad spans are sorted below
+                spans = conn.execute(
+                    f'SELECT document_id, id, start, "end", label, text FROM spans WHERE document_id {among} '
+                    "ORDER BY document_id", params).fetchall()
+                found: dict[int, list[Problem]] = {}
+                for doc_id, group in groupby(spans, itemgetter(0)):
+                    text = texts[doc_id]
+                    size = len(text)
+                    # the test span_problems makes, inline: this loop sees every span of the corpus
+                    bad = [r for r in group if not 0 <= r[2] < r[3] <= size or text[r[2]:r[3]] != r[5]]
+                    for _, span_id, start, end, label, covered in sorted(bad, key=_bad_span_order):
+                        span = Span(span_id, doc_id, "", start, end, label, covered)
+                        found.setdefault(doc_id, []).extend(
+                            Problem(doc_id, "span", span_id, m) for m in span_problems(span, text))
+                facts_of = self._facts_where(f"document_id {among}", params)
+                # a fact label's span with no fact stated by it: half of an edit
+                stated = {doc_id: {f.span_id for f in facts} for doc_id, facts in facts_of.items()}
+                for doc_id, span_id, start, end, label, covered in spans:
+                    if label in trigger_labels:
+                        span = Span(span_id, doc_id, "", start, end, label, covered)
+                        found.setdefault(doc_id, []).extend(
+                            Problem(doc_id, "span", span_id, m)
+                            for m in trigger_problems(span, schema, span_id in stated.get(doc_id, ())))
+                spans_of = {doc_id: list(group) for doc_id, group in groupby(spans, itemgetter(0))} if facts_of else {}
+                for doc_id, facts in facts_of.items():
+                    by_span = {r[1]: Span(r[1], doc_id, "", r[2], r[3], r[4], r[5]) for r in spans_of.get(doc_id, ())}
+                    by_fact = {f.id: f for f in facts}
+                    for fact in facts:
+                        found.setdefault(doc_id, []).extend(
+                            Problem(doc_id, "fact", fact.id, m)  # type: ignore[arg-type]
+                            for m in fact_problems(fact, schema, by_span, by_fact))  # type: ignore[arg-type]
+                for doc_id in sorted(found):
+                    yield from found[doc_id]
+
+    def _facts_where(self, where: str, params: list) -> dict[int, list[Fact]]:
+        """The facts matching `where` (SQL over the facts table) with their
+        arguments, by document, each document's in id order."""
+        conn = self.db.conn
+        facts = {r[0]: fact_from_row(r) for r in conn.execute(
+            "SELECT id, document_id, annotator, label, span_id, attributes, note, created, updated "
+            f"FROM facts WHERE {where} ORDER BY id", params)}
+        if facts:
+            for fact_id, role, span_id, target in conn.execute(
+                    "SELECT fact_id, role, span_id, target_fact_id FROM fact_args WHERE fact_id IN "
+                    f"(SELECT id FROM facts WHERE {where}) ORDER BY fact_id, position", params):
+                facts[fact_id].args.append(Argument(role, span_id, target))
+        by_document: dict[int, list[Fact]] = {}
+        for fact in facts.values():
+            by_document.setdefault(fact.document_id, []).append(fact)  # type: ignore[arg-type]
+        return by_document

@@ -149,15 +149,6 @@ class Store(DocumentsMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMi
         return cls(db, path)
 
     @classmethod
-    def reader(cls, path: str | Path) -> Store:
-        """Another connection to a database that `open` or `open_read_only` has
-        already checked and migrated, for reading only (export workers): no
-        migrations run again, SQLite refuses any write through it, and a
-        read-only file or folder will do."""
-        path = Path(path)
-        return cls(ProjectDatabase(connect_read_only(path), path), path)
-
-    @classmethod
     def memory(cls) -> Store:
         db = ProjectDatabase(sqlite3.connect(":memory:", check_same_thread=False), None)
         configure(db, in_memory=True)

@@ -54,6 +54,20 @@ class DocumentsMixin(StoreCore):
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
 
+    def document_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def estimated_text_length(self, sample: int = 500) -> int:
+        """Characters in every document's text, estimated from the first
+        `sample` documents: counting them all would read the whole corpus."""
+        count = self.document_count()
+        if not count:
+            return 0
+        n, length = self.db.execute(
+            "SELECT count(*), sum(length(text)) FROM (SELECT text FROM documents ORDER BY id LIMIT ?)",
+            [sample]).fetchone()
+        return round(length / n * count)
+
     def documents(self) -> Iterator[Document]:
         for row in self.db.execute("SELECT id, title, text, meta FROM documents ORDER BY id"):
             yield Document(row[0], row[1], row[2], json.loads(row[3]))

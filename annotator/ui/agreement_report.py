@@ -9,7 +9,6 @@ line's `agreement --json` or `--csv` prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.domain import GOLD, AnnotatedDocument
+from annotator.domain import GOLD
 from annotator.formats.base import atomic_output
 from annotator.review.agreement import AgreementCancelled, AgreementReport, measure_agreement, write_report
 from annotator.store import Store
@@ -59,19 +58,12 @@ class AgreementTask(BackgroundTask):
         self.document_ids, self.annotators, self.labels = document_ids, annotators, labels
         self.report: AgreementReport | None = None
 
-    def _loaded(self, store: Store) -> Iterator[AnnotatedDocument]:
-        # loading counts for the first half of the bar, measuring for the second
-        total = len(self.document_ids)
-        for n, record in enumerate(store.annotated_many(self.document_ids, self.annotators, span_details=False), 1):
-            if not self._progress(n, 2 * total):
-                raise AgreementCancelled(n)
-            yield record
-
     def work_on(self, store: Store) -> None:
-        total = len(self.document_ids)
-        self.report = measure_agreement(
-            self._loaded(store), self.annotators, self.labels,
-            progress=lambda done, _total: self._progress(total + done, 2 * total))
+        # each document is read and measured in turn, and let go: memory stays flat
+        with store.snapshot():
+            records = store.annotated_many(self.document_ids, self.annotators, span_details=False)
+            self.report = measure_agreement(records, self.annotators, self.labels, progress=self._progress,
+                                            total=len(self.document_ids))
 
 
 def _check_list(name: str, items: list[tuple[str, object]], parent: QWidget) -> QListWidget:
