@@ -192,5 +192,8 @@ def m006_full_text_search(db: Database) -> None:
             UPDATE document_count SET n = n - 1;
         END""",
         "CREATE INDEX document_status_by_annotator ON document_status(annotator, status)",
+        # ids alone, a few bytes an entry: the list's row of a document and its
+        # pages by row count and skip these instead of table pages holding texts
+        "CREATE INDEX documents_by_id ON documents(id)",
     ):
         db.execute(statement)

@@ -8,6 +8,7 @@ documents in Python.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +19,14 @@ from annotator.store.results import DocumentSummary, SearchHit
 
 FINISHED = ("done", "reviewed")
 
-_SUMMARY_COLUMNS = """d.id, d.title,
-    (SELECT count(*) FROM spans s WHERE s.document_id = d.id AND s.annotator = :who),
-    (SELECT status FROM document_status ds WHERE ds.document_id = d.id AND ds.annotator = :who),
+_SUMMARY_COLUMNS = """doc.id, doc.title,
+    (SELECT count(*) FROM spans s WHERE s.document_id = doc.id AND s.annotator = :who),
+    (SELECT status FROM document_status ds WHERE ds.document_id = doc.id AND ds.annotator = :who),
     (SELECT group_concat(annotator, '\n') FROM document_status ds
-        WHERE ds.document_id = d.id AND ds.status IN ('done', 'reviewed'))"""
+        WHERE ds.document_id = doc.id AND ds.status IN ('done', 'reviewed'))"""
 
 _SNIPPET = "snippet(documents_fts, -1, '[', ']', '…', 12)"
-_OPENING = "substr(d.text, 1, 100)"
+_OPENING = "substr(doc.text, 1, 100)"
 """What a hit shows when the query has no words to highlight (annotation terms only)."""
 
 _SPAN_TERM_FUNCTION = "annotator_term_in"
@@ -37,13 +38,20 @@ class SearchQueryError(StoreError):
 
 @dataclass
 class _Matches:
-    """SQL naming the documents a query matches, `d` being the document."""
+    """SQL naming the ids of the documents a query matches, read from the
+    full-text index or the index of ids, never from the table of texts."""
 
     source: str
     where: str
     params: dict[str, Any]
-    ordered_by: str
+    id: str
+    """The expression of a matching document's id in `source`."""
     text: bool
+
+    def ids(self) -> str:
+        """A query of the ids from row :offset on, :limit of them (-1: all), in order."""
+        return (f"SELECT {self.id} FROM {self.source} WHERE {self.where} "
+                f"ORDER BY {self.id} LIMIT :limit OFFSET :offset")
 
 
 def _summary(row: tuple) -> DocumentSummary:
@@ -73,11 +81,13 @@ class SearchMixin(StoreCore):
             raise SearchQueryError("search: the query is empty; give words, \"a phrase\", prefix*, "
                                    "label:NAME, status:STATUS or annotator:NAME")
         m = self._matches(parsed)
-        snippet = _SNIPPET if m.text else _OPENING
-        rows = self._run(
-            f"SELECT d.id, d.title, {snippet} FROM {m.source} WHERE {m.where} "
-            f"ORDER BY {m.ordered_by} LIMIT :limit OFFSET :offset",
-            {**m.params, "limit": limit, "offset": offset}, query)
+        params = {**m.params, "limit": limit, "offset": offset}
+        if m.text:  # snippet() needs the full-text match in the same query
+            sql = (f"SELECT doc.id, doc.title, {_SNIPPET} FROM {m.source} CROSS JOIN documents doc "
+                   f"ON doc.id = {m.id} WHERE {m.where} ORDER BY {m.id} LIMIT :limit OFFSET :offset")
+        else:
+            sql = f"SELECT doc.id, doc.title, {_OPENING} FROM documents doc WHERE doc.id IN ({m.ids()}) ORDER BY doc.id"
+        rows = self._run(sql, params, query)
         return [SearchHit(r[0], r[1], " ".join(r[2].split())) for r in rows]
 
     def document_count(self, query: str = "", *, last_word_prefix: bool = False) -> int:
@@ -93,9 +103,9 @@ class SearchMixin(StoreCore):
         """Summaries of the matching documents from row `offset` on (document order),
         with `annotator`'s span count and status."""
         m = self._matches(self._parse(query, last_word_prefix))
+        # the ids are counted off in the slim index; only the page's rows are read
         rows = self._run(
-            f"SELECT {_SUMMARY_COLUMNS} FROM {m.source} WHERE {m.where} "
-            f"ORDER BY {m.ordered_by} LIMIT :limit OFFSET :offset",
+            f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN ({m.ids()}) ORDER BY doc.id",
             {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}, query)
         return [_summary(r) for r in rows]
 
@@ -105,7 +115,7 @@ class SearchMixin(StoreCore):
         return self.document_page(annotator, query)
 
     def document_summary(self, document_id: int, annotator: str) -> DocumentSummary:
-        row = self.db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM documents d WHERE d.id = :id",
+        row = self.db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id = :id",
                               {"who": annotator, "id": document_id}).fetchone()
         if row is None:
             raise StoreError(f"no document with id {document_id}")
@@ -115,9 +125,9 @@ class SearchMixin(StoreCore):
         """The row of a document among the matches of `query` (None when it does not match)."""
         m = self._matches(self._parse(query, last_word_prefix))
         params = {**m.params, "id": document_id}
-        if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.ordered_by} = :id", params, query):
+        if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
             return None
-        return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.ordered_by} < :id",
+        return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
                          params, query)[0][0]
 
     def finished_count(self, annotator: str) -> int:
@@ -157,55 +167,54 @@ class SearchMixin(StoreCore):
             params[name] = value
             return f":{name}"
 
+        if query.text:
+            # the index yields ids in order; conditions test the id, so no text is read
+            source, doc = "documents_fts", "documents_fts.rowid"
+            params["match"] = " ".join(term.fts() for term in query.text)
+            conditions.append("documents_fts MATCH :match")
+        else:
+            source, doc = "documents d", "d.id"
         scopes: list[str | None] = list(dict.fromkeys(query.annotators)) or [None]
         for who in scopes:
             layer = "" if who is None else f" AND s.annotator = {param(who)}"
             if who is not None and not query.labels and not query.statuses:
                 conditions.append(
-                    f"(EXISTS (SELECT 1 FROM spans s WHERE s.document_id = d.id{layer}) OR EXISTS "
-                    f"(SELECT 1 FROM document_status ds WHERE ds.document_id = d.id AND ds.annotator = {param(who)}))")
+                    f"(EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc}{layer}) OR EXISTS "
+                    f"(SELECT 1 FROM document_status ds WHERE ds.document_id = {doc} AND ds.annotator = {param(who)}))")
             for label in dict.fromkeys(query.labels):
                 conditions.append(
-                    f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = d.id AND s.label = {param(label)}{layer})")
+                    f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND s.label = {param(label)}{layer})")
             if query.labels:
                 # the words must be in the text of spans of those labels: label:PERSON Putin
                 labels = ", ".join(param(label) for label in dict.fromkeys(query.labels))
                 for term in query.text:
                     conditions.append(
-                        f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = d.id AND s.label IN ({labels}){layer} "
+                        f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND s.label IN ({labels}){layer} "
                         f"AND {_SPAN_TERM_FUNCTION}(s.text, {param(' '.join(term.words))}, {int(term.prefix)}))")
             for status in dict.fromkeys(query.statuses):
-                conditions.append(self._status_condition(status, who, param))
-        if query.text:
-            params["match"] = " ".join(term.fts() for term in query.text)
-            # CROSS JOIN keeps the index outside: SQLite walks the matches in
-            # rowid order and looks each document up, never the other way round
-            source = "documents_fts CROSS JOIN documents d ON d.id = documents_fts.rowid"
-            conditions.insert(0, "documents_fts MATCH :match")
-            ordered_by = "documents_fts.rowid"
-        else:
-            source, ordered_by = "documents d", "d.id"
-        return _Matches(source, " AND ".join(conditions) or "1", params, ordered_by, bool(query.text))
+                conditions.append(_status_condition(status, who, doc, param))
+        return _Matches(source, " AND ".join(conditions) or "1", params, doc, bool(query.text))
 
-    @staticmethod
-    def _status_condition(status: str, who: str | None, param) -> str:
-        # A status is the one the list shows: the annotator's recorded status,
-        # else "in progress" once they have spans, else "to do".
-        if who is None:
-            if status in FINISHED:
-                return f"EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = d.id AND ds.status = {param(status)})"
-            unrecorded_layer = ("EXISTS (SELECT 1 FROM spans s WHERE s.document_id = d.id AND NOT EXISTS "
-                                "(SELECT 1 FROM document_status ds WHERE ds.document_id = d.id "
-                                "AND ds.annotator = s.annotator))")
-            if status == "in_progress":
-                return ("(EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = d.id "
-                        f"AND ds.status = 'in_progress') OR {unrecorded_layer})")
-            # todo: nobody has begun it
-            return ("(NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = d.id "
-                    "AND ds.status <> 'todo') AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.document_id = d.id))")
-        recorded = f"SELECT status FROM document_status ds WHERE ds.document_id = d.id AND ds.annotator = {param(who)}"
+
+def _status_condition(status: str, who: str | None, doc: str, param: Callable[[Any], str]) -> str:
+    """SQL true when the document `doc` has `status` for `who` (for anyone when None).
+
+    A status is the one the list shows: the annotator's recorded status, else
+    "in progress" once they have spans, else "to do". For anyone, "to do"
+    means nobody has begun the document.
+    """
+    recorded_by_anyone = f"SELECT 1 FROM document_status ds WHERE ds.document_id = {doc}"
+    if who is None:
         if status in FINISHED:
-            return f"({recorded}) = {param(status)}"
-        has_spans = f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = d.id AND s.annotator = {param(who)})"
-        shown = f"CASE WHEN {has_spans} THEN 'in_progress' ELSE 'todo' END"
-        return f"coalesce(({recorded}), {shown}) = {param(status)}"
+            return f"EXISTS ({recorded_by_anyone} AND ds.status = {param(status)})"
+        if status == "in_progress":
+            unrecorded_layer = (f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND NOT EXISTS "
+                                f"({recorded_by_anyone} AND ds.annotator = s.annotator))")
+            return f"(EXISTS ({recorded_by_anyone} AND ds.status = 'in_progress') OR {unrecorded_layer})"
+        return (f"(NOT EXISTS ({recorded_by_anyone} AND ds.status <> 'todo') "
+                f"AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc}))")
+    recorded = f"SELECT status FROM document_status ds WHERE ds.document_id = {doc} AND ds.annotator = {param(who)}"
+    if status in FINISHED:
+        return f"({recorded}) = {param(status)}"
+    has_spans = f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND s.annotator = {param(who)})"
+    return f"coalesce(({recorded}), CASE WHEN {has_spans} THEN 'in_progress' ELSE 'todo' END) = {param(status)}"
