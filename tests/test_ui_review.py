@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QListView,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -525,8 +526,8 @@ def test_main_window_opens_review_on_its_document_and_lists_who_finished(qtbot, 
     store.set_status(doc_id, "ana", "done")
     window = MainWindow(store, "lead")
     qtbot.addWidget(window)
-    item = window.findChild(QListWidget, "documentList").item(0)
-    assert "finished: ana" in item.text() and "finished by: ana" in item.toolTip()
+    item = window.findChild(QListView, "documentList").model().index(0, 0)
+    assert "finished: ana" in item.data() and "finished by: ana" in item.data(Qt.ItemDataRole.ToolTipRole)
     review_action = window.findChild(QAction, "reviewDocument")
     assert review_action.isEnabled() and window.findChild(QAction, "agreementReport").isEnabled()
     review_action.trigger()
