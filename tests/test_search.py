@@ -151,3 +151,20 @@ def test_cli_search_json_and_text(tmp_path):
     assert text.exit_code == 0 and text.output == "1\tBanjir\n\tBanjir [di] Jakarta Utara.\n"
     bad = runner.invoke(main, ["--db", str(db), "search", '"Gempa di'])
     assert bad.exit_code == 1 and "quotation mark is not closed" in bad.output and "Traceback" not in bad.output
+
+
+def test_a_database_from_before_search_gets_its_documents_indexed(tmp_path):
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from annotator.store.migrations import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    migrations.apply(old, stop_before="m006_full_text_search")
+    old["documents"].insert({"title": "Lama", "text": "Berita lama dari Ternate.", "hash": "x" * 64,
+                             "meta": "{}", "created": "2026-01-01"})
+    old.close()
+    store = Store.open(path)
+    assert ids(store, "ternate") == [1] and store.document_count() == 1

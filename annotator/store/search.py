@@ -7,6 +7,7 @@ documents in Python.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,7 +60,9 @@ def _summary(row: tuple) -> DocumentSummary:
                            sorted(row[4].split("\n")) if row[4] else [])
 
 
+@functools.lru_cache(maxsize=65536)
 def _term_in(text: str, wanted: str, prefix: int) -> bool:
+    # cached: the same names fill spans across a corpus (every "Joko Widodo")
     return TextTerm(tuple(wanted.split(" ")), bool(prefix)).found_in(text)
 
 
@@ -181,15 +184,17 @@ class SearchMixin(StoreCore):
                 conditions.append(
                     f"(EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc}{layer}) OR EXISTS "
                     f"(SELECT 1 FROM document_status ds WHERE ds.document_id = {doc} AND ds.annotator = {param(who)}))")
+            # +s.label: look the document's spans up (spans_by_document), never
+            # every span of the label (spans_by_label), which SQLite may prefer
             for label in dict.fromkeys(query.labels):
                 conditions.append(
-                    f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND s.label = {param(label)}{layer})")
+                    f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND +s.label = {param(label)}{layer})")
             if query.labels:
                 # the words must be in the text of spans of those labels: label:PERSON Putin
                 labels = ", ".join(param(label) for label in dict.fromkeys(query.labels))
                 for term in query.text:
                     conditions.append(
-                        f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND s.label IN ({labels}){layer} "
+                        f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND +s.label IN ({labels}){layer} "
                         f"AND {_SPAN_TERM_FUNCTION}(s.text, {param(' '.join(term.words))}, {int(term.prefix)}))")
             for status in dict.fromkeys(query.statuses):
                 conditions.append(_status_condition(status, who, doc, param))

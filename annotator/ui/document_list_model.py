@@ -1,7 +1,13 @@
 """The document list as a lazy model: rows are read from the store a page at a
 time as the view asks for them, so a million documents cost what a screenful
 does. Sorting and filtering are the store's (SQL); an edit re-reads the one
-row it touched."""
+row it touched.
+
+Unfiltered, the number of rows is known at once (the store keeps it) and any
+row can be read by its number. Filtered, counting the matches would take
+time that grows with them, so the rows grow a page at a time as the view
+scrolls to the end (`canFetchMore` / `fetchMore`).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,8 @@ class DocumentListModel(QAbstractListModel):
         super().__init__(parent)
         self.store, self.annotator = store, annotator
         self.query = ""
+        self._complete = True
+        """Whether every matching row is counted in `_count` (else more may be fetched)."""
         self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
         self._rows: dict[int, int] = {}
         """Document id -> row, for the rows of the pages kept."""
@@ -40,6 +48,19 @@ class DocumentListModel(QAbstractListModel):
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else self._count
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or self._complete:
+            return
+        page = self._read_page(self._count // PAGE)  # an incomplete count is whole pages
+        self._complete = len(page) < PAGE
+        if page:
+            self.beginInsertRows(QModelIndex(), self._count, self._count + len(page) - 1)
+            self._count += len(page)
+            self.endInsertRows()
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -76,27 +97,27 @@ class DocumentListModel(QAbstractListModel):
 
     def _read_page(self, number: int) -> list[DocumentSummary]:
         page = self.store.document_page(self.annotator, self.query, number * PAGE, PAGE, last_word_prefix=True)
+        self._keep(number, page)
+        return page
+
+    def _keep(self, number: int, page: list[DocumentSummary]) -> None:
         self._pages[number] = page
         self._rows.update((summary.id, number * PAGE + i) for i, summary in enumerate(page))
         while len(self._pages) > KEPT_PAGES:
             _, dropped = self._pages.popitem(last=False)
             for summary in dropped:
                 self._rows.pop(summary.id, None)
-        return page
 
     def fetched_rows(self) -> int:
         """How many rows have been read from the store and are kept."""
         return sum(len(page) for page in self._pages.values())
 
-    def cached(self, document_id: int) -> DocumentSummary | None:
-        """The summary of a document as last read, when its row is kept."""
-        row = self._rows.get(document_id)
-        return None if row is None else self._pages[row // PAGE][row % PAGE]
-
     def row_of(self, document_id: int) -> int | None:
-        """The row of a document (None when the query leaves it out)."""
+        """The row of a document (None when the query leaves it out). In a
+        filtered list only the rows read so far are looked at: finding one
+        further on would read every match before it."""
         row = self._rows.get(document_id)
-        if row is None:
+        if row is None and self._complete:
             row = self.store.document_position(document_id, self.query, last_word_prefix=True)
             if row is not None:
                 self.summary_at(row)  # keep its page: an edit of it then knows what it was
@@ -130,11 +151,18 @@ class DocumentListModel(QAbstractListModel):
         start over. Raises `StoreError` for a query that cannot be read, leaving
         the list as it was."""
         query = self.query if query is None else query
-        count = self.store.document_count(query, last_word_prefix=True)
+        annotator = annotator or self.annotator
+        first: list[DocumentSummary] | None = None
+        if query:
+            first = self.store.document_page(annotator, query, 0, PAGE, last_word_prefix=True)
+            count = len(first)
+        else:
+            count = self.store.document_count()
         self.beginResetModel()
-        self.query = query
-        self.annotator = annotator or self.annotator
-        self._count = count
+        self.query, self.annotator = query, annotator
+        self._count, self._complete = count, first is None or count < PAGE
         self._pages.clear()
         self._rows.clear()
+        if first is not None:
+            self._keep(0, first)
         self.endResetModel()
