@@ -111,6 +111,11 @@ def test_the_filter_box_searches(qtbot, big_store, open_window):
     window.findChild(QListView, "documentList").scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() == 111)
     assert not model.canFetchMore() and listed(window)[-1] == "Berita 4299"
+    box.setText("pasar")  # 9,990 matches: next document past the first page reads the next one
+    box.returnPressed.emit()
+    window.show_document(model.summary_at(99).id)
+    window.findChild(QAction, "nextDocument").trigger()
+    assert window.layer.document.title == "Berita 101" and model.rowCount() == 200
 
 
 def test_the_filter_finds_annotations(qtbot, big_store, open_window):

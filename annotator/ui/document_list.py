@@ -8,7 +8,7 @@ rather than counted again over every document.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from annotator.store import Store, StoreError
@@ -135,7 +135,7 @@ class DocumentList(QWidget):
         try:
             if row is None:
                 self.list.clearSelection()
-                self.list.selectionModel().setCurrentIndex(QModelIndex(), self.list.selectionModel().SelectionFlag.Clear)
+                self.list.selectionModel().setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
             else:
                 index = self.model.index(row, 0)
                 self.list.setCurrentIndex(index)
@@ -152,6 +152,8 @@ class DocumentList(QWidget):
         row = None if self._current is None else self.model.row_of(self._current)
         if row is None:
             return self.first_document()
+        if row + step >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()  # the next match of a filtered list, past the rows read so far
         summary = self.model.summary_at(row + step)
         return None if summary is None else summary.id
 

@@ -27,7 +27,6 @@ STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done", "r
 STATUS_MARK = {"todo": "○", "in_progress": "◐", "done": "●", "reviewed": "✔"}
 
 DocumentIdRole = Qt.ItemDataRole.UserRole
-SummaryRole = Qt.ItemDataRole.UserRole + 1
 
 
 class DocumentListModel(QAbstractListModel):
@@ -77,8 +76,6 @@ class DocumentListModel(QAbstractListModel):
             return f"{summary.title}\nfinished by: {', '.join(summary.done_by) or 'nobody yet'}"
         if role == DocumentIdRole:
             return summary.id
-        if role == SummaryRole:
-            return summary
         return None
 
     # -- rows -----------------------------------------------------------------
