@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QLineEdit, QListView
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
 
 from annotator.domain import AnnotatedDocument, Document
 from test_ui_labelling import open_window  # noqa: F401  (the fixture: a shown, active window)
@@ -25,7 +25,7 @@ def big_store(store):
 
 
 def listed(window) -> list[str]:
-    model = window.findChild(QListView, "documentList").model()
+    model = window.findChild(QAbstractItemView, "documentList").model()
     return [model.index(row, 0).data().split("\n")[0][2:] for row in range(model.rowCount())]
 
 
@@ -44,7 +44,7 @@ class Signals:
 
 def test_a_long_list_reads_only_a_window_of_rows(qtbot, big_store, open_window):
     window = open_window(big_store)
-    view = window.findChild(QListView, "documentList")
+    view = window.findChild(QAbstractItemView, "documentList")
     model = view.model()
     assert model.rowCount() == CORPUS
     qtbot.wait(10)  # let the view paint what it shows
@@ -108,7 +108,7 @@ def test_the_filter_box_searches(qtbot, big_store, open_window):
     # matches are not counted: rows come a page at a time as the list scrolls to its end
     assert listed(window)[:3] == ["Berita 42", "Berita 420", "Berita 421"] and model.rowCount() == 100
     assert model.canFetchMore()
-    window.findChild(QListView, "documentList").scrollToBottom()
+    window.findChild(QAbstractItemView, "documentList").scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() == 111)
     assert not model.canFetchMore() and listed(window)[-1] == "Berita 4299"
     box.setText("pasar")  # 9,990 matches: next document past the first page reads the next one
