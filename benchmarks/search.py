@@ -20,6 +20,7 @@ Exits 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -114,6 +115,41 @@ QUERIES = [
 ]
 
 
+def window_figures(store: Store, check: Callable[[str, float], str]) -> None:
+    """The annotating window on the corpus (Qt offscreen): what a person waits for."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    start = time.perf_counter()
+    window = MainWindow(store, "ana")
+    window.show()
+    app.processEvents()
+    print(f"\nthe window (median ms)\n  {'open to a usable list (s)':40} {time.perf_counter() - start:8.2f}")
+
+    def settled(run: Callable[[], object]) -> Callable[[], None]:
+        return lambda: (run(), app.processEvents())
+
+    size = store.document_count()
+    far = [store.document_page("ana", "", row, 1)[0].id for row in (size - 1, size // 2, 7)]
+    figures = [
+        ("mark done, and again", settled(window.toggle_done)),
+        ("undo", settled(window.undo_stack.undo)),
+        ("next document", settled(lambda: window.step_document(1))),
+        ("jump to a document far away", settled(lambda: [window.show_document(i) for i in far])),
+        ("filter keystroke (banjir)", settled(lambda: (window.documents.filter.setText("banjir"),
+                                                         window.documents.apply_filter()))),
+    ]
+    for name, run in figures:
+        took = median_ms(run)
+        if name.startswith("jump"):
+            took /= len(far)
+        print(f"  {name:40} {took:8.2f}{check(name, took)}")
+    window.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
@@ -157,6 +193,7 @@ def main() -> int:
     for name, query, _ in QUERIES:
         took = median_ms(lambda: store.document_page("ana", query, 0, 100, last_word_prefix=True))
         print(f"  {name:28} {query:42} {took:8.2f}{check('filter ' + name, took)}")
+    window_figures(store, check)
     store.close()
     if missed:
         print("missed: " + "; ".join(missed), file=sys.stderr)
