@@ -85,13 +85,12 @@ class SearchQuery:
 _TOKEN = re.compile(r'\s*(?:(?P<key>[A-Za-z_]+):(?P<value>"[^"]*"?|\S*)|(?P<phrase>"[^"]*"?\*?)|(?P<word>\S+))')
 
 
-def parse_query(query: str, *, last_word_prefix: bool = False) -> SearchQuery:
+def parse_query(query: str) -> SearchQuery:
     """Read a query: terms separated by spaces, all of which must hold.
 
     `word`, `"several words"`, `prefix*` (also `"a phrase prefix*"`) search
     titles and texts; `label:NAME`, `status:STATUS`, `annotator:NAME` search
-    annotations. `last_word_prefix` makes a last bare word a prefix (a filter
-    box matching as the user types). Raises `QuerySyntaxError`.
+    annotations. Raises `QuerySyntaxError`.
     """
     result = SearchQuery()
     position = 0
@@ -120,8 +119,7 @@ def parse_query(query: str, *, last_word_prefix: bool = False) -> SearchQuery:
                 raise QuerySyntaxError(f"search {query!r}: a quotation mark inside {word!r}; quote whole words")
             if "*" in body:
                 raise QuerySyntaxError(f"search {query!r}: '*' may only end a word ({word!r})")
-            last = position >= len(stripped)
-            result.text.append(_text_term(body, query, prefix=prefix or (last_word_prefix and last)))
+            result.text.append(_text_term(body, query, prefix=prefix))
     return result
 
 

@@ -93,19 +93,19 @@ class SearchMixin(StoreCore):
         rows = self._run(sql, params, query)
         return [SearchHit(r[0], r[1], " ".join(r[2].split())) for r in rows]
 
-    def document_count(self, query: str = "", *, last_word_prefix: bool = False) -> int:
+    def document_count(self, query: str = "") -> int:
         """How many documents match `query` (all of them for an empty query)."""
-        parsed = self._parse(query, last_word_prefix)
+        parsed = self._parse(query)
         if parsed.is_empty:
             return self.db.execute("SELECT n FROM document_count").fetchone()[0]
         m = self._matches(parsed)
         return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where}", m.params, query)[0][0]
 
-    def document_page(self, annotator: str, query: str = "", offset: int = 0, limit: int | None = None, *,
-                      last_word_prefix: bool = False) -> list[DocumentSummary]:
+    def document_page(self, annotator: str, query: str = "", offset: int = 0,
+                      limit: int | None = None) -> list[DocumentSummary]:
         """Summaries of the matching documents from row `offset` on (document order),
         with `annotator`'s span count and status."""
-        m = self._matches(self._parse(query, last_word_prefix))
+        m = self._matches(self._parse(query))
         # the ids are counted off in the slim index; only the page's rows are read
         rows = self._run(
             f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN ({m.ids()}) ORDER BY doc.id",
@@ -124,9 +124,9 @@ class SearchMixin(StoreCore):
             raise StoreError(f"no document with id {document_id}")
         return _summary(row)
 
-    def document_position(self, document_id: int, query: str = "", *, last_word_prefix: bool = False) -> int | None:
+    def document_position(self, document_id: int, query: str = "") -> int | None:
         """The row of a document among the matches of `query` (None when it does not match)."""
-        m = self._matches(self._parse(query, last_word_prefix))
+        m = self._matches(self._parse(query))
         params = {**m.params, "id": document_id}
         if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
             return None
@@ -141,9 +141,9 @@ class SearchMixin(StoreCore):
 
     # -- queries into SQL -----------------------------------------------------
 
-    def _parse(self, query: str, last_word_prefix: bool = False) -> SearchQuery:
+    def _parse(self, query: str) -> SearchQuery:
         try:
-            parsed = parse_query(query, last_word_prefix=last_word_prefix)
+            parsed = parse_query(query)
         except QuerySyntaxError as exc:
             raise SearchQueryError(str(exc)) from exc
         names = {label.name.casefold(): label.name for label in self.schema().labels}

@@ -93,7 +93,7 @@ class DocumentListModel(QAbstractListModel):
         return page[offset] if offset < len(page) else None
 
     def _read_page(self, number: int) -> list[DocumentSummary]:
-        page = self.store.document_page(self.annotator, self.query, number * PAGE, PAGE, last_word_prefix=True)
+        page = self.store.document_page(self.annotator, self.query, number * PAGE, PAGE)
         self._keep(number, page)
         return page
 
@@ -115,7 +115,7 @@ class DocumentListModel(QAbstractListModel):
         further on would read every match before it."""
         row = self._rows.get(document_id)
         if row is None and self._complete:
-            row = self.store.document_position(document_id, self.query, last_word_prefix=True)
+            row = self.store.document_position(document_id, self.query)
             if row is not None:
                 self.summary_at(row)  # keep its page: an edit of it then knows what it was
         return row
@@ -151,7 +151,7 @@ class DocumentListModel(QAbstractListModel):
         annotator = annotator or self.annotator
         first: list[DocumentSummary] | None = None
         if query:
-            first = self.store.document_page(annotator, query, 0, PAGE, last_word_prefix=True)
+            first = self.store.document_page(annotator, query, 0, PAGE)
             count = len(first)
         else:
             count = self.store.document_count()
