@@ -17,9 +17,11 @@ CORPUS = 10_000
 @pytest.fixture
 def big_store(store):
     """10,000 documents written by the bulk import, one transaction."""
+    def topic(i: int) -> str:
+        return "banjir" if i % 1000 == 7 else "pasar"
+
     store.import_annotated(
-        AnnotatedDocument(Document(None, f"Berita {i}", f"Artikel nomor {i} tentang {'banjir' if i % 1000 == 7 else 'pasar'}."),
-                          [], [], {})
+        AnnotatedDocument(Document(None, f"Berita {i}", f"Artikel nomor {i} tentang {topic(i)}."), [], [], {})
         for i in range(CORPUS))
     return store
 
@@ -42,8 +44,12 @@ class Signals:
         self.resets += 1
 
 
-def test_a_long_list_reads_only_a_window_of_rows(qtbot, big_store, open_window):
+def test_a_long_list_reads_only_a_window_of_rows(qtbot, big_store, open_window, monkeypatch):
+    pages = []
+    read_page = big_store.document_page
+    monkeypatch.setattr(big_store, "document_page", lambda *args: pages.append(args) or read_page(*args))
     window = open_window(big_store)
+    assert len(pages) == 1  # opening reads the first page of summaries once
     view = window.findChild(QAbstractItemView, "documentList")
     model = view.model()
     assert model.rowCount() == CORPUS
