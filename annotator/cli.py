@@ -361,6 +361,26 @@ def show(ctx: Context, document_id: int, as_json: bool, all_layers: bool) -> Non
         click.echo(describe_document(record))
 
 
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many hits to print.")
+@pass_context
+def search(ctx: Context, words: tuple[str, ...], as_json: bool, limit: int) -> None:
+    """Find documents: words, "a phrase", prefix*, label:NAME, status:STATUS,
+    annotator:NAME, all of which must hold. Prints id, title and a snippet
+    with the matched words [bracketed], in document order."""
+    hits = ctx.store().search(" ".join(words), limit=limit)
+    if as_json:
+        click.echo(json.dumps([{"id": h.id, "title": h.title, "snippet": h.snippet} for h in hits],
+                              ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        click.echo(f"{hit.id}\t{hit.title}\n\t{hit.snippet}")
+    if not hits:
+        click.echo("no documents match", err=True)
+
+
 
 @main.command()
 @click.argument("document_id", metavar="[DOC]", type=int, required=False)

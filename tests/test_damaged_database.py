@@ -28,7 +28,8 @@ def test_opening_reads_no_page_of_data(tmp_path, monkeypatch):
 
     def traced(*args, **kwargs):
         conn = connect(*args, **kwargs)
-        conn.set_trace_callback(statements.append)
+        if args and args[0] != ":memory:":  # not the fresh database the tables are compared with
+            conn.set_trace_callback(statements.append)
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", traced)

@@ -21,6 +21,7 @@ READ_ONLY_INVOCATIONS = {
     "history": ["history", "--json"],
     "revert": ["revert", "1"],
     "backup": ["backup", "--out", "{tmp}/copy.db"],
+    "search": ["search", "Putin", "--json"],
 }
 CREATING = {"import", "restore"}
 """Commands meant to make a database: import, and restore (which puts a backup in its place)."""

@@ -40,7 +40,8 @@ def activate(window) -> None:
 
 
 def titles(window) -> list[str]:
-    return [s.title for s in window.documents.summaries]
+    model = window.documents.model
+    return [model.summary_at(row).title for row in range(model.rowCount())]
 
 
 def test_activation_shows_documents_spans_and_labels_added_elsewhere(qtbot, tmp_path, make_window):

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -549,8 +550,8 @@ def test_main_window_opens_review_on_its_document_and_lists_who_finished(qtbot, 
     store.set_status(doc_id, "ana", "done")
     window = MainWindow(store, "lead")
     qtbot.addWidget(window)
-    item = window.findChild(QListWidget, "documentList").item(0)
-    assert "finished: ana" in item.text() and "finished by: ana" in item.toolTip()
+    item = window.findChild(QAbstractItemView, "documentList").model().index(0, 0)
+    assert "finished: ana" in item.data() and "finished by: ana" in item.data(Qt.ItemDataRole.ToolTipRole)
     review_action = window.findChild(QAction, "reviewDocument")
     assert review_action.isEnabled() and window.findChild(QAction, "agreementReport").isEnabled()
     review_action.trigger()

@@ -1,7 +1,7 @@
 """The Store: documents, schema, layers of spans and facts, statuses, decisions.
 
 `Store` is put together from one part per topic (documents.py, labels.py,
-spans.py, facts.py, workflow.py, bundles.py), all on `StoreCore` (core.py).
+spans.py, facts.py, workflow.py, bundles.py, search.py), all on `StoreCore` (core.py).
 The names other modules import from here (errors, results, `now`) live in
 errors.py, results.py and rows.py.
 """
@@ -53,9 +53,11 @@ from annotator.store.results import (
     DocumentSummary,
     ImportSummary,
     Problem,
+    SearchHit,
     StoredFact,
 )
 from annotator.store.rows import now
+from annotator.store.search import SearchMixin, SearchQueryError, install_search_functions
 from annotator.store.span_positions import SpanPositionsMixin
 from annotator.store.spans import SpansMixin
 from annotator.store.workflow import WorkflowMixin
@@ -77,6 +79,8 @@ __all__ = [
     "NoSuchDatabaseError",
     "Problem",
     "ReadOnlyDatabaseError",
+    "SearchHit",
+    "SearchQueryError",
     "StorageError",
     "StorageFailedError",
     "StorageFullError",
@@ -93,8 +97,12 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
 
 
 class Store(DocumentsMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
-            RevertMixin, HistoryMixin):
+            SearchMixin, RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
+
+    def __init__(self, db: ProjectDatabase, path: Path | None) -> None:
+        super().__init__(db, path)
+        install_search_functions(db.conn)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Store:

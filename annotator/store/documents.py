@@ -1,4 +1,5 @@
-"""Documents: adding (deduplicated by the hash of their text), reading, listing."""
+"""Documents: adding (deduplicated by the hash of their text), reading. Listing
+and finding them is search.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 from annotator.domain import Document, content_hash
 from annotator.store.core import StoreCore
 from annotator.store.errors import StoreError
-from annotator.store.results import DocumentSummary
 from annotator.store.rows import now
 
 
@@ -54,13 +54,10 @@ class DocumentsMixin(StoreCore):
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
 
-    def document_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
-
     def estimated_text_length(self, sample: int = 500) -> int:
         """Characters in every document's text, estimated from the first
         `sample` documents: counting them all would read the whole corpus."""
-        count = self.document_count()
+        count = self.document_count()  # kept by triggers (store/search.py): not counted
         if not count:
             return 0
         n, length = self.db.execute(
@@ -71,30 +68,6 @@ class DocumentsMixin(StoreCore):
     def documents(self) -> Iterator[Document]:
         for row in self.db.execute("SELECT id, title, text, meta FROM documents ORDER BY id"):
             yield Document(row[0], row[1], row[2], json.loads(row[3]))
-
-    def document_summaries(self, annotator: str, query: str = "") -> list[DocumentSummary]:
-        """Documents with the annotator's span count and status, filtered by a
-        case-insensitive match of `query` against title and text."""
-        where, params = "", []
-        if query:
-            where = "WHERE instr(lower(d.title), lower(?)) > 0 OR instr(lower(d.text), lower(?)) > 0"
-            params = [query, query]
-        rows = self.db.execute(
-            f"""
-            SELECT d.id, d.title,
-                (SELECT count(*) FROM spans s WHERE s.document_id = d.id AND s.annotator = ?),
-                (SELECT status FROM document_status ds WHERE ds.document_id = d.id AND ds.annotator = ?),
-                (SELECT group_concat(annotator, '\n') FROM document_status ds
-                    WHERE ds.document_id = d.id AND ds.status IN ('done', 'reviewed'))
-            FROM documents d {where} ORDER BY d.id
-            """,
-            [annotator, annotator, *params],
-        ).fetchall()
-        return [
-            DocumentSummary(r[0], r[1], r[2], r[3] or ("in_progress" if r[2] else "todo"),
-                            sorted(r[4].split("\n")) if r[4] else [])
-            for r in rows
-        ]
 
     def usual_language(self, sample: int = 1000) -> str | None:
         """The language most of the first `sample` documents name in their meta

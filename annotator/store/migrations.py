@@ -292,3 +292,48 @@ def _run(db: Database, script: str) -> None:
         if statement.strip():
             db.execute(statement)
 
+
+@migrations()
+def m006_full_text_search(db: Database) -> None:
+    # Titles and texts in an FTS5 index that reads them from `documents`
+    # (external content: the texts are not stored twice), kept in step by
+    # triggers so that every way a document comes or goes (add, bulk import,
+    # merge, an edit, a delete) updates it. unicode61 with remove_diacritics 2
+    # rather than trigram: words are what people search news for, prefixes
+    # (pemerin*) cover Indonesian suffixes, "Café" matches "cafe", and the
+    # index is a fraction of a trigram index's size (three entries per
+    # character) at a million articles.
+    #
+    # The number of documents is kept by triggers too, so that the window's
+    # list and progress count read it instead of counting a million rows.
+    # document_status by (annotator, status) counts one annotator's finished
+    # documents and finds status:done without reading every status.
+    for statement in (
+        """CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2')""",
+        """CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+        """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END""",
+        """CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+        "INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')",
+        "CREATE TABLE document_count (n INTEGER NOT NULL)",
+        "INSERT INTO document_count (n) SELECT count(*) FROM documents",
+        """CREATE TRIGGER document_count_insert AFTER INSERT ON documents BEGIN
+            UPDATE document_count SET n = n + 1;
+        END""",
+        """CREATE TRIGGER document_count_delete AFTER DELETE ON documents BEGIN
+            UPDATE document_count SET n = n - 1;
+        END""",
+        "CREATE INDEX document_status_by_annotator ON document_status(annotator, status)",
+        # ids alone, a few bytes an entry: the list's row of a document and its
+        # pages by row count and skip these instead of table pages holding texts
+        "CREATE INDEX documents_by_id ON documents(id)",
+    ):
+        db.execute(statement)

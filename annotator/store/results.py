@@ -1,4 +1,4 @@
-"""What Store methods hand back: document summaries, records of deletions that
+"""What Store methods hand back: document summaries, search hits, records of deletions that
 undo puts back, problems found by `check`, and the summary of an import."""
 
 from __future__ import annotations
@@ -15,6 +15,15 @@ class DocumentSummary:
     span_count: int
     status: str
     done_by: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchHit:
+    """A document a search found: its id, title and a snippet of the matched text."""
+
+    id: int
+    title: str
+    snippet: str
 
 
 @dataclass

@@ -1,15 +1,24 @@
-"""The documents with their title, span count and status, and a filter box."""
+"""The documents with their title, span count and status, a filter box that
+searches (the `annotator search` syntax), and the "done / total" progress.
+
+The list is a lazy model (document_list_model.py). An edit re-reads the one
+row it touched, and the progress count is adjusted by the change it saw
+rather than counted again over every document.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from annotator.store import Store
-from annotator.ui.plain_text import literal
+from annotator.store import Store, StoreError
+from annotator.ui.document_list_model import STATUS_MARK, STATUS_TEXT, DocumentIdRole, DocumentListModel
 
-STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done", "reviewed": "reviewed"}
-STATUS_MARK = {"todo": "○", "in_progress": "◐", "done": "●", "reviewed": "✔"}
+__all__ = ["STATUS_MARK", "STATUS_TEXT", "DocumentList"]
+
+FINISHED = ("done", "reviewed")
+FILTER_DELAY_MS = 150
+"""Typing pauses this long before the list is filtered: one search per pause, not per key."""
 
 
 class DocumentList(QWidget):
@@ -20,81 +29,139 @@ class DocumentList(QWidget):
         self.store, self.annotator = store, annotator
         self.filter = QLineEdit(self)
         self.filter.setObjectName("documentFilter")
-        self.filter.setPlaceholderText("Filter by title or text…")
+        self.filter.setPlaceholderText("Search: words, \"a phrase\", prefix*, label:PERSON, status:done…")
         self.filter.setClearButtonEnabled(True)
-        self.list = QListWidget(self)
+        self.filter_message = QLabel(self)
+        self.filter_message.setObjectName("documentFilterMessage")
+        self.filter_message.setWordWrap(True)
+        self.filter_message.hide()
+        self.model = DocumentListModel(store, annotator, self)
+        # A tree view shown as a flat list: with one row height for all it asks
+        # only for the rows in sight. QListView (Qt 6.11) lays out every row
+        # again on each dataChanged, which costs ~1 s at 100,000 documents.
+        self.list = QTreeView(self)
         self.list.setObjectName("documentList")
-        self.list.setWordWrap(True)
+        self.list.setModel(self.model)
+        self.list.setUniformRowHeights(True)
+        self.list.setRootIsDecorated(False)
+        self.list.setItemsExpandable(False)
+        self.list.setHeaderHidden(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
+        layout.addWidget(self.filter_message)
         layout.addWidget(self.list)
-        self.summaries = []
         self._current: int | None = None
-        # many edits in a row refresh the list once, after they are done
-        self._refresh_timer = QTimer(self, singleShot=True, interval=150)
-        self._refresh_timer.timeout.connect(self.refresh)
-        self.filter.textChanged.connect(self.refresh)
-        self.list.currentItemChanged.connect(self._item_changed)
+        self._selecting = False
+        self.done = store.finished_count(annotator)
+        self.total = store.document_count()
+        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter.textChanged.connect(self._filter_timer.start)
+        self.filter.returnPressed.connect(self.apply_filter)
+        self.list.selectionModel().currentChanged.connect(self._row_changed)
         store.subscribe(self._on_store_changed)
         self.destroyed.connect(lambda: store.unsubscribe(self._on_store_changed))
-        self.refresh()
 
     def detach(self) -> None:
-        """Stop listening before the store closes: a pending refresh would
+        """Stop listening before the store closes: a pending filter would
         otherwise run against a closed database."""
-        self._refresh_timer.stop()
+        self._filter_timer.stop()
         self.store.unsubscribe(self._on_store_changed)
 
+    # -- following the store ----------------------------------------------------
+
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
-        if kind in ("documents", "spans", "facts", "status"):
-            self._refresh_timer.start()
+        if kind == "documents":
+            self.refresh()
+        elif kind in ("spans", "facts", "status"):
+            if document_id is None:  # a label deleted or relabelled everywhere; another program's commit
+                self.model.forget_rows()
+                if kind == "status":
+                    self.done = self.store.finished_count(self.annotator)
+                return
+            before = self.model.update_document(document_id)
+            if kind == "status":
+                self._count_status_change(document_id, before.status if before is not None else None)
+
+    def _count_status_change(self, document_id: int, before: str | None) -> None:
+        if before is None:  # the row is not kept, so the old status is unknown: count once
+            self.done = self.store.finished_count(self.annotator)
+            return
+        now = self.store.status(document_id, self.annotator)
+        self.done += (now in FINISHED) - (before in FINISHED)
+
+    def refresh(self) -> None:
+        """Count again and show the list from the store (documents were added or
+        removed, or another program changed the database)."""
+        self.done = self.store.finished_count(self.annotator)
+        self.total = self.store.document_count()
+        self._reload()
+
+    def _reload(self, query: str | None = None) -> None:
+        self.model.reload(query, self.annotator)
+        if self._current is not None:
+            self._show_current()
 
     def set_annotator(self, annotator: str) -> None:
         self.annotator = annotator
         self.refresh()
 
-    def refresh(self) -> None:
-        self.summaries = self.store.document_summaries(self.annotator, self.filter.text().strip())
-        self.list.blockSignals(True)
-        self.list.clear()
-        for summary in self.summaries:
-            # who has finished (done or reviewed), so a reviewer sees what is ready
-            finished = f" · finished: {', '.join(summary.done_by)}" if summary.done_by else ""
-            item = QListWidgetItem(
-                f"{STATUS_MARK.get(summary.status, '')} {summary.title}\n"
-                f"    {summary.span_count} spans · {STATUS_TEXT.get(summary.status, summary.status)}{finished}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setToolTip(literal(f"{summary.title}\nfinished by: {', '.join(summary.done_by) or 'nobody yet'}"))
-            self.list.addItem(item)
-            if summary.id == self._current:
-                self.list.setCurrentItem(item)
-        self.list.blockSignals(False)
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        try:
+            self._reload(self.filter.text().strip())
+        except StoreError as exc:
+            # the list stays as it was while the query cannot be read (an open quotation mark)
+            self.filter_message.setText(exc.message)
+            self.filter_message.show()
+            return
+        self.filter_message.hide()
 
-    def _item_changed(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        if item is not None:
-            self._current = item.data(Qt.ItemDataRole.UserRole)
-            self.documentActivated.emit(self._current)
+    # -- the current document -----------------------------------------------------
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._selecting or not current.isValid():
+            return
+        document_id = current.data(DocumentIdRole)
+        if document_id is not None:
+            self._current = document_id
+            self.documentActivated.emit(document_id)
 
     def select_document(self, document_id: int) -> None:
         self._current = document_id
-        for row in range(self.list.count()):
-            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == document_id:
-                self.list.setCurrentRow(row)
-                return
+        self._show_current()
+
+    def _show_current(self) -> None:
+        row = self.model.row_of(self._current)  # type: ignore[arg-type]
+        self._selecting = True
+        try:
+            if row is None:
+                self.list.clearSelection()
+                self.list.selectionModel().setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            else:
+                index = self.model.index(row, 0)
+                self.list.setCurrentIndex(index)
+                self.list.scrollTo(index)
+        finally:
+            self._selecting = False
+
+    def first_document(self) -> int | None:
+        summary = self.model.summary_at(0)
+        return None if summary is None else summary.id
 
     def neighbour(self, step: int) -> int | None:
         """The id of the next (step 1) or previous (step -1) listed document."""
-        ids = [s.id for s in self.summaries]
-        if not ids:
-            return None
-        if self._current not in ids:
-            return ids[0]
-        i = ids.index(self._current) + step
-        return ids[i] if 0 <= i < len(ids) else None
+        row = None if self._current is None else self.model.row_of(self._current)
+        if row is None:
+            return self.first_document()
+        if row + step >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()  # the next match of a filtered list, past the rows read so far
+        summary = self.model.summary_at(row + step)
+        return None if summary is None else summary.id
 
     def progress(self) -> tuple[int, int]:
         """(done, total) over all documents, whatever the filter."""
-        summaries = self.store.document_summaries(self.annotator)
-        return sum(s.status in ("done", "reviewed") for s in summaries), len(summaries)
+        return self.done, self.total

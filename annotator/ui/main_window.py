@@ -99,8 +99,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        if self.documents.summaries:
-            self.documents.select_document(self.documents.summaries[0].id)
+        first = self.documents.first_document()
+        if first is not None:
+            self.show_document(first)
         self.external_check = QTimer(self)
         self.external_check.setInterval(EXTERNAL_CHECK_MS)
         self.external_check.timeout.connect(self.check_external_changes)  # runs while shown
@@ -312,9 +313,9 @@ class MainWindow(QMainWindow):
             return False
         self.store.reload()
         if self.layer.document is None:
-            self.documents.refresh()
-            if self.documents.summaries:
-                self.show_document(self.documents.summaries[0].id)
+            first = self.documents.first_document()
+            if first is not None:
+                self.show_document(first)
         self.statusBar().showMessage("updated with changes saved by another program", 4000)
         return True
 

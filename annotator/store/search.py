@@ -1,0 +1,225 @@
+"""Finding documents: full-text search over titles and texts (the FTS5 index
+of migration m006) combined with annotation terms, and the document list's
+windowed reads (a page of summaries, a count, a document's row) over the same
+matches, in document order. Every read here is indexed: none walks all
+documents in Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.domain.search import QuerySyntaxError, SearchQuery, TextTerm, parse_query
+from annotator.store.core import StoreCore
+from annotator.store.errors import StoreError
+from annotator.store.results import DocumentSummary, SearchHit
+
+FINISHED = ("done", "reviewed")
+
+_SUMMARY_COLUMNS = """doc.id, doc.title,
+    (SELECT count(*) FROM spans s WHERE s.document_id = doc.id AND s.annotator = :who),
+    (SELECT status FROM document_status ds WHERE ds.document_id = doc.id AND ds.annotator = :who),
+    (SELECT group_concat(annotator, '\n') FROM document_status ds
+        WHERE ds.document_id = doc.id AND ds.status IN ('done', 'reviewed'))"""
+
+_SNIPPET = "snippet(documents_fts, -1, '[', ']', '…', 12)"
+_OPENING = "substr(doc.text, 1, 100)"
+"""What a hit shows when the query has no words to highlight (annotation terms only)."""
+
+_SPAN_TERM_FUNCTION = "annotator_term_in"
+
+
+class SearchQueryError(StoreError):
+    """A search query that cannot be read: the message says why."""
+
+
+@dataclass
+class _Matches:
+    """SQL naming the ids of the documents a query matches, read from the
+    full-text index or the index of ids, never from the table of texts."""
+
+    source: str
+    where: str
+    params: dict[str, Any]
+    id: str
+    """The expression of a matching document's id in `source`."""
+    text: bool
+
+    def ids(self) -> str:
+        """A query of the ids from row :offset on, :limit of them (-1: all), in order."""
+        return (f"SELECT {self.id} FROM {self.source} WHERE {self.where} "
+                f"ORDER BY {self.id} LIMIT :limit OFFSET :offset")
+
+
+def _summary(row: tuple) -> DocumentSummary:
+    return DocumentSummary(row[0], row[1], row[2], row[3] or ("in_progress" if row[2] else "todo"),
+                           sorted(row[4].split("\n")) if row[4] else [])
+
+
+@functools.lru_cache(maxsize=65536)
+def _term_in(text: str, wanted: str, prefix: int) -> bool:
+    # cached: the same names fill spans across a corpus (every "Joko Widodo")
+    return TextTerm(tuple(wanted.split(" ")), bool(prefix)).found_in(text)
+
+
+def install_search_functions(conn: sqlite3.Connection) -> None:
+    """The SQL function that matches a search term against a span's text (in
+    Python, folding words as the index does); every connection needs it."""
+    conn.create_function(_SPAN_TERM_FUNCTION, 3, _term_in, deterministic=True)
+
+
+class SearchMixin(StoreCore):
+    """The search and document-list part of `Store`."""
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Documents matching `query`, in document order, with a snippet whose
+        matched words are [bracketed]. Raises `SearchQueryError` for a query
+        that cannot be read."""
+        parsed = self._parse(query)
+        if parsed.is_empty:
+            raise SearchQueryError("search: the query is empty; give words, \"a phrase\", prefix*, "
+                                   "label:NAME, status:STATUS or annotator:NAME")
+        m = self._matches(parsed)
+        params = {**m.params, "limit": limit, "offset": offset}
+        if m.text:  # snippet() needs the full-text match in the same query
+            sql = (f"SELECT doc.id, doc.title, {_SNIPPET} FROM {m.source} CROSS JOIN documents doc "
+                   f"ON doc.id = {m.id} WHERE {m.where} ORDER BY {m.id} LIMIT :limit OFFSET :offset")
+        else:
+            sql = f"SELECT doc.id, doc.title, {_OPENING} FROM documents doc WHERE doc.id IN ({m.ids()}) ORDER BY doc.id"
+        rows = self._run(sql, params, query)
+        return [SearchHit(r[0], r[1], " ".join(r[2].split())) for r in rows]
+
+    def document_count(self, query: str = "") -> int:
+        """How many documents match `query` (all of them for an empty query)."""
+        parsed = self._parse(query)
+        if parsed.is_empty:
+            return self.db.execute("SELECT n FROM document_count").fetchone()[0]
+        m = self._matches(parsed)
+        return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where}", m.params, query)[0][0]
+
+    def document_page(self, annotator: str, query: str = "", offset: int = 0,
+                      limit: int | None = None) -> list[DocumentSummary]:
+        """Summaries of the matching documents from row `offset` on (document order),
+        with `annotator`'s span count and status."""
+        m = self._matches(self._parse(query))
+        # the ids are counted off in the slim index; only the page's rows are read
+        rows = self._run(
+            f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN ({m.ids()}) ORDER BY doc.id",
+            {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}, query)
+        return [_summary(r) for r in rows]
+
+    def document_summaries(self, annotator: str, query: str = "") -> list[DocumentSummary]:
+        """Every document matching `query` (all for an empty one) with the annotator's
+        span count and status: for short lists (review's choice of documents)."""
+        return self.document_page(annotator, query)
+
+    def document_summary(self, document_id: int, annotator: str) -> DocumentSummary:
+        row = self.db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id = :id",
+                              {"who": annotator, "id": document_id}).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {document_id}")
+        return _summary(row)
+
+    def document_position(self, document_id: int, query: str = "") -> int | None:
+        """The row of a document among the matches of `query` (None when it does not match)."""
+        m = self._matches(self._parse(query))
+        params = {**m.params, "id": document_id}
+        if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
+            return None
+        return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
+                         params, query)[0][0]
+
+    def finished_count(self, annotator: str) -> int:
+        """Documents `annotator` has marked done or reviewed (an index range, not every status)."""
+        return self.db.execute(
+            "SELECT count(*) FROM document_status WHERE annotator = ? AND status IN ('done', 'reviewed')",
+            [annotator]).fetchone()[0]
+
+    # -- queries into SQL -----------------------------------------------------
+
+    def _parse(self, query: str) -> SearchQuery:
+        try:
+            parsed = parse_query(query)
+        except QuerySyntaxError as exc:
+            raise SearchQueryError(str(exc)) from exc
+        names = {label.name.casefold(): label.name for label in self.schema().labels}
+        for i, label in enumerate(parsed.labels):
+            if label.casefold() not in names:
+                raise SearchQueryError(f"search {query!r}: no label named {label!r}")
+            parsed.labels[i] = names[label.casefold()]
+        return parsed
+
+    def _run(self, sql: str, params: dict[str, Any], query: str) -> list[tuple]:
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc):  # the terms are quoted, so this should not happen; still a message
+                raise SearchQueryError(f"search {query!r}: {exc}") from exc
+            raise
+
+    def _matches(self, query: SearchQuery) -> _Matches:
+        params: dict[str, Any] = {}
+        conditions: list[str] = []
+
+        def param(value: Any) -> str:
+            name = f"p{len(params)}"
+            params[name] = value
+            return f":{name}"
+
+        if query.text:
+            # the index yields ids in order; conditions test the id, so no text is read
+            source, doc = "documents_fts", "documents_fts.rowid"
+            params["match"] = " ".join(term.fts() for term in query.text)
+            conditions.append("documents_fts MATCH :match")
+        else:
+            source, doc = "documents d", "d.id"
+        scopes: list[str | None] = list(dict.fromkeys(query.annotators)) or [None]
+        for who in scopes:
+            layer = "" if who is None else f" AND s.annotator = {param(who)}"
+            if who is not None and not query.labels and not query.statuses:
+                conditions.append(
+                    f"(EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc}{layer}) OR EXISTS "
+                    f"(SELECT 1 FROM document_status ds WHERE ds.document_id = {doc} AND ds.annotator = {param(who)}))")
+            # +s.label: look the document's spans up (spans_by_document), never
+            # every span of the label (spans_by_label), which SQLite may prefer
+            for label in dict.fromkeys(query.labels):
+                conditions.append(
+                    f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND +s.label = {param(label)}{layer})")
+            if query.labels:
+                # the words must be in the text of spans of those labels: label:PERSON Putin
+                labels = ", ".join(param(label) for label in dict.fromkeys(query.labels))
+                for term in query.text:
+                    conditions.append(
+                        f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND +s.label IN ({labels}){layer} "
+                        f"AND {_SPAN_TERM_FUNCTION}(s.text, {param(' '.join(term.words))}, {int(term.prefix)}))")
+            for status in dict.fromkeys(query.statuses):
+                conditions.append(_status_condition(status, who, doc, param))
+        return _Matches(source, " AND ".join(conditions) or "1", params, doc, bool(query.text))
+
+
+def _status_condition(status: str, who: str | None, doc: str, param: Callable[[Any], str]) -> str:
+    """SQL true when the document `doc` has `status` for `who` (for anyone when None).
+
+    A status is the one the list shows: the annotator's recorded status, else
+    "in progress" once they have spans, else "to do". For anyone, "to do"
+    means nobody has begun the document.
+    """
+    recorded_by_anyone = f"SELECT 1 FROM document_status ds WHERE ds.document_id = {doc}"
+    if who is None:
+        if status in FINISHED:
+            return f"EXISTS ({recorded_by_anyone} AND ds.status = {param(status)})"
+        if status == "in_progress":
+            unrecorded_layer = (f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND NOT EXISTS "
+                                f"({recorded_by_anyone} AND ds.annotator = s.annotator))")
+            return f"(EXISTS ({recorded_by_anyone} AND ds.status = 'in_progress') OR {unrecorded_layer})"
+        return (f"(NOT EXISTS ({recorded_by_anyone} AND ds.status <> 'todo') "
+                f"AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc}))")
+    recorded = f"SELECT status FROM document_status ds WHERE ds.document_id = {doc} AND ds.annotator = {param(who)}"
+    if status in FINISHED:
+        return f"({recorded}) = {param(status)}"
+    has_spans = f"EXISTS (SELECT 1 FROM spans s WHERE s.document_id = {doc} AND s.annotator = {param(who)})"
+    return f"coalesce(({recorded}), CASE WHEN {has_spans} THEN 'in_progress' ELSE 'todo' END) = {param(status)}"

@@ -1,0 +1,139 @@
+"""The document list at scale: rows are read lazily, an edit repaints the one
+row it touched, the progress count is kept, and the filter box searches."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
+
+from annotator.domain import AnnotatedDocument, Document
+from test_ui_labelling import open_window  # noqa: F401  (the fixture: a shown, active window)
+
+CORPUS = 10_000
+
+
+@pytest.fixture
+def big_store(store):
+    """10,000 documents written by the bulk import, one transaction."""
+    def topic(i: int) -> str:
+        return "banjir" if i % 1000 == 7 else "pasar"
+
+    store.import_annotated(
+        AnnotatedDocument(Document(None, f"Berita {i}", f"Artikel nomor {i} tentang {topic(i)}."), [], [], {})
+        for i in range(CORPUS))
+    return store
+
+
+def listed(window) -> list[str]:
+    model = window.findChild(QAbstractItemView, "documentList").model()
+    return [model.index(row, 0).data().split("\n")[0][2:] for row in range(model.rowCount())]
+
+
+class Signals:
+    """Counts the list model's row changes and resets."""
+
+    def __init__(self, model):
+        self.changed: list[tuple[int, int]] = []
+        self.resets = 0
+        model.dataChanged.connect(lambda top, bottom, *_: self.changed.append((top.row(), bottom.row())))
+        model.modelReset.connect(self._reset)
+
+    def _reset(self):
+        self.resets += 1
+
+
+def test_a_long_list_reads_only_a_window_of_rows(qtbot, big_store, open_window, monkeypatch):
+    pages = []
+    read_page = big_store.document_page
+    monkeypatch.setattr(big_store, "document_page", lambda *args: pages.append(args) or read_page(*args))
+    window = open_window(big_store)
+    assert len(pages) == 1  # opening reads the first page of summaries once
+    view = window.findChild(QAbstractItemView, "documentList")
+    model = view.model()
+    assert model.rowCount() == CORPUS
+    qtbot.wait(10)  # let the view paint what it shows
+    assert 0 < model.fetched_rows() <= 200
+    target = big_store.document_page("ana", "", 8_999, 1)[0].id
+    window.show_document(target)
+    assert view.currentIndex().row() == 8_999 and window.layer.document_id == target
+    window.findChild(QAction, "nextDocument").trigger()
+    assert view.currentIndex().row() == 9_000
+    assert window.layer.document.title == "Berita 9000"
+    assert model.fetched_rows() <= 400
+
+
+def test_an_edit_repaints_only_its_row_and_the_progress_is_kept(qtbot, big_store, open_window, monkeypatch):
+    window = open_window(big_store)
+    second = big_store.document_page("ana", "", 1, 1)[0].id
+    window.show_document(second)
+    progress = window.findChild(QLabel, "progressStatus")
+    assert progress.text() == f"0 / {CORPUS} done"
+    signals = Signals(window.documents.model)
+
+    def no_counting(*args, **kwargs):
+        raise AssertionError("the progress was counted over every document")
+
+    monkeypatch.setattr(big_store, "finished_count", no_counting)
+    monkeypatch.setattr(big_store, "document_count", no_counting)
+    view = window.text_view
+    view.place_caret(0)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_P)  # PERSON
+    assert [s.text for s in big_store.spans(second, "ana")] == ["Artikel"]
+    assert signals.changed == [(1, 1)]
+    assert "1 spans · in progress" in window.documents.model.index(1, 0).data()
+    window.findChild(QAction, "markDone").trigger()
+    assert progress.text() == f"1 / {CORPUS} done"
+    window.undo_stack.undo()  # the mark
+    assert progress.text() == f"0 / {CORPUS} done"
+    window.undo_stack.undo()  # the label
+    assert big_store.spans(second, "ana") == []
+    assert signals.resets == 0 and set(signals.changed) == {(1, 1)}  # row 1 alone, never the list
+    assert "0 spans" in window.documents.model.index(1, 0).data()
+
+
+def test_the_filter_box_searches(qtbot, big_store, open_window):
+    window = open_window(big_store)
+    box = window.findChild(QLineEdit, "documentFilter")
+    qtbot.keyClicks(box, "banjir")
+    qtbot.waitUntil(lambda: window.documents.model.rowCount() == 10)
+    assert listed(window) == [f"Berita {i}" for i in range(7, CORPUS, 1000)]
+    box.clear()
+    qtbot.keyClicks(box, '"nomor 12')  # a phrase not yet closed: the list stays, a message says why
+    qtbot.waitUntil(lambda: window.findChild(QLabel, "documentFilterMessage").isVisible())
+    assert "not closed" in window.findChild(QLabel, "documentFilterMessage").text()
+    qtbot.keyClicks(box, '3"')
+    qtbot.waitUntil(lambda: listed(window) == ["Berita 123"])
+    assert not window.findChild(QLabel, "documentFilterMessage").isVisible()
+    box.setText("berita 42*")
+    box.returnPressed.emit()
+    model = window.documents.model
+    # matches are not counted: rows come a page at a time as the list scrolls to its end
+    assert listed(window)[:3] == ["Berita 42", "Berita 420", "Berita 421"] and model.rowCount() == 100
+    assert model.canFetchMore()
+    window.findChild(QAbstractItemView, "documentList").scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() == 111)
+    assert not model.canFetchMore() and listed(window)[-1] == "Berita 4299"
+    box.setText("pasar")  # 9,990 matches: next document past the first page reads the next one
+    box.returnPressed.emit()
+    window.show_document(model.summary_at(99).id)
+    window.findChild(QAction, "nextDocument").trigger()
+    assert window.layer.document.title == "Berita 101" and model.rowCount() == 200
+
+
+def test_the_filter_finds_annotations(qtbot, big_store, open_window):
+    text = big_store.document(5).text
+    big_store.add_span(5, "budi", 0, len("Artikel"), "PERSON")
+    big_store.set_status(9, "ana", "done")
+    window = open_window(big_store)
+    assert window.findChild(QLabel, "progressStatus").text() == f"1 / {CORPUS} done"
+    box = window.findChild(QLineEdit, "documentFilter")
+    box.setText("label:PERSON artikel")
+    box.returnPressed.emit()
+    assert listed(window) == [big_store.document(5).title] and text.startswith("Artikel")
+    box.setText("status:done")
+    box.returnPressed.emit()
+    assert listed(window) == [big_store.document(9).title]
