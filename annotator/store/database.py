@@ -41,6 +41,7 @@ from annotator.store.results import (
 )
 from annotator.store.rows import now
 from annotator.store.spans import SpansMixin
+from annotator.store.suggestions import SuggestionsMixin
 from annotator.store.workflow import WorkflowMixin
 
 __all__ = [
@@ -71,7 +72,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     return Store.open(path, create=create)
 
 
-class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, BundlesMixin):
+class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, BundlesMixin, SuggestionsMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     @classmethod

@@ -1,0 +1,45 @@
+"""Suggesters: plain-Python proposers of entity spans (no Qt, no SQL).
+
+Each suggester turns a text into `Proposal`s; `annotator/suggesting.py` runs
+them over a project and the store keeps what they proposed until a person
+accepts or rejects it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A span a suggester proposes: [start, end) code points, a label and how
+    sure the suggester is (0-1)."""
+
+    start: int
+    end: int
+    label: str
+    confidence: float
+
+
+@dataclass
+class LabelledText:
+    """A text with its entity spans as (start, end, label): what suggesters learn from."""
+
+    text: str
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def without_overlaps(proposals: list[Proposal]) -> list[Proposal]:
+    """The longest of overlapping proposals (then the leftmost, then the surest),
+    so a text gets at most one proposal per stretch."""
+    kept: list[Proposal] = []
+    taken: list[tuple[int, int]] = []
+    for p in sorted(proposals, key=lambda p: (-(p.end - p.start), p.start, -p.confidence)):
+        if all(p.end <= s or e <= p.start for s, e in taken):
+            kept.append(p)
+            taken.append((p.start, p.end))
+    return sorted(kept, key=lambda p: (p.start, p.end))
+
+
+class SuggesterUnavailable(RuntimeError):
+    """A suggester cannot run here (a library or a trained model missing); the message says what to do."""
