@@ -100,7 +100,7 @@ class SuggestionsMixin(StoreCore):
 
     def reject_suggestion(self, suggestion_id: int) -> None:
         suggestion = self.suggestion(suggestion_id)
-        self._decide(suggestion, "rejected")
+        self._set_state(suggestion.id, "rejected")
         self._changed("suggestions", suggestion.document_id)
 
     def accept_suggestions_above(self, document_id: int, annotator: str, confidence: float) -> list[Span]:
@@ -119,27 +119,33 @@ class SuggestionsMixin(StoreCore):
         self._changed("suggestions", document_id)
         return spans
 
-    def reopen_suggestions(self, suggestion_ids: Iterable[int]) -> None:
-        """Put decided suggestions back to pending (undoing an accept or reject;
-        the span an accept made is the caller's to delete)."""
-        ids = list(suggestion_ids)
-        with self.db.atomic():
-            self.db.conn.executemany("UPDATE suggestions SET state = 'pending', span_id = NULL, decided = NULL "
-                                     "WHERE id = ?", [[i] for i in ids])
+    def set_suggestion_state(self, suggestion_id: int, state: str, span_id: int | None = None) -> None:
+        """Set a suggestion's state directly: for undo and redo of an accept or
+        reject (the span an accept made is the caller's to delete or restore)."""
+        self._set_state(suggestion_id, state, span_id)
         self._changed("suggestions", None)
+
+    def suggestions_of_spans(self, span_ids: Iterable[int]) -> dict[int, int]:
+        """The accepted suggestion that made each of these spans: span id -> suggestion id."""
+        ids = list(span_ids)
+        if not ids:
+            return {}
+        return dict(self.db.execute(
+            f"SELECT span_id, id FROM suggestions WHERE state = 'accepted' AND span_id IN ({','.join('?' * len(ids))})",
+            ids))
 
     def _accept(self, suggestion: Suggestion, label: str | None) -> Span:
         if suggestion.state != "pending":
             raise StoreError(f"suggestion {suggestion.id} was already {suggestion.state}")
         span = self.add_span(suggestion.document_id, suggestion.annotator,  # type: ignore[attr-defined]
                              suggestion.start, suggestion.end, label or suggestion.label)
-        self._decide(suggestion, "accepted", span.id)
+        self._set_state(suggestion.id, "accepted", span.id)
         return span
 
-    def _decide(self, suggestion: Suggestion, state: str, span_id: int | None = None) -> None:
+    def _set_state(self, suggestion_id: int, state: str, span_id: int | None = None) -> None:
         with self.db.atomic():
             self.db.execute("UPDATE suggestions SET state = ?, span_id = ?, decided = ? WHERE id = ?",
-                            [state, span_id, now(), suggestion.id])
+                            [state, span_id, None if state == "pending" else now(), suggestion_id])
 
     def suggester_records(self, annotator: str | None = None) -> list[SuggesterRecord]:
         """Per suggester, how many suggestions were accepted, rejected, left pending."""

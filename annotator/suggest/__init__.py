@@ -41,5 +41,5 @@ def without_overlaps(proposals: list[Proposal]) -> list[Proposal]:
     return sorted(kept, key=lambda p: (p.start, p.end))
 
 
-class SuggesterUnavailable(RuntimeError):
+class SuggesterUnavailable(ValueError):
     """A suggester cannot run here (a library or a trained model missing); the message says what to do."""

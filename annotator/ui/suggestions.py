@@ -1,0 +1,240 @@
+"""Suggestions in the window: the shown document's pending suggestions drawn
+apart from annotations, keys to accept or reject the one under the caret and
+move to the next, accepting all above a confidence as one undoable step,
+training the tagger and suggesting in the background (Suggestions menu).
+
+Only the shown document's suggestions are read when it is shown or changed;
+building the suggesters (which reads every labelled name of the layer) and
+training run off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
+from PySide6.QtWidgets import QInputDialog, QMenu, QMenuBar, QWidget
+
+from annotator.store import Store
+from annotator.store.database import DeletedSpan
+from annotator.store.suggestions import Suggestion
+from annotator.suggesting import apply_suggestions, train_tagger
+from annotator.ui.arcs import ArcOverlay
+from annotator.ui.background import run_with_progress
+from annotator.ui.current_layer import CurrentLayer
+from annotator.ui.store_undo_stack import StoreUndoStack
+from annotator.ui.suggestion_overlay import SuggestionOverlay
+from annotator.ui.text_view import TextView
+
+ACCEPT_ABOVE_SETTING = "suggest.accept_above"
+DEFAULT_ACCEPT_ABOVE = 0.8
+
+
+class AcceptSuggestions(QUndoCommand):
+    """Accept one suggestion, or every one above a confidence in a document:
+    the spans and the suggestions' states change together, and go back together."""
+
+    def __init__(self, store: Store, layer: CurrentLayer, *, suggestion_id: int | None = None,
+                 document_id: int | None = None, confidence: float | None = None) -> None:
+        super().__init__("Accept suggestion" if suggestion_id is not None else f"Accept suggestions ≥ {confidence:.2f}")
+        self._store, self._layer = store, layer
+        self._one, self._document_id, self._confidence = suggestion_id, document_id, confidence
+        self._accepted: list[tuple[int, int]] = []
+        """(suggestion id, span id) of what was accepted."""
+        self._deleted: list[tuple[int, DeletedSpan]] = []
+
+    def redo(self) -> None:
+        store = self._store
+        with self._layer.quiet():
+            if self._deleted:
+                # the same span rows (same ids) come back, so later commands still apply
+                with store.transaction():
+                    for suggestion_id, deleted in self._deleted:
+                        store.restore_span(deleted)
+                        store.set_suggestion_state(suggestion_id, "accepted", deleted.span.id)
+                spans = [deleted.span for _, deleted in self._deleted]
+            elif self._one is not None:
+                spans = [store.accept_suggestion(self._one)]
+                self._accepted = [(self._one, spans[0].id)]  # type: ignore[list-item]
+            else:
+                spans = store.accept_suggestions_above(self._document_id, self._layer.annotator,  # type: ignore[arg-type]
+                                                       self._confidence)  # type: ignore[arg-type]
+                made = store.suggestions_of_spans(s.id for s in spans)  # type: ignore[misc]
+                self._accepted = [(made[s.id], s.id) for s in spans]  # type: ignore[index, misc]
+        for span in spans:
+            self._layer.put(span)
+
+    def undo(self) -> None:
+        store = self._store
+        with self._layer.quiet(), store.transaction():
+            self._deleted = [(suggestion_id, store.delete_span(span_id)) for suggestion_id, span_id in self._accepted]
+            for suggestion_id, _ in self._accepted:
+                store.set_suggestion_state(suggestion_id, "pending")
+        for _, span_id in self._accepted:
+            self._layer.drop(span_id)
+
+    @property
+    def count(self) -> int:
+        return len(self._accepted)
+
+
+class RejectSuggestion(QUndoCommand):
+    def __init__(self, store: Store, suggestion_id: int) -> None:
+        super().__init__("Reject suggestion")
+        self._store, self._id = store, suggestion_id
+
+    def redo(self) -> None:
+        self._store.reject_suggestion(self._id)
+
+    def undo(self) -> None:
+        self._store.set_suggestion_state(self._id, "pending")
+
+
+class Suggestions(QObject):
+    """The shown document's pending suggestions, and what the keys do with them."""
+
+    message = Signal(str)
+
+    def __init__(self, layer: CurrentLayer, view: TextView, undo_stack: StoreUndoStack, arcs: ArcOverlay,
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.layer, self.view, self.undo_stack, self.window = layer, view, undo_stack, parent
+        self.pending: list[Suggestion] = []
+        self.overlay = SuggestionOverlay(view, arcs.span_rects, arcs.visible_range)
+        layer.documentChanged.connect(self.reload)
+        layer.store.subscribe(self._on_store_changed)
+        view.cursorPositionChanged.connect(self._show)
+        self.reload()
+
+    @property
+    def store(self) -> Store:
+        return self.layer.store
+
+    def reload(self) -> None:
+        doc = self.layer.document_id
+        self.pending = [] if doc is None else self.store.pending_suggestions(doc, self.layer.annotator)
+        self._show()
+
+    def _on_store_changed(self, kind: str, document_id: int | None) -> None:
+        if kind in ("suggestions", "spans") and document_id in (None, self.layer.document_id):
+            self.reload()
+
+    def _caret(self) -> int:
+        return self.layer.positions.from_document(self.view.textCursor().selectionStart())
+
+    def current(self) -> Suggestion | None:
+        """The suggestion under the caret (the surest of several), else the next one after it."""
+        caret = self._caret()
+        under = [s for s in self.pending if s.start <= caret < s.end or s.start <= caret == s.end]
+        if under:
+            return max(under, key=lambda s: s.confidence)
+        return next((s for s in self.pending if s.start >= caret), None)
+
+    def _show(self) -> None:
+        current = self.current()
+        self.overlay.show_suggestions(self.pending, current.id if current else -1)
+
+    def accept_current(self) -> None:
+        suggestion = self.current()
+        if suggestion is None:
+            self.message.emit("no suggestion here or after the caret")
+            return
+        if self.undo_stack.push(AcceptSuggestions(self.store, self.layer, suggestion_id=suggestion.id)) is None:
+            self._go_after(suggestion.end)
+
+    def reject_current(self) -> None:
+        suggestion = self.current()
+        if suggestion is None:
+            self.message.emit("no suggestion here or after the caret")
+            return
+        if self.undo_stack.push(RejectSuggestion(self.store, suggestion.id)) is None:
+            self._go_after(suggestion.end)
+
+    def step(self, direction: int) -> None:
+        """Select the next (1) or previous (-1) suggestion."""
+        caret = self._caret()
+        if direction > 0:
+            target = next((s for s in self.pending if s.start > caret), None)
+        else:
+            target = next((s for s in reversed(self.pending) if s.start < caret), None)
+        if target is None:
+            self.message.emit("no more suggestions in this document")
+            return
+        self.view.place_caret(target.start)
+        self.view.centerCursor()
+
+    def _go_after(self, offset: int) -> None:
+        target = next((s for s in self.pending if s.start >= offset), None)
+        self.view.place_caret(target.start if target else offset)
+
+    def accept_above(self, confidence: float | None = None) -> None:
+        doc = self.layer.document_id
+        if doc is None:
+            return
+        if confidence is None:
+            confidence = float(self.store.setting(ACCEPT_ABOVE_SETTING, str(DEFAULT_ACCEPT_ABOVE)))  # type: ignore[arg-type]
+        command = AcceptSuggestions(self.store, self.layer, document_id=doc, confidence=confidence)
+        if self.undo_stack.push(command) is None:
+            self.message.emit(f"accepted {command.count} suggestion(s) with confidence ≥ {confidence:.2f}")
+
+    def ask_threshold(self) -> None:
+        current = float(self.store.setting(ACCEPT_ABOVE_SETTING, str(DEFAULT_ACCEPT_ABOVE)))  # type: ignore[arg-type]
+        value, ok = QInputDialog.getDouble(self.window, "Accept suggestions above",
+                                           "Accept every suggestion with a confidence of at least:",
+                                           current, 0.0, 1.0, 2)
+        if ok:
+            self.store.set_setting(ACCEPT_ABOVE_SETTING, str(value))
+
+    # -- background work -------------------------------------------------------------
+
+    def train(self) -> None:
+        """Train the tagger on this layer's done documents, behind a progress dialog."""
+        annotator = self.layer.annotator
+
+        def work(store: Store, progress) -> int:  # type: ignore[no-untyped-def]
+            return train_tagger(store, annotator, progress=lambda done, total: progress(done, total))
+
+        task = run_with_progress(self.window, self.store, "Training the tagger…", work)
+        if task.error:
+            self.message.emit(task.error)
+        else:
+            self.message.emit(f"trained the tagger on {task.result} document(s) of {annotator}")
+
+    def suggest_here(self) -> None:
+        """Run the enabled suggesters on the shown document, in the background."""
+        doc, annotator = self.layer.document_id, self.layer.annotator
+        if doc is None:
+            return
+        task = run_with_progress(self.window, self.store, "Suggesting…",
+                                 lambda store, _progress: apply_suggestions(store, annotator, [doc]))
+        self.reload()
+        if task.error:
+            self.message.emit(task.error)
+        else:
+            self.message.emit(", ".join(f"{name}: {n}" for name, n in task.result.items()) or "no suggester is ready")
+
+    def add_menu(self, bar: QMenuBar) -> QMenu:
+        menu = QMenu("&Suggestions", bar)
+        menu.setObjectName("suggestionsMenu")
+        for text, slot, keys, name in (
+            ("&Accept suggestion", self.accept_current, "Alt+Return", "acceptSuggestion"),
+            ("&Reject suggestion", self.reject_current, "Alt+Backspace", "rejectSuggestion"),
+            ("&Next suggestion", lambda: self.step(1), "Alt+Down", "nextSuggestion"),
+            ("&Previous suggestion", lambda: self.step(-1), "Alt+Up", "previousSuggestion"),
+            ("Accept all &above the confidence", lambda: self.accept_above(), "Alt+Shift+Return", "acceptAllSuggestions"),
+            ("Set the &confidence…", self.ask_threshold, None, "suggestionThreshold"),
+            (None, None, None, None),
+            ("&Suggest for this document", self.suggest_here, "Ctrl+Shift+G", "suggestHere"),
+            ("&Train the tagger", self.train, None, "trainTagger"),
+        ):
+            if text is None:
+                menu.addSeparator()
+                continue
+            action = QAction(text, self.window)
+            action.setObjectName(name)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.window.addAction(action)
+        bar.insertMenu(bar.actions()[-1], menu)  # before Help
+        return menu

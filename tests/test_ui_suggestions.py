@@ -1,0 +1,93 @@
+"""Suggestions in the window, driven by keys and checked against the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+
+from annotator.project import open_project
+from annotator.ui.suggestion_overlay import SuggestionOverlay
+
+from generated_news import documents, split_pools
+from test_ui_labelling import open_window, view_of  # noqa: F401 (a fixture)
+
+TEXT = "Budi Santoso tiba di Medan bersama Siti Rahman dari Bank Sentosa."
+
+
+def _at(name):
+    start = TEXT.index(name)
+    return start, start + len(name)
+
+
+def _project(tmp_path):
+    store = open_project(tmp_path / "p.db")
+    doc, _ = store.add_document("a", TEXT)
+    store.store_suggestions(doc.id, "ana", "crf", [
+        (*_at("Budi Santoso"), "PERSON", 0.9), (*_at("Medan"), "LOCATION", 0.6),
+        (*_at("Siti Rahman"), "PERSON", 0.95), (*_at("Bank Sentosa"), "ORGANISATION", 0.3)])
+    return store, doc.id
+
+
+def _press(qtbot, window, key, modifiers=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(view_of(window), key, modifiers)
+
+
+ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def test_suggestions_are_drawn_apart_and_accepted_or_rejected_by_keys(qtbot, open_window, tmp_path):  # noqa: F811
+    store, doc = _project(tmp_path)
+    window = open_window(store)
+    overlay = window.findChild(SuggestionOverlay, "suggestionOverlay")
+    assert overlay.isVisible() and len(overlay.suggestions) == 4
+    assert store.spans(doc) == []  # drawn, not saved
+
+    view_of(window).place_caret(_at("Medan")[0] + 2)
+    _press(qtbot, window, Qt.Key.Key_Return, ALT)
+    (span,) = store.spans(doc, "ana")
+    assert (span.start, span.end, span.label) == (*_at("Medan"), "LOCATION")
+    # the caret moved on to the next suggestion: rejecting now rejects Siti Rahman
+    _press(qtbot, window, Qt.Key.Key_Backspace, ALT)
+    assert sorted(s.label for s in store.pending_suggestions(doc, "ana")) == ["ORGANISATION", "PERSON"]
+    assert len(overlay.suggestions) == 2
+
+    _press(qtbot, window, Qt.Key.Key_Z, CTRL)  # the rejection
+    assert len(store.pending_suggestions(doc, "ana")) == 3
+    _press(qtbot, window, Qt.Key.Key_Z, CTRL)  # the accept
+    assert store.spans(doc) == [] and len(store.pending_suggestions(doc, "ana")) == 4
+    _press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert [s.id for s in store.spans(doc, "ana")] == [span.id]  # the same span back
+
+
+def test_accept_all_above_the_confidence_is_one_undoable_step(qtbot, open_window, tmp_path):  # noqa: F811
+    store, doc = _project(tmp_path)
+    window = open_window(store)
+    _press(qtbot, window, Qt.Key.Key_Return, ALT | SHIFT)  # default: 0.8
+    assert sorted(s.text for s in store.spans(doc, "ana")) == ["Budi Santoso", "Siti Rahman"]
+    assert len(store.pending_suggestions(doc, "ana")) == 2
+    assert window.undo_stack.count() == 1
+    _press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert store.spans(doc) == [] and len(store.pending_suggestions(doc, "ana")) == 4
+
+
+def test_training_runs_off_the_gui_thread(qtbot, open_window, tmp_path):  # noqa: F811
+    store = open_project(tmp_path / "p.db")
+    train_pool, _ = split_pools()
+    for n, (text, spans) in enumerate(documents(80, train_pool, seed=1)):
+        doc, _ = store.add_document(f"d{n}", text)
+        for start, end, label in spans:
+            store.add_span(doc.id, "ana", start, end, label)
+        store.set_status(doc.id, "ana", "done")
+    window = open_window(store)
+    ticks = []
+    timer = QTimer(window)
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    window.suggestions.train()
+    timer.stop()
+    assert store.suggester_model("crf") is not None
+    # the window's event loop kept running while the tagger trained
+    assert len(ticks) > 10
+    assert "trained the tagger on 80 document(s)" in window.statusBar().currentMessage()
