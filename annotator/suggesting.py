@@ -56,13 +56,15 @@ def labelled_texts(store: Store, ids: list[int], annotator: str) -> list[Labelle
             for r in store.annotated_many(ids, [annotator], span_details=False)]
 
 
-def train_tagger(store: Store, annotator: str, progress: Callable[[int, int], None] | None = None) -> int:
+def train_tagger(store: Store, annotator: str, progress: Callable[[int, int], object] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> int:
     """Train the CRF on the layer's done and reviewed documents and store it;
-    returns how many documents it learnt from."""
+    returns how many documents it learnt from. With `cancelled`, training can
+    be stopped (`TrainingCancelled`), leaving the stored tagger as it was."""
     ids, texts = finished_texts(store, annotator)
     if not ids:
         raise SuggesterUnavailable(f"{annotator} has no done or reviewed documents to train the tagger on")
-    model = train(texts, progress=progress)
+    model = train(texts, progress=progress, cancelled=cancelled)
     store.save_suggester_model("crf", model, {"layer": annotator, "documents": len(ids)})
     return len(ids)
 

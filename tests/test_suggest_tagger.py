@@ -141,3 +141,18 @@ def test_switching_suggesters_off_and_attaching_a_gazetteer(tmp_path):
     run(main, ["--db", str(db), "--annotator", "ana", "suggest", "apply", str(doc.id)], catch_exceptions=False)
     assert {(s.suggester, s.start) for s in Store.open(db).pending_suggestions(doc.id, "ana")} == {
         ("gazetteer", 5), ("gazetteer", 16)}
+
+
+def test_training_can_be_cancelled_and_reports_progress():
+    from annotator.suggest.crf import TrainingCancelled
+
+    train_pool, _ = split_pools()
+    training = _texts(documents(20, train_pool, seed=1))
+    seen = []
+    with pytest.raises(TrainingCancelled):
+        train(training, progress=lambda done, total: seen.append(done), cancelled=lambda: len(seen) >= 3)
+    assert seen[:3] == [1, 2, 3]
+    steps = []
+    model = train(training, max_iterations=20, progress=lambda done, total: steps.append((done, total)),
+                  cancelled=lambda: False)
+    assert steps[-1] == (20, 20) and CrfTagger(model).labels() == ["LOCATION", "ORGANISATION", "PERSON"]

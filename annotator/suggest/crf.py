@@ -12,6 +12,7 @@ span's confidence is the smallest marginal probability of its tags.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import tempfile
@@ -121,34 +122,95 @@ def _index(offsets: list[int], value: int) -> int | None:
     return i if i < len(offsets) and offsets[i] == value else None
 
 
+class TrainingCancelled(ValueError):
+    """Training was stopped before it finished; nothing was trained."""
+
+    def __init__(self) -> None:
+        super().__init__("training was cancelled; the tagger is unchanged")
+
+
+PARAMS = {"c1": 0.05, "c2": 0.01, "feature.possible_transitions": True}
+
+
 def train(examples: Iterable[LabelledText], *, max_iterations: int = 100,
-          progress: Callable[[int, int], None] | None = None) -> bytes:
+          progress: Callable[[int, int], object] | None = None,
+          cancelled: Callable[[], bool] | None = None) -> bytes:
     """A trained model as bytes (crfsuite's model file), to store in the project.
-    `progress(iteration, max_iterations)` is called as training goes."""
-    trainer = _Trainer(max_iterations, progress)
-    trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": max_iterations,
-                        "feature.possible_transitions": True})
-    sequences = 0
-    for example in examples:
-        for features, tags in training_sequences(example):
-            trainer.append(features, tags)
-            sequences += 1
+
+    `progress(iteration, max_iterations)` is called as training goes. With
+    `cancelled`, training runs in a child process, since crfsuite cannot be
+    stopped from inside: once `cancelled()` turns true the child is ended and
+    `TrainingCancelled` raised.
+    """
+    sequences = [pair for example in examples for pair in training_sequences(example)]
     if not sequences:
         raise SuggesterUnavailable("no annotated sentences to train the tagger on: mark documents done first")
     handle, path = tempfile.mkstemp(suffix=".crfsuite")
     os.close(handle)
     try:
-        trainer.train(path)
+        if cancelled is None:
+            _train_to(path, sequences, max_iterations, progress)
+        else:
+            _train_in_child(path, sequences, max_iterations, progress, cancelled)
         with open(path, "rb") as model:
             return model.read()
     finally:
         os.unlink(path)
 
 
+def _train_to(path: str, sequences: list[tuple[list[list[str]], list[str]]], max_iterations: int,
+              progress: Callable[[int, int], object] | None) -> None:
+    trainer = _Trainer(max_iterations, progress)
+    trainer.set_params({**PARAMS, "max_iterations": max_iterations})
+    for features, tags in sequences:
+        trainer.append(features, tags)
+    trainer.train(path)
+
+
+def _train_in_child(path: str, sequences: list[tuple[list[list[str]], list[str]]], max_iterations: int,
+                    progress: Callable[[int, int], object] | None, cancelled: Callable[[], bool]) -> None:
+    # spawn, not fork: the window's process has threads, which a fork would copy half-way
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(path, sequences, max_iterations, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        while True:
+            if cancelled():
+                raise TrainingCancelled()
+            if receiver.poll(0.1):
+                try:
+                    done = receiver.recv()
+                except EOFError:  # the child ended without a word: it failed
+                    break
+                if done is None:
+                    break
+                if progress is not None:
+                    progress(done, max_iterations)
+            elif not child.is_alive():
+                break
+        child.join()
+        if child.exitcode != 0:
+            raise SuggesterUnavailable(f"training the tagger failed (exit status {child.exitcode})")
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+        receiver.close()
+
+
+def _child_main(path: str, sequences: list[tuple[list[list[str]], list[str]]], max_iterations: int,
+                sender) -> None:  # type: ignore[no-untyped-def]
+    _train_to(path, sequences, max_iterations, lambda done, _total: sender.send(done))
+    sender.send(None)
+    sender.close()
+
+
 class _Trainer(pycrfsuite.Trainer):
     """crfsuite's trainer reporting each iteration instead of printing its log."""
 
-    def __init__(self, limit: int, progress: Callable[[int, int], None] | None) -> None:
+    def __init__(self, limit: int, progress: Callable[[int, int], object] | None) -> None:
         super().__init__(verbose=False)
         self._limit = limit
         self._progress = progress

@@ -191,7 +191,14 @@ class Suggestions(QObject):
         annotator = self.layer.annotator
 
         def work(store: Store, progress) -> int:  # type: ignore[no-untyped-def]
-            return train_tagger(store, annotator, progress=lambda done, total: progress(done, total))
+            last = [0, 100]
+
+            def report(done: int, total: int) -> None:
+                last[:] = [done, total]
+                progress(done, total)
+
+            # progress() answers False once Cancel was pressed
+            return train_tagger(store, annotator, progress=report, cancelled=lambda: not progress(*last))
 
         task = run_with_progress(self.window, self.store, "Training the tagger…", work)
         if task.error:
