@@ -399,8 +399,9 @@ _layer_option = click.option("--annotator", "layer", metavar="NAME",
 @_layer_option
 @pass_context
 def suggest_train(ctx: Context, layer: str | None) -> None:
-    """Train the CRF tagger on the layer's done and reviewed documents."""
-    from annotator.suggesting import train_tagger
+    """Train the CRF tagger on the layer's done and reviewed documents, then
+    measure how unsure it is about every document."""
+    from annotator.suggesting import measure_uncertainty, train_tagger
 
     store = _suggest_project(ctx)
     since = time.monotonic()
@@ -408,6 +409,9 @@ def suggest_train(ctx: Context, layer: str | None) -> None:
         documents = train_tagger(store, layer or ctx.annotator, progress=progress)
     click.echo(f"trained the tagger on {documents} document(s) of {layer or ctx.annotator} "
                f"in {time.monotonic() - since:.1f} s")
+    with _suggester_errors(), _terminal_progress("measuring uncertainty") as progress:
+        measured = measure_uncertainty(store, progress)
+    click.echo(f"measured how unsure it is about {measured} document(s) (the window can order the list by it)")
 
 
 @suggest_group.command("evaluate")

@@ -69,6 +69,24 @@ def train_tagger(store: Store, annotator: str, progress: Callable[[int, int], ob
     return len(ids)
 
 
+def measure_uncertainty(store: Store, progress: Callable[[int, int], object] | None = None) -> int:
+    """How unsure the stored tagger is about each document (mean over tokens
+    of 1 - the best tag's probability), kept in the project so the document
+    list can put the most uncertain first; returns how many were measured."""
+    stored = store.suggester_model("crf")
+    if stored is None:
+        raise SuggesterUnavailable("the tagger is not trained yet: annotator suggest train")
+    tagger = CrfTagger(stored[0])
+    ids = store.document_ids()
+    scores = {}
+    for n, document_id in enumerate(ids, 1):
+        scores[document_id] = tagger.uncertainty(store.document_text(document_id))
+        if progress is not None and progress(n, len(ids)) is False:  # the window's Cancel
+            raise SuggesterUnavailable("measuring was cancelled; the document order is unchanged")
+    store.set_uncertainties(scores)
+    return len(scores)
+
+
 @dataclass
 class Suggesters:
     """The enabled suggesters that can run, and why the others cannot."""

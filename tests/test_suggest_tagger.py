@@ -100,6 +100,7 @@ def test_train_apply_and_status_from_the_command_line(tmp_path):
     run = CliRunner().invoke
     trained = run(main, ["--db", str(db), "suggest", "train", "--annotator", "ana"], catch_exceptions=False)
     assert trained.exit_code == 0 and "10 document(s) of ana" in trained.output
+    assert "about 11 document(s)" in trained.output and len(Store.open(db).uncertainties()) == 11
     applied = run(main, ["--db", str(db), "--annotator", "ana", "suggest", "apply", str(fresh.id)],
                   catch_exceptions=False)
     assert applied.exit_code == 0, applied.output

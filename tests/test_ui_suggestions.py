@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 
 from annotator.project import open_project
 from annotator.ui.suggestion_overlay import SuggestionOverlay
@@ -91,3 +92,16 @@ def test_training_runs_off_the_gui_thread(qtbot, open_window, tmp_path):  # noqa
     # the window's event loop kept running while the tagger trained
     assert len(ticks) > 10
     assert "trained the tagger on 80 document(s)" in window.statusBar().currentMessage()
+    assert len(store.uncertainties()) == 80  # measured for the document list's order
+
+
+def test_documents_ordered_by_the_taggers_uncertainty(qtbot, open_window, tmp_path):  # noqa: F811
+    store = open_project(tmp_path / "p.db")
+    ids = [store.add_document(f"d{n}", f"Teks nomor {n}.")[0].id for n in range(4)]
+    store.set_uncertainties({ids[0]: 0.1, ids[1]: 0.4, ids[2]: 0.05, ids[3]: 0.3})
+    window = open_window(store)
+    assert [s.id for s in window.documents.summaries] == ids
+    window.findChild(QAction, "orderByUncertainty").trigger()
+    assert [s.id for s in window.documents.summaries] == [ids[1], ids[3], ids[0], ids[2]]
+    window.findChild(QAction, "orderByUncertainty").trigger()
+    assert [s.id for s in window.documents.summaries] == ids

@@ -156,7 +156,8 @@ def _run(db: Database, script: str) -> None:
 @migrations()
 def m011_suggestions(db: Database) -> None:
     # What suggesters proposed, per document and annotator, and what became of
-    # it; gazetteers, the spaCy label table and trained models of the project.
+    # it; gazetteers, the spaCy label table and trained models of the project;
+    # how unsure the tagger is about each document (to order the list by).
     _run(
         db,
         """
@@ -191,6 +192,10 @@ def m011_suggestions(db: Database) -> None:
             model BLOB NOT NULL,
             detail TEXT NOT NULL DEFAULT '{}',
             trained TEXT NOT NULL
+        );
+        CREATE TABLE tagger_uncertainty (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            uncertainty REAL NOT NULL
         )
         """,
     )

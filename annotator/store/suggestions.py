@@ -214,3 +214,14 @@ class SuggestionsMixin(StoreCore):
         if row is None:
             return None
         return bytes(row[0]), {**json.loads(row[1]), "trained": row[2]}
+
+    def set_uncertainties(self, scores: dict[int, float]) -> None:
+        """How unsure the tagger is about each document, replacing what was measured before."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM tagger_uncertainty")
+            self.db.conn.executemany("INSERT INTO tagger_uncertainty (document_id, uncertainty) VALUES (?, ?)",
+                                     sorted(scores.items()))
+        self._changed("documents", None)
+
+    def uncertainties(self) -> dict[int, float]:
+        return dict(self.db.execute("SELECT document_id, uncertainty FROM tagger_uncertainty"))

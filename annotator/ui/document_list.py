@@ -29,6 +29,8 @@ class DocumentList(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.list)
         self.summaries = []
+        self.ranking: dict[int, float] | None = None
+        """Document id -> the tagger's uncertainty: when set, the most uncertain are listed first."""
         self._current: int | None = None
         # many edits in a row refresh the list once, after they are done
         self._refresh_timer = QTimer(self, singleShot=True, interval=150)
@@ -55,6 +57,9 @@ class DocumentList(QWidget):
 
     def refresh(self) -> None:
         self.summaries = self.store.document_summaries(self.annotator, self.filter.text().strip())
+        if self.ranking is not None:
+            ranking = self.ranking
+            self.summaries.sort(key=lambda s: -ranking.get(s.id, -1.0))
         self.list.blockSignals(True)
         self.list.clear()
         for summary in self.summaries:

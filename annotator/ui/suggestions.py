@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMenuBar, QWidget
 from annotator.store import Store
 from annotator.store.database import DeletedSpan
 from annotator.store.suggestions import Suggestion
-from annotator.suggesting import apply_suggestions, train_tagger
+from annotator.suggesting import apply_suggestions, measure_uncertainty, train_tagger
 from annotator.ui.arcs import ArcOverlay
 from annotator.ui.background import run_with_progress
 from annotator.ui.current_layer import CurrentLayer
@@ -198,13 +198,24 @@ class Suggestions(QObject):
                 progress(done, total)
 
             # progress() answers False once Cancel was pressed
-            return train_tagger(store, annotator, progress=report, cancelled=lambda: not progress(*last))
+            documents = train_tagger(store, annotator, progress=report, cancelled=lambda: not progress(*last))
+            measure_uncertainty(store, progress)
+            return documents
 
         task = run_with_progress(self.window, self.store, "Training the tagger…", work)
         if task.error:
             self.message.emit(task.error)
         else:
             self.message.emit(f"trained the tagger on {task.result} document(s) of {annotator}")
+        self.order_by_uncertainty(self.order_action.isChecked())
+
+    def order_by_uncertainty(self, on: bool) -> None:
+        """List the documents the tagger is least sure about first (active learning)."""
+        documents = self.window.documents  # type: ignore[attr-defined]
+        documents.ranking = self.store.uncertainties() if on else None
+        documents.refresh()
+        if on and not documents.ranking:
+            self.message.emit("train the tagger first: it measures how unsure it is about each document")
 
     def suggest_here(self) -> None:
         """Run the enabled suggesters on the shown document, in the background."""
@@ -243,5 +254,10 @@ class Suggestions(QObject):
             action.triggered.connect(slot)
             menu.addAction(action)
             self.window.addAction(action)
+        self.order_action = QAction("&Order documents by uncertainty", self.window)
+        self.order_action.setObjectName("orderByUncertainty")
+        self.order_action.setCheckable(True)
+        self.order_action.toggled.connect(self.order_by_uncertainty)
+        menu.addAction(self.order_action)
         bar.insertMenu(bar.actions()[-1], menu)  # before Help
         return menu
