@@ -465,19 +465,13 @@ def suggest_apply(ctx: Context, document_ids: tuple[int, ...], layer: str | None
 @click.option("--seed", default=0, show_default=True, help="Seed of the held-out split and the training order.")
 @click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
-              help="Also draw the curve into a PNG (needs matplotlib).")
+              help="Also draw the curve into a PNG.")
 @pass_context
 def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plot: Path | None) -> None:
     """The tagger's F1 on held-out documents when trained on 10%, 20% ... 100%
     of the training documents: does more annotation still pay?"""
     from annotator.suggesting import learning_curve
 
-    if plot is not None:
-        try:
-            import matplotlib
-        except ImportError:
-            raise click.ClickException("--plot needs matplotlib (pip install matplotlib); nothing was measured")
-        matplotlib.use("Agg")
     store = _suggest_project(ctx)
     with _suggester_errors(), _terminal_progress("training") as progress:
         points = learning_curve(store, layer or ctx.annotator, seed, progress)
@@ -487,16 +481,13 @@ def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plo
         for point in points:
             click.echo(f"{point['percent']:>4}%  {point['train_documents']:>5} document(s)  F1 {point['f1']:.3f}")
     if plot is not None:
-        from matplotlib import pyplot
+        from annotator.ui.learning_curve import save_curve_png
 
-        figure, axes = pyplot.subplots(figsize=(6, 4))
-        axes.plot([p["train_documents"] for p in points], [p["f1"] for p in points], marker="o")
-        axes.set_xlabel("training documents")
-        axes.set_ylabel("F1 on held-out documents")
-        axes.set_ylim(0, 1)
-        axes.grid(True)
-        figure.savefig(plot, dpi=100)
-        click.echo(f"wrote {plot}")
+        try:
+            save_curve_png(points, plot)
+        except OSError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"wrote {plot}", err=as_json)
 
 
 @suggest_group.command("enable")

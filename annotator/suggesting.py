@@ -218,6 +218,6 @@ def learning_curve(store: Store, annotator: str, seed: int = 0,
             scores = {"precision": 0.0, "recall": 0.0, "f1": 0.0}
         points.append({"percent": percent, "train_documents": len(part), "precision": scores["precision"],
                        "recall": scores["recall"], "f1": scores["f1"]})
-        if progress is not None:
-            progress(step + 1, len(CURVE_STEPS))
+        if progress is not None and progress(step + 1, len(CURVE_STEPS)) is False:  # the window's Cancel
+            raise SuggesterUnavailable("the learning curve was cancelled")
     return points

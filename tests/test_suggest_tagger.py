@@ -157,3 +157,18 @@ def test_training_can_be_cancelled_and_reports_progress():
     model = train(training, max_iterations=20, progress=lambda done, total: steps.append((done, total)),
                   cancelled=lambda: False)
     assert steps[-1] == (20, 20) and CrfTagger(model).labels() == ["LOCATION", "ORGANISATION", "PERSON"]
+
+
+def test_learning_curve_plot_is_a_png(tmp_path):
+    import subprocess
+    import sys
+
+    db, _ = _project(tmp_path, count=20)
+    picture = tmp_path / "curve.png"
+    # a process of its own: drawing makes a QGuiApplication, which must not be this test session's
+    result = subprocess.run([sys.executable, "-m", "annotator.cli", "--db", str(db), "suggest", "curve",
+                             "--annotator", "ana", "--plot", str(picture)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {picture}" in result.stdout
+    assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".png"] == ["curve.png"]  # no temporary left

@@ -105,3 +105,22 @@ def test_documents_ordered_by_the_taggers_uncertainty(qtbot, open_window, tmp_pa
     assert [s.id for s in window.documents.summaries] == [ids[1], ids[3], ids[0], ids[2]]
     window.findChild(QAction, "orderByUncertainty").trigger()
     assert [s.id for s in window.documents.summaries] == ids
+
+
+def test_the_window_plots_the_learning_curve(qtbot, open_window, tmp_path):  # noqa: F811
+    from annotator.ui.learning_curve import CurvePlot
+
+    store = open_project(tmp_path / "p.db")
+    train_pool, _ = split_pools()
+    for n, (text, spans) in enumerate(documents(20, train_pool, seed=1, sentences=3)):
+        doc, _ = store.add_document(f"d{n}", text)
+        for start, end, label in spans:
+            store.add_span(doc.id, "ana", start, end, label)
+        store.set_status(doc.id, "ana", "done")
+    window = open_window(store)
+    window.findChild(QAction, "learningCurve").trigger()
+    plot = window.suggestions.curve_dialog.findChild(CurvePlot, "learningCurve")
+    assert [p["percent"] for p in plot.points] == list(range(10, 101, 10))
+    assert plot.points[-1]["f1"] > 0.5
+    qtbot.waitExposed(plot)
+    window.suggestions.curve_dialog.close()

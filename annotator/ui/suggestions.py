@@ -17,10 +17,11 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMenuBar, QWidget
 from annotator.store import Store
 from annotator.store.database import DeletedSpan
 from annotator.store.suggestions import Suggestion
-from annotator.suggesting import apply_suggestions, measure_uncertainty, train_tagger
+from annotator.suggesting import apply_suggestions, learning_curve, measure_uncertainty, train_tagger
 from annotator.ui.arcs import ArcOverlay
 from annotator.ui.background import run_with_progress
 from annotator.ui.current_layer import CurrentLayer
+from annotator.ui.learning_curve import show_curve
 from annotator.ui.store_undo_stack import StoreUndoStack
 from annotator.ui.suggestion_overlay import SuggestionOverlay
 from annotator.ui.text_view import TextView
@@ -230,6 +231,16 @@ class Suggestions(QObject):
         else:
             self.message.emit(", ".join(f"{name}: {n}" for name, n in task.result.items()) or "no suggester is ready")
 
+    def show_learning_curve(self) -> None:
+        """Train on 10% ... 100% of the layer's done documents in the background, then plot F1."""
+        annotator = self.layer.annotator
+        task = run_with_progress(self.window, self.store, "Measuring the learning curve…",
+                                 lambda store, progress: learning_curve(store, annotator, 0, progress))
+        if task.error:
+            self.message.emit(task.error)
+        elif task.result is not None:
+            self.curve_dialog = show_curve(task.result, self.window)
+
     def add_menu(self, bar: QMenuBar) -> QMenu:
         menu = QMenu("&Suggestions", bar)
         menu.setObjectName("suggestionsMenu")
@@ -243,6 +254,7 @@ class Suggestions(QObject):
             (None, None, None, None),
             ("&Suggest for this document", self.suggest_here, "Ctrl+Shift+G", "suggestHere"),
             ("&Train the tagger", self.train, None, "trainTagger"),
+            ("&Learning curve…", self.show_learning_curve, None, "learningCurve"),
         ):
             if text is None:
                 menu.addSeparator()
