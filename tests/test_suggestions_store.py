@@ -109,3 +109,11 @@ def test_gazetteers_spacy_labels_and_models_are_kept_in_the_project(store):
     store.save_suggester_model("crf", b"\x00model", {"layer": "ana"})
     model, detail = store.suggester_model("crf")
     assert model == b"\x00model" and detail["layer"] == "ana" and detail["trained"]
+
+
+def test_a_suggestion_labelled_by_hand_is_no_longer_pending(store, doc):
+    store.store_suggestions(doc, "ana", "crf", _proposals())
+    store.add_span(doc, "ana", *_offsets("Medan"), "LOCATION")
+    store.add_span(doc, "budi", *_offsets("Budi Santoso"), "PERSON")  # another layer's span changes nothing
+    assert sorted(TEXT[s.start:s.end]
+                  for s in store.pending_suggestions(doc, "ana")) == ["Bank Sentosa", "Budi Santoso", "Siti Rahman"]

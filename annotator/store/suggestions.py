@@ -79,10 +79,13 @@ class SuggestionsMixin(StoreCore):
         return len(rows)
 
     def pending_suggestions(self, document_id: int, annotator: str) -> list[Suggestion]:
-        """The document's pending suggestions for the layer, in reading order."""
+        """The document's pending suggestions for the layer, in reading order;
+        those the annotator has meanwhile labelled by hand (same offsets and label) are left out."""
         return [Suggestion(*r) for r in self.db.execute(
-            f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE document_id = ? AND annotator = ? "
-            "AND state = 'pending' ORDER BY start, \"end\" DESC, confidence DESC, id", [document_id, annotator])]
+            f"SELECT {SUGGESTION_COLUMNS} FROM suggestions AS g WHERE document_id = ? AND annotator = ? "
+            "AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM spans AS s WHERE s.document_id = g.document_id "
+            "AND s.annotator = g.annotator AND s.start = g.start AND s.\"end\" = g.\"end\" AND s.label = g.label) "
+            "ORDER BY start, \"end\" DESC, confidence DESC, id", [document_id, annotator])]
 
     def suggestion(self, suggestion_id: int) -> Suggestion:
         row = self.db.execute(f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE id = ?", [suggestion_id]).fetchone()
