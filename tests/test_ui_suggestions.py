@@ -124,3 +124,29 @@ def test_the_window_plots_the_learning_curve(qtbot, open_window, tmp_path):  # n
     assert plot.points[-1]["f1"] > 0.5
     qtbot.waitExposed(plot)
     window.suggestions.curve_dialog.close()
+
+
+def test_the_tagger_is_retrained_in_the_background_when_enough_documents_are_done(qtbot, open_window, tmp_path):  # noqa: F811
+    from annotator.suggesting import train_tagger
+
+    store = open_project(tmp_path / "p.db")
+    train_pool, _ = split_pools()
+    ids = []
+    for n, (text, spans) in enumerate(documents(14, train_pool, seed=1, sentences=3)):
+        doc, _ = store.add_document(f"d{n}", text)
+        ids.append(doc.id)
+        for start, end, label in spans:
+            store.add_span(doc.id, "ana", start, end, label)
+        if n < 10:
+            store.set_status(doc.id, "ana", "done")
+    train_tagger(store, "ana")
+    store.set_setting("suggest.crf.retrain_after", "3")
+    window = open_window(store)
+    store.set_status(ids[10], "ana", "done")
+    store.set_status(ids[11], "ana", "done")
+    assert window.suggestions.retraining is None  # two new: not yet
+    store.set_status(ids[12], "ana", "done")
+    assert window.suggestions.retraining is not None
+    qtbot.waitUntil(lambda: window.suggestions.retraining is None, timeout=60000)
+    assert store.suggester_model("crf")[1]["documents"] == 13
+    assert "retrained the tagger on 13 document(s)" in window.statusBar().currentMessage()

@@ -437,6 +437,7 @@ class MainWindow(QMainWindow):
         self.layer.detach()
         self.facts.detach()
         self.documents.detach()
+        self.suggestions.detach()
         super().closeEvent(event)
 
 

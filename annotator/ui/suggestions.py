@@ -17,9 +17,11 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMenuBar, QWidget
 from annotator.store import Store
 from annotator.store.database import DeletedSpan
 from annotator.store.suggestions import Suggestion
-from annotator.suggesting import apply_suggestions, learning_curve, measure_uncertainty, train_tagger
+from annotator.suggesting import (
+    FINISHED, apply_suggestions, is_enabled, learning_curve, measure_uncertainty, train_tagger,
+)
 from annotator.ui.arcs import ArcOverlay
-from annotator.ui.background import run_with_progress
+from annotator.ui.background import WorkTask, run_with_progress
 from annotator.ui.current_layer import CurrentLayer
 from annotator.ui.learning_curve import show_curve
 from annotator.ui.store_undo_stack import StoreUndoStack
@@ -28,6 +30,9 @@ from annotator.ui.text_view import TextView
 
 ACCEPT_ABOVE_SETTING = "suggest.accept_above"
 DEFAULT_ACCEPT_ABOVE = 0.8
+RETRAIN_AFTER_SETTING = "suggest.crf.retrain_after"
+DEFAULT_RETRAIN_AFTER = 10
+"""Documents newly done in the tagger's layer after which it is retrained in the background."""
 
 
 class AcceptSuggestions(QUndoCommand):
@@ -101,10 +106,18 @@ class Suggestions(QObject):
         self.layer, self.view, self.undo_stack, self.window = layer, view, undo_stack, parent
         self.pending: list[Suggestion] = []
         self.overlay = SuggestionOverlay(view, arcs.span_rects, arcs.visible_range)
+        self.retraining: WorkTask | None = None
         layer.documentChanged.connect(self.reload)
         layer.store.subscribe(self._on_store_changed)
         view.cursorPositionChanged.connect(self._show)
         self.reload()
+
+    def detach(self) -> None:
+        """Stop listening and stop a retraining in progress, before the window closes."""
+        self.store.unsubscribe(self._on_store_changed)
+        if self.retraining is not None:
+            self.retraining.cancel()
+            self.retraining.wait()
 
     @property
     def store(self) -> Store:
@@ -118,6 +131,38 @@ class Suggestions(QObject):
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
         if kind in ("suggestions", "spans") and document_id in (None, self.layer.document_id):
             self.reload()
+        elif kind == "status" and document_id is not None:
+            self._retrain_if_due()
+
+    def _retrain_if_due(self) -> None:
+        """Retrain the tagger in the background once enough more of its layer's
+        documents are done than it learnt from (without a dialog: work goes on)."""
+        if self.retraining is not None or not is_enabled(self.store, "crf"):
+            return
+        stored = self.store.suggester_model("crf")
+        if stored is None or stored[1].get("layer") != self.layer.annotator:
+            return
+        annotator = self.layer.annotator
+        finished = len(self.store.documents_with_status(annotator, FINISHED))
+        due = int(self.store.setting(RETRAIN_AFTER_SETTING, str(DEFAULT_RETRAIN_AFTER)))  # type: ignore[arg-type]
+        if finished - stored[1].get("documents", 0) < due:
+            return
+
+        def work(store: Store, progress) -> int:  # type: ignore[no-untyped-def]
+            documents = train_tagger(store, annotator, cancelled=lambda: not progress(0, 0))
+            measure_uncertainty(store)
+            return documents
+
+        self.retraining = WorkTask(self.store, work, self)
+        self.retraining.finished.connect(self._retrained)
+        self.message.emit(f"retraining the tagger on {finished} done document(s) in the background…")
+        self.retraining.start()
+
+    def _retrained(self) -> None:
+        task, self.retraining = self.retraining, None
+        if task is None or task.cancelled:
+            return
+        self.message.emit(task.error or f"retrained the tagger on {task.result} document(s)")
 
     def _caret(self) -> int:
         return self.layer.positions.from_document(self.view.textCursor().selectionStart())
