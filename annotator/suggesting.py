@@ -98,22 +98,28 @@ class Suggesters:
 def project_suggesters(store: Store, annotator: str) -> Suggesters:
     """The project's enabled suggesters for the layer: corpus memory of the
     layer and gold, the gazetteers, the stored tagger, the spaCy pipeline."""
+    suggesters = _untrained_suggesters(store)
+    if is_enabled(store, "memory"):
+        suggesters.running["memory"] = CorpusMemory(store.labelled_forms([annotator, GOLD], entity_label_names(store)))
+    if is_enabled(store, "crf"):
+        stored = store.suggester_model("crf")
+        if stored is None:
+            suggesters.unavailable["crf"] = "the tagger is not trained yet: annotator suggest train"
+        else:
+            suggesters.running["crf"] = CrfTagger(stored[0])
+    return suggesters
+
+
+def _untrained_suggesters(store: Store) -> Suggesters:
+    """The enabled suggesters that learn nothing from the annotations: gazetteers, spaCy."""
     running: dict[str, Suggester] = {}
     unavailable: dict[str, str] = {}
-    if is_enabled(store, "memory"):
-        running["memory"] = CorpusMemory(store.labelled_forms([annotator, GOLD], entity_label_names(store)))
     if is_enabled(store, "gazetteer"):
         entries = store.gazetteer_entries()
         if entries:
             running["gazetteer"] = Gazetteer(entries)
         else:
             unavailable["gazetteer"] = "no gazetteer attached: annotator suggest gazetteer FILE --label LABEL"
-    if is_enabled(store, "crf"):
-        stored = store.suggester_model("crf")
-        if stored is None:
-            unavailable["crf"] = "the tagger is not trained yet: annotator suggest train"
-        else:
-            running["crf"] = CrfTagger(stored[0])
     if is_enabled(store, "spacy"):
         try:
             running["spacy"] = _spacy(store)
@@ -148,20 +154,15 @@ def evaluation_suggesters(store: Store, train_texts: list[LabelledText],
                           progress: Callable[[int, int], None] | None = None) -> Suggesters:
     """The enabled suggesters as they would be had only `train_texts` been
     annotated: memory and tagger learn from them alone."""
-    project = project_suggesters(store, GOLD)  # gazetteers and spaCy need no training
-    running: dict[str, Suggester] = {}
-    unavailable = {k: v for k, v in project.unavailable.items() if k not in ("crf",)}
+    suggesters = _untrained_suggesters(store)
     if is_enabled(store, "memory"):
-        running["memory"] = CorpusMemory.of(train_texts)
-    for name in ("gazetteer", "spacy"):
-        if name in project.running:
-            running[name] = project.running[name]
+        suggesters.running["memory"] = CorpusMemory.of(train_texts)
     if is_enabled(store, "crf"):
         try:
-            running["crf"] = CrfTagger(train(train_texts, progress=progress))
+            suggesters.running["crf"] = CrfTagger(train(train_texts, progress=progress))
         except SuggesterUnavailable as exc:
-            unavailable["crf"] = str(exc)
-    return Suggesters(running, unavailable)
+            suggesters.unavailable["crf"] = str(exc)
+    return suggesters
 
 
 def score(suggester: Suggester, test_texts: list[LabelledText]) -> dict:

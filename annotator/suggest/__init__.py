@@ -7,6 +7,7 @@ accepts or rejects it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 
@@ -32,13 +33,15 @@ class LabelledText:
 def without_overlaps(proposals: list[Proposal]) -> list[Proposal]:
     """The longest of overlapping proposals (then the leftmost, then the surest),
     so a text gets at most one proposal per stretch."""
+    starts: list[int] = []  # of the kept proposals, sorted; they never overlap
     kept: list[Proposal] = []
-    taken: list[tuple[int, int]] = []
     for p in sorted(proposals, key=lambda p: (-(p.end - p.start), p.start, -p.confidence)):
-        if all(p.end <= s or e <= p.start for s, e in taken):
-            kept.append(p)
-            taken.append((p.start, p.end))
-    return sorted(kept, key=lambda p: (p.start, p.end))
+        i = bisect_left(starts, p.end)
+        # only the kept proposal starting last before p's end can reach into p
+        if i == 0 or kept[i - 1].end <= p.start:
+            starts.insert(i, p.start)
+            kept.insert(i, p)
+    return kept
 
 
 class SuggesterUnavailable(ValueError):
