@@ -553,6 +553,10 @@ def suggest_spacy(ctx: Context, model: str, mapping: tuple[str, ...]) -> None:
         if not sep or not theirs.strip() or not ours.strip():
             raise click.UsageError(f"--map {pair!r}: expected ENT=LABEL")
         table[theirs.strip()] = ours.strip()
+    from annotator.suggest.spacy_pipeline import SpacyPipeline
+
+    with _suggester_errors():
+        SpacyPipeline(model, table)  # loads now, so a missing spaCy or pipeline is said here, not later
     with store.transaction():
         store.set_setting("suggest.spacy.model", model)
         store.set_spacy_labels(table)

@@ -50,3 +50,20 @@ def test_without_spacy_the_suggester_says_how_to_add_it(monkeypatch):
 def test_a_missing_pipeline_is_named(tmp_path):
     with pytest.raises(SuggesterUnavailable, match="cannot load the pipeline 'no_such_pipeline'"):
         SpacyPipeline("no_such_pipeline", {})
+
+
+def test_the_spacy_command_checks_the_pipeline_before_keeping_it(tmp_path, pipeline_folder):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from annotator.project import open_project
+    from annotator.store import Store
+
+    db = tmp_path / "p.db"
+    open_project(db).close()
+    bad = CliRunner().invoke(main, ["--db", str(db), "suggest", "spacy", "no_such_pipeline", "--map", "PER=PERSON"])
+    assert bad.exit_code == 1 and "cannot load the pipeline" in bad.output
+    assert Store.open(db).setting("suggest.spacy.model") is None
+    good = CliRunner().invoke(main, ["--db", str(db), "suggest", "spacy", str(pipeline_folder), "--map", "PER=PERSON"])
+    assert good.exit_code == 0, good.output
+    assert Store.open(db).spacy_labels() == {"PER": "PERSON"}
