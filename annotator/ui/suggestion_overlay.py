@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QWidget
 from annotator.store.suggestions import Suggestion
 from annotator.ui.text_view import TextView
 
-LABEL_GREY = QColor("#888888")
+LABEL_GREY = QColor("#777777")
+LABEL_BACKGROUND = QColor(255, 255, 255, 150)
 
 
 class SuggestionOverlay(QWidget):
@@ -64,7 +65,11 @@ class SuggestionOverlay(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in rects:
                 painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+            # grey and with a question mark: a proposal, not an annotation; on a
+            # pale box, since it sits over the line above
+            name = f"{suggestion.label}?"
+            box = QRectF(painter.fontMetrics().boundingRect(name)).translated(rects[0].topLeft() + QPointF(1, -1))
+            painter.fillRect(box.adjusted(-1, 0, 1, 0), LABEL_BACKGROUND)
             painter.setPen(LABEL_GREY)
-            # grey and with a question mark: a proposal, not an annotation
-            painter.drawText(rects[0].topLeft() + QPointF(1, -1), f"{suggestion.label}?")
+            painter.drawText(rects[0].topLeft() + QPointF(1, -1), name)
         painter.end()
