@@ -63,3 +63,16 @@ def test_gazetteer_files_plain_and_csv(tmp_path):
         read_gazetteer("PBB,ORGANISATION\nJokowi\n", "nama.csv")
     gazetteer = Gazetteer([("PBB", "ORGANISATION")])
     assert [(p.start, p.label) for p in gazetteer.propose("Sidang PBB dan PBBnya")] == [(7, "ORGANISATION")]
+
+
+def test_a_rejected_suggestion_is_not_proposed_again_by_apply(store):
+    first, _ = store.add_document("a", LABELLED)
+    second, _ = store.add_document("b", OTHER)
+    start = LABELLED.index("Putin")
+    store.add_span(first.id, "ana", start, start + 5, "PERSON")
+    apply_suggestions(store, "ana", [second.id])
+    rejected = store.pending_suggestions(second.id, "ana")[0]
+    store.reject_suggestion(rejected.id)
+    apply_suggestions(store, "ana", [second.id])
+    again = store.pending_suggestions(second.id, "ana")
+    assert len(again) == 2 and all(s.start != rejected.start for s in again)
