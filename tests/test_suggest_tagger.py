@@ -105,8 +105,8 @@ def test_train_apply_and_status_from_the_command_line(tmp_path):
                   catch_exceptions=False)
     assert applied.exit_code == 0, applied.output
     reopened = Store.open(db)
-    assert {(s.suggester, s.label) for s in reopened.pending_suggestions(fresh.id, "ana")} >= {
-        ("crf", "PERSON"), ("crf", "LOCATION")}
+    assert {s.label for s in reopened.pending_suggestions(fresh.id, "ana")} == {"PERSON", "LOCATION"}
+    assert {r.suggester: r.pending for r in reopened.suggester_records("ana")}["crf"] == 2
     status = run(main, ["--db", str(db), "--annotator", "ana", "suggest", "status"], catch_exceptions=False)
     assert "crf        ready; accepted 0, rejected 0, pending" in status.output
 

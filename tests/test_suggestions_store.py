@@ -117,3 +117,11 @@ def test_a_suggestion_labelled_by_hand_is_no_longer_pending(store, doc):
     store.add_span(doc, "budi", *_offsets("Budi Santoso"), "PERSON")  # another layer's span changes nothing
     assert sorted(TEXT[s.start:s.end]
                   for s in store.pending_suggestions(doc, "ana")) == ["Bank Sentosa", "Budi Santoso", "Siti Rahman"]
+
+
+def test_the_same_span_from_two_suggesters_is_one_pending_suggestion(store, doc):
+    store.store_suggestions(doc, "ana", "crf", [(*_offsets("Medan"), "LOCATION", 0.7)])
+    store.store_suggestions(doc, "ana", "memory", [(*_offsets("Medan"), "LOCATION", 1.0),
+                                                   (*_offsets("Medan"), "PERSON", 0.5)])
+    assert [(s.suggester, s.label) for s in store.pending_suggestions(doc, "ana")] == [
+        ("memory", "LOCATION"), ("memory", "PERSON")]

@@ -150,3 +150,25 @@ def test_the_tagger_is_retrained_in_the_background_when_enough_documents_are_don
     qtbot.waitUntil(lambda: window.suggestions.retraining is None, timeout=60000)
     assert store.suggester_model("crf")[1]["documents"] == 13
     assert "retrained the tagger on 13 document(s)" in window.statusBar().currentMessage()
+
+
+def test_suggestions_appear_when_a_document_opens(qtbot, open_window, tmp_path):  # noqa: F811
+    from annotator.suggesting import train_tagger
+
+    store = open_project(tmp_path / "p.db")
+    train_pool, test_pool = split_pools()
+    for n, (text, spans) in enumerate(documents(20, train_pool, seed=1, sentences=3)):
+        doc, _ = store.add_document(f"d{n}", text)
+        for start, end, label in spans:
+            store.add_span(doc.id, "ana", start, end, label)
+        store.set_status(doc.id, "ana", "done")
+    train_tagger(store, "ana")
+    fresh, _ = store.add_document("new", "Kata Hendra Tanjung , jalan menuju Kupang sudah bisa dilalui .")
+    window = open_window(store)
+    window.findChild(QAction, "suggestOnOpen").trigger()  # off by default
+    assert store.setting("suggest.on_open") == "1"
+    window.show_document(fresh.id)
+    qtbot.waitUntil(lambda: len(window.suggestions.pending) == 2, timeout=30000)
+    assert sorted(s.label for s in window.suggestions.pending) == ["LOCATION", "PERSON"]
+    overlay = window.findChild(SuggestionOverlay, "suggestionOverlay")
+    assert overlay.isVisible()

@@ -80,12 +80,25 @@ class SuggestionsMixin(StoreCore):
 
     def pending_suggestions(self, document_id: int, annotator: str) -> list[Suggestion]:
         """The document's pending suggestions for the layer, in reading order;
-        those the annotator has meanwhile labelled by hand (same offsets and label) are left out."""
-        return [Suggestion(*r) for r in self.db.execute(
+        those the annotator has meanwhile labelled by hand (same offsets and
+        label), and those of labels the schema no longer has, are left out; of
+        the same span and label from several suggesters only the surest is listed."""
+        rows = self.db.execute(
             f"SELECT {SUGGESTION_COLUMNS} FROM suggestions AS g WHERE document_id = ? AND annotator = ? "
             "AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM spans AS s WHERE s.document_id = g.document_id "
             "AND s.annotator = g.annotator AND s.start = g.start AND s.\"end\" = g.\"end\" AND s.label = g.label) "
-            "ORDER BY start, \"end\" DESC, confidence DESC, id", [document_id, annotator])]
+            # a label renamed or deleted since: the suggestion could not be accepted
+            "AND label IN (SELECT name FROM labels) "
+            "ORDER BY start, \"end\" DESC, confidence DESC, id", [document_id, annotator])
+        # several suggesters proposing the same span and label are one suggestion: the surest
+        seen: set[tuple[int, int, str]] = set()
+        pending = []
+        for row in rows:
+            suggestion = Suggestion(*row)
+            if (suggestion.start, suggestion.end, suggestion.label) not in seen:
+                seen.add((suggestion.start, suggestion.end, suggestion.label))
+                pending.append(suggestion)
+        return pending
 
     def suggestion(self, suggestion_id: int) -> Suggestion:
         row = self.db.execute(f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE id = ?", [suggestion_id]).fetchone()

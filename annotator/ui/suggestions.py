@@ -18,7 +18,8 @@ from annotator.store import Store
 from annotator.store.database import DeletedSpan
 from annotator.store.suggestions import Suggestion
 from annotator.suggesting import (
-    FINISHED, apply_suggestions, is_enabled, learning_curve, measure_uncertainty, train_tagger,
+    FINISHED, Suggesters, apply_suggestions, is_enabled, learning_curve, measure_uncertainty, project_suggesters,
+    train_tagger,
 )
 from annotator.ui.arcs import ArcOverlay
 from annotator.ui.background import WorkTask, run_with_progress
@@ -30,6 +31,8 @@ from annotator.ui.text_view import TextView
 
 ACCEPT_ABOVE_SETTING = "suggest.accept_above"
 DEFAULT_ACCEPT_ABOVE = 0.8
+ON_OPEN_SETTING = "suggest.on_open"
+""""1": suggest for each document as it is shown."""
 RETRAIN_AFTER_SETTING = "suggest.crf.retrain_after"
 DEFAULT_RETRAIN_AFTER = 10
 """Documents newly done in the tagger's layer after which it is retrained in the background."""
@@ -107,7 +110,13 @@ class Suggestions(QObject):
         self.pending: list[Suggestion] = []
         self.overlay = SuggestionOverlay(view, arcs.span_rects, arcs.visible_range)
         self.retraining: WorkTask | None = None
+        self.preparing: WorkTask | None = None
+        self.ready: Suggesters | None = None
+        """The suggesters built for suggesting on opening (built in the background, reading
+        every labelled name; rebuilt after training or on switching annotator)."""
+        self._ready_for: str | None = None
         layer.documentChanged.connect(self.reload)
+        layer.documentChanged.connect(self._suggest_on_open)
         layer.store.subscribe(self._on_store_changed)
         view.cursorPositionChanged.connect(self._show)
         self.reload()
@@ -115,9 +124,10 @@ class Suggestions(QObject):
     def detach(self) -> None:
         """Stop listening and stop a retraining in progress, before the window closes."""
         self.store.unsubscribe(self._on_store_changed)
-        if self.retraining is not None:
-            self.retraining.cancel()
-            self.retraining.wait()
+        for task in (self.retraining, self.preparing):
+            if task is not None:
+                task.cancel()
+                task.wait()
 
     @property
     def store(self) -> Store:
@@ -162,7 +172,45 @@ class Suggestions(QObject):
         task, self.retraining = self.retraining, None
         if task is None or task.cancelled:
             return
+        self.ready = None  # the next document opened uses the new tagger
         self.message.emit(task.error or f"retrained the tagger on {task.result} document(s)")
+
+    # -- suggesting as documents open ----------------------------------------------
+
+    def on_open(self) -> bool:
+        return self.store.setting(ON_OPEN_SETTING, "0") == "1"
+
+    def set_on_open(self, on: bool) -> None:
+        self.store.set_setting(ON_OPEN_SETTING, "1" if on else "0")
+        self._suggest_on_open()
+
+    def _suggest_on_open(self) -> None:
+        """Suggest for the shown document with the suggesters at hand (a few
+        milliseconds for an article), building them in the background first."""
+        if not self.on_open() or self.layer.document_id is None:
+            return
+        if self.ready is None or self._ready_for != self.layer.annotator:
+            self._prepare()
+            return
+        apply_suggestions(self.store, self.layer.annotator, [self.layer.document_id], self.ready)
+
+    def _prepare(self) -> None:
+        if self.preparing is not None:
+            return
+        annotator = self.layer.annotator
+        self.preparing = WorkTask(self.store, lambda store, _progress: project_suggesters(store, annotator), self)
+        self.preparing.finished.connect(lambda: self._prepared(annotator))
+        self.preparing.start()
+
+    def _prepared(self, annotator: str) -> None:
+        task, self.preparing = self.preparing, None
+        if task is None or task.cancelled:
+            return
+        if task.error:
+            self.message.emit(task.error)
+            return
+        self.ready, self._ready_for = task.result, annotator
+        self._suggest_on_open()
 
     def _caret(self) -> int:
         return self.layer.positions.from_document(self.view.textCursor().selectionStart())
@@ -253,6 +301,8 @@ class Suggestions(QObject):
             self.message.emit(task.error)
         else:
             self.message.emit(f"trained the tagger on {task.result} document(s) of {annotator}")
+            self.ready = None
+            self._suggest_on_open()
         self.order_by_uncertainty(self.order_action.isChecked())
 
     def order_by_uncertainty(self, on: bool) -> None:
@@ -311,6 +361,12 @@ class Suggestions(QObject):
             action.triggered.connect(slot)
             menu.addAction(action)
             self.window.addAction(action)
+        self.on_open_action = QAction("Suggest when a document &opens", self.window)
+        self.on_open_action.setObjectName("suggestOnOpen")
+        self.on_open_action.setCheckable(True)
+        self.on_open_action.setChecked(self.on_open())
+        self.on_open_action.toggled.connect(self.set_on_open)
+        menu.addAction(self.on_open_action)
         self.order_action = QAction("&Order documents by uncertainty", self.window)
         self.order_action.setObjectName("orderByUncertainty")
         self.order_action.setCheckable(True)
