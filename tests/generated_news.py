@@ -73,3 +73,18 @@ def documents(count: int, pools: dict[str, list[str]], seed: int,
             text += line + "\n"
         out.append((text, spans))
     return out
+
+
+def add_done_documents(store, count: int, pools: dict[str, list[str]], seed: int = 1, sentences: int = 5,
+                       annotator: str = "ana", done: int | None = None) -> list[int]:
+    """Add `count` generated documents with their spans in `annotator`'s layer,
+    the first `done` of them (all by default) marked done; returns their ids."""
+    ids = []
+    for n, (text, spans) in enumerate(documents(count, pools, seed=seed, sentences=sentences)):
+        doc, _ = store.add_document(f"d{n}", text)
+        ids.append(doc.id)
+        for start, end, label in spans:
+            store.add_span(doc.id, annotator, start, end, label)
+        if done is None or n < done:
+            store.set_status(doc.id, annotator, "done")
+    return ids

@@ -14,7 +14,7 @@ from annotator.suggest.crf import CrfTagger, train
 from annotator.suggest.memory import CorpusMemory
 from annotator.suggesting import labelled_texts, score, split
 
-from generated_news import documents, split_pools
+from generated_news import add_done_documents, documents, split_pools
 
 
 def _texts(docs):
@@ -45,12 +45,7 @@ def test_tagger_proposals_carry_a_confidence_and_exact_offsets():
 def _project(tmp_path, count=30):
     db = tmp_path / "p.db"
     store = open_project(db)
-    train_pool, _ = split_pools()
-    for n, (text, spans) in enumerate(documents(count, train_pool, seed=5, sentences=4)):
-        doc, _ = store.add_document(f"d{n}", text)
-        for start, end, label in spans:
-            store.add_span(doc.id, "ana", start, end, label)
-        store.set_status(doc.id, "ana", "done")
+    add_done_documents(store, count, split_pools()[0], seed=5, sentences=4)
     return db, store
 
 

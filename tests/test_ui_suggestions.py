@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction
 from annotator.project import open_project
 from annotator.ui.suggestion_overlay import SuggestionOverlay
 
-from generated_news import documents, split_pools
+from generated_news import add_done_documents, split_pools
 from test_ui_labelling import open_window, view_of  # noqa: F401 (a fixture)
 
 TEXT = "Budi Santoso tiba di Medan bersama Siti Rahman dari Bank Sentosa."
@@ -74,12 +74,7 @@ def test_accept_all_above_the_confidence_is_one_undoable_step(qtbot, open_window
 
 def test_training_runs_off_the_gui_thread(qtbot, open_window, tmp_path):  # noqa: F811
     store = open_project(tmp_path / "p.db")
-    train_pool, _ = split_pools()
-    for n, (text, spans) in enumerate(documents(80, train_pool, seed=1)):
-        doc, _ = store.add_document(f"d{n}", text)
-        for start, end, label in spans:
-            store.add_span(doc.id, "ana", start, end, label)
-        store.set_status(doc.id, "ana", "done")
+    add_done_documents(store, 80, split_pools()[0])
     window = open_window(store)
     ticks = []
     timer = QTimer(window)
@@ -111,12 +106,7 @@ def test_the_window_plots_the_learning_curve(qtbot, open_window, tmp_path):  # n
     from annotator.ui.learning_curve import CurvePlot
 
     store = open_project(tmp_path / "p.db")
-    train_pool, _ = split_pools()
-    for n, (text, spans) in enumerate(documents(20, train_pool, seed=1, sentences=3)):
-        doc, _ = store.add_document(f"d{n}", text)
-        for start, end, label in spans:
-            store.add_span(doc.id, "ana", start, end, label)
-        store.set_status(doc.id, "ana", "done")
+    add_done_documents(store, 20, split_pools()[0], sentences=3)
     window = open_window(store)
     window.findChild(QAction, "learningCurve").trigger()
     plot = window.suggestions.curve_dialog.findChild(CurvePlot, "learningCurve")
@@ -130,15 +120,7 @@ def test_the_tagger_is_retrained_in_the_background_when_enough_documents_are_don
     from annotator.suggesting import train_tagger
 
     store = open_project(tmp_path / "p.db")
-    train_pool, _ = split_pools()
-    ids = []
-    for n, (text, spans) in enumerate(documents(14, train_pool, seed=1, sentences=3)):
-        doc, _ = store.add_document(f"d{n}", text)
-        ids.append(doc.id)
-        for start, end, label in spans:
-            store.add_span(doc.id, "ana", start, end, label)
-        if n < 10:
-            store.set_status(doc.id, "ana", "done")
+    ids = add_done_documents(store, 14, split_pools()[0], sentences=3, done=10)
     train_tagger(store, "ana")
     store.set_setting("suggest.crf.retrain_after", "3")
     window = open_window(store)
@@ -156,12 +138,7 @@ def test_suggestions_appear_when_a_document_opens(qtbot, open_window, tmp_path):
     from annotator.suggesting import train_tagger
 
     store = open_project(tmp_path / "p.db")
-    train_pool, test_pool = split_pools()
-    for n, (text, spans) in enumerate(documents(20, train_pool, seed=1, sentences=3)):
-        doc, _ = store.add_document(f"d{n}", text)
-        for start, end, label in spans:
-            store.add_span(doc.id, "ana", start, end, label)
-        store.set_status(doc.id, "ana", "done")
+    add_done_documents(store, 20, split_pools()[0], sentences=3)
     train_tagger(store, "ana")
     fresh, _ = store.add_document("new", "Kata Hendra Tanjung , jalan menuju Kupang sudah bisa dilalui .")
     window = open_window(store)
