@@ -18,6 +18,7 @@ for package in ('domain', 'store', 'formats', 'review', 'suggest'):
     for info in pkgutil.walk_packages(mod.__path__, mod.__name__ + '.'):
         importlib.import_module(info.name)
 import annotator.cli
+import annotator.suggesting
 print('ok')
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -174,6 +174,8 @@ class Suggestions(QObject):
             return
         self.ready = None  # the next document opened uses the new tagger
         self.message.emit(task.error or f"retrained the tagger on {task.result} document(s)")
+        if self.order_action.isChecked():
+            self.order_by_uncertainty(True)
 
     # -- suggesting as documents open ----------------------------------------------
 
