@@ -454,8 +454,8 @@ def suggest_apply(ctx: Context, document_ids: tuple[int, ...], layer: str | None
     for name, reason in suggesters.unavailable.items():
         click.echo(f"note: {name} skipped: {reason}", err=True)
     ids = list(document_ids) or store.document_ids()
-    with _suggester_errors():
-        stored = apply_suggestions(store, annotator, ids, suggesters)
+    with _suggester_errors(), _progress_bar("suggesting") as progress:
+        stored = apply_suggestions(store, annotator, ids, suggesters, progress)
     for name, count in stored.items():
         click.echo(f"{name}: {count} suggestion(s) stored for {len(ids)} document(s)")
 

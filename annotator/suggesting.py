@@ -136,17 +136,21 @@ def _spacy(store: Store) -> SpacyPipeline:
 
 
 def apply_suggestions(store: Store, annotator: str, document_ids: Iterable[int],
-                      suggesters: Suggesters | None = None) -> dict[str, int]:
+                      suggesters: Suggesters | None = None,
+                      progress: Callable[[int, int], object] | None = None) -> dict[str, int]:
     """Store each running suggester's proposals for the documents (replacing
     its pending ones); returns how many each stored."""
     suggesters = suggesters or project_suggesters(store, annotator)
     labels = set(entity_label_names(store))
     stored = dict.fromkeys(suggesters.running, 0)
-    for document_id in document_ids:
+    ids = list(document_ids)
+    for done, document_id in enumerate(ids, 1):
         text = store.document_text(document_id)
         for name, suggester in suggesters.running.items():
             proposals = [(p.start, p.end, p.label, p.confidence) for p in suggester.propose(text) if p.label in labels]
             stored[name] += store.store_suggestions(document_id, annotator, name, proposals)
+        if progress is not None:
+            progress(done, len(ids))
     return stored
 
 
