@@ -536,5 +536,227 @@ def review(ctx: Context, document_id: int, names: tuple[str, ...]) -> None:
         mark = "settled" if difference.id in settled else "open"
         click.echo(f"  {mark:<8}{difference.describe(text)}")
 
+
+# -- suggest: suggesters, the tagger and its evaluation (issue 14) -----------
+
+
+@main.group("suggest", cls=CommandGroup)
+def suggest_group() -> None:
+    """Suggesters that propose spans for a person to accept or reject: corpus
+    memory, gazetteers, a CRF tagger trained on the project, a spaCy pipeline."""
+
+
+def _suggest_project(ctx: Context) -> Store:
+    # an existing project only: a mistyped --db must not leave a new database behind
+    return ctx.store(write=True)
+
+
+@contextmanager
+def _suggester_errors() -> Iterator[None]:
+    from annotator.suggest import SuggesterUnavailable
+    from annotator.suggest.gazetteer import GazetteerError
+
+    try:
+        yield
+    except (SuggesterUnavailable, GazetteerError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+_layer_option = click.option("--annotator", "layer", metavar="NAME",
+                             help="The layer to learn from and suggest for (default: the main --annotator).")
+
+
+@suggest_group.command("train")
+@_layer_option
+@pass_context
+def suggest_train(ctx: Context, layer: str | None) -> None:
+    """Train the CRF tagger on the layer's done and reviewed documents, then
+    measure how unsure it is about every document."""
+    from annotator.suggesting import measure_uncertainty, train_tagger
+
+    store = _suggest_project(ctx)
+    since = time.monotonic()
+    with _suggester_errors(), _terminal_progress("training") as progress:
+        documents = train_tagger(store, layer or ctx.annotator, progress=progress)
+    click.echo(f"trained the tagger on {documents} document(s) of {layer or ctx.annotator} "
+               f"in {time.monotonic() - since:.1f} s")
+    with _suggester_errors(), _terminal_progress("measuring uncertainty") as progress:
+        measured = measure_uncertainty(store, progress)
+    click.echo(f"measured how unsure it is about {measured} document(s) (the window can order the list by it)")
+
+
+@suggest_group.command("evaluate")
+@_layer_option
+@click.option("--seed", default=0, show_default=True, help="Seed of the held-out split.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@pass_context
+def suggest_evaluate(ctx: Context, layer: str | None, seed: int, as_json: bool) -> None:
+    """Precision, recall and F1 (exact spans) of each enabled suggester on
+    held-out done documents (a fifth of them), learning from the rest."""
+    from annotator.suggesting import evaluate
+
+    store = _suggest_project(ctx)
+    with _suggester_errors():
+        report = evaluate(store, layer or ctx.annotator, seed)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{report['train_documents']} training and {report['test_documents']} held-out document(s)")
+    click.echo(f"{'suggester':<12}{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+    for name, scores in report["suggesters"].items():
+        click.echo(f"{name:<12}{'(all)':<14}{scores['precision']:>10.3f}{scores['recall']:>10.3f}{scores['f1']:>10.3f}")
+        for label, figures in scores["per_label"].items():
+            click.echo(f"{'':<12}{label:<14}{figures['precision']:>10.3f}{figures['recall']:>10.3f}"
+                       f"{figures['f1']:>10.3f}{figures['support']:>9}")
+
+
+@suggest_group.command("apply")
+@click.argument("document_ids", nargs=-1, type=int, metavar="[DOC]...")
+@_layer_option
+@pass_context
+def suggest_apply(ctx: Context, document_ids: tuple[int, ...], layer: str | None) -> None:
+    """Store the enabled suggesters' proposals for the documents (default: all),
+    so the window shows them at once."""
+    from annotator.suggesting import apply_suggestions, project_suggesters
+
+    store = _suggest_project(ctx)
+    annotator = layer or ctx.annotator
+    suggesters = project_suggesters(store, annotator)
+    for name, reason in suggesters.unavailable.items():
+        click.echo(f"note: {name} skipped: {reason}", err=True)
+    ids = list(document_ids) or store.document_ids()
+    with _suggester_errors(), _progress_bar("suggesting") as progress:
+        stored = apply_suggestions(store, annotator, ids, suggesters, progress)
+    for name, count in stored.items():
+        click.echo(f"{name}: {count} suggestion(s) stored for {len(ids)} document(s)")
+
+
+@suggest_group.command("curve")
+@_layer_option
+@click.option("--seed", default=0, show_default=True, help="Seed of the held-out split and the training order.")
+@click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
+              help="Also draw the curve into a PNG.")
+@pass_context
+def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plot: Path | None) -> None:
+    """The tagger's F1 on held-out documents when trained on 10%, 20% ... 100%
+    of the training documents: does more annotation still pay?"""
+    from annotator.suggesting import learning_curve
+
+    store = _suggest_project(ctx)
+    with _suggester_errors(), _terminal_progress("training") as progress:
+        points = learning_curve(store, layer or ctx.annotator, seed, progress)
+    if as_json:
+        click.echo(json.dumps(points, indent=2))
+    else:
+        for point in points:
+            click.echo(f"{point['percent']:>4}%  {point['train_documents']:>5} document(s)  F1 {point['f1']:.3f}")
+    if plot is not None:
+        from annotator.ui.learning_curve import save_curve_png
+
+        try:
+            save_curve_png(points, plot)
+        except OSError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"wrote {plot}", err=as_json)
+
+
+@suggest_group.command("enable")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@pass_context
+def suggest_enable(ctx: Context, names: tuple[str, ...]) -> None:
+    """Switch suggesters on: memory, gazetteer, crf, spacy."""
+    from annotator.suggesting import set_enabled
+
+    store = _suggest_project(ctx)
+    for name in names:
+        set_enabled(store, name, True)
+    click.echo(f"on: {', '.join(names)}")
+
+
+@suggest_group.command("disable")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@pass_context
+def suggest_disable(ctx: Context, names: tuple[str, ...]) -> None:
+    """Switch suggesters off: memory, gazetteer, crf, spacy."""
+    from annotator.suggesting import set_enabled
+
+    store = _suggest_project(ctx)
+    for name in names:
+        set_enabled(store, name, False)
+    click.echo(f"off: {', '.join(names)}")
+
+
+@suggest_group.command("gazetteer")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--label", metavar="LABEL", help="The label of every name (required for plain text; CSV rows may give their own).")
+@click.option("--name", "list_name", metavar="NAME", help="The list's name in the project (default: the file's name).")
+@pass_context
+def suggest_gazetteer(ctx: Context, path: Path, label: str | None, list_name: str | None) -> None:
+    """Attach a list of names (plain text one a line, or CSV name,label) to the
+    project, replacing the list of the same name."""
+    from annotator.suggest.gazetteer import read_gazetteer
+
+    store = _suggest_project(ctx)
+    with _suggester_errors():
+        entries = read_gazetteer(path.read_text(encoding="utf-8-sig"), str(path), label)
+    unknown = sorted({lab for _, lab in entries} - {lab.name for lab in store.schema().entity_labels})
+    if unknown:
+        raise click.ClickException(f"{path}: no entity label named {', '.join(unknown)}; nothing was attached")
+    count = store.set_gazetteer(list_name or path.name, entries)
+    click.echo(f"gazetteer {list_name or path.name}: {count} name(s)")
+
+
+@suggest_group.command("spacy")
+@click.argument("model", metavar="NAME_OR_PATH")
+@click.option("--map", "mapping", multiple=True, metavar="ENT=LABEL", required=True,
+              help="spaCy's entity label and ours (repeatable), e.g. --map PER=PERSON.")
+@pass_context
+def suggest_spacy(ctx: Context, model: str, mapping: tuple[str, ...]) -> None:
+    """Use a spaCy pipeline you have (an installed package or a folder), its
+    entity labels mapped to ours; switches the spacy suggester on."""
+    from annotator.suggesting import set_enabled
+
+    store = _suggest_project(ctx)
+    table = {}
+    for pair in mapping:
+        theirs, sep, ours = pair.partition("=")
+        if not sep or not theirs.strip() or not ours.strip():
+            raise click.UsageError(f"--map {pair!r}: expected ENT=LABEL")
+        table[theirs.strip()] = ours.strip()
+    from annotator.suggest.spacy_pipeline import SpacyPipeline
+
+    with _suggester_errors():
+        SpacyPipeline(model, table)  # loads now, so a missing spaCy or pipeline is said here, not later
+    with store.transaction():
+        store.set_setting("suggest.spacy.model", model)
+        store.set_spacy_labels(table)
+        set_enabled(store, "spacy", True)
+    click.echo(f"spacy: {model}, {len(table)} label(s) mapped")
+
+
+@suggest_group.command("status")
+@_layer_option
+@pass_context
+def suggest_status(ctx: Context, layer: str | None) -> None:
+    """Which suggesters are on and ready, and how many of each one's
+    suggestions were accepted and rejected (its precision so far)."""
+    from annotator.suggesting import SUGGESTERS, is_enabled, project_suggesters
+
+    store = _suggest_project(ctx)
+    suggesters = project_suggesters(store, layer or ctx.annotator)
+    records = {r.suggester: r for r in store.suggester_records(layer or ctx.annotator)}
+    for name in SUGGESTERS:
+        state = "ready" if name in suggesters.running else suggesters.unavailable.get(name, "off")
+        if not is_enabled(store, name):
+            state = "off"
+        line = f"{name:<10} {state}"
+        if name in records:
+            r = records[name]
+            precision = "n/a" if r.precision is None else f"{r.precision:.3f}"
+            line += f"; accepted {r.accepted}, rejected {r.rejected}, pending {r.pending}, precision {precision}"
+        click.echo(line)
+
+
 if __name__ == "__main__":
     main()

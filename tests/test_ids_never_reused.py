@@ -44,7 +44,8 @@ def content(store: Store) -> dict[str, list]:
 
 def indexes(store: Store) -> dict[str, list]:
     names = [r[0] for r in store.db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")]
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({','.join('?' * len(TABLES))}) ORDER BY name", TABLES)]
     return {name: store.db.execute(f"PRAGMA index_xinfo({name})").fetchall() for name in names}
 
 

@@ -13,11 +13,12 @@ class Block:
             raise ImportError('Qt is blocked below the UI layer: ' + name)
 sys.meta_path.insert(0, Block())
 import pkgutil, importlib, annotator
-for package in ('domain', 'store', 'formats', 'review'):
+for package in ('domain', 'store', 'formats', 'review', 'suggest'):
     mod = importlib.import_module('annotator.' + package)
     for info in pkgutil.walk_packages(mod.__path__, mod.__name__ + '.'):
         importlib.import_module(info.name)
 import annotator.cli
+import annotator.suggesting
 print('ok')
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -37,6 +38,8 @@ MAY_IMPORT = {
     "gold": {"store", "review", "domain"},
     "exchange": {"store", "formats", "domain", "export_workers"},
     "export_workers": {"store", "formats", "domain"},
+    "suggest": {"domain", "formats"},
+    "suggesting": {"store", "suggest", "domain"},
 }
 
 

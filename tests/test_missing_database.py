@@ -22,6 +22,7 @@ READ_ONLY_INVOCATIONS = {
     "revert": ["revert", "1"],
     "backup": ["backup", "--out", "{tmp}/copy.db"],
     "search": ["search", "Putin", "--json"],
+    "suggest": ["suggest", "status"],
 }
 CREATING = {"import", "restore"}
 """Commands meant to make a database: import, and restore (which puts a backup in its place)."""

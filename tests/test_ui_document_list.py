@@ -47,7 +47,7 @@ class Signals:
 def test_a_long_list_reads_only_a_window_of_rows(qtbot, big_store, open_window, monkeypatch):
     pages = []
     read_page = big_store.document_page
-    monkeypatch.setattr(big_store, "document_page", lambda *args: pages.append(args) or read_page(*args))
+    monkeypatch.setattr(big_store, "document_page", lambda *args, **kw: pages.append(args) or read_page(*args, **kw))
     window = open_window(big_store)
     assert len(pages) == 1  # opening reads the first page of summaries once
     view = window.findChild(QAbstractItemView, "documentList")

@@ -60,6 +60,7 @@ from annotator.store.rows import now
 from annotator.store.search import SearchMixin, SearchQueryError, install_search_functions
 from annotator.store.span_positions import SpanPositionsMixin
 from annotator.store.spans import SpansMixin
+from annotator.store.suggestions import SuggestionsMixin
 from annotator.store.workflow import WorkflowMixin
 
 __all__ = [
@@ -97,7 +98,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
 
 
 class Store(DocumentsMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
-            SearchMixin, RevertMixin, HistoryMixin):
+            SearchMixin, SuggestionsMixin, RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     def __init__(self, db: ProjectDatabase, path: Path | None) -> None:

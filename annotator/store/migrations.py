@@ -337,3 +337,51 @@ def m006_full_text_search(db: Database) -> None:
         "CREATE INDEX documents_by_id ON documents(id)",
     ):
         db.execute(statement)
+
+
+@migrations()
+def m011_suggestions(db: Database) -> None:
+    # What suggesters proposed, per document and annotator, and what became of
+    # it; gazetteers, the spaCy label table and trained models of the project;
+    # how unsure the tagger is about each document (to order the list by).
+    _run(
+        db,
+        """
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            suggester TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'rejected')),
+            span_id INTEGER,
+            created TEXT NOT NULL,
+            decided TEXT,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX suggestions_by_document ON suggestions(document_id, annotator, state, start);
+        CREATE TABLE gazetteer_entries (
+            gazetteer TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            label TEXT NOT NULL,
+            PRIMARY KEY (gazetteer, entry, label)
+        );
+        CREATE TABLE spacy_labels (
+            spacy_label TEXT PRIMARY KEY,
+            label TEXT NOT NULL
+        );
+        CREATE TABLE suggester_models (
+            name TEXT PRIMARY KEY,
+            model BLOB NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            trained TEXT NOT NULL
+        );
+        CREATE TABLE tagger_uncertainty (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            uncertainty REAL NOT NULL
+        )
+        """,
+    )

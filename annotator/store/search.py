@@ -55,6 +55,10 @@ class _Matches:
                 f"ORDER BY {self.id} LIMIT :limit OFFSET :offset")
 
 
+_UNCERTAINTY = "coalesce((SELECT uncertainty FROM tagger_uncertainty WHERE document_id = {id}), -1)"
+"""How unsure the tagger is of a document (suggestions' active learning); -1 when it has not said."""
+
+
 def _summary(row: tuple) -> DocumentSummary:
     return DocumentSummary(row[0], row[1], row[2], row[3] or ("in_progress" if row[2] else "todo"),
                            sorted(row[4].split("\n")) if row[4] else [])
@@ -102,10 +106,18 @@ class SearchMixin(StoreCore):
         return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where}", m.params, query)[0][0]
 
     def document_page(self, annotator: str, query: str = "", offset: int = 0,
-                      limit: int | None = None) -> list[DocumentSummary]:
-        """Summaries of the matching documents from row `offset` on (document order),
-        with `annotator`'s span count and status."""
+                      limit: int | None = None, *, by_uncertainty: bool = False) -> list[DocumentSummary]:
+        """Summaries of the matching documents from row `offset` on (document order,
+        or with `by_uncertainty` the ones the tagger is least sure of first), with
+        `annotator`'s span count and status."""
         m = self._matches(self._parse(query))
+        if by_uncertainty:
+            rows = self._run(
+                f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
+                f"(SELECT {m.id} FROM {m.source} WHERE {m.where}) "
+                f"ORDER BY {_UNCERTAINTY.format(id='doc.id')} DESC, doc.id LIMIT :limit OFFSET :offset",
+                {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}, query)
+            return [_summary(r) for r in rows]
         # the ids are counted off in the slim index; only the page's rows are read
         rows = self._run(
             f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN ({m.ids()}) ORDER BY doc.id",
@@ -124,12 +136,18 @@ class SearchMixin(StoreCore):
             raise StoreError(f"no document with id {document_id}")
         return _summary(row)
 
-    def document_position(self, document_id: int, query: str = "") -> int | None:
+    def document_position(self, document_id: int, query: str = "", *, by_uncertainty: bool = False) -> int | None:
         """The row of a document among the matches of `query` (None when it does not match)."""
         m = self._matches(self._parse(query))
         params = {**m.params, "id": document_id}
         if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
             return None
+        if by_uncertainty:
+            # counted over the matches: ordering by uncertainty is a choice the user makes, not every list's cost
+            key = _UNCERTAINTY.format(id=m.id)
+            params["u"] = self.db.execute(f"SELECT {_UNCERTAINTY.format(id=':id')}", {"id": document_id}).fetchone()[0]
+            return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND "
+                             f"({key} > :u OR ({key} = :u AND {m.id} < :id))", params, query)[0][0]
         return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
                          params, query)[0][0]
 

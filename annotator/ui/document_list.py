@@ -105,6 +105,15 @@ class DocumentList(QWidget):
         if self._current is not None:
             self._show_current()
 
+    @property
+    def ranking(self) -> bool:
+        """Whether the documents the tagger is least sure of come first."""
+        return self.model.by_uncertainty
+
+    @ranking.setter
+    def ranking(self, on: bool) -> None:
+        self.model.by_uncertainty = bool(on)
+
     def set_annotator(self, annotator: str) -> None:
         self.annotator = annotator
         self.refresh()

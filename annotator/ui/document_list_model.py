@@ -36,6 +36,8 @@ class DocumentListModel(QAbstractListModel):
         super().__init__(parent)
         self.store, self.annotator = store, annotator
         self.query = ""
+        self.by_uncertainty = False
+        """List the documents the tagger is least sure of first (suggestions' active learning)."""
         self._complete = True
         """Whether every matching row is counted in `_count` (else more may be fetched)."""
         self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
@@ -93,7 +95,8 @@ class DocumentListModel(QAbstractListModel):
         return page[offset] if offset < len(page) else None
 
     def _read_page(self, number: int) -> list[DocumentSummary]:
-        page = self.store.document_page(self.annotator, self.query, number * PAGE, PAGE)
+        page = self.store.document_page(self.annotator, self.query, number * PAGE, PAGE,
+                                        by_uncertainty=self.by_uncertainty)
         self._keep(number, page)
         return page
 
@@ -115,7 +118,7 @@ class DocumentListModel(QAbstractListModel):
         further on would read every match before it."""
         row = self._rows.get(document_id)
         if row is None and self._complete:
-            row = self.store.document_position(document_id, self.query)
+            row = self.store.document_position(document_id, self.query, by_uncertainty=self.by_uncertainty)
             if row is not None:
                 self.summary_at(row)  # keep its page: an edit of it then knows what it was
         return row
@@ -151,7 +154,7 @@ class DocumentListModel(QAbstractListModel):
         annotator = annotator or self.annotator
         first: list[DocumentSummary] | None = None
         if query:
-            first = self.store.document_page(annotator, query, 0, PAGE)
+            first = self.store.document_page(annotator, query, 0, PAGE, by_uncertainty=self.by_uncertainty)
             count = len(first)
         else:
             count = self.store.document_count()

@@ -44,6 +44,7 @@ from annotator.ui.label_palette import LabelPalette
 from annotator.ui.labelling import Labelling
 from annotator.ui.span_table import SpanTable
 from annotator.ui.store_undo_stack import StoreUndoStack
+from annotator.ui.suggestions import Suggestions
 from annotator.ui.text_view import TextView
 from annotator.ui.plain_text import literal, no_mnemonic
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
         self.arcs = ArcOverlay(self.text_view, self.facts)
         self.fact_linking.linkDragged.connect(self.arcs.show_link_drag)
+        self.suggestions = Suggestions(self.layer, self.text_view, self.undo_stack, self.arcs, self)
         self.labelling.may_delete = self.fact_linking.may_delete
         self.fact_panel.fillRequested.connect(self.fact_linking.start_fill)
         self.labelling.relationRequested.connect(self.fact_linking.start_relation)
@@ -88,7 +90,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.palette.labelClicked.connect(self._label_clicked)
-        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel):
+        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel, self.suggestions):
             source.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.documents.documentActivated.connect(self.show_document)
         store.subscribe(self._on_store_changed)
@@ -234,6 +236,7 @@ class MainWindow(QMainWindow):
         self.agreement_action.setEnabled(_importable("annotator.ui.agreement_report"))
 
         help_menu = bar.addMenu("&Help")
+        self.suggestions.add_menu(bar)
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents,
                      "keyboardShortcuts")
 
@@ -474,6 +477,7 @@ class MainWindow(QMainWindow):
         self.layer.detach()
         self.facts.detach()
         self.documents.detach()
+        self.suggestions.detach()
         super().closeEvent(event)
 
 

@@ -34,6 +34,10 @@ KEYS = [
     ("Ctrl+Shift+A", "Switch annotator"),
     ("Ctrl+O / Ctrl+N", "Open / create a database"),
     ("Ctrl+I / Ctrl+E", "Import / export"),
+    ("Alt+Return / Alt+Delete", "Accept / reject the suggestion under the caret (or the next) and move on"),
+    ("Alt+Down / Alt+Up", "Next / previous suggestion"),
+    ("Alt+Shift+Return", "Accept every suggestion of the document above the confidence (one undo step)"),
+    ("Ctrl+Shift+G", "Suggest for this document"),
 ]
 
 SECTION = ""
