@@ -49,3 +49,12 @@ def isolated_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ANN001
+    from figures import lines
+
+    if lines():
+        terminalreporter.section("figures")
+        for line in lines():
+            terminalreporter.write_line(line)
