@@ -56,6 +56,7 @@ class Context:
                 self._store = open_project(self.db_path, samples=self.is_default)
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from exc
+            self._store.actor = self.annotator  # who the change history names
         return self._store
 
 
@@ -85,6 +86,11 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
     """
     ctx.obj = Context(db, annotator)
     if ctx.invoked_subcommand is None:
+        from annotator.ui.system_libraries import startup_problem
+
+        # Qt aborts the process when its platform plugin cannot load; say why first
+        if problem := startup_problem():
+            raise click.ClickException(problem)
         from annotator.ui.app import run_app
 
         sys.exit(run_app(ctx.obj.db_path, ctx.obj.annotator, is_default=ctx.obj.is_default))
@@ -97,10 +103,15 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 @click.option("--skip-bad", is_flag=True, help="Import the good records and list the bad ones.")
 @click.option("--text-field", default="text", show_default=True, help="Field or column holding the article text.")
 @click.option("--title-field", default="title", show_default=True, help="Field or column holding the title.")
+@click.option("--label-field", default="label", show_default=True,
+              help="doccano: field holding the [start, end, label] triples.")
 @click.option("--samples", is_flag=True, help="Add the sample articles shipped with annotator.")
+@click.option("--layers-from-folders/--no-layers-from-folders", default=None,
+              help="brat: read each subfolder as an annotator's layer (default: only when all hold the same texts).")
 @pass_context
 def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, strict: bool, skip_bad: bool,
-                   text_field: str, title_field: str, samples: bool) -> None:
+                   text_field: str, title_field: str, label_field: str, samples: bool,
+                   layers_from_folders: bool | None) -> None:
     """Import articles or annotated documents, all or nothing.
 
     Formats: native, brat (a folder), doccano, labelstudio, conll, spacy-jsonl,
@@ -123,7 +134,8 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
         try:
             report = import_files(store, list(paths), format=fmt, annotator=ctx.annotator, strict=strict,
                                   skip_bad=skip_bad, progress=progress, text_field=text_field,
-                                  title_field=title_field)
+                                  title_field=title_field, layers_from_folders=layers_from_folders,
+                                  label_field=label_field)
         except (ValueError, StoreError) as exc:
             raise click.ClickException(f"{exc}; nothing was imported") from exc
     for line in report.lines():
@@ -267,6 +279,72 @@ def show(ctx: Context, document_id: int, as_json: bool, all_layers: bool) -> Non
     else:
         click.echo(describe_document(record))
 
+
+
+@main.command()
+@click.argument("document_id", metavar="[DOC]", type=int, required=False)
+@click.option("--annotator", "name", metavar="NAME", help="Only changes to NAME's layer or made by NAME.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the N newest changes.")
+@pass_context
+def history(ctx: Context, document_id: int | None, name: str | None, as_json: bool, limit: int | None) -> None:
+    """List changes, newest first: who added, changed or deleted what, when, from what to what."""
+    changes = ctx.store().history(document_id, name, limit)
+    if as_json:
+        click.echo(json.dumps([c.as_json() for c in changes], ensure_ascii=False, indent=2))
+        return
+    for change in changes:
+        who = change.annotator or "?"
+        if change.actor and change.actor != change.annotator:
+            who += f" (by {change.actor})"
+        where = f"doc {change.document_id}" if change.document_id is not None else "-"
+        click.echo(f"#{change.id}  {_local_time(change.created)}  {who}  {where}  "
+                   f"{change.what()}: {change.difference()}")
+
+
+def _local_time(stamp: str) -> str:
+    import datetime
+
+    return datetime.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+@main.command()
+@click.argument("change_id", type=int)
+@pass_context
+def revert(ctx: Context, change_id: int) -> None:
+    """Undo one change of the history (as a new change); refused when later changes depend on it."""
+    for change in ctx.store().revert_change(change_id):
+        click.echo(f"#{change.id}  {change.what()}: {change.difference()}")
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: NAME-YYYYmmdd-HHMMSS.db beside the database). Never overwritten.")
+@pass_context
+def backup(ctx: Context, out: Path | None) -> None:
+    """Write a consistent copy of the database, also while another program writes to it."""
+    import datetime
+
+    from annotator.store.backup import backup_database, backup_name
+
+    target = out or ctx.db_path.parent / backup_name(ctx.db_path, datetime.datetime.now())
+    click.echo(f"backup written to {backup_database(ctx.db_path, target)}")
+
+
+@main.command()
+@click.argument("backup_file", metavar="BACKUP", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db", metavar="PATH", help="The database to restore into (default: the one given to annotator).")
+@click.option("--force", is_flag=True, help="Replace an existing database (a copy of it is kept beside it first).")
+@pass_context
+def restore(ctx: Context, backup_file: Path, db: str | None, force: bool) -> None:
+    """Put a backup in place of the database; the replaced one is kept as a backup."""
+    from annotator.store.backup import restore_database
+
+    target = Path(db) if db else ctx.db_path
+    kept = restore_database(backup_file, target, force=force)
+    if kept is not None:
+        click.echo(f"the replaced database was kept as {kept}")
+    click.echo(f"{target} restored from {backup_file}")
 
 
 @main.command()

@@ -13,7 +13,7 @@ from typing import Any
 from annotator import export_workers
 from annotator.domain import AnnotatedDocument, AttributeDef, Label, Role, Schema
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format
-from annotator.formats.brat import NORMALIZATION
+from annotator.formats.brat import NORMALIZATION, NOTES
 from annotator.formats.selection import Selection, select, select_labelled, split
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
@@ -91,7 +91,8 @@ def read_files(paths: Sequence[Path], format: str | None = None, options: ReadOp
 
 def import_files(store: Store, paths: Sequence[Path], format: str | None = None, annotator: str | None = None,
                  strict: bool = False, skip_bad: bool = False, progress: Progress | None = None,
-                 text_field: str = "text", title_field: str = "title") -> ImportReport:
+                 text_field: str = "text", title_field: str = "title",
+                 layers_from_folders: bool | None = None, label_field: str = "label") -> ImportReport:
     """Import files in one transaction (all or nothing) and say what happened.
 
     `annotator` is the layer for files that name none (a native file keeps the
@@ -99,12 +100,13 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     attributes the files use; with `strict` they are refused instead.
     """
     options = ReadOptions(annotator=annotator or "imported", text_field=text_field, title_field=title_field,
-                          skip_bad=skip_bad, schema=store.schema())
+                          label_field=label_field, skip_bad=skip_bad, strict=strict, schema=store.schema(),
+                          layers_from_folders=layers_from_folders)
     records = read_files(paths, format, options, progress)
     before = store.schema()
     unknown = sorted({name for r in records for name in _labels_used(r)} - {l.name for l in before.labels})
     if strict and unknown:
-        raise ExchangeError(f"labels not in the schema: {', '.join(unknown)}; nothing was imported "
+        raise ExchangeError(f"labels not in the schema: {', '.join(unknown)} "
                             "(import without --strict to add them)")
     total = len(records)
     tick = None if progress is None else (lambda done: progress(done, total))
@@ -144,7 +146,7 @@ def complete_schema(store: Store, records: Iterable[AnnotatedDocument], new_labe
         for kind, items in (("entity", record.spans), ("fact", record.facts)):
             for item in items:
                 for name, value in item.attributes.items():
-                    if schema.attribute(name) is None and name != NORMALIZATION:
+                    if schema.attribute(name) is None and name not in (NORMALIZATION, NOTES):
                         entry = values.setdefault(name, {"kinds": set(), "values": []})
                         entry["kinds"].add(kind)
                         entry["values"].append(value)

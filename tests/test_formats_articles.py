@@ -36,3 +36,14 @@ def test_jsonl_without_the_text_field_is_located(tmp_path, store):
     with pytest.raises(FormatError, match=r"news.jsonl:2: has no 'text' field"):
         import_files(store, [path], format="jsonl")
     assert store.document_ids() == []
+
+
+def test_a_long_first_line_becomes_a_title_cut_between_words():
+    from annotator.formats.reading import title_from_text
+
+    line = "Presiden Joko Widodo meresmikan jalan tol baru yang menghubungkan Jakarta dan Bandung pada hari Senin pagi di hadapan ribuan warga"
+    title = title_from_text(line + "\nIsi berita.")
+    assert len(title) <= 120 and title.endswith("…")
+    assert line.startswith(title[:-1]) and line[len(title) - 1] == " "  # cut at a space, not in a word
+    assert title_from_text("Judul pendek\nIsi.") == "Judul pendek"
+    assert title_from_text("x" * 300) == "x" * 119 + "…"

@@ -186,3 +186,16 @@ def test_registered_and_detected(tmp_path):
     path = tmp_path / "corpus.txt"
     path.write_bytes((FIXTURES / "idner-test.txt").read_bytes()[:2000])
     assert detect_format(path).name == "conll"
+
+
+def test_empty_documents_are_skipped_and_counted(tmp_path):
+    from annotator.formats.base import ReadOptions
+    from annotator.formats.conll import read as read_conll
+
+    path = tmp_path / "gaps.conll"
+    path.write_text("-DOCSTART- -X- O O\n\nBudi B-PER\n\n-DOCSTART- -X- O O\n\n-DOCSTART- -X- O O\n\n"
+                    "Ani B-PER\n\n-DOCSTART- -X- O O\n\n", encoding="utf-8")
+    options = ReadOptions(annotator="ana")
+    records = list(read_conll(path, options))
+    assert [r.document.text for r in records] == ["Budi", "Ani"]
+    assert options.warnings == [f"{path}: 2 empty document(s) (-DOCSTART- with no tokens) skipped"]

@@ -89,3 +89,26 @@ def test_without_relations_every_line_is_sequence_labelling_and_overlaps_are_not
     lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [line["label"] for line in lines] == [[[0, 20, "PERSON"], [9, 13, "PERSON"]], []]
     assert any("1 document(s) have nested or overlapping spans" in note for note in summary.notes)
+
+
+def test_custom_columns_are_read_with_label_field_and_warned_of_without(store):
+    # doccano's own example names its columns column_data and column_label
+    path = DOCCANO / "custom_columns.jsonl"
+    report = import_files(store, [path], format="doccano", text_field="column_data")
+    assert report.spans == 0
+    assert any("'column_label' looks like labels but was not read; name it with --label-field column_label" in w
+               for w in report.warnings)
+    report = import_files(store, [path], format="doccano", text_field="column_data", label_field="column_label")
+    assert report.spans == 3 and report.documents_matched == 3
+    assert sorted((s.text, s.label) for i in store.document_ids() for s in store.spans(i)) == \
+        [("EU", "ORG"), ("Obama", "PERSON"), ("Peter Blackburn", "PERSON")]
+
+
+def test_export_keeps_the_document_meta(tmp_path, store):
+    doc, _ = store.add_document("Berita", "Joko di Bandung.", {"source": "kompas", "language": "id"})
+    store.add_span(doc.id, "ana", 0, 4, "PERSON")
+    export(store, "doccano", tmp_path / "out.jsonl")
+    (line,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert line["meta"] == {"source": "kompas", "language": "id"}
+    (record,) = list(read(tmp_path / "out.jsonl", ReadOptions(annotator="ana")))
+    assert {k: record.document.meta[k] for k in ("source", "language")} == {"source": "kompas", "language": "id"}

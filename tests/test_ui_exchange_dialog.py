@@ -98,3 +98,18 @@ def test_export_dialog_writes_the_chosen_layer(qtbot, tmp_path, monkeypatch):
     task = run_with_progress(None, store, "Exporting…", dialog.work())
     assert task.error == ""
     assert "February 22" in (tmp_path / "out.csv").read_text(encoding="utf-8")
+
+
+def test_export_dialog_offers_the_corpus_language(qtbot, store):
+    from PySide6.QtWidgets import QLineEdit
+
+    assert store.usual_language() is None
+    dialog = ExportDialog(None, store, "ana")
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLineEdit, "exportLanguage").text() == "xx"
+    for n, language in enumerate(["id", "id", "en", None]):
+        store.add_document(f"t{n}", f"teks {n}", {"language": language} if language else {})
+    assert store.usual_language() == "id"
+    dialog = ExportDialog(None, store, "ana")
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLineEdit, "exportLanguage").text() == "id"

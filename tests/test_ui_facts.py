@@ -511,3 +511,22 @@ def test_ctrl_drag_from_a_fact_to_entities_fills_roles(qtbot, open_window, seede
     ctrl_drag(qtbot, view, quote_start + 5, plain + 2)
     assert seeded_store.fact(quote.id).args == [Argument("speaker", putin_id)]
     assert [f.id for f in seeded_store.facts(doc, "ana")] == [quote.id]
+
+
+def test_the_role_picker_offers_the_filler_nearest_the_fact_first(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    text = view.layer.text
+    far = text.find("Vladimir Putin")  # first paragraph, long before the quote
+    label_range(qtbot, view, far, far + len("Vladimir Putin"), "p")
+    _, putin = make_quote_and_putin(qtbot, window)
+    view.setFocus()
+    qtbot.keyClick(view, "r", CTRL)
+    picker = window.findChild(QWidget, "rolePicker")
+    qtbot.keyClick(picker.filter, "1")  # speaker
+    rows = picker.rows()
+    assert rows.index(picker.list.currentItem().text()) == 1  # rows stay in text order
+    assert picker.list.currentItem().text().endswith(f"PERSON {putin}")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    (fact,) = seeded_store.facts(view.layer.document_id, "ana")
+    assert [(a.role, seeded_store.span(a.span_id).start) for a in fact.args] == [("speaker", putin)]

@@ -421,6 +421,10 @@ def test_agreement_report_shows_the_review_cores_figures_and_saves_them(qtbot, t
     swapped = confusion.item(labels.index("PERSON"), labels.index("ORGANISATION"))
     assert swapped.text() == "3" and swapped.background().color().red() > swapped.background().color().green()
     assert confusion.item(labels.index("O"), labels.index("O")).background().color().name() != "#000000"
+    # whose labels the rows and columns are is said, not left to guess
+    assert dialog.findChild(QLabel, "agreementConfusionAxes").text() == \
+        "Rows: ana's label; columns: budi's label (tokens)."
+    assert swapped.toolTip() == "3 token(s): ana PERSON, budi ORGANISATION"
 
     dialog.save_report(tmp_path / "agreement.json")
     assert json.loads((tmp_path / "agreement.json").read_text()) == json.loads(json.dumps(expected.as_json()))
@@ -444,6 +448,26 @@ def test_agreement_per_label_and_fewer_annotators(qtbot, three_differences):
     dialog.findChild(QListWidget, "agreementAnnotators").item(0).setCheckState(Qt.CheckState.Unchecked)
     qtbot.mouseClick(dialog.findChild(QPushButton, "agreementCompute"), Qt.MouseButton.LeftButton)
     assert not dialog.running and "at least two" in dialog.findChild(QLabel, "agreementStatus").text()
+
+
+def test_the_confusion_table_shows_one_pair_at_a_time_with_its_axes(qtbot, three_differences):
+    from PySide6.QtWidgets import QComboBox
+
+    store, doc_id, text = three_differences
+    store.add_span(doc_id, "citra", *find(text, "Kim Jong Un"), "EVENT")
+    dialog = AgreementReportDialog(store)
+    qtbot.addWidget(dialog)
+    run_report(qtbot, dialog)
+    chooser = dialog.findChild(QComboBox, "agreementConfusionPair")
+    assert [chooser.itemText(i) for i in range(chooser.count())] == [
+        "ana (rows) × budi (columns)", "ana (rows) × citra (columns)", "budi (rows) × citra (columns)",
+        "All pairs together"]
+    chooser.setCurrentIndex(2)
+    assert dialog.findChild(QLabel, "agreementConfusionAxes").text() == \
+        "Rows: budi's label; columns: citra's label (tokens)."
+    confusion = dialog.findChild(QTableView, "agreementConfusion").model()
+    labels = [confusion.headerData(i, Qt.Orientation.Horizontal) for i in range(confusion.columnCount())]
+    assert confusion.item(labels.index("ORGANISATION"), labels.index("EVENT")).text() == "3"
 
 
 def test_cancel_stops_the_measuring(qtbot, three_differences, monkeypatch):
@@ -537,3 +561,47 @@ def test_main_window_opens_review_on_its_document_and_lists_who_finished(qtbot, 
     monkeypatch.setattr("annotator.ui.merge_dialog.merge_with_dialog", lambda parent, s: merged.append(s))
     window.findChild(QAction, "mergeDatabases").trigger()
     assert merged == [store]
+
+
+def test_the_settle_menu_offers_only_the_compared_annotators(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    window = open_review(qtbot, store)
+    visible = lambda: [a.objectName() for a in window.take_more_actions if a.isVisible()]  # noqa: E731
+    assert visible() == []  # two compared: A/B (1/2) only
+    store.add_span(doc_id, "citra", *find(text, "Kim Jong Un"), "EVENT")
+    window.refresh()
+    window.set_compared(["ana", "budi", "citra"])
+    assert visible() == ["take3"]
+
+
+def test_the_being_settled_box_goes_once_everything_is_settled(qtbot, three_differences):
+    store, doc_id, text = three_differences
+    window = open_review(qtbot, store)
+    for key in (Qt.Key.Key_A, Qt.Key.Key_B):
+        press(qtbot, window, key)
+    assert window.text.current is not None
+    press(qtbot, window, Qt.Key.Key_X)  # the last open difference
+    assert progress(window) == "0 of 3 differences left"
+    assert window.text.current is None
+
+
+def test_the_shortcuts_dialog_shows_every_text_whole(qtbot, store):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics
+
+    from annotator.ui.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog(store.schema())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.findChild(QTableWidget, "shortcutsTable")
+    assert table.horizontalScrollBar().maximum() == 0  # nothing hidden to the right
+    width = table.columnWidth(1) - 8  # the cell's margins
+    for row in range(table.rowCount()):
+        item = table.item(row, 1)
+        if item is None:
+            continue
+        needed = QFontMetrics(item.font()).boundingRect(QRect(0, 0, width, 0), Qt.TextFlag.TextWordWrap, item.text())
+        assert needed.height() <= table.rowHeight(row), item.text()
+    assert table.viewport().width() <= dialog.width()

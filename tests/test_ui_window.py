@@ -60,3 +60,24 @@ def test_save_indicator_reports_each_commit(qtbot, tmp_path):
     assert status.text().startswith("saved ")
     window.close()
     store.close()
+
+
+def test_every_label_button_is_in_view_at_1280_by_800(qtbot, seeded_store):
+    from PySide6.QtWidgets import QPushButton, QScrollArea, QWidget
+
+    from annotator.ui.main_window import MainWindow
+
+    window = MainWindow(seeded_store, "ana")
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    palette = window.findChild(QWidget, "labelPalette")
+    viewport = next(a for a in window.findChildren(QScrollArea) if a.widget() is palette).viewport()
+    buttons = [b for b in palette.findChildren(QPushButton) if b.objectName().startswith("label:")]
+    assert len(buttons) == len(seeded_store.schema().labels)
+    for button in buttons:
+        top_left = button.mapTo(viewport, button.rect().topLeft())
+        bottom_right = button.mapTo(viewport, button.rect().bottomRight())
+        assert viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right), button.objectName()
+        assert button.fontMetrics().horizontalAdvance(button.text()) < button.width(), button.objectName()

@@ -44,7 +44,11 @@ class ReadOptions:
     """Layer for annotations whose file names no annotator."""
     text_field: str = "text"
     title_field: str = "title"
+    label_field: str = "label"
+    """doccano: the field holding [start, end, label] triples (its own example names it `column_label`)."""
     skip_bad: bool = False
+    strict: bool = False
+    """Refuse what would otherwise be passed over with a warning (an empty brat .txt)."""
     """Keep the good records of a file with bad ones; the bad ones are listed in `skipped`."""
     skipped: list[str] = field(default_factory=list)
     discontinuous: str = "join"
@@ -53,6 +57,9 @@ class ReadOptions:
     schema: Schema | None = None
     """The database's schema, when known: lets readers map positional roles
     (brat's Arg1/Arg2) to the schema's role names."""
+    layers_from_folders: bool | None = None
+    """brat: read each subfolder as an annotator's layer (True), never (False),
+    or only when every subfolder holds the same texts (None)."""
 
 
 @dataclass

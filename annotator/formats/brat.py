@@ -5,9 +5,13 @@ T lines are spans, E lines facts with a trigger, R lines binary relations
 normalisations (kept in the `brat_normalization` attribute). `*` equivalence
 lines have no counterpart here and are reported as skipped.
 
-One folder holds one layer, as in brat. On import, `.ann` files at the top of
-the folder go to the import's annotator and files in a subfolder to the layer
-named after that subfolder. On export, several layers go to one subfolder each.
+One folder holds one layer, as in brat. On import, subfolders are layers only
+when asked (`layers_from_folders`) or when every subfolder holds the same
+texts (as our export of several layers writes them); otherwise they are just
+folders (a corpus split into `train/` and `test/`, or by language): every file
+goes to the import's annotator and keeps its folder in the document's `source`,
+and an export writes it back into that folder. On export, several layers go to
+one subfolder each.
 
 Offsets are brat's, which are not quite ours: brat reads the `.txt` with
 universal newlines, so a CRLF counts as one character there (nlplab/brat#853),
@@ -25,7 +29,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label, Schema, Span
@@ -36,6 +40,14 @@ from annotator.formats.reading import read_text
 
 NORMALIZATION = "brat_normalization"
 """Attribute holding brat N lines as [type, reference, text] triples."""
+
+NOTES = "brat_notes"
+"""Attribute holding `#` lines of a type other than AnnotatorNotes (TDT's
+`Lemma`, for one) as [type, text] pairs; AnnotatorNotes become the note."""
+
+ANNOTATOR_NOTES = "AnnotatorNotes"
+
+_BOM = b"\xef\xbb\xbf"
 
 _ROLE_REPEAT = re.compile(r"^(.*\D)(\d+)$")
 
@@ -55,28 +67,61 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     files = document_files(root)
     if not files:
         raise FormatError(root, "holds no .txt files")
+    by_layer = root.is_dir() and _folders_are_layers(root, files, options)
     for txt in files:
-        layer = options.annotator
-        if root.is_dir() and txt.parent != root:
+        layer, base = options.annotator, root
+        if by_layer and txt.parent != root:
             layer = txt.relative_to(root).parts[0]
+            base = root / layer
         try:
-            yield read_document(txt, txt.with_suffix(".ann"), layer, options, root)
+            record = read_document(txt, txt.with_suffix(".ann"), layer, options, base if root.is_dir() else None)
+            if record is not None:
+                yield record
         except FormatError as error:
             if not options.skip_bad:
                 raise
             options.skipped.append(str(error))
 
 
+def _folders_are_layers(root: Path, files: list[Path], options: ReadOptions) -> bool:
+    """Whether the subfolders of `root` are annotators' layers (see the module's docstring)."""
+    folders: dict[str, dict[Path, Path]] = {}
+    for txt in files:
+        parts = txt.relative_to(root).parts
+        if len(parts) > 1:
+            folders.setdefault(parts[0], {})[Path(*parts[1:])] = txt
+    if options.layers_from_folders is not None:
+        return options.layers_from_folders
+    if not folders:
+        return False
+    names = {frozenset(contents) for contents in folders.values()}
+    same = len(folders) > 1 and len(names) == 1 and all(txt.parent != root for txt in files) and all(
+        len({contents[name].read_bytes() for contents in folders.values()}) == 1 for name in next(iter(names)))
+    if not same:
+        options.warnings.append(
+            f"{root}: subfolders {', '.join(sorted(folders))} read as folders of one layer ({options.annotator}); "
+            "--layers-from-folders reads each as an annotator's layer")
+    return same
+
+
 def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
-                  root: Path | None = None) -> AnnotatedDocument:
+                  root: Path | None = None) -> AnnotatedDocument | None:
+    """The document of a .txt/.ann pair; None (with a warning) for an empty .txt,
+    which brat corpora hold as placeholders, unless `options.strict`."""
     text = read_text(txt)
     if not text.strip():
-        raise FormatError(txt, "is empty")
-    name = str(txt.relative_to(root)) if root is not None and root.is_dir() else txt.name
+        if options.strict or (ann.exists() and read_text(ann).strip()):
+            raise FormatError(txt, "is empty")
+        options.warnings.append(f"{txt}: empty, skipped")
+        return None
+    name = txt.relative_to(root).as_posix() if root is not None and root.is_dir() else txt.name
     document = Document(None, txt.stem, text, {"source": name})
     if not ann.exists():
         return AnnotatedDocument(document)
-    parser = _AnnParser(ann, text, annotator, options)
+    with open(txt, "rb") as raw:
+        # brat reads the .txt as plain UTF-8, so a byte-order mark is its offset 0
+        bom = raw.read(len(_BOM)) == _BOM
+    parser = _AnnParser(ann, text, annotator, options, bom)
     parser.parse(read_text(ann))
     return AnnotatedDocument(document, parser.spans(), parser.facts())
 
@@ -106,6 +151,7 @@ class _AnnParser:
     text: str
     annotator: str
     options: ReadOptions
+    bom: bool = False
     span_by_id: dict[str, Span] = field(default_factory=dict)
     textbound: list[_TextBound] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
@@ -140,7 +186,8 @@ class _AnnParser:
             self._extra(n, kind, raw)
 
     def _span(self, n: int, raw: str) -> None:
-        parts = raw.split("\t")
+        # the quoted text may itself hold a TAB, as brat's reader allows
+        parts = raw.split("\t", 2)
         if len(parts) < 2:
             raise self.fail(n, "a T line needs an id, a label with offsets, and the text")
         brat_id, middle = parts[0], parts[1]
@@ -155,14 +202,12 @@ class _AnnParser:
                                          parts[2] if len(parts) > 2 else None))
 
     def _build_spans(self) -> None:
-        brat = BratOffsets(self.text)
-        # brat's own files count a CRLF as one character; some other tools count
-        # two. The text each T line quotes tells which this file does.
-        view = brat
-        if brat.differs and not all(self._quotes_match(t, brat) for t in self.textbound):
-            raw = BratOffsets(self.text, count_crlf_as_one=False)
-            if all(self._quotes_match(t, raw) for t in self.textbound):
-                view = raw
+        # brat's own files count a CRLF as one character and a byte-order mark
+        # as offset 0; some other tools count a CRLF as two, or skip the mark.
+        # The text each T line quotes tells which way this file counts.
+        views = [BratOffsets(self.text, count_crlf_as_one=crlf, bom=bom)
+                 for bom in ([True, False] if self.bom else [False]) for crlf in (True, False)]
+        view = next((v for v in views if all(self._quotes_match(t, v) for t in self.textbound)), views[0])
         for t in self.textbound:
             self._add_span(t, view)
 
@@ -182,6 +227,8 @@ class _AnnParser:
             raise self.fail(n, f"{brat_id} says it covers {t.surface!r} but the .txt has {covered!r} there; "
                                "the .ann does not belong to this .txt")
         start, end = view.to_ours(t.fragments[0][0]), view.to_ours(t.fragments[-1][1])
+        if start >= end:
+            raise self.fail(n, f"{brat_id} covers nothing but the byte-order mark")
         gaps = [view.text[a[1]:b[0]] for a, b in zip(t.fragments, t.fragments[1:])]
         # fragments either side of line breaks are how brat writes one span across lines
         if any(not _LINE_BREAKS_ONLY.fullmatch(gap) for gap in gaps):
@@ -257,7 +304,7 @@ class _AnnParser:
         return found
 
     def _extra(self, n: int, kind: str, raw: str) -> None:
-        parts = raw.split("\t")
+        parts = raw.split("\t", 2)
         fields = parts[1].split() if len(parts) > 1 else []
         if kind in "AM":
             if len(fields) < 2:
@@ -269,7 +316,10 @@ class _AnnParser:
                 raise self.fail(n, "a note line needs a type and a target")
             target = self._target(n, fields[1])
             note = parts[2] if len(parts) > 2 else ""
-            target.note = f"{target.note}\n{note}" if target.note else note
+            if fields[0] == ANNOTATOR_NOTES:
+                target.note = f"{target.note}\n{note}" if target.note else note
+            else:
+                target.attributes.setdefault(NOTES, []).append([fields[0], note])
         else:
             if len(fields) < 3:
                 raise self.fail(n, "a normalisation line needs a type, a target and a reference")
@@ -312,6 +362,7 @@ def _write_layer(records: list[AnnotatedDocument], folder: Path, options: WriteO
     for record in records:
         stem = _stem(record, used)
         used.add(stem)
+        (folder / stem).parent.mkdir(parents=True, exist_ok=True)
         with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as out:
             out.write(record.document.text)
         lines = ann_lines(record, options.schema, summary.dropped)
@@ -323,9 +374,15 @@ def _write_layer(records: list[AnnotatedDocument], folder: Path, options: WriteO
 
 
 def _stem(record: AnnotatedDocument, used: set[str]) -> str:
+    """The file name, without suffix, of a document's .txt and .ann in the export:
+    the name and folder it was imported from, where it came from a brat folder."""
     source = str(record.document.meta.get("source", ""))
-    base = Path(source).stem if source.endswith(".txt") else f"document-{record.document.id}"
-    base = _safe(base)
+    if source.endswith(".txt"):
+        path = PurePosixPath(source.replace("\\", "/"))
+        folders = [_safe(part) for part in path.parts[:-1] if part not in ("", ".", "..", "/")]
+        base = "/".join([*folders, _safe(path.stem)])
+    else:
+        base = f"document-{record.document.id}"
     stem, n = base, 2
     while stem in used:
         stem, n = f"{base}-{n}", n + 1
@@ -385,6 +442,10 @@ def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter
                 for ref_type, ref, text in value:
                     normalizations += 1
                     lines.append(f"N{normalizations}\t{ref_type} {brat_id} {ref}\t{text}")
+            elif name == NOTES and isinstance(value, list):
+                for note_type, text in value:
+                    notes += 1
+                    lines.append(f"#{notes}\t{note_type} {brat_id}\t{_one_line(text)}")
             elif value is True:
                 attributes += 1
                 lines.append(f"A{attributes}\t{name} {brat_id}")
@@ -397,7 +458,7 @@ def ann_lines(record: AnnotatedDocument, schema: Schema | None, dropped: Counter
                 dropped[f"attribute value brat cannot hold ({name})"] += 1
         for note in item.note.split("\n") if item.note else []:
             notes += 1
-            lines.append(f"#{notes}\tAnnotatorNotes {brat_id}\t{note}")
+            lines.append(f"#{notes}\t{ANNOTATOR_NOTES} {brat_id}\t{note}")
     return lines
 
 
@@ -422,17 +483,22 @@ class BratOffsets:
     view is the stored text itself, for files written by tools that count two.
     """
 
-    def __init__(self, text: str, *, count_crlf_as_one: bool = True) -> None:
+    def __init__(self, text: str, *, count_crlf_as_one: bool = True, bom: bool = False) -> None:
         pairs = [m.start() for m in re.finditer("\r\n", text)] if count_crlf_as_one else []
         self.differs = bool(pairs)
         self.text = text.replace("\r\n", "\n") if pairs else text
         self._after_pair = [p + 1 for p in pairs]
         self._pair_in_view = [p - k for k, p in enumerate(pairs)]
+        # a byte-order mark the stored text leaves out, counted as brat counts it
+        self._lead = 1 if bom else 0
+        if bom:
+            self.text = "\ufeff" + self.text
 
     def to_brat(self, offset: int) -> int:
-        return offset - bisect_left(self._after_pair, offset)
+        return offset - bisect_left(self._after_pair, offset) + self._lead
 
     def to_ours(self, offset: int) -> int:
+        offset = max(0, offset - self._lead)
         return offset + bisect_left(self._pair_in_view, offset)
 
 
@@ -474,7 +540,11 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
         if label.kind == "entity":
             entities[label.name] = None
         elif label.trigger:
-            events[label.name] = {r.name: r.cardinality for r in label.roles}
+            events[label.name] = {}
+            for r in label.roles:
+                base = _brat_role(r.name)
+                # roles brat folds into one (Org1, Org2 -> Org) take any number of fillers
+                events[label.name][base] = "many" if base in events[label.name] else r.cardinality
         else:
             relations[label.name] = None
     for r in records:
@@ -486,12 +556,12 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
                 relations.setdefault(f.label, None)
             else:
                 roles = events.setdefault(f.label, {})
-                counts = Counter(a.role for a in f.args)
+                counts = Counter(_brat_role(a.role) for a in f.args)
                 for role, n in counts.items():
                     roles[role] = "many" if n > 1 or roles.get(role) == "many" else roles.get(role, "optional")
         for item in [*r.spans, *r.facts]:
             for name, value in item.attributes.items():
-                if name == NORMALIZATION:
+                if name in (NORMALIZATION, NOTES):
                     continue
                 entry = attributes.setdefault(name, {"kinds": set(), "values": {}})
                 entry["kinds"].add("<ENTITY>" if isinstance(item, Span) else
@@ -518,7 +588,9 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
         label = schema.label(name) if schema else None
         parts = []
         for role, cardinality in roles.items():
-            allowed = label.role(role).allowed if label and label.role(role) else []
+            folded = [r for r in label.roles if _brat_role(r.name) == role] if label else []
+            # a role open to any label leaves the folded role open too
+            allowed = list(dict.fromkeys(a for r in folded for a in r.allowed)) if all(r.allowed for r in folded) else []
             parts.append(f"{role}{marks.get(cardinality, '?')}:{'|'.join(allowed) if allowed else '<ANY>'}")
         out.append(f"{name}\t{', '.join(parts)}" if parts else name)
     out += ["", "[attributes]", ""]
@@ -527,6 +599,13 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None) -> 
         values = f", Value:{'|'.join(entry['values'])}" if entry["values"] else ""
         out.append(f"{name}\tArg:{kinds}{values}")
     return "\n".join(out) + "\n"
+
+
+def _brat_role(name: str) -> str:
+    """The role brat reads for `name`: it drops trailing digits (Org1, Org2 are
+    both Org, numbered because the fact has several), so annotation.conf must
+    define the role without them."""
+    return re.sub(r"(?<=\D)\d+$", "", name)
 
 
 def visual_conf(schema: Schema) -> str:

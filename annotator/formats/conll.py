@@ -24,7 +24,7 @@ from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, in_runs, register, write_text_runs,
 )
 from annotator.formats.iob import TagError, rebuild_text, repair_warning, tag_examples
-from annotator.formats.reading import checked_span, read_text
+from annotator.formats.reading import checked_span, read_text, title_from_text
 
 SENTENCES_PER_DOCUMENT = 10
 DOCSTART = "-DOCSTART-"
@@ -82,6 +82,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     part = _Part()
     count = 0
     repairs = 0
+    empty = 0  # -DOCSTART- lines with no token before the next one
+    after_docstart = False
 
     def finish(current: _Part) -> Iterator[AnnotatedDocument]:
         nonlocal count, repairs
@@ -106,6 +108,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
             continue
         columns = _columns(line)
         if columns[0] == DOCSTART:
+            empty += after_docstart and not part.words and not part.sentences and part.error is None
+            after_docstart = True
             yield from finish(part)
             part = _Part()
             continue
@@ -123,9 +127,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
         part.words.append(columns[0])
         part.tags.append(columns[-1])
         part.lines.append(number)
+    empty += after_docstart and not part.words and not part.sentences and part.error is None
     yield from finish(part)
     if count == 0 and not options.skipped:
         raise FormatError(path, "holds no tokens")
+    if empty:
+        options.warnings.append(f"{path}: {empty} empty document(s) (-DOCSTART- with no tokens) skipped")
     if repairs:
         options.warnings.append(repair_warning(path, repairs))
 
@@ -136,7 +143,7 @@ def _document(path: Path, part: _Part, number: int, options: ReadOptions) -> tup
     except TagError as exc:  # the line check above makes this unreachable for well-formed tags
         raise FormatError(path, str(exc), part.lines[exc.index]) from None
     text = rebuilt.text
-    title = text.split("\n", 1)[0][:120]
+    title = title_from_text(text)
     document = Document(None, title, text, {"source": path.name, "part": number})
     spans = [checked_span(text, s, e, label, options.annotator, -n)
              for n, (s, e, label) in enumerate(rebuilt.spans, 1)]

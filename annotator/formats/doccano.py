@@ -62,7 +62,8 @@ def record_from_json(data: Any, options: ReadOptions) -> AnnotatedDocument:
             record.spans.append(checked_span(text, item["start_offset"], item["end_offset"], str(item["label"]),
                                              f"{layer}-user{user}" if user is not None else layer, n))
     else:
-        triples = data.get("label", data.get("labels"))
+        field = options.label_field
+        triples = data.get(field, data.get("labels")) if field == "label" else data.get(field)
         if triples is None:
             triples = []
         if not isinstance(triples, list):
@@ -71,7 +72,30 @@ def record_from_json(data: Any, options: ReadOptions) -> AnnotatedDocument:
             if not isinstance(triple, list) or len(triple) != 3:
                 raise ValueError(f"label {triple!r} is not [start, end, label]")
             record.spans.append(checked_span(text, triple[0], triple[1], triple[2], layer, n))
+    _warn_of_unread_labels(data, options)
     return record
+
+
+_READ_KEYS = {"text", "label", "labels", "entities", "relations", "annotations", "meta", "id"}
+
+
+def _warn_of_unread_labels(data: dict[str, Any], options: ReadOptions) -> None:
+    """Say so when a field that looks like doccano labels was passed over: a
+    file with custom columns would otherwise import its texts and no spans."""
+    for key, value in data.items():
+        if key in _READ_KEYS or key in (options.text_field, options.label_field):
+            continue
+        if isinstance(value, list) and value and _looks_like_label(value[0]):
+            warning = f"the field {key!r} looks like labels but was not read; name it with --label-field {key}"
+            if warning not in options.warnings:
+                options.warnings.append(warning)
+
+
+def _looks_like_label(item: Any) -> bool:
+    if isinstance(item, dict):
+        return "start_offset" in item and "end_offset" in item
+    return (isinstance(item, list) and len(item) == 3 and all(isinstance(x, int) for x in item[:2])
+            and isinstance(item[2], str))
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
@@ -123,12 +147,14 @@ def _overlaps(spans: list[Span]) -> bool:
 def record_as_json(record: AnnotatedDocument, relations: list[dict[str, Any]],
                    relation_shape: bool) -> dict[str, Any]:
     doc = record.document
+    # doccano keeps a line's `meta` object with the example; our reader takes it back
+    meta = {"meta": doc.meta} if doc.meta else {}
     if relation_shape:
         return {"id": doc.id, "text": doc.text,
                 "entities": [{"id": s.id, "start_offset": s.start, "end_offset": s.end, "label": s.label}
                              for s in record.spans],
-                "relations": relations}
-    return {"id": doc.id, "text": doc.text, "label": [[s.start, s.end, s.label] for s in record.spans]}
+                "relations": relations, **meta}
+    return {"id": doc.id, "text": doc.text, "label": [[s.start, s.end, s.label] for s in record.spans], **meta}
 
 
 def looks_doccano(path: Path) -> bool:

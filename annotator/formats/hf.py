@@ -31,7 +31,7 @@ from annotator.formats.base import (
     Format, FormatError, ReadOptions, Run, WriteOptions, WriteSummary, atomic_output, in_runs, register,
 )
 from annotator.formats.iob import TagError, fact_label_names, rebuild_text, repair_warning, tag_examples
-from annotator.formats.reading import checked_span, first_json_value, json_records, read_text
+from annotator.formats.reading import checked_span, first_json_value, json_records, read_text, title_from_text
 
 
 def side_file(path: Path, suffix: str) -> Path:
@@ -253,7 +253,7 @@ def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None,
     meta = {"source": path.name, "part": number}
     if first.get("document") is not None:
         meta["document"] = first["document"]
-    document = Document(None, text.split("\n", 1)[0][:120], text, meta)
+    document = Document(None, title_from_text(text), text, meta)
     spans = [checked_span(text, s, e, label, annotator, -n) for n, (s, e, label) in enumerate(rebuilt.spans, 1)]
     return AnnotatedDocument(document, spans), rebuilt.repairs
 

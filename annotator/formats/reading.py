@@ -26,9 +26,19 @@ def read_text(path: Path) -> str:
         raise FormatError(path, f"is not UTF-8 (byte {exc.start}); save it as UTF-8 and import again", line) from exc
 
 
+TITLE_LENGTH = 120
+
+
 def title_from_text(text: str) -> str:
-    """The first non-empty line, cut to 120 characters ("" when there is none)."""
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:120]
+    """The first non-empty line ("" when there is none); a line longer than
+    120 characters is cut at the last space before that, marked with "…"."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(line) <= TITLE_LENGTH:
+        return line
+    cut = line[:TITLE_LENGTH - 1]
+    space = cut.rfind(" ")
+    # a single word longer than the title is cut where it must be
+    return (cut[:space].rstrip() if space > TITLE_LENGTH // 2 else cut) + "…"
 
 
 def json_records(path: Path, options: ReadOptions | None = None) -> list[tuple[int, Any]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from annotator.domain import AnnotatedDocument, Document, LabelledDocument, LabelledRange, Span
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.iob import choose_entities, entity_spans, fact_label_names, layer_examples
-from annotator.formats.reading import checked_span
+from annotator.formats.reading import checked_span, title_from_text
 from annotator.formats.tokens import Tokens, blank_pipeline, resolve_tokenizer, tokenize
 
 SPAN_KEY = "sc"
@@ -148,7 +148,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
                 if not options.skip_bad:
                     raise error from None
                 options.skipped.append(str(error))
-        title = str(user.get("title") or text.strip().split("\n", 1)[0][:120])
+        title = str(user.get("title") or title_from_text(text))
         yield AnnotatedDocument(Document(None, title, text, {"source": path.name, "part": number}), spans)
 
 

@@ -18,7 +18,9 @@ from annotator.formats.base import (
     Format, ReadOptions, WriteOptions, WriteSummary, in_runs, register, write_text_runs,
 )
 from annotator.formats.iob import layer_examples
-from annotator.formats.reading import checked_span, convert_each, first_json_value, json_records, text_and_meta
+from annotator.formats.reading import (
+    checked_span, convert_each, first_json_value, json_records, text_and_meta, title_from_text,
+)
 
 
 def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: WriteSummary) -> list[str]:
@@ -49,7 +51,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
 def record_from_json(data: Any, default_annotator: str) -> AnnotatedDocument:
     text, meta = text_and_meta(data)
     annotator = str(meta.get("annotator") or data.get("_annotator_id") or default_annotator)
-    title = str(meta.get("title") or text.strip().split("\n", 1)[0][:120])
+    title = str(meta.get("title") or title_from_text(text))
     kept_meta = {k: v for k, v in meta.items() if k not in ("title", "annotator", "id")}
     raw_spans = data.get("spans") or []
     if not isinstance(raw_spans, list):

@@ -183,8 +183,11 @@ class BundlesMixin(StoreCore):
         transaction is rolled back.
         """
         summary = ImportSummary()
+        stamp = now()
         with self.db.atomic():
-            BulkImport(self, annotator, summary, now(), generated_color).run(records, progress, ImportCancelled)
+            last_ids = self._last_ids()
+            BulkImport(self, annotator, summary, stamp, generated_color).run(records, progress, ImportCancelled)
+            self._record_import(annotator, summary, last_ids, stamp)
         self._schema = None
         self._changed("schema")
         self._changed("documents")

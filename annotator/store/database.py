@@ -28,6 +28,8 @@ from annotator.store.errors import (
     storage_error,
 )
 from annotator.store.facts import FactsMixin
+from annotator.store.history import HistoryMixin
+from annotator.store.revert import RevertMixin
 from annotator.store.labels import LabelsMixin
 from annotator.store.migrations import migrations
 from annotator.store.opening import configure, inspect_before_writing
@@ -71,7 +73,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     return Store.open(path, create=create)
 
 
-class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, BundlesMixin):
+class Store(DocumentsMixin, LabelsMixin, SpansMixin, FactsMixin, WorkflowMixin, BundlesMixin, RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     @classmethod

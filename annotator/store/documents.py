@@ -20,6 +20,9 @@ class DocumentsMixin(StoreCore):
         """Add a document, or find the one with the same text. Returns (document, added)."""
         with self.db.atomic():
             doc, added = self._add_document(title, text, meta or {})
+            if added:
+                self._record("document", "add", doc.id, document_id=doc.id, after={
+                    "document": {"id": doc.id, "title": title, "hash": content_hash(text)}})
         if added:
             self._changed("documents", doc.id)
         return doc, added
@@ -77,6 +80,17 @@ class DocumentsMixin(StoreCore):
                             sorted(r[4].split("\n")) if r[4] else [])
             for r in rows
         ]
+
+    def usual_language(self, sample: int = 1000) -> str | None:
+        """The language most of the first `sample` documents name in their meta
+        (`meta["language"]`), or None: a default for token exports that costs
+        the same for ten documents as for a million."""
+        row = self.db.execute(
+            """SELECT language, count(*) AS n FROM (
+                   SELECT json_extract(meta, '$.language') AS language FROM documents ORDER BY id LIMIT ?)
+               WHERE typeof(language) = 'text' AND language != '' GROUP BY language ORDER BY n DESC, language LIMIT 1""",
+            [sample]).fetchone()
+        return row[0] if row else None
 
     def document_text(self, document_id: int) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()

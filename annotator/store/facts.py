@@ -62,9 +62,11 @@ class FactsMixin(StoreCore):
             )
             fact_id = cursor.lastrowid
             self._write_args(fact_id, list(args))
+            fact = self.fact(fact_id)  # type: ignore[arg-type]
+            self._record_fact("add", DeletedFact(fact, []))
             self._touch_status(document_id, annotator)
         self._changed("facts", document_id)
-        return self.fact(fact_id)  # type: ignore[arg-type]
+        return fact
 
     def _write_args(self, fact_id: int, args: list[Argument]) -> None:
         self.db.execute("DELETE FROM fact_args WHERE fact_id = ?", [fact_id])
@@ -88,12 +90,15 @@ class FactsMixin(StoreCore):
             )
             if "args" in changes:
                 self._write_args(fact_id, list(new.args))
+            new = self.fact(fact_id)
+            self._record_fact_change(old, new)
         self._changed("facts", old.document_id)
-        return self.fact(fact_id)
+        return new
 
     def delete_fact(self, fact_id: int) -> DeletedFact:
         with self.db.atomic():
             deleted = self._delete_fact(fact_id)
+            self._record_fact("delete", deleted)
         self._changed("facts", deleted.fact.document_id)
         return deleted
 
@@ -108,6 +113,7 @@ class FactsMixin(StoreCore):
         with self.db.atomic():
             self._defer_foreign_keys()
             self._restore_fact(deleted)
+            self._record_fact("add", deleted)
         self._changed("facts", deleted.fact.document_id)
 
     def _restore_fact(self, deleted: DeletedFact) -> None:

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from annotator.domain import AttributeDef, Label, Role, Schema
 from annotator.store.core import StoreCore
 from annotator.store.errors import LabelInUseError, StoreError
+from annotator.store.history import label_state
 from annotator.store.results import DeletedLabel
 from annotator.store.rows import generated_color, now
 
@@ -47,7 +48,9 @@ class LabelsMixin(StoreCore):
         missing = used - {label.name for label in schema.labels}
         if missing:
             raise LabelInUseError(sorted(missing)[0], self.label_usage(sorted(missing)[0]))
+        old = self.schema()
         with self.db.atomic():
+            self._record_schema(old, schema)
             self.db.execute("PRAGMA defer_foreign_keys = ON")
             self.db.execute("DELETE FROM labels")
             for i, label in enumerate(schema.labels):
@@ -70,6 +73,7 @@ class LabelsMixin(StoreCore):
         Schema(labels, schema.attributes).validate()
         with self.db.atomic():
             self._insert_label(label, label.order)
+            self._record_label(schema.label(label.name), label)
         self._schema_changed()
 
     def _insert_label(self, label: Label, order: int) -> None:
@@ -93,12 +97,15 @@ class LabelsMixin(StoreCore):
         start = max((label.order for label in schema.labels), default=-1) + 1
         with self.db.atomic():
             for i, name in enumerate(added):
-                self._insert_label(Label(name, kind, color=generated_color(start + i)), start + i)
+                label = Label(name, kind, color=generated_color(start + i), order=start + i)
+                self._insert_label(label, start + i)
+                self._record_label(None, label)
         self._schema_changed()
         return added
 
     def reorder_labels(self, names: list[str]) -> None:
         with self.db.atomic():
+            self._record_label_order([label.name for label in self.schema().labels], list(names))
             for i, name in enumerate(names):
                 self.db.execute("UPDATE labels SET ord = ? WHERE name = ?", [i, name])
         self._schema_changed()
@@ -114,6 +121,7 @@ class LabelsMixin(StoreCore):
             # spans and facts follow through ON UPDATE CASCADE; roles naming the
             # label as an allowed filler are JSON and are rewritten here
             self.db.execute("UPDATE labels SET name = ? WHERE name = ?", [new, old])
+            self._record("label", "rename", new, before={"name": old}, after={"name": new})
             for other in schema.fact_labels:
                 if any(old in role.allowed for role in other.roles):
                     roles = [
@@ -171,6 +179,7 @@ class LabelsMixin(StoreCore):
                 self.db.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", [relabel_to, now(), name])
                 self.db.execute("UPDATE facts SET label = ?, updated = ? WHERE label = ?", [relabel_to, now(), name])
             self.db.execute("DELETE FROM labels WHERE name = ?", [name])
+            self._record("label", "delete", name, before=label_state(deleted))
         self._schema_changed()
         self._changed("spans")
         return deleted
@@ -187,6 +196,7 @@ class LabelsMixin(StoreCore):
                 self._restore_span(span)
             for fact in deleted.facts:
                 self._restore_fact(fact)
+            self._record("label", "add", deleted.label.name, after=label_state(deleted))
         self._schema_changed()
         self._changed("spans")
 

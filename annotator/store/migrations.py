@@ -145,9 +145,38 @@ def m003_spans_index_covers_labels(db: Database) -> None:
         """,
     )
 
+
+@migrations()
+def m005_change_history(db: Database) -> None:
+    # Who changed what, when, from what to what: one row per change, written
+    # in the transaction of the change itself (annotator/store/history.py).
+    # AUTOINCREMENT: a change id is never reused, so the history is append-only.
+    _run(
+        db,
+        """
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            actor TEXT,
+            document_id INTEGER,
+            kind TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            reverts INTEGER
+        );
+        CREATE INDEX changes_by_document ON changes(document_id, id);
+        CREATE INDEX changes_by_annotator ON changes(annotator, id)
+        """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # executescript() would COMMIT first and break the migration's
     # transaction, so the statements run one by one inside it.
     for statement in script.split(";\n"):
         if statement.strip():
             db.execute(statement)
+

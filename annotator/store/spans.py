@@ -51,9 +51,10 @@ class SpansMixin(StoreCore):
                 [document_id, annotator, start, end, label, text[start:end],
                  json.dumps(attributes or {}, ensure_ascii=False), note, stamp, stamp],
             )
+            span = Span(cursor.lastrowid, document_id, annotator, start, end, label, text[start:end],
+                        dict(attributes or {}), note, stamp, stamp)
+            self._record_span("add", DeletedSpan(span, [], []))
             self._touch_status(document_id, annotator)
-        span = Span(cursor.lastrowid, document_id, annotator, start, end, label, text[start:end],
-                    dict(attributes or {}), note, stamp, stamp)
         self._changed("spans", document_id)
         return span
 
@@ -72,6 +73,7 @@ class SpansMixin(StoreCore):
                 [new.start, new.end, new.label, new.text, json.dumps(new.attributes, ensure_ascii=False),
                  new.note, new.updated, span_id],
             )
+            self._record_span_change(old, new)
         self._changed("spans", old.document_id)
         return new
 
@@ -80,6 +82,7 @@ class SpansMixin(StoreCore):
         left empty. The returned record puts all of it back (`restore_span`)."""
         with self.db.atomic():
             deleted = self._delete_span(span_id)
+            self._record_span("delete", deleted)
         self._changed("spans", deleted.span.document_id)
         self._changed("facts", deleted.span.document_id)
         return deleted
@@ -97,6 +100,7 @@ class SpansMixin(StoreCore):
         with self.db.atomic():
             self._defer_foreign_keys()
             self._restore_span(deleted)
+            self._record_span("add", deleted)
         self._changed("spans", deleted.span.document_id)
         self._changed("facts", deleted.span.document_id)
 

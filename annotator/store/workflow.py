@@ -41,6 +41,9 @@ class WorkflowMixin(StoreCore):
             raise StoreError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
         with self.db.atomic():
             self.ensure_annotator(annotator)
+            before = self.db.execute("SELECT status FROM document_status WHERE document_id = ? AND annotator = ?",
+                                     [document_id, annotator]).fetchone()
+            self._record_status(document_id, annotator, before and before[0], status)
             self.db.execute(
                 "INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(document_id, annotator) DO UPDATE SET status = excluded.status, updated = excluded.updated",
@@ -50,10 +53,12 @@ class WorkflowMixin(StoreCore):
 
     def _touch_status(self, document_id: int, annotator: str) -> None:
         # the first edit moves a document from "to do" to "in progress"
-        self.db.execute(
+        cursor = self.db.execute(
             "INSERT OR IGNORE INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?)",
             [document_id, annotator, now()],
         )
+        if cursor.rowcount == 1:
+            self._record_status(document_id, annotator, None, "in_progress")
 
     # -- review decisions ---------------------------------------------------
 

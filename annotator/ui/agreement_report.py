@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QFileDialog,
     QGridLayout,
@@ -140,6 +141,16 @@ class AgreementReportDialog(QDialog):
         self.tabs = QTabWidget(self, objectName="agreementResults")
         self.confusion = QTableView(self, objectName="agreementConfusion")
         self.confusion.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # a confusion table reads one way only: say whose labels the rows and columns are
+        self.confusion_pair = QComboBox(self, objectName="agreementConfusionPair")
+        self.confusion_axes = QLabel(self, objectName="agreementConfusionAxes")
+        self.confusion_axes.setTextFormat(Qt.TextFormat.PlainText)
+        self.confusion_pair.currentIndexChanged.connect(self._show_confusion)
+        self.confusion_page = QWidget(self)
+        page = QVBoxLayout(self.confusion_page)
+        page.addWidget(self.confusion_pair)
+        page.addWidget(self.confusion_axes)
+        page.addWidget(self.confusion, 1)
         self._layout(close_button)
         self.resize(1100, 760)
 
@@ -237,7 +248,7 @@ class AgreementReportDialog(QDialog):
         self.tabs.addTab(self._pairs_table(report), "Pairs")
         self.tabs.addTab(self._labels_table(report), "Per label")
         self._fill_confusion(report)
-        self.tabs.addTab(self.confusion, "Label confusion")
+        self.tabs.addTab(self.confusion_page, "Label confusion")
         self.tabs.addTab(self._facts_table(report), "Facts")
 
     def _pairs_table(self, report: AgreementReport) -> QTableWidget:
@@ -267,9 +278,33 @@ class AgreementReportDialog(QDialog):
         return _table("agreementFacts", headers, rows, self)
 
     def _fill_confusion(self, report: AgreementReport) -> None:
-        """Tokens by first annotator's label (rows) and second's (columns);
+        """One entry per pair of annotators, and all pairs together when there are several."""
+        self.confusion_pair.blockSignals(True)
+        self.confusion_pair.clear()
+        for pair in report.pairs:
+            self.confusion_pair.addItem(f"{pair.a} (rows) × {pair.b} (columns)", pair)
+        if len(report.pairs) > 1:
+            self.confusion_pair.addItem("All pairs together", None)
+        self.confusion_pair.blockSignals(False)
+        self._show_confusion()
+
+    def _show_confusion(self) -> None:
+        """Tokens by the rows' annotator's label and the columns' annotator's label;
         the background deepens with the count: green on the diagonal, red off it."""
-        table = report.confusion()
+        if self.report is None or self.confusion_pair.count() == 0:
+            return
+        pair = self.confusion_pair.currentData()
+        if pair is None:
+            table = self.report.confusion()
+            self.confusion_axes.setText("Rows: the label of each pair's first annotator (a in a / b); "
+                                        "columns: the second's (b).")
+            first, second = "first annotator", "second"
+        else:
+            table = {}
+            for (x, y), n in sorted(pair.confusion.items()):
+                table.setdefault(x, {})[y] = n
+            self.confusion_axes.setText(f"Rows: {pair.a}'s label; columns: {pair.b}'s label (tokens).")
+            first, second = pair.a, pair.b
         labels = sorted(set(table) | {y for row in table.values() for y in row})
         model = QStandardItemModel(len(labels), len(labels), self.confusion)
         model.setHorizontalHeaderLabels(labels)
@@ -284,7 +319,7 @@ class AgreementReportDialog(QDialog):
                 if n:
                     top = max(diagonal if x == y else off_diagonal, default=1)
                     item.setBackground(_shade("#2ca02c" if x == y else "#d62728", n / top))
-                item.setToolTip(f"{n} token(s): first annotator {x}, second {y}")
+                item.setToolTip(f"{n} token(s): {first} {x}, {second} {y}")
                 model.setItem(r, c, item)
         self.confusion.setModel(model)
         self.confusion.resizeColumnsToContents()

@@ -25,4 +25,5 @@ def run_app(db_path: Path, annotator: str, *, is_default: bool) -> int:
     remember_database(db_path)
     window = MainWindow(store, annotator)
     window.show()
+    window.start_automatic_backup()
     return app.exec()

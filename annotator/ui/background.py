@@ -51,6 +51,8 @@ class BackgroundTask(QThread):
 
     def run(self) -> None:
         own = Store.open(self.store.path, create=False) if self.store.path is not None else None
+        if own is not None:
+            own.actor = self.store.actor  # the history names the window's annotator
         try:
             self.work_on(own or self.store)
         except self.cancel_errors as exc:

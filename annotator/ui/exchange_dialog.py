@@ -52,6 +52,7 @@ class ImportDialog(QDialog):
         self.annotator = QLineEdit(annotator, objectName="importAnnotator")
         self.text_field = QLineEdit("text", objectName="importTextField")
         self.title_field = QLineEdit("title", objectName="importTitleField")
+        self.label_field = QLineEdit("label", objectName="importLabelField")
         self.strict = QCheckBox("Refuse labels the schema lacks", objectName="importStrict")
         self.skip_bad = QCheckBox("Skip bad records (import the good ones and list the bad)", objectName="importSkipBad")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -65,6 +66,7 @@ class ImportDialog(QDialog):
         form.addRow("Layer (annotator)", self.annotator)
         form.addRow("Text field or column", self.text_field)
         form.addRow("Title field or column", self.title_field)
+        form.addRow("Label field (doccano)", self.label_field)
         layout = QVBoxLayout(self)
         layout.addWidget(self.paths)
         layout.addLayout(row)
@@ -93,9 +95,10 @@ class ImportDialog(QDialog):
         annotator = self.annotator.text().strip() or None
         strict, skip_bad = self.strict.isChecked(), self.skip_bad.isChecked()
         text_field, title_field = self.text_field.text().strip() or "text", self.title_field.text().strip() or "title"
+        label_field = self.label_field.text().strip() or "label"
         return lambda store, progress: import_files(
             store, paths, format=fmt, annotator=annotator, strict=strict, skip_bad=skip_bad,
-            progress=progress, text_field=text_field, title_field=title_field)
+            progress=progress, text_field=text_field, title_field=title_field, label_field=label_field)
 
 
 def import_with_dialog(parent: QWidget | None, store: Store, annotator: str) -> ImportReport | None:
@@ -148,7 +151,7 @@ class ExportDialog(QDialog):
         for name, text in (("auto", "auto (spaCy's when installed, else regex)"),
                            ("regex", "regex (Unicode words and symbols)"), ("spacy", "spaCy's for the language")):
             self.tokenizer.addItem(text, name)
-        self.language = QLineEdit("xx", objectName="exportLanguage")
+        self.language = QLineEdit(store.usual_language() or "xx", objectName="exportLanguage")
         self.language.setToolTip("Language code for spaCy's tokenizer (id, en, ...; xx: any), "
                                  "for documents whose meta names none")
         self.nested = QComboBox(objectName="exportNested")

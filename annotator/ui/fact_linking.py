@@ -102,8 +102,9 @@ class FactLinking(QObject):
         self.pending = _Pending("filler", fact_id=fact.id, role=role.name)
         rows = self._candidates(role, exclude_fact=fact)
         allowed = ", ".join(role.allowed) or "anything"
+        trigger = self.facts.spans_by_id().get(fact.span_id) if fact.span_id is not None else None
         self.picker.ask(f"{role.name} of {self.facts.describe(fact)}: type to find ({allowed}), or click it in the text",
-                        rows)
+                        rows, current=self._nearest(rows, trigger))
 
     def _candidates(self, role: Role, exclude_fact: Fact | None = None) -> list[tuple[str, Target]]:
         rows: list[tuple[str, Target]] = []
@@ -121,6 +122,25 @@ class FactLinking(QObject):
                 continue
             rows.append((f"{self.facts.describe(other, spans, 50)}  · fact #{other.id}", Target(other.label, fact_id=other.id)))
         return rows
+
+    def _nearest(self, rows: list[tuple[str, Target]], anchor: Span | None) -> int:
+        """The row whose text lies closest to `anchor` (a fact's trigger, a relation's
+        first entity): the filler a person most often means. Rows stay in text order."""
+        if anchor is None or not rows:
+            return 0
+        spans = self.facts.spans_by_id()
+
+        def distance(target: Target) -> int:
+            span_id = target.span_id
+            if span_id is None and target.fact_id is not None:
+                other = self.facts.fact(target.fact_id)
+                span_id = other.span_id if other else None
+            span = spans.get(span_id) if span_id is not None else None
+            if span is None:
+                return 1 << 62
+            return max(span.start - anchor.end, anchor.start - span.end, 0)
+
+        return min(range(len(rows)), key=lambda i: distance(rows[i][1]))
 
     def fill(self, target: Target) -> bool:
         """Fill the pending role with `target`; False (and a message) when the schema refuses."""
@@ -197,7 +217,8 @@ class FactLinking(QObject):
             return
         self.pending = _Pending("relation filler", role=second.name, label=name, first=Argument(first.name, span.id))
         rows = [(text, t) for text, t in self._candidates(second) if t.span_id != span.id]
-        self.picker.ask(f"{name}: {first.name} = {' '.join(span.text.split())[:30]!r}; now the {second.name}", rows)
+        self.picker.ask(f"{name}: {first.name} = {' '.join(span.text.split())[:30]!r}; now the {second.name}", rows,
+                        current=self._nearest(rows, span))
 
     def _finish_relation(self, target: Target) -> bool:
         pending = self.pending

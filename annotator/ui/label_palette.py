@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGroupBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton, QVBoxLayout, QWidget
 
 from annotator.domain import Label
 from annotator.store import Store
+
+
+COLUMNS = 2
 
 
 class LabelPalette(QWidget):
@@ -41,10 +44,11 @@ class LabelPalette(QWidget):
     def _group(self, title: str, labels: list[Label]) -> QGroupBox:
         group = QGroupBox(title, self)
         group.setObjectName(f"labelGroup:{title.lower()}")
-        column = QVBoxLayout(group)
-        column.setSpacing(3)
-        for label in labels:
-            column.addWidget(self._button(label, group))
+        # two columns: thirteen labels in one column ran off a 1280x800 screen
+        grid = QGridLayout(group)
+        grid.setSpacing(3)
+        for n, label in enumerate(labels):
+            grid.addWidget(self._button(label, group), n // COLUMNS, n % COLUMNS)
         return group
 
     def _button(self, label: Label, parent: QWidget) -> QPushButton:

@@ -39,6 +39,7 @@ from annotator.ui.document_list import DocumentList
 from annotator.ui.fact_linking import FactLinking
 from annotator.ui.fact_panel import FactPanel
 from annotator.ui.fact_table import FactTable
+from annotator.ui.key_bindings import redo_keys, undo_keys
 from annotator.ui.label_palette import LabelPalette
 from annotator.ui.labelling import Labelling
 from annotator.ui.span_table import SpanTable
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         # deleting the widgets on close unsubscribes them from the store
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.store = store
+        store.actor = annotator  # who the change history names for schema edits
         self.undo_stack = StoreUndoStack(self)
         self.undo_stack.refused.connect(self._edit_refused)
         self.layer = CurrentLayer(store, annotator, self)
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         self.external_check = QTimer(self)
         self.external_check.setInterval(EXTERNAL_CHECK_MS)
         self.external_check.timeout.connect(self.check_external_changes)  # runs while shown
+        self.automatic_backup = None  # started by start_automatic_backup
 
     # -- layout -------------------------------------------------------------
 
@@ -189,9 +192,9 @@ class MainWindow(QMainWindow):
 
         edit = bar.addMenu("&Edit")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.redo_action.setShortcuts(redo_keys())
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         self._action(edit, "&Delete span", self.labelling.delete_selected, QKeySequence.StandardKey.Delete, "deleteSpan")
@@ -250,6 +253,7 @@ class MainWindow(QMainWindow):
             self.annotator_edit.setText(self.layer.annotator)
             return
         self.annotator_edit.setText(name)
+        self.store.actor = name
         self.layer.set_annotator(name)
         self.documents.set_annotator(name)
         self._update_status()
@@ -358,6 +362,7 @@ class MainWindow(QMainWindow):
         successor = MainWindow(store, self.layer.annotator)
         self.successor = successor  # kept alive by this (hidden) window's reference
         successor.show()
+        successor.start_automatic_backup()
         self.close()
         return successor
 
@@ -427,7 +432,26 @@ class MainWindow(QMainWindow):
 
         ShortcutsDialog(self.store.schema(), self).exec()
 
+    def start_automatic_backup(self) -> None:
+        """Take the day's backup of the database in the background (on opening it)."""
+        from annotator.ui.automatic_backup import AutomaticBackup
+
+        if self.store.path is None:
+            return
+        self.automatic_backup = AutomaticBackup(self.store.path, self)
+        self.automatic_backup.finished.connect(self._automatic_backup_done)
+        self.automatic_backup.start()
+
+    def _automatic_backup_done(self) -> None:
+        task = self.automatic_backup
+        if task.error:
+            self.statusBar().showMessage(f"automatic backup failed: {task.error}", 8000)
+        elif task.written is not None:
+            self.statusBar().showMessage(f"backup written to {task.written}", 4000)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.automatic_backup is not None:
+            self.automatic_backup.wait()  # the copy is never left half-written
         settings().setValue("geometry", self.saveGeometry())
         self.external_check.stop()
         self.store.unsubscribe(self._on_store_changed)

@@ -42,6 +42,7 @@ from annotator.store import Store, StoreError
 from annotator.ui.commands import SetStatus
 from annotator.ui.disagreement_list import DisagreementList, key_for
 from annotator.ui.gold_fact_editor import GoldFactEditor
+from annotator.ui.key_bindings import redo_keys, undo_keys
 from annotator.ui.label_palette import LabelPalette
 from annotator.ui.review_commands import SettleDifference
 from annotator.ui.review_text import Lane, ReviewTextView
@@ -192,10 +193,11 @@ class ReviewWindow(QMainWindow):
             self._action(settle_menu, "Take the &second annotator's version", lambda: self.take(1), ["B", "2"],
                          "takeSecond"),
         ]
-        for n in range(2, 9):
-            self.settle_actions.append(self._action(
-                settle_menu, f"Take annotator {n + 1}'s version", lambda _=False, n=n: self.take(n), [str(n + 1)],
-                f"take{n + 1}"))
+        # shown only for as many annotators as are compared (refresh)
+        self.take_more_actions = [self._action(
+            settle_menu, f"Take annotator {n + 1}'s version", lambda _=False, n=n: self.take(n), [str(n + 1)],
+            f"take{n + 1}") for n in range(2, 9)]
+        self.settle_actions += self.take_more_actions
         self.settle_actions += [
             self._action(settle_menu, "Take &both (all versions)", lambda: self.settle_current("both"),
                          ["Shift+B", "+", "Shift++"], "takeBoth"),
@@ -210,9 +212,9 @@ class ReviewWindow(QMainWindow):
         self.cancel_edit_action.setEnabled(False)
         edit = bar.addMenu("&Edit")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.redo_action.setShortcuts(redo_keys())
         for action in (self.undo_action, self.redo_action):
             edit.addAction(action)
             self.addAction(action)
@@ -291,6 +293,8 @@ class ReviewWindow(QMainWindow):
         if self._listed_annotators() != set(self.store.annotators()) - {GOLD}:
             self._fill_annotators(keep=self.compared())  # a merge or import brought someone in
         names = self.compared()
+        for n, action in enumerate(self.take_more_actions, 2):
+            action.setVisible(n < len(names))
         self.record = self.store.annotated(self.document_id, [*names, GOLD])
         self.diff = diff_document(self.record, names) if len(names) >= 2 else None
         decisions = settling_decisions(self.store, self.document_id)
@@ -389,6 +393,7 @@ class ReviewWindow(QMainWindow):
                 self.list.select_difference(following)
                 self.say("")
             else:
+                self.text.set_current(None, None)  # nothing is being settled any more
                 self.say("Every difference is settled: Ctrl+D marks the document reviewed.")
 
     def accept_all_agreed(self) -> None:

@@ -43,16 +43,19 @@ class RolePicker(QFrame):
         layout.addWidget(self.list)
         self.numbered = False
         self._rows: list[tuple[str, Any]] = []
+        self._current = 0
         self.filter.textChanged.connect(self._refilter)
         self.filter.installEventFilter(self)
         self.list.itemActivated.connect(lambda item: self._take(item))
         self.list.itemClicked.connect(lambda item: self._take(item))
         self.hide()
 
-    def ask(self, prompt: str, rows: list[tuple[str, Any]], *, numbered: bool = False) -> None:
-        """Show `rows` ((text, data) pairs) and wait for a choice."""
+    def ask(self, prompt: str, rows: list[tuple[str, Any]], *, numbered: bool = False, current: int = 0) -> None:
+        """Show `rows` ((text, data) pairs) and wait for a choice; Enter takes
+        row `current` until the user filters or moves."""
         self.prompt.setText(prompt)
         self.numbered = numbered
+        self._current = current
         self._rows = [(f"{i}  {text}" if numbered and i <= 9 else text, data) for i, (text, data) in enumerate(rows, 1)]
         self.filter.blockSignals(True)
         self.filter.clear()
@@ -82,7 +85,8 @@ class RolePicker(QFrame):
                 item.setData(Qt.ItemDataRole.UserRole, data)
                 self.list.addItem(item)
         if self.list.count():
-            self.list.setCurrentRow(0)
+            # unfiltered, the list is every row in order: the suggested one can be highlighted
+            self.list.setCurrentRow(self._current if not needle and self._current < self.list.count() else 0)
 
     def _place(self) -> None:
         parent = self.parentWidget()
