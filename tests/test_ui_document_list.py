@@ -84,7 +84,7 @@ def test_an_edit_repaints_only_its_row_and_the_progress_is_kept(qtbot, big_store
     qtbot.keyClick(view, Qt.Key.Key_P)  # PERSON
     assert [s.text for s in big_store.spans(second, "ana")] == ["Artikel"]
     assert signals.changed == [(1, 1)]
-    assert "1 spans · in progress" in window.documents.model.index(1, 0).data()
+    assert "1 span · in progress" in window.documents.model.index(1, 0).data()
     window.findChild(QAction, "markDone").trigger()
     assert progress.text() == f"1 / {CORPUS} done"
     window.undo_stack.undo()  # the mark
@@ -137,3 +137,14 @@ def test_the_filter_finds_annotations(qtbot, big_store, open_window):
     box.setText("status:done")
     box.returnPressed.emit()
     assert listed(window) == [big_store.document(9).title]
+
+
+def test_a_row_counts_its_spans_in_words_and_shows_its_title_as_plain_text(qtbot, store, open_window):
+    doc, _ = store.add_document("<b>Berita</b> satu", "Joko di Bandung.")
+    store.add_span(doc.id, "ana", 0, 4, "PERSON")
+    window = open_window(store)
+    index = window.documents.model.index(0, 0)
+    assert "\n    1 span · in progress" in index.data(Qt.ItemDataRole.DisplayRole)
+    assert "&lt;b&gt;Berita&lt;/b&gt;" in index.data(Qt.ItemDataRole.ToolTipRole)
+    store.add_span(doc.id, "ana", 8, 15, "LOCATION")
+    assert "\n    2 spans · in progress" in index.data(Qt.ItemDataRole.DisplayRole)

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from annotator.store import DocumentSummary, Store
+from annotator.ui.plain_text import literal
 
 PAGE = 100
 """Rows read at once."""
@@ -72,10 +73,12 @@ class DocumentListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             # who has finished (done or reviewed), so a reviewer sees what is ready
             finished = f" · finished: {', '.join(summary.done_by)}" if summary.done_by else ""
+            spans = f"{summary.span_count} span{'' if summary.span_count == 1 else 's'}"
             return (f"{STATUS_MARK.get(summary.status, '')} {summary.title}\n"
-                    f"    {summary.span_count} spans · {STATUS_TEXT.get(summary.status, summary.status)}{finished}")
+                    f"    {spans} · {STATUS_TEXT.get(summary.status, summary.status)}{finished}")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{summary.title}\nfinished by: {', '.join(summary.done_by) or 'nobody yet'}"
+            # a title is the article's text: never read as markup
+            return literal(f"{summary.title}\nfinished by: {', '.join(summary.done_by) or 'nobody yet'}")
         if role == DocumentIdRole:
             return summary.id
         return None
