@@ -143,6 +143,8 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 @click.option("--label-field", default="label", show_default=True,
               help="doccano: field holding the [start, end, label] triples.")
 @click.option("--samples", is_flag=True, help="Add the sample articles shipped with annotator.")
+@click.option("--annotator", "layer", metavar="NAME",
+              help="The layer for files that name none; the same as `annotator --annotator NAME import …`.")
 @click.option("--layers-from-folders/--no-layers-from-folders", default=None,
               help="brat: read each subfolder as an annotator's layer (default: only when all hold the same texts).")
 @click.option("--max-document-size", "max_size", metavar="MB", default=None,
@@ -151,7 +153,7 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 @pass_context
 def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, strict: bool, skip_bad: bool,
                    text_field: str, title_field: str, label_field: str, samples: bool,
-                   layers_from_folders: bool | None, max_size: str | None) -> None:
+                   layers_from_folders: bool | None, max_size: str | None, layer: str | None) -> None:
     """Import articles or annotated documents, all or nothing.
 
     Formats: native, brat (a folder), doccano, labelstudio, conll, spacy-jsonl,
@@ -169,6 +171,8 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
         limit = max_document_size(max_size)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--max-document-size") from None
+    if layer:  # given after `import`: the same meaning as before it
+        ctx.annotator = layer
     store = ctx.store(create=True)
     if samples:
         added = add_samples(store)
@@ -512,17 +516,26 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
 
 @main.command()
 @click.argument("document_id", type=int)
-@click.option("--annotator", "names", multiple=True, required=True, metavar="NAME",
-              help="An annotator to compare (give two or more).")
+@click.option("--annotator", "names", multiple=True, metavar="NAME",
+              help="An annotator to compare (repeat; default: everyone but gold who annotated the document).")
 @pass_context
 def review(ctx: Context, document_id: int, names: tuple[str, ...]) -> None:
     """List where the annotators' layers on one document differ, and which are still unsettled."""
+    from annotator.domain import GOLD
     from annotator.review.diff import diff_document
     from annotator.gold import settled_difference_ids
 
+    store = ctx.store()
+    if not names:  # as `agreement` and the review window choose
+        try:
+            names = tuple(n for n in store.annotated(document_id).annotators() if n != GOLD)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if len(names) < 2:
+            raise click.UsageError(f"fewer than two annotators (besides gold) annotated document {document_id}; "
+                                   "name them with --annotator")
     if len(set(names)) < 2:
         raise click.UsageError("name at least two annotators with --annotator")
-    store = ctx.store()
     try:
         record = store.annotated(document_id, names)
     except StoreError as exc:

@@ -56,6 +56,8 @@ class ImportReport:
     facts_present: int = 0
     statuses_kept: int = 0
     annotations_differing: int = 0
+    layers: list[str] = field(default_factory=list)
+    """The annotators' layers the files wrote to (`--annotator`'s, or those the files name)."""
 
     def lines(self) -> list[str]:
         spans, facts = f"{self.spans} added", f"{self.facts} added"
@@ -65,6 +67,8 @@ class ImportReport:
             facts += f", {self.facts_present} already present"
         out = [f"documents: {self.documents_added} added, {self.documents_matched} already present; "
                f"spans: {spans}; facts: {facts}"]
+        if self.layers:
+            out.append(f"layers: {', '.join(self.layers)}")
         if self.statuses_kept:
             out.append(f"statuses kept: {self.statuses_kept} document(s) keep their status here, "
                        "not the file's")
@@ -174,8 +178,10 @@ class SchemaNeeds:
         self.roles: dict[str, dict[str, str]] = {}
         self.triggered: dict[str, bool] = {}
         self.attributes: dict[str, _AttributeValues] = {}
+        self.layers: set[str] = set()
 
     def add(self, record: AnnotatedDocument) -> None:
+        self.layers.update(record.annotators(), record.status)
         self.labels.update(s.label for s in record.spans)
         for fact in record.facts:
             self.labels.add(fact.label)
@@ -258,6 +264,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         warnings=list(options.warnings), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,
         statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
+        layers=sorted(needs.layers),
     )
 
 
