@@ -679,12 +679,7 @@ def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plo
 @pass_context
 def suggest_enable(ctx: Context, names: tuple[str, ...]) -> None:
     """Switch suggesters on: memory, gazetteer, crf, spacy."""
-    from annotator.suggesting import set_enabled
-
-    store = _suggest_project(ctx)
-    for name in names:
-        set_enabled(store, name, True)
-    click.echo(f"on: {', '.join(names)}")
+    _switch_suggesters(ctx, names, True)
 
 
 @suggest_group.command("disable")
@@ -692,12 +687,16 @@ def suggest_enable(ctx: Context, names: tuple[str, ...]) -> None:
 @pass_context
 def suggest_disable(ctx: Context, names: tuple[str, ...]) -> None:
     """Switch suggesters off: memory, gazetteer, crf, spacy."""
+    _switch_suggesters(ctx, names, False)
+
+
+def _switch_suggesters(ctx: Context, names: tuple[str, ...], on: bool) -> None:
     from annotator.suggesting import set_enabled
 
     store = _suggest_project(ctx)
     for name in names:
-        set_enabled(store, name, False)
-    click.echo(f"off: {', '.join(names)}")
+        set_enabled(store, name, on)
+    click.echo(f"{'on' if on else 'off'}: {', '.join(names)}")
 
 
 @suggest_group.command("gazetteer")

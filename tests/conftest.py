@@ -54,9 +54,8 @@ def isolated_settings(tmp_path, monkeypatch):
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Print the figures the fault tests gathered (kills, fuzz cases)."""
     from fault_figures import summary_lines
-    from figures import lines as counted_lines
 
-    lines = summary_lines() + counted_lines()
+    lines = summary_lines()
     if lines:
         terminalreporter.section("fault figures")
         for line in lines:

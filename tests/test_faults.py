@@ -22,7 +22,7 @@ import pytest
 
 from annotator.project import open_project
 from annotator.store import Store
-from figures import count
+from fault_figures import count
 
 WORKER = Path(__file__).parent / "fault_worker.py"
 KILL_SEED = 20261129
