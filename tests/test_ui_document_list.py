@@ -148,3 +148,11 @@ def test_a_row_counts_its_spans_in_words_and_shows_its_title_as_plain_text(qtbot
     assert "&lt;b&gt;Berita&lt;/b&gt;" in index.data(Qt.ItemDataRole.ToolTipRole)
     store.add_span(doc.id, "ana", 8, 15, "LOCATION")
     assert "\n    2 spans · in progress" in index.data(Qt.ItemDataRole.DisplayRole)
+
+
+def test_the_filter_message_quotes_the_query_as_plain_text(qtbot, big_store, open_window):
+    window = open_window(big_store)
+    window.findChild(QLineEdit, "documentFilter").setText('"<b>Berita')
+    message = window.findChild(QLabel, "documentFilterMessage")
+    qtbot.waitUntil(message.isVisible)
+    assert message.textFormat() == Qt.TextFormat.PlainText and "<b>" in message.text()

@@ -313,7 +313,7 @@ class AgreementReportDialog(QDialog):
                 if n:
                     top = max(diagonal if x == y else off_diagonal, default=1)
                     item.setBackground(_shade("#2ca02c" if x == y else "#d62728", n / top))
-                item.setToolTip(f"{n} token(s): {first} {x}, {second} {y}")
+                item.setToolTip(literal(f"{n} token(s): {first} {x}, {second} {y}"))
                 model.setItem(r, c, item)
         self.confusion.setModel(model)
         self.confusion.resizeColumnsToContents()

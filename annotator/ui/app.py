@@ -47,7 +47,7 @@ def report_database_faults() -> None:
         if error is None:
             previous(kind, exc, trace)
             return
-        QMessageBox.critical(QApplication.activeWindow(), "Database error", error.message)
+        QMessageBox.critical(QApplication.activeWindow(), "Database error", literal(error.message))
 
     sys.excepthook = hook
 

@@ -10,6 +10,7 @@ from annotator.store import Store
 from annotator.store.errors import CheckCancelled
 from annotator.store.integrity import integrity_problems
 from annotator.ui.background import Progress, WorkTask, run_with_progress
+from annotator.ui.plain_text import literal
 
 SHOWN_FINDINGS = 20
 
@@ -31,15 +32,15 @@ def check_database_with_dialog(parent: QWidget, store: Store) -> DeepCheckTask:
     if task.cancelled:
         QMessageBox.information(parent, title, "The check was cancelled.")
     elif task.error:
-        QMessageBox.critical(parent, title, task.error)
+        QMessageBox.critical(parent, title, literal(task.error))
     elif task.result:
         findings = task.result
         more = f"\n… and {len(findings) - SHOWN_FINDINGS} more" if len(findings) > SHOWN_FINDINGS else ""
         QMessageBox.warning(
             parent, title,
-            f"{where}: the database is damaged. SQLite's integrity check found:\n\n"
-            + "\n".join(findings[:SHOWN_FINDINGS]) + more
-            + "\n\nKeep a copy of the file, and restore it from a backup if you have one.")
+            literal(f"{where}: the database is damaged. SQLite's integrity check found:\n\n"
+                    + "\n".join(findings[:SHOWN_FINDINGS]) + more
+                    + "\n\nKeep a copy of the file, and restore it from a backup if you have one."))
     else:
-        QMessageBox.information(parent, title, f"{where}: every page of the file is sound.")
+        QMessageBox.information(parent, title, literal(f"{where}: every page of the file is sound."))
     return task

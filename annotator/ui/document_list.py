@@ -9,10 +9,11 @@ rather than counted again over every document.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from annotator.store import Store, StoreError
 from annotator.ui.document_list_model import STATUS_MARK, STATUS_TEXT, DocumentIdRole, DocumentListModel
+from annotator.ui.plain_text import plain_label
 
 __all__ = ["STATUS_MARK", "STATUS_TEXT", "DocumentList"]
 
@@ -31,7 +32,7 @@ class DocumentList(QWidget):
         self.filter.setObjectName("documentFilter")
         self.filter.setPlaceholderText("Search: words, \"a phrase\", prefix*, label:PERSON, status:done…")
         self.filter.setClearButtonEnabled(True)
-        self.filter_message = QLabel(self)
+        self.filter_message = plain_label(parent=self)  # it quotes the user's query
         self.filter_message.setObjectName("documentFilterMessage")
         self.filter_message.setWordWrap(True)
         self.filter_message.hide()

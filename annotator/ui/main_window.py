@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
             # another program changed what the step would change: show what is saved, and say so
             self.store.reload()
             self.statusBar().showMessage(error.message, 10000)
-            QMessageBox.warning(self, "Edit refused", error.message)
+            QMessageBox.warning(self, "Edit refused", literal(error.message))
             return
         if not isinstance(error, StorageError):
             self.statusBar().showMessage(error.message, 6000)  # a refusal such as a label in use
