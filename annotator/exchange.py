@@ -21,7 +21,7 @@ from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format,
 )
 from annotator.formats.brat import NORMALIZATION, NOTES
-from annotator.formats.output import refuse_existing
+from annotator.formats.output import protecting, refuse_existing
 from annotator.formats.reading import check_size
 from annotator.formats.selection import Selection, select, select_labelled, split
 from annotator.store import Store, StoreError
@@ -342,8 +342,9 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
         if progress is not None and progress(done, total) is False:
             raise ExportCancelled()
 
-    # every chunk is read from the state the file had when the export began
-    with store.snapshot():
+    # every chunk is read from the state the file had when the export began,
+    # and no file written may be the database (a folder export into its folder)
+    with store.snapshot(), protecting(_database_files(store)):
         _export_records(store, fmt, out, selection, split_ratios, seed, options, workers, tick, report)
     return report
 
@@ -386,14 +387,20 @@ def _single_file_outputs(fmt: Format, path: Path) -> list[Path]:
     return [path, *(fmt.side_files(path) if fmt.side_files else [])]
 
 
-def _refuse_database(store: Store, fmt: Format, out: Path, split_ratios: Sequence[float] | None) -> None:
-    """Never write over the database being exported (or its journal files), whatever --overwrite says."""
+def _database_files(store: Store) -> set[Path]:
     if store.path is None:
-        return
+        return set()
     database = Path(store.path).resolve()
-    own = {database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")}
-    if fmt.writes_folder or split_ratios:
-        return  # files inside a folder are the format's own names, never the database's
+    return {database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")}
+
+
+def _refuse_database(store: Store, fmt: Format, out: Path, split_ratios: Sequence[float] | None) -> None:
+    """Never write over the database being exported (or its journal files), whatever
+    --overwrite says: said here, before reading, for the file named by --out; the
+    files of a folder or a split are refused as they are planned (`protecting`)."""
+    own = _database_files(store)
+    if not own or fmt.writes_folder or split_ratios:
+        return
     for path in _single_file_outputs(fmt, out):
         if path.resolve() in own:
             raise ExchangeError(f"{path} is the database being exported; choose another file")

@@ -224,3 +224,15 @@ def test_out_dash_is_refused_for_outputs_of_several_files(tmp_path, monkeypatch,
     assert result.exit_code == 1
     assert reason in result.output and "standard output" in result.output
     assert not (tmp_path / "-").exists()
+
+
+def test_a_folder_export_never_writes_over_the_database_even_with_overwrite(tmp_path):
+    # a database named like a file the brat export writes, in the folder exported to
+    store = _corpus(open_project(tmp_path / "project" / "annotation.conf"))
+    before = (tmp_path / "project" / "annotation.conf").stat().st_size
+    with pytest.raises(ValueError, match="is the database being exported"):
+        export(store, "brat", tmp_path / "project", annotators=["ana"], options=WriteOptions(overwrite=True))
+    assert len(store.document_ids()) == 3
+    store.close()
+    assert (tmp_path / "project" / "annotation.conf").stat().st_size >= before
+    assert not (tmp_path / "project" / "document-1.ann").exists()  # refused before anything was written

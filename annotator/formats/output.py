@@ -15,6 +15,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO
 
@@ -73,8 +74,33 @@ def make_folder(folder: Path, created: list[Path] | None = None) -> None:
             created.append(path)
 
 
+_PROTECTED: ContextVar[frozenset[Path]] = ContextVar("annotator_protected_outputs", default=frozenset())
+
+
+@contextmanager
+def protecting(paths: Iterable[Path]) -> Iterator[None]:
+    """Within the block no output may be any of `paths` (the database being
+    exported and its journal files), whatever `overwrite` says: every writer
+    here goes through `refuse_existing` or `atomic_output`, which check it."""
+    token = _PROTECTED.set(frozenset(Path(p).resolve() for p in paths))
+    try:
+        yield
+    finally:
+        _PROTECTED.reset(token)
+
+
+def refuse_protected(paths: Iterable[Path]) -> None:
+    protected = _PROTECTED.get()
+    for path in paths if protected else ():
+        if Path(path).resolve() in protected:
+            raise ValueError(f"{path} is the database being exported; choose another place")
+
+
 def refuse_existing(paths: Iterable[Path], overwrite: bool) -> None:
-    """Raise `OutputExists` naming those of `paths` already present, unless `overwrite`."""
+    """Raise `OutputExists` naming those of `paths` already present, unless
+    `overwrite`; a protected path (`protecting`) is refused either way."""
+    paths = list(paths)
+    refuse_protected(paths)
     if overwrite:
         return
     present = [Path(p) for p in paths if os.path.lexists(p)]
@@ -93,6 +119,7 @@ def atomic_output(path: Path, mode: str = "w", encoding: str | None = "utf-8") -
     """Write to a temporary file beside `path` and move it into place only on
     success, so a failed export leaves no half file (and any old file intact)."""
     path = Path(path)
+    refuse_protected([path])
     make_folder(path.parent)
     fd, tmp = _temporary_beside(path)
     try:
