@@ -446,7 +446,7 @@ def restore(ctx: Context, backup_file: Path, db: str | None, force: bool) -> Non
     """Put a backup in place of the database; the replaced one is kept as a backup."""
     from annotator.store.backup import restore_database
 
-    target = Path(db) if db else ctx.db_path
+    target = database_path(db) if db else ctx.db_path
     kept = restore_database(backup_file, target, force=force)
     if kept is not None:
         click.echo(f"the replaced database was kept as {kept}")
@@ -566,12 +566,13 @@ def _suggest_project(ctx: Context) -> Store:
 
 @contextmanager
 def _suggester_errors() -> Iterator[None]:
+    from annotator.formats.base import FormatError
     from annotator.suggest import SuggesterUnavailable
     from annotator.suggest.gazetteer import GazetteerError
 
     try:
         yield
-    except (SuggesterUnavailable, GazetteerError) as exc:
+    except (SuggesterUnavailable, GazetteerError, FormatError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -608,7 +609,7 @@ def suggest_evaluate(ctx: Context, layer: str | None, seed: int, as_json: bool) 
     held-out done documents (a fifth of them), learning from the rest."""
     from annotator.suggesting import evaluate
 
-    store = _suggest_project(ctx)
+    store = ctx.store()  # only reads: a read-only database will do
     with _suggester_errors():
         report = evaluate(store, layer or ctx.annotator, seed)
     if as_json:
@@ -656,7 +657,7 @@ def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plo
     of the training documents: does more annotation still pay?"""
     from annotator.suggesting import learning_curve
 
-    store = _suggest_project(ctx)
+    store = ctx.store()  # only reads: a read-only database will do
     with _suggester_errors(), _terminal_progress("training") as progress:
         points = learning_curve(store, layer or ctx.annotator, seed, progress)
     if as_json:
@@ -707,11 +708,12 @@ def _switch_suggesters(ctx: Context, names: tuple[str, ...], on: bool) -> None:
 def suggest_gazetteer(ctx: Context, path: Path, label: str | None, list_name: str | None) -> None:
     """Attach a list of names (plain text one a line, or CSV name,label) to the
     project, replacing the list of the same name."""
+    from annotator.formats.reading import read_text
     from annotator.suggest.gazetteer import read_gazetteer
 
     store = _suggest_project(ctx)
     with _suggester_errors():
-        entries = read_gazetteer(path.read_text(encoding="utf-8-sig"), str(path), label)
+        entries = read_gazetteer(read_text(path), str(path), label)
     unknown = sorted({lab for _, lab in entries} - {lab.name for lab in store.schema().entity_labels})
     if unknown:
         raise click.ClickException(f"{path}: no entity label named {', '.join(unknown)}; nothing was attached")
@@ -755,7 +757,7 @@ def suggest_status(ctx: Context, layer: str | None) -> None:
     suggestions were accepted and rejected (its precision so far)."""
     from annotator.suggesting import SUGGESTERS, is_enabled, project_suggesters
 
-    store = _suggest_project(ctx)
+    store = ctx.store()  # only reads: a read-only database will do
     suggesters = project_suggesters(store, layer or ctx.annotator)
     records = {r.suggester: r for r in store.suggester_records(layer or ctx.annotator)}
     for name in SUGGESTERS:

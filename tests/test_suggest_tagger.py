@@ -167,3 +167,12 @@ def test_learning_curve_plot_is_a_png(tmp_path):
     assert f"wrote {picture}" in result.stdout
     assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".png"] == ["curve.png"]  # no temporary left
+
+
+def test_a_gazetteer_that_is_not_utf8_is_a_message(tmp_path):
+    db = tmp_path / "p.db"
+    CliRunner().invoke(main, ["--db", str(db), "import", "--samples"])
+    names = tmp_path / "kota.txt"
+    names.write_bytes("Jakarta\nBogor\nK\xf6ln\n".encode("latin-1"))
+    result = CliRunner().invoke(main, ["--db", str(db), "suggest", "gazetteer", str(names), "--label", "LOCATION"])
+    assert result.exit_code == 1 and "is not UTF-8" in result.output and "Traceback" not in result.output
