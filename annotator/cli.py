@@ -666,7 +666,7 @@ def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plo
         for point in points:
             click.echo(f"{point['percent']:>4}%  {point['train_documents']:>5} document(s)  F1 {point['f1']:.3f}")
     if plot is not None:
-        from annotator.ui.learning_curve import save_curve_png
+        from annotator.ui.suggestions.learning_curve import save_curve_png
 
         try:
             save_curve_png(points, plot)

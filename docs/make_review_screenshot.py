@@ -12,7 +12,7 @@ from pathlib import Path
 from screenshot_setup import application, label_phrases, sample_project, save_and_close, show  # also: offscreen Qt
 
 from annotator.domain import Argument
-from annotator.ui.review_view import ReviewWindow
+from annotator.ui.review.review_view import ReviewWindow
 
 BOTH = [("Gatra.com", "ORGANISATION"), ("Korea Utara", "LOCATION"), ("Pyongyang", "LOCATION"),
         ("Amerika Serikat", "LOCATION"), ("dua jam", "DATETIME"), ("Pulau Russky", "LOCATION"),

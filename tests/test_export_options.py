@@ -118,7 +118,7 @@ def test_help_documents_the_token_choices():
 # -- the export dialog ----------------------------------------------------------
 
 def test_dialog_offers_token_choices_only_for_token_formats(qtbot, db):
-    from annotator.ui.exchange_dialog import ExportDialog
+    from annotator.ui.files.exchange_dialog import ExportDialog
 
     store = Store.open(db)
     dialog = ExportDialog(None, store, "ana")
@@ -133,7 +133,7 @@ def test_dialog_offers_token_choices_only_for_token_formats(qtbot, db):
 
 
 def test_dialog_passes_the_token_choices_to_the_export(qtbot, db, tmp_path):
-    from annotator.ui.exchange_dialog import ExportDialog, run_with_progress
+    from annotator.ui.files.exchange_dialog import ExportDialog, run_with_progress
 
     store = Store.open(db)
     dialog = ExportDialog(None, store, "ana")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoStack
 
 from annotator.domain import Argument
-from annotator.ui.commands import AddSpan, DeleteSpan
-from annotator.ui.fact_commands import (
+from annotator.ui.labelling.commands import AddSpan, DeleteSpan
+from annotator.ui.facts.fact_commands import (
     CreateFact,
     CreateTriggeredFact,
     DeleteFact,

@@ -13,7 +13,7 @@ from annotator.cli import main
 from annotator.domain import AnnotatedDocument, Argument, AttributeDef, Document, Label, Schema, Span
 from annotator.project import open_project
 from annotator.store import Store, StoreError
-from annotator.ui.commands import AddSpan, DeleteSpan, UpdateSpan
+from annotator.ui.labelling.commands import AddSpan, DeleteSpan, UpdateSpan
 
 TEXT = "Presiden Joko Widodo bertemu Kim di Bandung."
 

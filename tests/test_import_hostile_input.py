@@ -19,8 +19,8 @@ from annotator.formats.base import FormatError, ReadOptions, detect_format, get_
 from annotator.formats.json_input import MAX_DEPTH
 from annotator.project import open_project
 from annotator.store import Store
-from annotator.ui import exchange_dialog
-from annotator.ui.background import WorkTask, run_with_progress
+from annotator.ui.files import exchange_dialog
+from annotator.ui.widgets.background import WorkTask, run_with_progress
 from generated_corpus import article, write_articles
 
 JSON_FORMATS = ["native", "doccano", "labelstudio", "spacy-jsonl", "hf", "jsonl"]

@@ -72,3 +72,58 @@ def test_layers_import_only_what_the_readme_allows():
     wrong = {layer: sorted(targets - MAY_IMPORT[layer]) for layer, targets in found.items()
              if layer in MAY_IMPORT and targets - MAY_IMPORT[layer]}
     assert wrong == {}
+
+
+def _module_imports(folder: str) -> dict[str, set[str]]:
+    """Which modules of one package import which others of it (type-only imports included)."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "annotator" / folder
+    prefix = f"annotator.{folder.replace('/', '.')}."
+    edges: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        name = ".".join(path.relative_to(package).with_suffix("").parts)
+        edges[name] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(prefix):
+                edges[name].add(node.module[len(prefix):])
+    return edges
+
+
+def _cycle(edges: dict[str, set[str]]) -> list[str]:
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(edges.get(node, ())):
+            if state.get(target) == 1:
+                return path[path.index(target):] + [target]
+            if target not in state and (found := visit(target)):
+                return found
+        state[node] = 2
+        path.pop()
+        return []
+
+    for node in sorted(edges):
+        if node not in state and (found := visit(node)):
+            return found
+    return []
+
+
+def test_store_modules_import_each_other_one_way():
+    edges = _module_imports("store")
+    assert "bulk_import" in edges["bundles"], "the scan found no imports: the paths are wrong"
+    assert _cycle(edges) == []
+
+
+def test_ui_rooms_are_folders_and_the_top_holds_only_the_window():
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parent.parent / "annotator" / "ui"
+    top = sorted(p.stem for p in ui.glob("*.py"))
+    assert top == ["__init__", "app", "main_window", "system_libraries"]
+    for room in (p for p in ui.iterdir() if p.is_dir() and p.name != "__pycache__"):
+        assert (room / "__init__.py").read_text(encoding="utf-8").startswith('"""'), f"{room.name} says what it holds"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoStack
 
 from annotator.domain import Label
-from annotator.ui.commands import AddSpan, DeleteLabel, DeleteSpan, RenameLabel, ReorderLabels, SaveLabel, SetStatus, UpdateSpan
+from annotator.ui.labelling.commands import AddSpan, DeleteLabel, DeleteSpan, RenameLabel, ReorderLabels, SaveLabel, SetStatus, UpdateSpan
 
 TEXT = "Presiden Joko Widodo bertemu Kim di Bandung."
 
@@ -26,7 +26,7 @@ def test_span_commands_undo_and_redo(qapp, store):
     stack.push(UpdateSpan(store, store.span(span.id), "relabel", label="ORGANISATION"))
     assert layer(store, doc.id) == [(9, 20, "ORGANISATION")]
     from annotator.domain import Argument
-    from annotator.ui.fact_commands import fill_role
+    from annotator.ui.facts.fact_commands import fill_role
 
     stack.push(fill_role(store, store.fact(fact.id), "participant", span_id=span.id))
     stack.push(DeleteSpan(store, span.id))

@@ -71,7 +71,7 @@ def test_cancel_stops_the_check(qtbot, tmp_path, messages, monkeypatch):
     from PySide6.QtWidgets import QProgressDialog, QPushButton
 
     from annotator.store import integrity
-    from annotator.ui import database_check
+    from annotator.ui.files import database_check
 
     path = tmp_path / "p.db"
     make_project(path)

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog
 from annotator.exchange import import_files
 from annotator.store import Store
 from annotator.project import open_project
-from annotator.ui.background import WorkTask, run_with_progress
-from annotator.ui.exchange_dialog import ExportDialog, ImportDialog
+from annotator.ui.widgets.background import WorkTask, run_with_progress
+from annotator.ui.files.exchange_dialog import ExportDialog, ImportDialog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
@@ -119,7 +119,7 @@ def _export_brat_through_the_window(monkeypatch, store, out, answer):
     """File → Export… to brat, the folder chosen; `answer` to the question about replacing."""
     from PySide6.QtWidgets import QDialog
 
-    from annotator.ui import exchange_dialog
+    from annotator.ui.files import exchange_dialog
 
     def choose(dialog):
         dialog.format.setCurrentIndex(dialog.format.findData("brat"))

@@ -294,7 +294,7 @@ def test_arguments_are_outlined_and_arcs_option(qtbot, open_window, seeded_store
 def test_schema_dialog_edits_roles_and_attributes(qtbot, store):
     from PySide6.QtGui import QUndoStack
 
-    from annotator.ui.schema_dialog import SchemaDialog
+    from annotator.ui.schema.schema_dialog import SchemaDialog
 
     stack = QUndoStack()
     dialog = SchemaDialog(store, stack)
@@ -408,7 +408,7 @@ def test_hotkey_of_a_relation_starts_the_relation_instead_of_labelling_text(qtbo
 
 
 def test_selected_span_keeps_a_light_fill_under_black_text_for_every_colour(qtbot, open_window, seeded_store):
-    from annotator.ui.span_highlighter import MIN_CONTRAST, contrast
+    from annotator.ui.labelling.span_highlighter import MIN_CONTRAST, contrast
 
     window = open_window(seeded_store)
     view = view_of(window)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 
 from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
-from annotator.ui.text_view import TextView
+from annotator.ui.labelling.text_view import TextView
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from test_ui_labelling import open_window  # noqa: F401 (a fixture)
 
 from annotator.domain import AnnotatedDocument, Span
-from annotator.ui.text_view import TextView
+from annotator.ui.labelling.text_view import TextView
 
 PARAGRAPHS = 3000
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton, QTool
 
 from annotator.domain import AttributeDef, Label, Role, Schema
 from annotator.project import open_project
-from annotator.ui.plain_text import literal
-from annotator.ui.schema_dialog import SchemaDialog
+from annotator.ui.widgets.plain_text import literal
+from annotator.ui.schema.schema_dialog import SchemaDialog
 from test_ui_labelling import open_window, view_of  # noqa: F401 (a fixture)
 
 ENTITY, FACT, ROLE, ATTRIBUTE = "<b>X</b>", "<b>F</b>", "<b>R</b>", "<b>A</b>"

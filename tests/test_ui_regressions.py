@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton
 from annotator.domain import Argument
 from annotator.domain.validation import fact_problems
 from annotator.project import open_project
-from annotator.ui.fact_commands import relabel_command
+from annotator.ui.facts.fact_commands import relabel_command
 from test_ui_labelling import open_window  # noqa: F401 (a fixture)
 
 NEWS = "Budi Santoso berkata bahwa Jakarta akan banjir pada Senin.\n"

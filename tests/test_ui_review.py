@@ -29,11 +29,11 @@ from annotator.domain import GOLD, Argument
 from annotator.domain.layers import span_key
 from annotator.review.agreement import measure_agreement
 from annotator.project import open_project
-from annotator.ui.agreement_report import AgreementReportDialog
+from annotator.ui.review.agreement_report import AgreementReportDialog
 from annotator.ui.main_window import MainWindow
-from annotator.ui.merge_dialog import MergeDialog
-from annotator.ui.review_text import FACT_MARK_COLOR, Lane
-from annotator.ui.review_view import ReviewWindow
+from annotator.ui.files.merge_dialog import MergeDialog
+from annotator.ui.review.review_text import FACT_MARK_COLOR, Lane
+from annotator.ui.review.review_view import ReviewWindow
 
 AGREED = [("Korea Utara", "LOCATION"), ("Pyongyang", "LOCATION"), ("Amerika Serikat", "LOCATION")]
 
@@ -472,7 +472,7 @@ def test_the_confusion_table_shows_one_pair_at_a_time_with_its_axes(qtbot, three
 
 
 def test_cancel_stops_the_measuring(qtbot, three_differences, monkeypatch):
-    import annotator.ui.agreement_report as agreement_report
+    import annotator.ui.review.agreement_report as agreement_report
 
     store, _, _ = three_differences
     release = threading.Event()
@@ -521,7 +521,7 @@ def test_merge_dialog_brings_a_colleagues_layer_in(qtbot, tmp_path):
 
 
 def test_the_shortcuts_dialog_lists_the_review_keys(qtbot, store):
-    from annotator.ui.shortcuts_dialog import ShortcutsDialog
+    from annotator.ui.widgets.shortcuts_dialog import ShortcutsDialog
 
     dialog = ShortcutsDialog(store.schema())
     qtbot.addWidget(dialog)
@@ -559,7 +559,7 @@ def test_main_window_opens_review_on_its_document_and_lists_who_finished(qtbot, 
     qtbot.addWidget(review)
     assert review.document_id == doc_id and review.reviewer == "lead" and len(review.list.differences) == 3
     merged = []
-    monkeypatch.setattr("annotator.ui.merge_dialog.merge_with_dialog", lambda parent, s: merged.append(s))
+    monkeypatch.setattr("annotator.ui.files.merge_dialog.merge_with_dialog", lambda parent, s: merged.append(s))
     window.findChild(QAction, "mergeDatabases").trigger()
     assert merged == [store]
 
@@ -590,7 +590,7 @@ def test_the_shortcuts_dialog_shows_every_text_whole(qtbot, store):
     from PySide6.QtCore import QRect
     from PySide6.QtGui import QFontMetrics
 
-    from annotator.ui.shortcuts_dialog import ShortcutsDialog
+    from annotator.ui.widgets.shortcuts_dialog import ShortcutsDialog
 
     dialog = ShortcutsDialog(store.schema())
     qtbot.addWidget(dialog)

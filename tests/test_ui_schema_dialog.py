@@ -6,7 +6,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 
 from annotator.domain import Label
-from annotator.ui.schema_dialog import SchemaDialog
+from annotator.ui.schema.schema_dialog import SchemaDialog
 
 
 def open_dialog(qtbot, store):

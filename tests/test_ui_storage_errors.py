@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.store.database import DatabaseBusyError, StorageFullError
 from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
-from annotator.ui.text_view import TextView
+from annotator.ui.labelling.text_view import TextView
 
 # long enough that a span over all of it needs new pages; emoji and a combining mark test the offsets
 LONG_TEXT = "Presiden berkunjung ke Jakarta 🇮🇩 dan Café\u0301 hari ini.\r\n" * 400
@@ -164,7 +164,7 @@ def test_failed_redo_can_be_tried_again(qtbot, window, warnings, monkeypatch):
 
 
 def test_refusal_that_is_not_storage_trouble_goes_to_the_status_bar(qtbot, window, warnings):
-    from annotator.ui.commands import DeleteLabel
+    from annotator.ui.labelling.commands import DeleteLabel
 
     label(qtbot, window, 0, 8, "p")
     refused = window.undo_stack.push(DeleteLabel(window.store, "PERSON"))  # in use: the store refuses
@@ -176,8 +176,8 @@ def test_refusal_that_is_not_storage_trouble_goes_to_the_status_bar(qtbot, windo
 
 def test_review_window_keeps_no_gold_step_the_store_failed_to_save(qtbot, window, monkeypatch):
     from annotator.domain import GOLD
-    from annotator.ui.commands import SetStatus
-    from annotator.ui.review_view import ReviewWindow
+    from annotator.ui.labelling.commands import SetStatus
+    from annotator.ui.review.review_view import ReviewWindow
 
     review = ReviewWindow(window.store, "rina", document_id=window.layer.document_id)
     qtbot.addWidget(review)

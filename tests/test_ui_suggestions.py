@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 
 from annotator.project import open_project
-from annotator.ui.suggestion_overlay import SuggestionOverlay
+from annotator.ui.suggestions.suggestion_overlay import SuggestionOverlay
 
 from generated_news import add_done_documents, split_pools
 from test_ui_labelling import open_window, view_of  # noqa: F401 (a fixture)
@@ -109,7 +109,7 @@ def test_documents_ordered_by_the_taggers_uncertainty(qtbot, open_window, tmp_pa
 
 
 def test_the_window_plots_the_learning_curve(qtbot, open_window, tmp_path):  # noqa: F811
-    from annotator.ui.learning_curve import CurvePlot
+    from annotator.ui.suggestions.learning_curve import CurvePlot
 
     store = open_project(tmp_path / "p.db")
     add_done_documents(store, 20, split_pools()[0], sentences=3)

@@ -15,8 +15,8 @@ from annotator.domain import Argument
 from annotator.project import open_project
 from annotator.store import EditConflictError
 from annotator.store.database import StorageFullError
-from annotator.ui.commands import AddSpan, DeleteSpan, SetStatus
-from annotator.ui.fact_commands import DeleteFact, clear_role, fill_role, new_span_command, relabel_command
+from annotator.ui.labelling.commands import AddSpan, DeleteSpan, SetStatus
+from annotator.ui.facts.fact_commands import DeleteFact, clear_role, fill_role, new_span_command, relabel_command
 
 TEXT = "Andi, Budi, Cici dan Dedi berkata Eko menang."
 
@@ -157,7 +157,7 @@ def test_a_fact_insert_the_database_refuses_takes_its_span_back(qapp, store):
 def test_a_failed_undo_of_a_compound_step_can_be_tried_again(qapp, store, monkeypatch):
     """The fact is deleted, then the span delete fails: the fact is back, and
     the parts remember the state the store is in, so the next undo works."""
-    from annotator.ui.store_undo_stack import StoreUndoStack
+    from annotator.ui.widgets.store_undo_stack import StoreUndoStack
 
     doc, _ = store.add_document("t", TEXT)
     stack = StoreUndoStack()

@@ -10,9 +10,9 @@ import pytest
 from annotator.domain import Argument
 from annotator.project import open_project
 from annotator.store import EditConflictError, Store
-from annotator.ui.commands import AddSpan, DeleteSpan, UpdateSpan
-from annotator.ui.fact_commands import DeleteFact, fill_role, new_span_command, relabel_command
-from annotator.ui.store_undo_stack import StoreUndoStack
+from annotator.ui.labelling.commands import AddSpan, DeleteSpan, UpdateSpan
+from annotator.ui.facts.fact_commands import DeleteFact, fill_role, new_span_command, relabel_command
+from annotator.ui.widgets.store_undo_stack import StoreUndoStack
 
 TEXT = "Andi bertemu Budi dan Cici di Bandung kemarin."
 
@@ -166,7 +166,7 @@ def test_an_integrity_error_is_a_refusal_and_the_stack_stays(programs, stack):
 
 
 def test_redo_of_a_label_deletion_never_takes_the_other_programs_new_spans(programs, stack):
-    from annotator.ui.commands import DeleteLabel
+    from annotator.ui.labelling.commands import DeleteLabel
 
     a, b, doc = programs
     a.add_span(doc, "ana", *where("Bandung"), "LOCATION")
@@ -179,7 +179,7 @@ def test_redo_of_a_label_deletion_never_takes_the_other_programs_new_spans(progr
 
 
 def test_undo_behind_a_relabelling_label_deletion_finds_its_rows_as_it_left_them(programs, stack):
-    from annotator.ui.commands import DeleteLabel
+    from annotator.ui.labelling.commands import DeleteLabel
 
     a, b, doc = programs
     span = a.add_span(doc, "ana", *where("Bandung"), "LOCATION")
@@ -282,7 +282,7 @@ def test_random_steps_over_spans_another_program_edits_are_done_or_refused_whole
 def test_undo_of_a_label_edit_refuses_when_another_program_edited_the_label(programs, stack):
     from dataclasses import replace
 
-    from annotator.ui.commands import SaveLabel
+    from annotator.ui.labelling.commands import SaveLabel
 
     a, b, doc = programs
     stack.push(SaveLabel(a, replace(a.schema().label("PERSON"), color="#123456")))
@@ -300,7 +300,7 @@ def test_schema_steps_keep_what_another_program_changed_in_the_schema(programs, 
     from dataclasses import replace
 
     from annotator.domain import AttributeDef
-    from annotator.ui.commands import ReorderLabels, SetAttributeDefs
+    from annotator.ui.labelling.commands import ReorderLabels, SetAttributeDefs
 
     a, b, doc = programs
     a.schema()  # A has read the schema; then B recolours a label

@@ -21,7 +21,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
-from annotator.ui.review_view import ReviewWindow
+from annotator.ui.review.review_view import ReviewWindow
 
 app = QApplication([])
 store = open_project("project.db", samples=True)

@@ -22,15 +22,27 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from annotator.domain import AnnotatedDocument, Fact, Label, content_hash
+from sqlite_utils import Database
+
+from annotator.domain import AnnotatedDocument, Fact, Label, Schema, content_hash
 from annotator.domain.spans import check_range
 from annotator.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from annotator.store.database import Store
     from annotator.store.results import ImportSummary
+
+
+class ImportTarget(Protocol):
+    """What an import needs of the store: the store's modules import this one, never the reverse."""
+
+    db: Database
+
+    def schema(self) -> Schema: ...
+    def annotators(self) -> list[str]: ...
+    def ensure_annotator(self, name: str) -> None: ...
+    def _insert_label(self, label: Label, order: int) -> None: ...
 
 CHUNK = 2000
 """Documents whose rows are gathered before they are written."""
@@ -96,7 +108,7 @@ class BulkImport:
     """One import's state: the next free ids, the labels, layers and documents
     seen so far, and the rows waiting to be written."""
 
-    def __init__(self, store: Store, annotator: str | None, summary: ImportSummary, stamp: str,
+    def __init__(self, store: ImportTarget, annotator: str | None, summary: ImportSummary, stamp: str,
                  new_color: Callable[[int], str]) -> None:
         self.store = store
         self.conn: sqlite3.Connection = store.db.conn

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.store import StoreError
 from annotator.store.errors import store_error
 from annotator.project import open_project
-from annotator.ui.plain_text import literal
+from annotator.ui.widgets.plain_text import literal
 
 
 def run_app(db_path: Path, annotator: str, *, is_default: bool) -> int:

@@ -30,23 +30,23 @@ from PySide6.QtWidgets import (
 
 from annotator.store import EditConflictError, Store, StoreError
 from annotator.store.database import StorageError
-from annotator.ui.annotation_panel import AnnotationPanel
-from annotator.ui.arcs import ArcOverlay
-from annotator.ui.commands import SetStatus
-from annotator.ui.current_facts import CurrentFacts
-from annotator.ui.current_layer import CurrentLayer
-from annotator.ui.document_list import DocumentList
-from annotator.ui.fact_linking import FactLinking
-from annotator.ui.fact_panel import FactPanel
-from annotator.ui.fact_table import FactTable
-from annotator.ui.key_bindings import redo_keys, undo_keys
-from annotator.ui.label_palette import LabelPalette
-from annotator.ui.labelling import Labelling
-from annotator.ui.span_table import SpanTable
-from annotator.ui.store_undo_stack import StoreUndoStack
-from annotator.ui.suggestions import Suggestions
-from annotator.ui.text_view import TextView
-from annotator.ui.plain_text import literal, no_mnemonic
+from annotator.ui.labelling.annotation_panel import AnnotationPanel
+from annotator.ui.facts.arcs import ArcOverlay
+from annotator.ui.labelling.commands import SetStatus
+from annotator.ui.facts.current_facts import CurrentFacts
+from annotator.ui.labelling.current_layer import CurrentLayer
+from annotator.ui.documents.document_list import DocumentList
+from annotator.ui.facts.fact_linking import FactLinking
+from annotator.ui.facts.fact_panel import FactPanel
+from annotator.ui.facts.fact_table import FactTable
+from annotator.ui.widgets.key_bindings import redo_keys, undo_keys
+from annotator.ui.labelling.label_palette import LabelPalette
+from annotator.ui.labelling.labelling import Labelling
+from annotator.ui.labelling.span_table import SpanTable
+from annotator.ui.widgets.store_undo_stack import StoreUndoStack
+from annotator.ui.suggestions.suggestions import Suggestions
+from annotator.ui.labelling.text_view import TextView
+from annotator.ui.widgets.plain_text import literal, no_mnemonic
 
 RECENT_LIMIT = 8
 EXTERNAL_CHECK_MS = 2000
@@ -232,8 +232,8 @@ class MainWindow(QMainWindow):
         review = bar.addMenu("&Review")
         self.review_action = self._action(review, "Review &document…", self.open_review, name="reviewDocument")
         self.agreement_action = self._action(review, "&Agreement report…", self.open_agreement, name="agreementReport")
-        self.review_action.setEnabled(_importable("annotator.ui.review_view"))
-        self.agreement_action.setEnabled(_importable("annotator.ui.agreement_report"))
+        self.review_action.setEnabled(_importable("annotator.ui.review.review_view"))
+        self.agreement_action.setEnabled(_importable("annotator.ui.review.agreement_report"))
 
         help_menu = bar.addMenu("&Help")
         self.suggestions.add_menu(bar)
@@ -392,9 +392,9 @@ class MainWindow(QMainWindow):
 
     def import_files(self) -> None:
         try:
-            from annotator.ui.exchange_dialog import import_with_dialog
+            from annotator.ui.files.exchange_dialog import import_with_dialog
         except ImportError:
-            from annotator.ui.plain_import import import_plain_text
+            from annotator.ui.files.plain_import import import_plain_text
 
             import_plain_text(self, self.store)
             return
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
 
     def export_files(self) -> None:
         try:
-            from annotator.ui.exchange_dialog import export_with_dialog
+            from annotator.ui.files.exchange_dialog import export_with_dialog
         except ImportError:
             QMessageBox.information(self, "Export", "Export is not available in this version.")
             return
@@ -419,41 +419,41 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"added {len(added)} sample article(s)", 5000)
 
     def open_review(self) -> None:
-        from annotator.ui.review_view import ReviewWindow
+        from annotator.ui.review.review_view import ReviewWindow
 
         self.review_window = ReviewWindow(self.store, self.layer.annotator, self, document_id=self.layer.document_id)
         self.review_window.show()
 
     def merge_databases(self) -> None:
-        from annotator.ui.merge_dialog import merge_with_dialog
+        from annotator.ui.files.merge_dialog import merge_with_dialog
 
         merge_with_dialog(self, self.store)
 
     def check_database(self) -> None:
-        from annotator.ui.database_check import check_database_with_dialog
+        from annotator.ui.files.database_check import check_database_with_dialog
 
         check_database_with_dialog(self, self.store)
 
     def open_agreement(self) -> None:
-        from annotator.ui.agreement_report import AgreementReportDialog
+        from annotator.ui.review.agreement_report import AgreementReportDialog
 
         AgreementReportDialog(self.store, self).exec()
 
     # -- dialogs --------------------------------------------------------------
 
     def edit_schema(self) -> None:
-        from annotator.ui.schema_dialog import SchemaDialog
+        from annotator.ui.schema.schema_dialog import SchemaDialog
 
         SchemaDialog(self.store, self.undo_stack, self).exec()
 
     def show_shortcuts(self) -> None:
-        from annotator.ui.shortcuts_dialog import ShortcutsDialog
+        from annotator.ui.widgets.shortcuts_dialog import ShortcutsDialog
 
         ShortcutsDialog(self.store.schema(), self).exec()
 
     def start_automatic_backup(self) -> None:
         """Take the day's backup of the database in the background (on opening it)."""
-        from annotator.ui.automatic_backup import AutomaticBackup
+        from annotator.ui.files.automatic_backup import AutomaticBackup
 
         if self.store.path is None:
             return

@@ -1,0 +1,177 @@
+"""The documents with their title, span count and status, a filter box that
+searches (the `annotator search` syntax), and the "done / total" progress.
+
+The list is a lazy model (document_list_model.py). An edit re-reads the one
+row it touched, and the progress count is adjusted by the change it saw
+rather than counted again over every document.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+
+from annotator.store import Store, StoreError
+from annotator.ui.documents.document_list_model import STATUS_MARK, STATUS_TEXT, DocumentIdRole, DocumentListModel
+from annotator.ui.widgets.plain_text import plain_label
+
+__all__ = ["STATUS_MARK", "STATUS_TEXT", "DocumentList"]
+
+FINISHED = ("done", "reviewed")
+FILTER_DELAY_MS = 150
+"""Typing pauses this long before the list is filtered: one search per pause, not per key."""
+
+
+class DocumentList(QWidget):
+    documentActivated = Signal(int)
+
+    def __init__(self, store: Store, annotator: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.annotator = store, annotator
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("documentFilter")
+        self.filter.setPlaceholderText("Search: words, \"a phrase\", prefix*, label:PERSON, status:done…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter_message = plain_label(parent=self)  # it quotes the user's query
+        self.filter_message.setObjectName("documentFilterMessage")
+        self.filter_message.setWordWrap(True)
+        self.filter_message.hide()
+        self.model = DocumentListModel(store, annotator, self)
+        # A tree view shown as a flat list: with one row height for all it asks
+        # only for the rows in sight. QListView (Qt 6.11) lays out every row
+        # again on each dataChanged, which costs ~1 s at 100,000 documents.
+        self.list = QTreeView(self)
+        self.list.setObjectName("documentList")
+        self.list.setModel(self.model)
+        self.list.setUniformRowHeights(True)
+        self.list.setRootIsDecorated(False)
+        self.list.setItemsExpandable(False)
+        self.list.setHeaderHidden(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.filter_message)
+        layout.addWidget(self.list)
+        self._current: int | None = None
+        self._selecting = False
+        self.done = store.finished_count(annotator)
+        self.total = store.document_count()
+        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter.textChanged.connect(self._filter_timer.start)
+        self.filter.returnPressed.connect(self.apply_filter)
+        self.list.selectionModel().currentChanged.connect(self._row_changed)
+        store.subscribe(self._on_store_changed)
+        self.destroyed.connect(lambda: store.unsubscribe(self._on_store_changed))
+
+    def detach(self) -> None:
+        """Stop listening before the store closes: a pending filter would
+        otherwise run against a closed database."""
+        self._filter_timer.stop()
+        self.store.unsubscribe(self._on_store_changed)
+
+    # -- following the store ----------------------------------------------------
+
+    def _on_store_changed(self, kind: str, document_id: int | None) -> None:
+        if kind == "documents":
+            self.refresh()
+        elif kind in ("spans", "facts", "status"):
+            if document_id is None:  # a label deleted or relabelled everywhere; another program's commit
+                self.model.forget_rows()
+                if kind == "status":
+                    self.done = self.store.finished_count(self.annotator)
+                return
+            before = self.model.update_document(document_id)
+            if kind == "status":
+                self._count_status_change(document_id, before.status if before is not None else None)
+
+    def _count_status_change(self, document_id: int, before: str | None) -> None:
+        if before is None:  # the row is not kept, so the old status is unknown: count once
+            self.done = self.store.finished_count(self.annotator)
+            return
+        now = self.store.status(document_id, self.annotator)
+        self.done += (now in FINISHED) - (before in FINISHED)
+
+    def refresh(self) -> None:
+        """Count again and show the list from the store (documents were added or
+        removed, or another program changed the database)."""
+        self.done = self.store.finished_count(self.annotator)
+        self.total = self.store.document_count()
+        self._reload()
+
+    def _reload(self, query: str | None = None) -> None:
+        self.model.reload(query, self.annotator)
+        if self._current is not None:
+            self._show_current()
+
+    @property
+    def ranking(self) -> bool:
+        """Whether the documents the tagger is least sure of come first."""
+        return self.model.by_uncertainty
+
+    @ranking.setter
+    def ranking(self, on: bool) -> None:
+        self.model.by_uncertainty = bool(on)
+
+    def set_annotator(self, annotator: str) -> None:
+        self.annotator = annotator
+        self.refresh()
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        try:
+            self._reload(self.filter.text().strip())
+        except StoreError as exc:
+            # the list stays as it was while the query cannot be read (an open quotation mark)
+            self.filter_message.setText(exc.message)
+            self.filter_message.show()
+            return
+        self.filter_message.hide()
+
+    # -- the current document -----------------------------------------------------
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._selecting or not current.isValid():
+            return
+        document_id = current.data(DocumentIdRole)
+        if document_id is not None:
+            self._current = document_id
+            self.documentActivated.emit(document_id)
+
+    def select_document(self, document_id: int) -> None:
+        self._current = document_id
+        self._show_current()
+
+    def _show_current(self) -> None:
+        row = self.model.row_of(self._current)  # type: ignore[arg-type]
+        self._selecting = True
+        try:
+            if row is None:
+                self.list.clearSelection()
+                self.list.selectionModel().setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            else:
+                index = self.model.index(row, 0)
+                self.list.setCurrentIndex(index)
+                self.list.scrollTo(index)
+        finally:
+            self._selecting = False
+
+    def first_document(self) -> int | None:
+        summary = self.model.summary_at(0)
+        return None if summary is None else summary.id
+
+    def neighbour(self, step: int) -> int | None:
+        """The id of the next (step 1) or previous (step -1) listed document."""
+        row = None if self._current is None else self.model.row_of(self._current)
+        if row is None:
+            return self.first_document()
+        if row + step >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()  # the next match of a filtered list, past the rows read so far
+        summary = self.model.summary_at(row + step)
+        return None if summary is None else summary.id
+
+    def progress(self) -> tuple[int, int]:
+        """(done, total) over all documents, whatever the filter."""
+        return self.done, self.total

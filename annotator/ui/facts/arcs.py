@@ -1,0 +1,214 @@
+"""Fact links drawn over the text: the selected fact's arguments outlined and
+labelled with their role, and (View → Show arcs for all facts) brat-like
+arcs from each fact to its arguments.
+
+A transparent widget over the text view's viewport, repainted when the view
+repaints. Geometry comes from the text layout of the visible blocks only:
+the selected fact costs a few rectangles, and "all facts" looks only at the
+facts with an end in the visible text, so scrolling and labelling stay fast
+on long documents.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QWidget
+
+from annotator.domain import Fact
+from annotator.ui.facts.current_facts import CurrentFacts
+from annotator.ui.labelling.text_view import TextView
+
+ARG_COLOR = QColor("#222222")
+
+
+class ArcOverlay(QWidget):
+    def __init__(self, view: TextView, facts: CurrentFacts) -> None:
+        super().__init__(view.viewport())
+        self.setObjectName("arcOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.view, self.facts = view, facts
+        self.show_all = False
+        self.rubber_band: tuple[QPoint, QPoint] | None = None
+        """The line of a Ctrl+drag link in progress, as brat draws one while linking."""
+        self.setGeometry(view.viewport().rect())
+        view.viewport().installEventFilter(self)
+        view.updateRequest.connect(lambda *_: self.update())
+        facts.selectedChanged.connect(lambda *_: self._show_if_needed())
+        facts.factsChanged.connect(self.update)
+        self.raise_()
+        self._show_if_needed()
+
+    def set_show_all(self, on: bool) -> None:
+        self.show_all = on
+        self._show_if_needed()
+
+    def show_link_drag(self, start: QPoint | None, end: QPoint | None) -> None:
+        self.rubber_band = None if start is None or end is None else (start, end)
+        self._show_if_needed()
+
+    def _show_if_needed(self) -> None:
+        # hidden while there is nothing to draw: a transparent widget over the
+        # text costs a blend of the whole viewport on every repaint
+        self.setVisible(self.show_all or self.facts.selected_id != -1 or self.rubber_band is not None)
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.view.viewport().rect())
+        return False
+
+    # -- geometry ---------------------------------------------------------------
+
+    def visible_range(self) -> tuple[int, int]:
+        """Code-point range of the blocks on screen."""
+        view = self.view
+        first = view.firstVisibleBlock()
+        if not first.isValid():
+            return 0, 0
+        height = view.viewport().height()
+        block, last = first, first
+        offset = view.contentOffset()
+        while block.isValid() and view.blockBoundingGeometry(block).translated(offset).top() <= height:
+            last = block
+            block = block.next()
+        positions = self.facts.layer.positions
+        return (positions.from_document(first.position()),
+                positions.from_document(last.position() + last.length() - 1))
+
+    def span_rects(self, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles of [start, end) (code points), one per line it covers on screen."""
+        view = self.view
+        to_document = self.facts.layer.positions.to_document
+        s, e = to_document(start), to_document(end)
+        doc = view.document()
+        block = doc.findBlock(s)
+        offset = view.contentOffset()
+        height = view.viewport().height()
+        rects: list[QRectF] = []
+        while block.isValid() and block.position() <= e:
+            top_left = view.blockBoundingGeometry(block).translated(offset).topLeft()
+            if top_left.y() > height:
+                break
+            layout = block.layout()
+            base = block.position()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                line_start = base + line.textStart()
+                a, b = max(s, line_start), min(e, line_start + line.textLength())
+                if a >= b:
+                    continue
+                x1 = line.cursorToX(a - base)[0]
+                x2 = line.cursorToX(b - base)[0]
+                rects.append(QRectF(top_left.x() + x1, top_left.y() + line.y(), x2 - x1, line.height()))
+            block = block.next()
+        return [r for r in rects if r.bottom() >= 0 and r.top() <= height]
+
+    def _ends(self, fact: Fact) -> tuple[list[QRectF], list[tuple[str, list[QRectF]]]]:
+        """The trigger's rectangles and (role, rectangles) of each span argument."""
+        layer = self.facts.layer
+        trigger = layer.span(fact.span_id) if fact.span_id is not None else None
+        trigger_rects = self.span_rects(trigger.start, trigger.end) if trigger else []
+        args = []
+        for arg in fact.args:
+            target = layer.span(arg.span_id) if arg.span_id is not None else None
+            if target is None and arg.fact_id is not None:
+                other = self.facts.fact(arg.fact_id)
+                target = layer.span(other.span_id) if other and other.span_id is not None else None
+            if target is not None:
+                args.append((arg.role, self.span_rects(target.start, target.end)))
+        return trigger_rects, args
+
+    # -- painting -----------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(self.view.font())
+        font.setPointSizeF(max(font.pointSizeF() * 0.56, 7))
+        font.setBold(True)
+        painter.setFont(font)
+        selected = self.facts.selected
+        if self.show_all:
+            lo, hi = self.visible_range()
+            for fact in self._facts_in(lo, hi):
+                self._paint_arcs(painter, fact)
+        if selected is not None:
+            self._paint_selected(painter, selected)
+        if self.rubber_band is not None:
+            self._paint_rubber_band(painter, selected)
+        painter.end()
+
+    def _paint_rubber_band(self, painter: QPainter, fact: Fact | None) -> None:
+        start, end = self.rubber_band  # type: ignore[misc]
+        color = self._color(fact).darker(160) if fact is not None else ARG_COLOR
+        painter.setPen(QPen(color, 2, Qt.PenStyle.DashLine))
+        painter.drawLine(start, end)
+        painter.setBrush(color)
+        painter.drawEllipse(QPointF(end), 3.5, 3.5)
+
+    def _facts_in(self, lo: int, hi: int) -> list[Fact]:
+        layer = self.facts.layer
+        ids = {s.id for s in layer.overlapping(lo, hi + 1)}
+        return [f for f in self.facts.facts
+                if f.span_id in ids or any(a.span_id in ids for a in f.args)]
+
+    def _color(self, fact: Fact) -> QColor:
+        label = self.facts.store.schema().label(fact.label)
+        return QColor(label.color if label else "#888888")
+
+    def _paint_selected(self, painter: QPainter, fact: Fact) -> None:
+        color = self._color(fact).darker(160)
+        trigger, args = self._ends(fact)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(color, 2.5))
+        for rect in trigger:
+            painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
+        for role, rects in args:
+            painter.setPen(QPen(ARG_COLOR, 2, Qt.PenStyle.SolidLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in rects:
+                painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
+            if rects:
+                self._tag(painter, rects[0], role, color)
+
+    def _tag(self, painter: QPainter, rect: QRectF, text: str, color: QColor) -> None:
+        """The role's name in a small box sitting on the argument's top-left corner."""
+        metrics = QFontMetricsF(painter.font())
+        width, height = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
+        box = QRectF(rect.left() - 2, rect.top() - height + 3, width, height)
+        if box.top() < 0:
+            box.moveTop(rect.bottom() - 2)
+        painter.setPen(Qt.PenStyle.NoPen)
+        # a little see-through: the tag sits over the line above the argument
+        fill = QColor(color)
+        fill.setAlpha(215)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_arcs(self, painter: QPainter, fact: Fact) -> None:
+        """Arcs from the fact's trigger (a relation: its first argument) to its arguments, named by role."""
+        trigger, args = self._ends(fact)
+        source = trigger[0] if trigger else (args[0][1][0] if args and args[0][1] else None)
+        if source is None:
+            return
+        color = self._color(fact).darker(170)
+        color.setAlpha(170)
+        painter.setPen(QPen(color, 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        start = QPointF(source.center().x(), source.top())
+        for role, rects in args if trigger else args[1:]:
+            if not rects:
+                continue
+            end = QPointF(rects[0].center().x(), rects[0].top())
+            lift = 18 + min(abs(end.x() - start.x()), 300) * 0.08
+            top = min(start.y(), end.y()) - lift
+            path = QPainterPath(start)
+            path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+            painter.drawPath(path)
+            painter.drawEllipse(end, 2.5, 2.5)
+            middle = path.pointAtPercent(0.5)
+            painter.drawText(QRectF(middle.x() - 40, middle.y() - 14, 80, 14), Qt.AlignmentFlag.AlignCenter, role)

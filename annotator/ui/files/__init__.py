@@ -1,0 +1,1 @@
+"""The File menu: import, export, merge, checking the database, automatic backups."""

@@ -1,0 +1,122 @@
+"""The selected entity span: its label and text, its attribute values and its note.
+
+Shown beside the fact panel while the selected span states no fact (a fact's
+attributes and note are the fact panel's). Every edit is one command on the
+window's undo stack, written at once; the note is saved as it is typed
+(after a short pause, when the focus leaves, when another span is selected
+and when the panel is hidden), and the saves of one editing run merge into
+one undo step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from annotator.domain import Span
+from annotator.ui.labelling.annotation_commands import SetSpanNote, set_span_attribute
+from annotator.ui.widgets.attribute_fields import AttributeFields
+from annotator.ui.facts.current_facts import CurrentFacts
+from annotator.ui.facts.fact_commands import push
+from annotator.ui.widgets.note_edit import NoteEdit
+from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR
+
+
+class AnnotationPanel(QFrame):
+    message = Signal(str)
+
+    def __init__(self, facts: CurrentFacts, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("annotationPanel")
+        self.facts, self.layer, self.store, self.undo = facts, facts.layer, facts.store, undo
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.title = QLabel(self)
+        self.title.setObjectName("annotationTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.text = QLabel(self)
+        self.text.setObjectName("annotationText")
+        # article text is never markup
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.attributes = AttributeFields(self)
+        self.attributes.changed.connect(self._set_attribute)
+        self.note = NoteEdit(self)
+        self.note.setObjectName("annotationNote")
+        self.note.saveRequested.connect(self.save_note)
+        # the note must be written while the document it belongs to is still the one loaded
+        facts.layer.documentAboutToChange.connect(self.save_note)
+        for widget in (self.title, self.text, self.attributes, self.note):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self._shown_id = -1
+        self.layer.selectedChanged.connect(self._selected)
+        self.layer.spansChanged.connect(self._spans_changed)
+        self.layer.spansReset.connect(self.refresh)
+        # a relabel may turn the span into a fact's statement; the schema may change
+        facts.factsChanged.connect(self.refresh)
+        self.refresh()
+
+    def shown(self) -> Span | None:
+        """The entity span on show, or None (nothing selected, or the span states a fact)."""
+        span = self.layer.selected
+        if span is None or self.facts.stated_by(span.id) is not None:  # type: ignore[arg-type]
+            return None
+        return span
+
+    # -- showing --------------------------------------------------------------
+
+    def _selected(self, _span_id: int) -> None:
+        self.save_note()
+        self.refresh()
+
+    def _spans_changed(self, ranges: list[tuple[int, int]]) -> None:
+        span = self.layer.selected if self._shown_id != -1 else None
+        if span is not None and any(start <= span.end and span.start <= end for start, end in ranges):
+            self.refresh()
+
+    def refresh(self) -> None:
+        span = self.shown()
+        self.setVisible(span is not None)
+        if span is None:
+            self._shown_id = -1
+            return
+        label = self.store.schema().label(span.label)
+        color = label.color if label else NO_LABEL_COLOR
+        self.title.setText(f"{span.label}  {span.start}–{span.end}")
+        style = f"background: {color}; color: #111; padding: 3px 6px; border-radius: 3px; font-weight: bold;"
+        if self.title.styleSheet() != style:
+            # restyling costs a re-polish; labelling entity after entity of one label needs none
+            self.title.setStyleSheet(style)
+        self.text.setText(" ".join(span.text.split()))
+        self.attributes.show_values([a for a in self.store.schema().attributes if "entity" in a.applies_to],
+                                    span.attributes)
+        self.note.show_note(span.note, same_owner=span.id == self._shown_id)
+        self._shown_id = span.id  # type: ignore[assignment]
+
+    # -- editing ----------------------------------------------------------------
+
+    def _set_attribute(self, name: str, value: object) -> None:
+        span = self.shown()
+        if span is not None and span.attributes.get(name) != (None if value is False else value):
+            self._push(set_span_attribute(self.store, span, name, value, self.layer))
+
+    def hideEvent(self, event) -> None:  # noqa: N802, ANN001
+        # the window closing (or another kind of annotation selected) must not lose a note typed a moment ago
+        self.save_note()
+        super().hideEvent(event)
+
+    def save_note(self) -> None:
+        self.note.settle()
+        span = self.layer.span(self._shown_id) if self._shown_id != -1 else None
+        if span is None:
+            return
+        note = self.note.toPlainText()
+        if note != span.note:
+            self._push(SetSpanNote(self.store, span, note, self.layer))
+
+    def _push(self, command) -> None:  # noqa: ANN001
+        refused = push(self.undo, command)
+        if refused:
+            self.message.emit(refused)

@@ -1,0 +1,192 @@
+"""Paints the current layer's spans in their label colours, on the lines on screen.
+
+Not a QSyntaxHighlighter: that one runs over every block (paragraph) of a
+text set on the widget, 17,000 calls into Python for a 10 MB article. Here
+the text view asks for the blocks in view (`paint_blocks`) and for those an
+edit touches (`repaint_ranges`); their spans come from the layer in one
+lookup per run of blocks, and are set on the blocks' layouts as formats
+(what QSyntaxHighlighter does inside). Blocks never shown are never painted;
+blocks painted before a change that are out of view are repainted when they
+come back into view.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+
+from annotator.ui.labelling.current_layer import CurrentLayer
+
+NO_LABEL_COLOR = "#cccccc"
+TEXT_COLOR = QColor("#111111")
+MIN_CONTRAST = 6.0
+"""Text on a span's fill must keep this WCAG contrast (AA asks 4.5, AAA 7)."""
+
+
+class SpanHighlighter(QObject):
+    def __init__(self, document: QTextDocument, layer: CurrentLayer) -> None:
+        super().__init__(document)
+        self._document = document
+        self._layer = layer
+        self._formats: dict[tuple[str, int, bool], QTextCharFormat] = {}
+        self._colors: dict[str, str] = {}
+        self.visible = range(0, 0)
+        """Block numbers in view (and a margin); the text view keeps it up to date."""
+        self.painted: set[int] = set()
+        """Blocks whose formats show the layer as it is."""
+        self.blocks_painted = 0
+        """How many times a block was painted: what tests count."""
+        self.reload_colors()
+
+    def reload_colors(self) -> None:
+        self._colors = {label.name: label.color for label in self._layer.store.schema().labels}
+        self._formats.clear()
+
+    def forget(self) -> None:
+        """A new text is shown: none of its blocks is painted."""
+        self.painted.clear()
+        self.visible = range(0, 0)
+
+    def paint_blocks(self, first: int, last: int) -> None:
+        """Paint the blocks first..last (those in view) that do not show the layer yet."""
+        self.visible = range(first, last + 1)
+        self._paint([n for n in self.visible if n not in self.painted])
+
+    def repaint_all(self) -> None:
+        """The layer or the colours changed throughout: repaint what is in view, the rest when it comes into view."""
+        self.reload_colors()
+        self.painted.clear()
+        self.paint_blocks(self.visible.start, self.visible.stop - 1)
+
+    def repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Repaint the blocks that hold these code-point ranges."""
+        doc = self._document
+        to_document = self._layer.positions.to_document
+        numbers: set[int] = set()
+        for start, end in ranges:
+            first = doc.findBlock(to_document(start)).blockNumber()
+            last = doc.findBlock(to_document(max(end - 1, start))).blockNumber()
+            numbers.update(range(first, last + 1))
+        self.painted -= numbers
+        self._paint(sorted(n for n in numbers if n in self.visible))
+
+    def spans_in_block(self, spans: list[tuple[int, int, str, int]], starts: list[int], start: int,
+                       end: int) -> list[tuple[tuple[int, int, str, int], int]]:
+        """(span, nesting depth) for the spans among `spans` ((start, end, label, id) in
+        reading order, their starts in `starts`) that overlap [start, end), outermost first."""
+        lo = bisect_left(starts, start - self._layer.longest)
+        hi = bisect_left(starts, end)
+        inside = [s for s in spans[lo:hi] if s[1] > start]
+        depths = []
+        open_ends: list[int] = []
+        for span_start, span_end, _label, _id in inside:
+            # spans are in reading order (start, -end): those that contain this one come
+            # first, and those that ended before it can be forgotten
+            if open_ends:
+                open_ends = [e for e in open_ends if e > span_start]
+                depths.append(sum(1 for e in open_ends if e >= span_end))
+            else:
+                depths.append(0)
+            open_ends.append(span_end)
+        if any(depths):
+            return sorted(zip(inside, depths), key=lambda pair: pair[1])
+        return list(zip(inside, depths))
+
+    def _paint(self, numbers: list[int]) -> None:
+        """Paint these blocks (in ascending order): one lookup of spans per run of adjacent blocks."""
+        doc = self._document
+        run: list[QTextBlock] = []
+        for number in numbers:
+            if run and run[-1].blockNumber() + 1 != number:
+                self._paint_run(run)
+                run = []
+            block = run[-1].next() if run else doc.findBlockByNumber(number)
+            if block.isValid():
+                run.append(block)
+        if run:
+            self._paint_run(run)
+
+    def _paint_run(self, blocks: list[QTextBlock]) -> None:
+        positions = self._layer.positions
+        from_document, to_document = positions.from_document, positions.to_document
+        first, last = blocks[0], blocks[-1]
+        spans = self._layer.ranges_overlapping(from_document(first.position()),
+                                               from_document(last.position() + last.length() - 1) + 1)
+        starts = [s[0] for s in spans]
+        selected = self._layer.selected_id
+        doc = self._document
+        for block in blocks:
+            position, length = block.position(), block.length() - 1
+            ranges = []
+            if spans:
+                block_spans = self.spans_in_block(spans, starts, from_document(position),
+                                                  from_document(position + length))
+                for (span_start, span_end, label, span_id), depth in block_spans:
+                    if not positions.identity:
+                        span_start, span_end = to_document(span_start), to_document(span_end)
+                    start = max(span_start - position, 0)
+                    end = min(span_end - position, length)
+                    if end > start:
+                        fmt = QTextLayout.FormatRange()
+                        fmt.start, fmt.length = start, end - start
+                        fmt.format = self.format_for(label, depth, span_id == selected)
+                        ranges.append(fmt)
+            layout = block.layout()
+            if ranges or layout.formats():
+                layout.setFormats(ranges)
+                # relayout and repaint the block, as QSyntaxHighlighter does after setting formats
+                doc.markContentsDirty(position, block.length())
+            self.painted.add(block.blockNumber())
+            self.blocks_painted += 1
+
+    def format_for(self, label: str, depth: int, selected: bool) -> QTextCharFormat:
+        key = (label, min(depth, 4), selected)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = _span_format(QColor(self._colors.get(label, NO_LABEL_COLOR)), *key[1:])
+        return fmt
+
+
+def _span_format(color: QColor, depth: int, selected: bool) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    # deeper spans get a darker shade and an underline so nesting shows
+    background = color.darker(100 + 18 * depth) if depth else color
+    # the fill stays light whatever the label colour and selection: the text on it must stay readable
+    fmt.setBackground(readable_fill(background))
+    fmt.setForeground(TEXT_COLOR)
+    if depth:
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+        fmt.setUnderlineColor(color.darker(220))
+    if selected:
+        # over- and underline draw a box round the selected span; its fill keeps the label colour
+        fmt.setFontUnderline(True)
+        fmt.setFontOverline(True)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(QColor("#000000"))
+    return fmt
+
+
+def readable_fill(color: QColor) -> QColor:
+    """`color`, or the least blend of it with white against which the text has a
+    contrast of at least MIN_CONTRAST."""
+    for step in range(0, 101, 5):
+        share = step / 100
+        fill = QColor.fromRgbF(*(c + (1 - c) * share for c in (color.redF(), color.greenF(), color.blueF())))
+        if contrast(fill, TEXT_COLOR) >= MIN_CONTRAST:
+            return fill
+    return QColor("#ffffff")
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(color: QColor) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF()) + 0.0722 * linear(color.blueF())

@@ -1,0 +1,113 @@
+"""The spans of the shown document as a table, in reading order; selecting a
+row selects the span in the text, and the reverse. The rows are read from the
+store a page at a time as they come into view: an article may have 100,000."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QWidget
+
+from annotator.domain import Span
+from annotator.store.errors import store_error
+from annotator.ui.labelling.current_layer import CurrentLayer
+from annotator.ui.widgets.item_table import Index, ItemTable, ItemTableModel
+from annotator.ui.widgets.plain_text import literal
+
+COLUMNS = ("Text", "Label", "Annotator", "Start", "End")
+CARRIES_MARK = "•"
+PAGE = 200
+"""Rows read at a time."""
+KEPT_PAGES = 50
+
+
+_ANSWERED = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+             Qt.ItemDataRole.UserRole}
+
+
+class SpanTableModel(ItemTableModel):
+    columns = COLUMNS
+
+    def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layer = layer
+        self._colors: dict[str, str] = {}
+        self._pages: dict[int, list[Span]] = {}
+        for signal in (layer.documentChanged, layer.spansReset):
+            signal.connect(self.reload)
+        # one edit changes few rows, but finding them costs more than a reset of a light model
+        layer.spansChanged.connect(self.reload)
+        self.reload()
+
+    def reload(self, *_: Any) -> None:
+        self.beginResetModel()
+        self._colors = {label.name: label.color for label in self.layer.store.schema().labels}
+        self._pages.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self.layer.count
+
+    def span_at(self, row: int) -> Span | None:
+        page, at = divmod(row, PAGE)
+        spans = self._pages.get(page)
+        if spans is None:
+            if len(self._pages) >= KEPT_PAGES:
+                self._pages.clear()
+            try:
+                spans = self.layer.spans_at(page * PAGE, PAGE)
+            except Exception as exc:
+                if store_error(exc, self.layer.store.path) is None:
+                    raise
+                # Qt only prints what data() raises: a damaged page or a failing disk goes
+                # to the window's error report (a message), once, after this paint
+                spans = []
+                QTimer.singleShot(0, lambda error=exc: sys.excepthook(type(error), error, error.__traceback__))
+            self._pages[page] = spans
+        return spans[at] if at < len(spans) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # the view asks for a dozen roles per cell on every repaint; most have no answer
+        if role not in _ANSWERED:
+            return None
+        span = self.span_at(index.row())
+        if span is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            # a dot after the label: the span carries attributes or a note (the tooltip tells which)
+            label = f"{span.label} {CARRIES_MARK}" if span.attributes or span.note else span.label
+            return (" ".join(span.text.split()), label, span.annotator, span.start, span.end)[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return QColor(self._colors.get(span.label, "#cccccc"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return literal(span.text)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and (span.attributes or span.note):
+            return literal("\n".join([f"{name}: {value}" for name, value in span.attributes.items()]
+                                      + ([f"note: {span.note}"] if span.note else [])))
+        if role == Qt.ItemDataRole.UserRole:
+            return span.id
+        return None
+
+
+class SpanTable(ItemTable):
+    def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
+        super().__init__("spanTable", parent)
+        self.layer = layer
+        self.setModel(SpanTableModel(layer, self))
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # fixed widths: fitting columns to contents reads every row on each change
+        for column, width in zip(range(1, len(COLUMNS)), (118, 64, 48, 48)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        self.follow_rows(layer.select)
+        layer.selectedChanged.connect(self._span_selected)
+        self.model().modelReset.connect(lambda: self._span_selected(layer.selected_id))
+
+    def _span_selected(self, span_id: int) -> None:
+        row = self.layer.index_of(span_id) if span_id != -1 else -1
+        self.show_row(self.model().index(row, 0) if row >= 0 else None)

@@ -1,0 +1,1 @@
+"""Review: comparing layers on one document, settling differences into gold, the agreement report."""

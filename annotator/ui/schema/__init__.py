@@ -1,0 +1,1 @@
+"""Labels → Edit schema…: labels, fact roles, attribute definitions."""

@@ -1,0 +1,1 @@
+"""Suggestions: drawn over the text, accepted or rejected, trained off the window thread, the learning curve."""

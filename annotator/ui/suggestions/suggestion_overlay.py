@@ -1,0 +1,75 @@
+"""Suggestions drawn over the text, apart from annotations: a dashed outline
+in the label's colour and the label name in grey above it. Only the
+suggestions with an end in the visible text are drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QWidget
+
+from annotator.store.suggestions import Suggestion
+from annotator.ui.labelling.text_view import TextView
+
+LABEL_GREY = QColor("#777777")
+LABEL_BACKGROUND = QColor(255, 255, 255, 150)
+
+
+class SuggestionOverlay(QWidget):
+    def __init__(self, view: TextView, span_rects: Callable[[int, int], list[QRectF]],
+                 visible_range: Callable[[], tuple[int, int]]) -> None:
+        super().__init__(view.viewport())
+        self.setObjectName("suggestionOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.view = view
+        self._span_rects, self._visible_range = span_rects, visible_range
+        self.suggestions: list[Suggestion] = []
+        self.current_id = -1
+        self._colors: dict[str, str] = {}
+        self.setGeometry(view.viewport().rect())
+        view.viewport().installEventFilter(self)
+        view.updateRequest.connect(lambda *_: self.update())
+        self.setVisible(False)
+
+    def show_suggestions(self, suggestions: list[Suggestion], current_id: int = -1) -> None:
+        self.suggestions, self.current_id = suggestions, current_id
+        self._colors = {label.name: label.color for label in self.view.layer.store.schema().labels}
+        # hidden while empty: a transparent widget costs a blend of the viewport on every repaint
+        self.setVisible(bool(suggestions))
+        self.raise_()
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.view.viewport().rect())
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        lo, hi = self._visible_range()
+        painter = QPainter(self)
+        font = QFont(self.view.font())
+        font.setPointSizeF(max(font.pointSizeF() * 0.56, 7))
+        painter.setFont(font)
+        for suggestion in self.suggestions:
+            if suggestion.end < lo or suggestion.start > hi:
+                continue
+            rects = self._span_rects(suggestion.start, suggestion.end)
+            if not rects:
+                continue
+            color = QColor(self._colors.get(suggestion.label, "#999999")).darker(140)
+            pen = QPen(color, 2.0 if suggestion.id == self.current_id else 1.2, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in rects:
+                painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+            # grey and with a question mark: a proposal, not an annotation; on a
+            # pale box, since it sits over the line above
+            name = f"{suggestion.label}?"
+            box = QRectF(painter.fontMetrics().boundingRect(name)).translated(rects[0].topLeft() + QPointF(1, -1))
+            painter.fillRect(box.adjusted(-1, 0, 1, 0), LABEL_BACKGROUND)
+            painter.setPen(LABEL_GREY)
+            painter.drawText(rects[0].topLeft() + QPointF(1, -1), name)
+        painter.end()

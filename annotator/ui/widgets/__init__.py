@@ -1,0 +1,1 @@
+"""Pieces every room shares: plain-text strings, the undo stack that saves each step, background work, key bindings, small widgets."""

@@ -1,0 +1,137 @@
+"""The window's undo stack: an edit the store could not save leaves no trace.
+
+Every undo command writes to the store when Qt runs it. If that write fails
+(a full disk, a database another program keeps locked, a refusal such as a
+label still in use), an exception must not cross back into Qt: Qt would move
+the stack as if the step succeeded, and PySide would raise the error later in
+whatever Python slot runs next. So this stack wraps each command it is given:
+the command's failure is caught in Python, the stack is put back where the
+store is, and the failure is reported through `refused` (and returned):
+
+- a failed push drops the command (it was never applied);
+- a failed undo or redo moves the index back without running the command
+  again, so the same step can be retried once the disk has room.
+
+Any other exception of a step is caught the same way and reported as a
+`StoreError` naming the step. The undo and redo actions the stack makes call
+these Python methods (Qt's own `createUndoAction` would call the C++ slots
+and bypass them).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+
+from annotator.store import StoreError
+from annotator.ui.widgets.plain_text import literal, no_mnemonic
+
+_log = logging.getLogger(__name__)
+
+
+class StoreUndoStack(QUndoStack):
+    refused = Signal(object)
+    """A `StoreError` from a push, undo or redo that was taken back."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._failure: StoreError | None = None
+        self._pushing = False
+        self._stepping_over = False
+
+    def push(self, command: QUndoCommand) -> StoreError | None:  # type: ignore[override]
+        """Run and keep `command`; the store's refusal instead when it failed
+        (the command is then dropped and `refused` is emitted)."""
+        for method in ("redo", "undo"):
+            # PySide looks an override up on the instance before the class
+            setattr(command, method, self._guarded(command, getattr(command, method)))
+        self._failure, self._pushing = None, True
+        try:
+            super().push(command)
+        finally:
+            self._pushing = False
+        return self._report()
+
+    def undo(self) -> StoreError | None:  # type: ignore[override]
+        # on failure the store still holds the change: step forward again without redoing it
+        return self._step(self.canUndo(), super().undo, super().redo)
+
+    def redo(self) -> StoreError | None:  # type: ignore[override]
+        # on failure the change is still not in the store: step back without undoing it
+        return self._step(self.canRedo(), super().redo, super().undo)
+
+    def _step(self, possible: bool, go: Callable[[], None], back: Callable[[], None]) -> StoreError | None:
+        if not possible:
+            return None
+        self._failure = None
+        go()
+        if self._failure is not None:
+            self._stepping_over = True  # the guarded command does nothing this time
+            try:
+                back()
+            finally:
+                self._stepping_over = False
+        return self._report()
+
+    def _guarded(self, command: QUndoCommand, run: Callable[[], None]) -> Callable[[], None]:
+        def guarded() -> None:
+            if self._stepping_over:
+                return
+            try:
+                run()
+            except Exception as exc:  # noqa: BLE001 (nothing may cross into Qt, which would move the stack on)
+                self._failure = exc if isinstance(exc, StoreError) else _unexpected(command, exc)
+                if self._pushing:
+                    command.setObsolete(True)  # Qt then deletes it instead of keeping it
+        return guarded
+
+    def _report(self) -> StoreError | None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            self.refused.emit(failure)
+        return failure
+
+    def createUndoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
+        return _StepAction(self, parent, prefix or "Undo", "undo")
+
+    def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
+        return _StepAction(self, parent, prefix or "Redo", "redo")
+
+
+def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
+    """Any other failure of a step (a bug, a database error the store did not
+    word) is reported like a refusal, with the stack kept in step; the
+    traceback goes to the log for whoever fixes it."""
+    _log.error("%s failed", command.text(), exc_info=exc)
+    return StoreError(f"{command.text()}: failed ({exc}); nothing was changed")
+
+
+class _StepAction(QAction):
+    """Undo or redo through the stack's Python methods, titled like Qt's own."""
+
+    def __init__(self, stack: StoreUndoStack, parent: QObject, prefix: str, direction: str) -> None:
+        super().__init__(prefix, parent)
+        self._prefix = prefix
+        if direction == "undo":
+            self.setEnabled(stack.canUndo())
+            self._show(stack.undoText())
+            stack.canUndoChanged.connect(self.setEnabled)
+            stack.undoTextChanged.connect(self._show)
+            self.triggered.connect(stack.undo)
+        else:
+            self.setEnabled(stack.canRedo())
+            self._show(stack.redoText())
+            stack.canRedoChanged.connect(self.setEnabled)
+            stack.redoTextChanged.connect(self._show)
+            self.triggered.connect(stack.redo)
+
+    def _show(self, command_text: str) -> None:
+        # the step's text names labels and roles: its "&" is no shortcut mark, its "<b>" no markup
+        self.setText(f"{self._prefix} {no_mnemonic(command_text)}".strip())
+        # a toolbar button shows the icon text: just "Undo", the step in its tooltip
+        # (the whole step text would be squeezed into something like "U…N")
+        self.setIconText(self._prefix.replace("&", ""))
+        self.setToolTip(literal(f"{self._prefix.replace('&', '')} {command_text}".strip()))
