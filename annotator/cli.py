@@ -53,7 +53,14 @@ class Context:
         except StoreError as exc:
             raise command_error(exc) from exc
         self.annotator = annotator or default_annotator()
+        self.annotator_given = annotator is not None
         self._store: Store | None = None
+
+    def layers_named(self, after: tuple[str, ...]) -> tuple[str, ...]:
+        """The layers a command that reads layers was given: `--annotator` means
+        the same before the sub-command as after it, and both places count."""
+        before = (self.annotator,) if self.annotator_given else ()
+        return tuple(dict.fromkeys(before + after))
 
     def store(self, *, create: bool = False, write: bool = False) -> Store:
         """The database, opened once. Only a command that makes a project passes
@@ -224,7 +231,7 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], s
                    nested: str, workers: int | None, overwrite: bool) -> None:
     """Export documents with the chosen layers to a format other tools read.
 
-    Without --annotator (after `export`), every layer goes out. Token formats
+    Without --annotator (before or after `export`), every layer goes out. Token formats
     (conll, hf, spacy) also split tokens wherever a span starts or ends.
     """
     from annotator.exchange import STDOUT, export, export_to_stream
@@ -232,7 +239,7 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], s
     from annotator.formats.selection import parse_ratios
 
     store = ctx.store()
-    chosen = list(layers) or None
+    chosen = list(ctx.layers_named(layers)) or None
     try:
         ratios = parse_ratios(split_text) if split_text else None
         if not get_format(fmt).tokens:
@@ -394,7 +401,10 @@ def search(ctx: Context, words: tuple[str, ...], as_json: bool, limit: int) -> N
 @pass_context
 def history(ctx: Context, document_id: int | None, name: str | None, as_json: bool, limit: int | None) -> None:
     """List changes, newest first: who added, changed or deleted what, when, from what to what."""
-    changes = ctx.store().history(document_id, name, limit)
+    named = ctx.layers_named((name,) if name else ())
+    if len(named) > 1:
+        raise click.UsageError(f"--annotator names {' and '.join(named)}: history lists one annotator's changes")
+    changes = ctx.store().history(document_id, named[0] if named else None, limit)
     if as_json:
         click.echo(json.dumps([c.as_json() for c in changes], ensure_ascii=False, indent=2))
         return
@@ -491,7 +501,7 @@ def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], doc
     if as_json and as_csv:
         raise click.UsageError("choose --json or --csv, not both")
     store = ctx.store()
-    annotators = list(names) or [n for n in store.annotators() if n != GOLD]
+    annotators = list(ctx.layers_named(names)) or [n for n in store.annotators() if n != GOLD]
     if len(annotators) < 2:
         raise click.ClickException(f"agreement needs at least two annotators; found {', '.join(annotators) or 'none'}")
     ids = list(document_ids) or None
@@ -526,6 +536,7 @@ def review(ctx: Context, document_id: int, names: tuple[str, ...]) -> None:
     from annotator.gold import settled_difference_ids
 
     store = ctx.store()
+    names = ctx.layers_named(names)
     if not names:  # as `agreement` and the review window choose
         try:
             names = tuple(n for n in store.annotated(document_id).annotators() if n != GOLD)

@@ -70,3 +70,48 @@ def test_review_without_annotators_compares_everyone_but_gold(tmp_path):
     run("--db", alone, "import", "--annotator", "ana", doccano_line(tmp_path))
     lonely = run("--db", alone, "review", 1)
     assert lonely.exit_code == 2 and "fewer than two annotators" in lonely.output
+
+
+def _two_layers(tmp_path):
+    db = tmp_path / "p.db"
+    run("--db", db, "import", "--annotator", "ana", doccano_line(tmp_path))
+    run("--db", db, "import", "--annotator", "budi", doccano_line(tmp_path, "b.jsonl"))
+    store = Store.open(db, create=False)
+    doc = store.document_ids()[0]
+    store.add_span(doc, "budi", 0, 4, "PERSON")
+    store.close()
+    return db, doc
+
+
+def test_annotator_before_export_chooses_the_layer_as_after_it(tmp_path):
+    db, _ = _two_layers(tmp_path)
+    before, after = tmp_path / "before.jsonl", tmp_path / "after.jsonl"
+    assert run("--db", db, "--annotator", "budi", "export", "--format", "native", "--out", before).exit_code == 0
+    assert run("--db", db, "export", "--annotator", "budi", "--format", "native", "--out", after).exit_code == 0
+    assert before.read_text(encoding="utf-8") == after.read_text(encoding="utf-8")
+    layers = {span["annotator"] for line in before.read_text(encoding="utf-8").splitlines()
+              for span in json.loads(line)["spans"]}
+    assert layers == {"budi"}
+
+
+def test_annotator_in_both_places_names_both_layers(tmp_path):
+    db, doc = _two_layers(tmp_path)
+    split = run("--db", db, "--annotator", "ana", "agreement", "--annotator", "budi", "--json")
+    together = run("--db", db, "agreement", "--annotator", "ana", "--annotator", "budi", "--json")
+    assert split.exit_code == 0, split.output
+    assert split.output == together.output
+    one = run("--db", db, "--annotator", "ana", "agreement")
+    assert one.exit_code == 1 and "at least two annotators; found ana" in one.output
+    assert run("--db", db, "--annotator", "ana", "review", doc, "--annotator", "budi").output == \
+        run("--db", db, "review", doc, "--annotator", "ana", "--annotator", "budi").output
+
+
+def test_annotator_before_history_filters_as_after_it(tmp_path):
+    db, _ = _two_layers(tmp_path)
+    before = run("--db", db, "--annotator", "budi", "history", "--json")
+    after = run("--db", db, "history", "--annotator", "budi", "--json")
+    assert before.exit_code == 0, before.output
+    assert before.output == after.output
+    assert {c["annotator"] for c in json.loads(before.output)} == {"budi"}
+    both = run("--db", db, "--annotator", "ana", "history", "--annotator", "budi")
+    assert both.exit_code == 2 and "one annotator's changes" in both.output
