@@ -661,14 +661,25 @@ def suggest_apply(ctx: Context, document_ids: tuple[int, ...], layer: str | None
 @click.option("--seed", default=0, show_default=True, help="Seed of the held-out split and the training order.")
 @click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
-              help="Also draw the curve into a PNG.")
+              help="Also draw the curve into a PNG (a new file, unless --overwrite).")
+@click.option("--overwrite", is_flag=True, help="Replace the PNG if it exists.")
 @pass_context
-def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plot: Path | None) -> None:
+def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plot: Path | None,
+                  overwrite: bool) -> None:
     """The tagger's F1 on held-out documents when trained on 10%, 20% ... 100%
     of the training documents: does more annotation still pay?"""
     from annotator.suggesting import learning_curve
 
+    from annotator.exchange import database_files
+    from annotator.formats.output import atomic_output, protecting, refuse_existing
+
     store = ctx.store()  # only reads: a read-only database will do
+    if plot is not None:  # before minutes of training, not after
+        try:
+            with protecting(database_files(store)):
+                refuse_existing([plot], overwrite)
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
     with _suggester_errors(), _terminal_progress("training") as progress:
         points = learning_curve(store, layer or ctx.annotator, seed, progress)
     if as_json:
@@ -677,11 +688,14 @@ def suggest_curve(ctx: Context, layer: str | None, seed: int, as_json: bool, plo
         for point in points:
             click.echo(f"{point['percent']:>4}%  {point['train_documents']:>5} document(s)  F1 {point['f1']:.3f}")
     if plot is not None:
-        from annotator.ui.suggestions.learning_curve import save_curve_png
+        from annotator.ui.suggestions.learning_curve import curve_png
 
         try:
-            save_curve_png(points, plot)
-        except OSError as exc:
+            with protecting(database_files(store)):
+                refuse_existing([plot], overwrite)  # it may have appeared while training
+                with atomic_output(plot, "wb", encoding=None) as handle:
+                    handle.write(curve_png(points))
+        except (OSError, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"wrote {plot}", err=as_json)
 

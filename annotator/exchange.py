@@ -344,7 +344,7 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
 
     # every chunk is read from the state the file had when the export began,
     # and no file written may be the database (a folder export into its folder)
-    with store.snapshot(), protecting(_database_files(store)):
+    with store.snapshot(), protecting(database_files(store)):
         _export_records(store, fmt, out, selection, split_ratios, seed, options, workers, tick, report)
     return report
 
@@ -387,7 +387,7 @@ def _single_file_outputs(fmt: Format, path: Path) -> list[Path]:
     return [path, *(fmt.side_files(path) if fmt.side_files else [])]
 
 
-def _database_files(store: Store) -> set[Path]:
+def database_files(store: Store) -> set[Path]:
     if store.path is None:
         return set()
     database = Path(store.path).resolve()
@@ -398,7 +398,7 @@ def _refuse_database(store: Store, fmt: Format, out: Path, split_ratios: Sequenc
     """Never write over the database being exported (or its journal files), whatever
     --overwrite says: said here, before reading, for the file named by --out; the
     files of a folder or a split are refused as they are planned (`protecting`)."""
-    own = _database_files(store)
+    own = database_files(store)
     if not own or fmt.writes_folder or split_ratios:
         return
     for path in _single_file_outputs(fmt, out):

@@ -167,6 +167,23 @@ def test_learning_curve_plot_is_a_png(tmp_path):
     assert f"wrote {picture}" in result.stdout
     assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".png"] == ["curve.png"]  # no temporary left
+    assert picture.stat().st_mode & 0o777 == 0o666 & ~_umask()  # as open() would make it, not private
+    again = subprocess.run([sys.executable, "-m", "annotator.cli", "--db", str(db), "suggest", "curve",
+                            "--annotator", "ana", "--plot", str(picture)], capture_output=True, text=True)
+    assert again.returncode == 1 and "already exist" in again.stderr and "--overwrite" in again.stderr
+    picture.write_bytes(b"not ours")
+    replaced = subprocess.run([sys.executable, "-m", "annotator.cli", "--db", str(db), "suggest", "curve",
+                               "--annotator", "ana", "--plot", str(picture), "--overwrite"],
+                              capture_output=True, text=True)
+    assert replaced.returncode == 0 and picture.read_bytes().startswith(b"\x89PNG")
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def test_a_gazetteer_that_is_not_utf8_is_a_message(tmp_path):

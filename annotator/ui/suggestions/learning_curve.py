@@ -5,10 +5,8 @@ against the number of training documents. The window shows it in a dialog;
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -74,8 +72,8 @@ def show_curve(points: list[dict], parent: QWidget | None) -> QDialog:
     return dialog
 
 
-def save_curve_png(points: list[dict], path: Path, width: int = 640, height: int = 400) -> None:
-    """Write the curve to a PNG, through a temporary file so a failure leaves no half picture."""
+def curve_png(points: list[dict], width: int = 640, height: int = 400) -> bytes:
+    """The curve as PNG bytes; the caller writes them as every export writes (`atomic_output`)."""
     if QGuiApplication.instance() is None:
         # a command line without a display: Qt draws text offscreen just as well
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -85,16 +83,12 @@ def save_curve_png(points: list[dict], path: Path, width: int = 640, height: int
     painter = QPainter(image)
     paint_curve(painter, QRectF(0, 0, width, height), points)
     painter.end()
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(suffix=".png", dir=path.parent or ".")
-    os.close(handle)
-    try:
-        if not image.save(temporary, "PNG"):
-            raise OSError(f"{path}: the picture could not be written")
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError("the picture of the learning curve could not be drawn")
+    return bytes(data.data())
 
 
 _keep: list[QGuiApplication] = []
