@@ -45,6 +45,8 @@ class ImportReport:
     files: list[str] = field(default_factory=list)
     documents_added: int = 0
     documents_matched: int = 0
+    documents_matched_by_name: int = 0
+    """Of those matched, the ones matched by their source name and text; the others by text alone."""
     spans: int = 0
     facts: int = 0
     labels_added: list[str] = field(default_factory=list)
@@ -65,8 +67,13 @@ class ImportReport:
             # only matched documents can hold annotations already present
             spans += f", {self.spans_present} already present"
             facts += f", {self.facts_present} already present"
-        out = [f"documents: {self.documents_added} added, {self.documents_matched} already present; "
-               f"spans: {spans}; facts: {facts}"]
+        matched = f"{self.documents_matched} already present"
+        if self.documents_matched:
+            by_text = self.documents_matched - self.documents_matched_by_name
+            how = [f"{n} by {way}" for n, way in ((self.documents_matched_by_name, "name and text"),
+                                                  (by_text, "text")) if n]
+            matched += f" (matched {', '.join(how)})"
+        out = [f"documents: {self.documents_added} added, {matched}; spans: {spans}; facts: {facts}"]
         if self.layers:
             out.append(f"layers: {', '.join(self.layers)}")
         if self.statuses_kept:
@@ -259,7 +266,8 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
             attributes_added = complete_schema(store, needs, set(summary.labels_added))
     return ImportReport(
         files=[str(p) for p in paths], documents_added=summary.documents_added,
-        documents_matched=summary.documents_matched, spans=summary.spans, facts=summary.facts,
+        documents_matched=summary.documents_matched, documents_matched_by_name=summary.documents_matched_by_name,
+        spans=summary.spans, facts=summary.facts,
         labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
         warnings=list(options.warnings), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,

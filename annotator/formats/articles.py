@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Document
+from annotator.domain.document import SOURCE_NAME
 from annotator.formats.base import Format, FormatError, ReadOptions, register
 from annotator.formats.plaintext import article_files, read_article
 from annotator.formats.reading import (
@@ -18,7 +19,8 @@ from annotator.formats.reading import (
 
 
 def read_txt(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
-    files = article_files([Path(path)])
+    root = Path(path)
+    files = article_files([root])
     if not files:
         raise FormatError(path, "holds no .txt files")
     for file in files:
@@ -30,7 +32,9 @@ def read_txt(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
                 raise
             options.skipped.append(str(exc))
             continue
-        yield AnnotatedDocument(Document(None, title, text, {"source": str(file)}))
+        # the name it has in the folder imported: the same wherever the folder is
+        name = file.relative_to(root).as_posix() if root.is_dir() else file.name
+        yield AnnotatedDocument(Document(None, title, text, {"source": str(file), SOURCE_NAME: name}))
 
 
 def article(fields: dict[str, Any], options: ReadOptions) -> AnnotatedDocument:
@@ -47,6 +51,8 @@ def article(fields: dict[str, Any], options: ReadOptions) -> AnnotatedDocument:
     if not isinstance(title, str) or not title.strip():
         title = title_from_text(text)
     meta = {k: v for k, v in fields.items() if k not in (options.text_field, options.title_field)}
+    if meta.get("id") not in (None, ""):  # the record's own id names the document, with its text
+        meta.setdefault(SOURCE_NAME, str(meta["id"]))
     return AnnotatedDocument(Document(None, title.strip(), text, meta))
 
 

@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label, Schema, Span
+from annotator.domain.document import SOURCE_NAME
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, register,
 )
@@ -122,13 +123,16 @@ def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
         options.warnings.append(f"{txt}: empty, skipped")
         return None
     name = txt.relative_to(root).as_posix() if root is not None and root.is_dir() else txt.name
-    document = Document(None, txt.stem, text, {"source": name})
+    names = names or OurNames()
+    # the file's path in the folder names the document, with its text; an export of ours
+    # records the name a document had where its file is named otherwise
+    document = Document(None, txt.stem, text, {"source": name, SOURCE_NAME: names.ours("documents", name)})
     if not ann.exists():
         return AnnotatedDocument(document)
     with open(txt, "rb") as raw:
         # brat reads the .txt as plain UTF-8, so a byte-order mark is its offset 0
         bom = raw.read(len(_BOM)) == _BOM
-    parser = _AnnParser(ann, text, annotator, options, names or OurNames(), bom)
+    parser = _AnnParser(ann, text, annotator, options, names, bom)
     parser.parse(read_text(ann))
     return AnnotatedDocument(document, parser.spans(), parser.facts())
 
@@ -377,10 +381,13 @@ def _plan(records: list[AnnotatedDocument], path: Path, options: WriteOptions) -
         layout = [(folder / names.to_brat["layers"][layer], [r.layer(layer) for r in records]) for layer in layers]
     documents = [(layer_folder / stem, record) for layer_folder, layer_records in layout
                  for stem, record in _stems(layer_records)]
+    for stem, record in _stems(records):
+        if record.document.source_name not in ("", f"{stem}.txt"):
+            names.documents[f"{stem}.txt"] = record.document.source_name
     confs = {folder / "annotation.conf": annotation_conf(records, options.schema, names)}
     if options.schema is not None:
         confs[folder / "visual.conf"] = visual_conf(options.schema, names)
-    if names.renamed():
+    if names.recorded():
         confs[folder / NAMES_FILE] = names.as_json()
     return _Plan(folder, names, documents, confs)
 
