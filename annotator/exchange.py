@@ -53,6 +53,8 @@ class ImportReport:
     attributes_added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How files were read, where a format reads several kinds (a CSV of articles or of spans)."""
     document_ids: list[int] = field(default_factory=list)
     spans_present: int = 0
     facts_present: int = 0
@@ -74,6 +76,7 @@ class ImportReport:
                                                   (by_text, "text")) if n]
             matched += f" (matched {', '.join(how)})"
         out = [f"documents: {self.documents_added} added, {matched}; spans: {spans}; facts: {facts}"]
+        out += self.notes
         if self.layers:
             out.append(f"layers: {', '.join(self.layers)}")
         if self.statuses_kept:
@@ -244,7 +247,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     """
     options = ReadOptions(annotator=annotator or "imported", text_field=text_field, title_field=title_field,
                           label_field=label_field, skip_bad=skip_bad, strict=strict, schema=store.schema(),
-                          layers_from_folders=layers_from_folders)
+                          layers_from_folders=layers_from_folders, document_by_id=_document_finder(store))
     if max_document_size is not None:
         options.max_document_size = max_document_size
     needs = SchemaNeeds(options.schema)
@@ -269,11 +272,20 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         documents_matched=summary.documents_matched, documents_matched_by_name=summary.documents_matched_by_name,
         spans=summary.spans, facts=summary.facts,
         labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
-        warnings=list(options.warnings), document_ids=summary.document_ids,
+        warnings=list(options.warnings), notes=list(options.notes), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,
         statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
         layers=sorted(needs.layers),
     )
+
+
+def _document_finder(store: Store) -> Callable[[int], Document | None]:
+    def document_by_id(document_id: int) -> Document | None:
+        try:
+            return store.document(document_id)
+        except StoreError:
+            return None
+    return document_by_id
 
 
 def complete_schema(store: Store, needs: SchemaNeeds, new_labels: set[str]) -> list[str]:

@@ -62,6 +62,21 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 def read_csv(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     """The rows as articles, read one at a time."""
+    with csv_rows(path, options) as (columns, rows):
+        yield from articles_from_rows(path, columns, rows, options)
+
+
+def articles_from_rows(path: Path, columns: list[str], rows: Iterator[tuple[int, dict[str, Any]]],
+                       options: ReadOptions) -> Iterator[AnnotatedDocument]:
+    if options.text_field not in columns:
+        raise FormatError(path, f"has no {options.text_field!r} column (columns: "
+                                f"{', '.join(columns)}); choose one with --text-field", 1)
+    yield from convert_each(path, options, rows, lambda row: article(row, options))
+
+
+@contextmanager
+def csv_rows(path: Path, options: ReadOptions) -> Iterator[tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]]:
+    """A CSV file's columns and its rows, each with its line number, read one at a time."""
     try:
         handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -77,10 +92,7 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
             raise _csv_error(path, exc, 1, options) from None
         if columns is None or not any(name.strip() for name in columns):
             raise FormatError(path, "is empty")
-        if options.text_field not in columns:
-            raise FormatError(path, f"has no {options.text_field!r} column (columns: "
-                                    f"{', '.join(columns)}); choose one with --text-field", 1)
-        yield from convert_each(path, options, _located_rows(path, rows, options), lambda row: article(row, options))
+        yield list(columns), _located_rows(path, rows, options)
 
 
 @contextmanager
