@@ -212,4 +212,7 @@ def test_exports_keep_the_names_so_that_importing_them_matches(tmp_path):
         report = import_files(store, [out], format=fmt, annotator="ana")
         assert (report.documents_added, report.documents_matched_by_name, report.spans) == (0, 2, 0), fmt
     assert len(store.document_ids()) == 2
+    export(store, "hf", tmp_path / "h.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "h.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [row["document"] for row in rows] == ["a.txt", "b.txt"]
     store.close()
