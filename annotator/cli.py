@@ -493,7 +493,7 @@ def merge(ctx: Context, others: tuple[Path, ...]) -> None:
 @pass_context
 def agreement(ctx: Context, names: tuple[str, ...], labels: tuple[str, ...], document_ids: tuple[int, ...],
               as_json: bool, as_csv: bool) -> None:
-    """Inter-annotator agreement: span F1, token kappa, Krippendorff's alpha, label confusion, facts."""
+    """Inter-annotator agreement: span F1, token kappa and P/R/F1, Krippendorff's alpha, label confusion, facts."""
 
     from annotator.domain import GOLD
     from annotator.review.agreement import measure_agreement, write_report

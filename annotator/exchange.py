@@ -45,12 +45,16 @@ class ImportReport:
     files: list[str] = field(default_factory=list)
     documents_added: int = 0
     documents_matched: int = 0
+    documents_matched_by_name: int = 0
+    """Of those matched, the ones matched by their source name and text; the others by text alone."""
     spans: int = 0
     facts: int = 0
     labels_added: list[str] = field(default_factory=list)
     attributes_added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How files were read, where a format reads several kinds (a CSV of articles or of spans)."""
     document_ids: list[int] = field(default_factory=list)
     spans_present: int = 0
     facts_present: int = 0
@@ -65,8 +69,14 @@ class ImportReport:
             # only matched documents can hold annotations already present
             spans += f", {self.spans_present} already present"
             facts += f", {self.facts_present} already present"
-        out = [f"documents: {self.documents_added} added, {self.documents_matched} already present; "
-               f"spans: {spans}; facts: {facts}"]
+        matched = f"{self.documents_matched} already present"
+        if self.documents_matched:
+            by_text = self.documents_matched - self.documents_matched_by_name
+            how = [f"{n} by {way}" for n, way in ((self.documents_matched_by_name, "name and text"),
+                                                  (by_text, "text")) if n]
+            matched += f" (matched {', '.join(how)})"
+        out = [f"documents: {self.documents_added} added, {matched}; spans: {spans}; facts: {facts}"]
+        out += self.notes
         if self.layers:
             out.append(f"layers: {', '.join(self.layers)}")
         if self.statuses_kept:
@@ -237,7 +247,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     """
     options = ReadOptions(annotator=annotator or "imported", text_field=text_field, title_field=title_field,
                           label_field=label_field, skip_bad=skip_bad, strict=strict, schema=store.schema(),
-                          layers_from_folders=layers_from_folders)
+                          layers_from_folders=layers_from_folders, document_by_id=_document_finder(store))
     if max_document_size is not None:
         options.max_document_size = max_document_size
     needs = SchemaNeeds(options.schema)
@@ -259,13 +269,23 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
             attributes_added = complete_schema(store, needs, set(summary.labels_added))
     return ImportReport(
         files=[str(p) for p in paths], documents_added=summary.documents_added,
-        documents_matched=summary.documents_matched, spans=summary.spans, facts=summary.facts,
+        documents_matched=summary.documents_matched, documents_matched_by_name=summary.documents_matched_by_name,
+        spans=summary.spans, facts=summary.facts,
         labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
-        warnings=list(options.warnings), document_ids=summary.document_ids,
+        warnings=list(options.warnings), notes=list(options.notes), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,
         statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
         layers=sorted(needs.layers),
     )
+
+
+def _document_finder(store: Store) -> Callable[[int], Document | None]:
+    def document_by_id(document_id: int) -> Document | None:
+        try:
+            return store.document(document_id)
+        except StoreError:
+            return None
+    return document_by_id
 
 
 def complete_schema(store: Store, needs: SchemaNeeds, new_labels: set[str]) -> list[str]:

@@ -139,3 +139,35 @@ def test_an_empty_txt_is_skipped_with_a_warning_or_refused_when_strict(tmp_path,
     with pytest.raises(FormatError, match=r"b\.txt: is empty"):
         import_files(store, [folder], format="brat", annotator="budi", strict=True)
     assert store.spans(store.document_ids()[0], "budi") == []
+
+
+def _section(conf: str, name: str) -> list[str]:
+    lines = conf.split(f"[{name}]\n", 1)[1].split("\n[", 1)[0].splitlines()
+    return [line for line in lines if line.strip()]
+
+
+def test_annotation_conf_defines_only_the_labels_used_and_keeps_the_schema_as_comments(tmp_path, store):
+    from annotator.domain import Argument
+    from annotator.project import install_default_schema
+
+    install_default_schema(store)
+    doc, _ = store.add_document("t", "Budi berkata hari ini.")
+    budi = store.add_span(doc.id, "ana", 0, 4, "PERSON")
+    said = store.add_span(doc.id, "ana", 5, 12, "QUOTE")
+    store.add_fact(doc.id, "ana", "QUOTE", said.id, [Argument("speaker", span_id=budi.id)])
+    store.add_span(doc.id, "budi", 0, 4, "PERSON")
+    export(store, "brat", tmp_path / "out")
+    conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
+    defined = {section: [line for line in _section(conf, section) if not line.startswith("#")]
+               for section in ("entities", "relations", "events")}
+    assert defined["entities"] == ["PERSON"]
+    assert [line.split("\t")[0] for line in defined["relations"]] == ["<OVERLAP>"]
+    (quote,) = defined["events"]
+    assert quote.startswith("QUOTE\t") and "speaker:PERSON," in quote and "ORGANISATION" not in quote
+    # the rest of the schema is there, as comments to take back
+    schema = {label.name for label in store.schema().labels}
+    commented = {line[2:].split("\t")[0] for section in ("entities", "relations", "events")
+                 for line in _section(conf, section) if line.startswith("# ") and not line.endswith(":")}
+    assert commented == schema - {"PERSON", "QUOTE"}
+    assert "# ORGANISATION" in _section(conf, "entities")
+    assert brat_check(tmp_path / "out", tmp_path / "brat-work").problems == []

@@ -73,3 +73,49 @@ def test_a_formula_after_a_line_break_inside_a_cell_is_neutralised_too():
     from annotator.formats.spreadsheet_cells import csv_line
 
     assert csv_line(["a\r\n=1+1", "b, @x", -3, None]) == "\"a\r\n'=1+1\",\"b, '@x\",-3,\r\n"
+
+
+def test_our_csv_of_spans_is_read_back_as_spans_onto_the_documents_it_names(tmp_path, store):
+    store.save_label(Label("LABEL; -1+1"))
+    doc, _ = store.add_document("=Judul", "=1+2 kata @Ani di Bandung")
+    other, _ = store.add_document("Lain", "Budi di Depok")
+    store.add_span(doc.id, "ana", 0, 4, "LABEL; -1+1")
+    store.add_span(doc.id, "-bea", 10, 14, "PERSON")
+    store.add_span(other.id, "ana", 0, 4, "PERSON")
+    path = tmp_path / "spans.csv"
+    export(store, "csv", path)
+    again = import_files(store, [path], annotator="ignored")
+    assert (again.documents_added, again.documents_matched, again.spans, again.spans_present) == (0, 2, 0, 3)
+    assert again.labels_added == []
+    assert f"{path}: read as a CSV of spans (annotator's CSV export) onto the documents it names" in again.lines()
+    # a row added in a spreadsheet becomes a span of the layer it names
+    with open(path, "a", encoding="utf-8", newline="") as out:
+        out.write(f"{other.id},Lain,budi,8,13,Depok,LOCATION\r\n")
+    added = import_files(store, [path])
+    assert (added.documents_added, added.spans, added.spans_present, added.layers) == (0, 1, 3, ["-bea", "ana", "budi"])
+    assert [(s.text, s.label) for s in store.spans(other.id, "budi")] == [("Depok", "LOCATION")]
+    assert len(store.document_ids()) == 2
+
+
+@pytest.mark.parametrize("row, reason", [
+    ("99,Lain,ana,0,4,Budi,PERSON", "names document 99, which this database does not hold"),
+    ("{id},Other,ana,0,4,Budi,PERSON", "titled 'Other', but document {id} here is titled 'Lain'"),
+    ("{id},Lain,ana,0,4,Bude,PERSON", "says it covers 'Bude' but the text there is 'Budi'"),
+    ("{id},Lain,ana,0,40,Budi,PERSON", "outside the text"),
+])
+def test_a_csv_of_spans_that_does_not_fit_this_database_is_refused_at_its_row(tmp_path, store, row, reason):
+    doc, _ = store.add_document("Lain", "Budi di Depok")
+    path = tmp_path / "spans.csv"
+    path.write_text("document_id,title,annotator,start,end,text,label\r\n"
+                    f"{doc.id},Lain,ana,8,13,Depok,LOCATION\r\n" + row.format(id=doc.id) + "\r\n", encoding="utf-8")
+    with pytest.raises(FormatError) as error:
+        import_files(store, [path])
+    assert str(error.value).startswith(f"{path}:3: ") and reason.format(id=doc.id) in str(error.value)
+    assert store.spans(doc.id) == []
+
+
+def test_a_csv_of_articles_is_said_to_be_one(tmp_path, store):
+    path = tmp_path / "news.csv"
+    path.write_text("title,text\nA,Banjir di Jakarta\n", encoding="utf-8")
+    report = import_files(store, [path])
+    assert f"{path}: read as a CSV of articles (text from the 'text' column)" in report.lines()

@@ -25,6 +25,8 @@ def old_database(path, monkeypatch) -> None:
     # a table for the filling only, taken away again
     m005_change_history(store.db)
     install_default_schema(store)
+    # and the column today's store names documents by (m007, after m004), which m004 leaves behind
+    store.db.execute("ALTER TABLE documents ADD COLUMN source_name TEXT NOT NULL DEFAULT ''")
     doc, _ = store.add_document("t", "Andi berkata hari ini di Bandung.")
     andi = store.add_span(doc.id, "ana", 0, 4, "PERSON")
     said = store.add_span(doc.id, "ana", 5, 12, "QUOTE")
@@ -59,7 +61,7 @@ def test_an_old_database_keeps_every_row_and_index(tmp_path, monkeypatch):
     assert content(store) == before
     new_indexes = indexes(store)
     later = {"facts_by_span", "changes_by_document", "changes_by_annotator",  # made by m004, m005, m006
-             "document_status_by_annotator", "documents_by_id"}
+             "document_status_by_annotator", "documents_by_id", "documents_by_text"}  # and m007
     assert {k: v for k, v in new_indexes.items() if k not in later} == old_indexes
     assert "facts_by_span" in new_indexes  # new: deleting a span finds the facts it states by index
     for table in ["documents", "spans", "facts", "fact_args", "decisions"]:

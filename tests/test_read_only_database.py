@@ -61,10 +61,13 @@ def older_database(path: Path) -> Path:
     # today's store writes its change history (m005) with every edit: a table for
     # the filling only, taken away again, so the file is what m001 made
     m005_change_history(db)
+    # and names its documents (m007): a column for the filling only, taken away again
+    conn.execute("ALTER TABLE documents ADD COLUMN source_name TEXT NOT NULL DEFAULT ''")
     store = Store(db, path)
     install_default_schema(store)
     fill(store)
     conn.execute("DROP TABLE changes")
+    conn.execute("ALTER TABLE documents DROP COLUMN source_name")
     conn.commit()
     store.close()
     return path

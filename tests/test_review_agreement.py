@@ -304,3 +304,59 @@ def test_matches_bratiaa_instance_f1_overall_per_label_and_per_document():
         expected = published_table("Agreement per Document")[doc_record.document.title]
         per_doc = measure_agreement([doc_record], BRATIAA_ANNOTATORS)
         assert round(mean_over_pairs([p.exact.f1 for p in per_doc.pairs]), 3) == expected
+
+
+# -- token precision, recall and F1 against scikit-learn -----------------------------
+
+
+def test_token_precision_recall_and_f1_equal_scikit_learns_per_pair_and_per_label():
+    from sklearn.metrics import precision_recall_fscore_support
+
+    rng = random.Random(7)
+    labels = ["PER", "LOC", "ORG", "ONLY_B"]
+    texts = [TEXT, "Budi dan Ani pergi ke Bandung dan Jakarta kemarin pagi.", "Tidak ada nama di sini."]
+    records = []
+    for doc_id, text in enumerate(texts, 1):
+        starts, ends = tokenize(text)
+        spans = []
+        for annotator in ("ana", "budi", "cici"):
+            for _ in range(rng.randint(1, 4)):
+                first = rng.randrange(len(starts))
+                last = min(len(starts) - 1, first + rng.randint(0, 2))
+                label = rng.choice(labels[:3] + (["ONLY_B"] if annotator == "budi" else []))
+                spans.append(span(annotator, starts[first], ends[last], label, text=text, doc_id=doc_id))
+        records.append(record(*spans, text=text, doc_id=doc_id))
+    records[2].spans.append(span("budi", 10, 14, "ONLY_B", text=texts[2], doc_id=3))  # "nama"
+    report = measure_agreement(records, ["ana", "budi", "cici"])
+    rows = {(row["a"], row["b"], row["label"]): row for row in report.rows()}
+    as_json = {(p["a"], p["b"]): p for p in report.as_json()["pairs"]}
+    for pair in report.pairs:
+        truth, predicted = [], []
+        for r in records:
+            starts, ends = tokenize(r.document.text)
+            truth += token_labels(starts, ends, [s for s in r.spans if s.annotator == pair.a])
+            predicted += token_labels(starts, ends, [s for s in r.spans if s.annotator == pair.b])
+        named = sorted(set(truth + predicted) - {"O"})
+        p, r, f, _ = precision_recall_fscore_support(truth, predicted, labels=named, average="micro",
+                                                     zero_division=np.nan)
+        overall = pair.token_score()
+        assert (overall.precision, overall.recall, overall.f1) == pytest.approx((p, r, f), nan_ok=True)
+        shown = as_json[(pair.a, pair.b)]
+        assert (shown["token_precision"], shown["token_recall"], shown["token_f1"]) == pytest.approx(
+            (p, r, f), nan_ok=True)
+        assert rows[(pair.a, pair.b, "*")]["token_f1"] == pytest.approx(f)
+        ps, rs, fs, support = precision_recall_fscore_support(truth, predicted, labels=named, average=None,
+                                                              zero_division=np.nan)
+        scores = pair.token_scores()
+        assert list(scores) == named
+        for label, *expected in zip(named, ps, rs, fs, support):
+            got = scores[label]
+            figures = [np.nan if v is None else v for v in (got.precision, got.recall, got.f1)]
+            assert figures == pytest.approx(expected[:3], nan_ok=True), (pair.a, pair.b, label)
+            assert got.a_total == expected[3]
+            if label in pair.per_label:
+                assert shown["per_label"][label]["token_f1"] == got.f1
+    # a label only one side used: precision or recall is undefined, F1 is 0
+    budi_only = next(p for p in report.pairs if (p.a, p.b) == ("ana", "budi")).token_scores()["ONLY_B"]
+    assert budi_only.recall is None and budi_only.precision == 0.0 and budi_only.f1 == 0.0
+    assert "tok F1" in report.table_lines()[3]

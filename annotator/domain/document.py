@@ -11,8 +11,43 @@ from annotator.domain.spans import Span
 
 
 def content_hash(text: str) -> str:
-    """Identity of a text, used to match the same article across databases and imports."""
+    """Identity of a text, used with the source's name to match the same article across databases and imports."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+SOURCE_NAME = "source_name"
+"""The key of a document's meta holding the source's own name for it: a file's
+path in the folder imported, a record's id. Kept in meta so that every format
+that carries meta carries the name, and an import of an export matches."""
+
+
+def source_name_of(meta: dict[str, Any]) -> str:
+    """The source's name in a document's meta; "" when it names none."""
+    name = meta.get(SOURCE_NAME)
+    return "" if name is None else str(name)
+
+
+BY_NAME, BY_TEXT = "name and text", "text"
+"""How a record was matched to a document already present."""
+
+
+def matching_document(present: dict[str, int], source_name: str) -> tuple[int | None, str]:
+    """Which of the documents holding a record's text is the record's, and how it matched.
+
+    `present` maps the source names of the documents with that text to their
+    ids, the oldest first ("" for a document with no name: any imported before
+    names were kept). A named record is the document of its name, else one with
+    no name ("by text", as every import matched before); a record with no name
+    is one with no name, else the oldest. None: a new document. Identical texts
+    under different names are different documents.
+    """
+    if source_name and source_name in present:
+        return present[source_name], BY_NAME
+    if "" in present:
+        return present[""], BY_TEXT
+    if not source_name and present:
+        return next(iter(present.values())), BY_TEXT
+    return None, ""
 
 
 @dataclass
@@ -25,6 +60,10 @@ class Document:
     @property
     def hash(self) -> str:
         return content_hash(self.text)
+
+    @property
+    def source_name(self) -> str:
+        return source_name_of(self.meta)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Document
+from annotator.domain.document import SOURCE_NAME
 from annotator.formats.base import Format, FormatError, ReadOptions, register
 from annotator.formats.plaintext import article_files, read_article
 from annotator.formats.reading import (
@@ -18,7 +19,8 @@ from annotator.formats.reading import (
 
 
 def read_txt(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
-    files = article_files([Path(path)])
+    root = Path(path)
+    files = article_files([root])
     if not files:
         raise FormatError(path, "holds no .txt files")
     for file in files:
@@ -30,7 +32,9 @@ def read_txt(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
                 raise
             options.skipped.append(str(exc))
             continue
-        yield AnnotatedDocument(Document(None, title, text, {"source": str(file)}))
+        # the name it has in the folder imported: the same wherever the folder is
+        name = file.relative_to(root).as_posix() if root.is_dir() else file.name
+        yield AnnotatedDocument(Document(None, title, text, {"source": str(file), SOURCE_NAME: name}))
 
 
 def article(fields: dict[str, Any], options: ReadOptions) -> AnnotatedDocument:
@@ -47,6 +51,8 @@ def article(fields: dict[str, Any], options: ReadOptions) -> AnnotatedDocument:
     if not isinstance(title, str) or not title.strip():
         title = title_from_text(text)
     meta = {k: v for k, v in fields.items() if k not in (options.text_field, options.title_field)}
+    if meta.get("id") not in (None, ""):  # the record's own id names the document, with its text
+        meta.setdefault(SOURCE_NAME, str(meta["id"]))
     return AnnotatedDocument(Document(None, title.strip(), text, meta))
 
 
@@ -56,6 +62,21 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 def read_csv(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
     """The rows as articles, read one at a time."""
+    with csv_rows(path, options) as (columns, rows):
+        yield from articles_from_rows(path, columns, rows, options)
+
+
+def articles_from_rows(path: Path, columns: list[str], rows: Iterator[tuple[int, dict[str, Any]]],
+                       options: ReadOptions) -> Iterator[AnnotatedDocument]:
+    if options.text_field not in columns:
+        raise FormatError(path, f"has no {options.text_field!r} column (columns: "
+                                f"{', '.join(columns)}); choose one with --text-field", 1)
+    yield from convert_each(path, options, rows, lambda row: article(row, options))
+
+
+@contextmanager
+def csv_rows(path: Path, options: ReadOptions) -> Iterator[tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]]:
+    """A CSV file's columns and its rows, each with its line number, read one at a time."""
     try:
         handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -71,10 +92,7 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
             raise _csv_error(path, exc, 1, options) from None
         if columns is None or not any(name.strip() for name in columns):
             raise FormatError(path, "is empty")
-        if options.text_field not in columns:
-            raise FormatError(path, f"has no {options.text_field!r} column (columns: "
-                                    f"{', '.join(columns)}); choose one with --text-field", 1)
-        yield from convert_each(path, options, _located_rows(path, rows, options), lambda row: article(row, options))
+        yield list(columns), _located_rows(path, rows, options)
 
 
 @contextmanager

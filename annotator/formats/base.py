@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import AnnotatedDocument, LabelledDocument, Schema
+from annotator.domain import AnnotatedDocument, Document, LabelledDocument, Schema
 from annotator.formats.output import atomic_output
 
 
@@ -83,6 +83,11 @@ class ReadOptions:
     or only when every subfolder holds the same texts (None)."""
     max_document_size: int = field(default_factory=max_document_size)
     """Bytes (UTF-8) of the largest document text to take; a larger one is refused, located."""
+    document_by_id: Callable[[int], Document | None] | None = None
+    """The database's document of an id, for files that name documents rather than
+    hold their texts (our CSV of spans); None when there is no database to ask."""
+    notes: list[str] = field(default_factory=list)
+    """What the import should say about how a file was read (which kind of CSV)."""
 
 
 @dataclass

@@ -28,12 +28,13 @@ import json
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Label, Schema, Span
+from annotator.domain.document import SOURCE_NAME
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, register,
 )
@@ -122,13 +123,16 @@ def read_document(txt: Path, ann: Path, annotator: str, options: ReadOptions,
         options.warnings.append(f"{txt}: empty, skipped")
         return None
     name = txt.relative_to(root).as_posix() if root is not None and root.is_dir() else txt.name
-    document = Document(None, txt.stem, text, {"source": name})
+    names = names or OurNames()
+    # the file's path in the folder names the document, with its text; an export of ours
+    # records the name a document had where its file is named otherwise
+    document = Document(None, txt.stem, text, {"source": name, SOURCE_NAME: names.ours("documents", name)})
     if not ann.exists():
         return AnnotatedDocument(document)
     with open(txt, "rb") as raw:
         # brat reads the .txt as plain UTF-8, so a byte-order mark is its offset 0
         bom = raw.read(len(_BOM)) == _BOM
-    parser = _AnnParser(ann, text, annotator, options, names or OurNames(), bom)
+    parser = _AnnParser(ann, text, annotator, options, names, bom)
     parser.parse(read_text(ann))
     return AnnotatedDocument(document, parser.spans(), parser.facts())
 
@@ -377,10 +381,13 @@ def _plan(records: list[AnnotatedDocument], path: Path, options: WriteOptions) -
         layout = [(folder / names.to_brat["layers"][layer], [r.layer(layer) for r in records]) for layer in layers]
     documents = [(layer_folder / stem, record) for layer_folder, layer_records in layout
                  for stem, record in _stems(layer_records)]
+    for stem, record in _stems(records):
+        if record.document.source_name not in ("", f"{stem}.txt"):
+            names.documents[f"{stem}.txt"] = record.document.source_name
     confs = {folder / "annotation.conf": annotation_conf(records, options.schema, names)}
     if options.schema is not None:
         confs[folder / "visual.conf"] = visual_conf(options.schema, names)
-    if names.renamed():
+    if names.recorded():
         confs[folder / NAMES_FILE] = names.as_json()
     return _Plan(folder, names, documents, confs)
 
@@ -608,8 +615,12 @@ def _quote_matches(quoted: str, covered: str) -> bool:
 
 
 def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None, names: BratNames | None = None) -> str:
-    """brat's annotation.conf describing the labels, roles and attributes used
-    (and every label of the schema, when given), by their brat names."""
+    """brat's annotation.conf describing the labels, roles and attributes used,
+    by their brat names. Only labels the export uses are defined, so tools that
+    list every defined label (bratiaa's agreement tables) show no empty rows;
+    the schema's other labels follow as comments in their sections, ready to
+    be uncommented to annotate with them in brat. Roles name only the labels
+    defined."""
     names = names or BratNames()
     label_name = lambda name: names.brat("labels", name)  # type: ignore[union-attr]  # noqa: E731
     role_name = lambda name: names.brat("roles", name)  # type: ignore[union-attr]  # noqa: E731
@@ -656,28 +667,47 @@ def annotation_conf(records: list[AnnotatedDocument], schema: Schema | None, nam
             entry = attributes.setdefault(attr.name, {"kinds": set(), "values": {}})
             entry["kinds"].update("<ENTITY>" if k == "entity" else "<EVENT>" for k in attr.applies_to)
             entry["values"].update(dict.fromkeys(attr.choices))
-    out = ["# written by annotator", *_renamed_comments(names), "", "[entities]", ""]
-    out += [label_name(name) for name in entities if name not in events]
-    # annotator spans may nest, overlap and share offsets; brat refuses all
-    # three unless the configuration allows them
-    out += ["", "[relations]", "", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
-    for name in relations:
+    used = {s.label for r in records for s in r.spans} | {f.label for r in records for f in r.facts}
+    everything = {*entities, *relations, *events}
+
+    def types(allowed: Iterable[str], defined: set[str]) -> str:
+        # a role open to any label, or to none of those defined, stays open
+        shown = [label_name(name) for name in allowed if name in defined]
+        return "|".join(shown) if shown else "<ANY>"
+
+    def relation_line(name: str, defined: set[str]) -> str:
         label = schema.label(name) if schema else None
-        types = ([("|".join(map(label_name, r.allowed)) if r.allowed else "<ANY>") for r in label.roles]
-                 if label and len(label.roles) == 2 else ["<ANY>", "<ANY>"])
-        out.append(f"{label_name(name)}\tArg1:{types[0]}, Arg2:{types[1]}")
-    out += ["", "[events]", ""]
+        ends = ([types(r.allowed, defined) for r in label.roles] if label and len(label.roles) == 2
+                else ["<ANY>", "<ANY>"])
+        return f"{label_name(name)}\tArg1:{ends[0]}, Arg2:{ends[1]}"
+
     marks = {"one": "", "optional": "?", "many": "*"}
-    for name, roles in events.items():
+
+    def event_line(name: str, defined: set[str]) -> str:
         label = schema.label(name) if schema else None
         parts = []
-        for role, cardinality in roles.items():
+        for role, cardinality in events[name].items():
             folded = [r for r in label.roles if _brat_role(r.name) == role] if label else []
             # a role open to any label leaves the folded role open too
             allowed = list(dict.fromkeys(a for r in folded for a in r.allowed)) if all(r.allowed for r in folded) else []
-            parts.append(f"{role_name(role)}{marks.get(cardinality, '?')}:"
-                         f"{'|'.join(map(label_name, allowed)) if allowed else '<ANY>'}")
-        out.append(f"{label_name(name)}\t{', '.join(parts)}" if parts else label_name(name))
+            parts.append(f"{role_name(role)}{marks.get(cardinality, '?')}:{types(allowed, defined)}")
+        return f"{label_name(name)}\t{', '.join(parts)}" if parts else label_name(name)
+
+    def section(names: Iterable[str], line: Callable[[str, set[str]], str]) -> list[str]:
+        """The lines of the labels used, then the schema's others as comments, as the schema has them."""
+        names = list(names)
+        unused = [f"# {line(name, everything)}" for name in names if name not in used]
+        return ([line(name, used) for name in names if name in used]
+                + (["# the schema's labels this export does not use:", *unused] if unused else []))
+
+    out = ["# written by annotator", *_renamed_comments(names), "", "[entities]", ""]
+    out += section([name for name in entities if name not in events], lambda name, _: label_name(name))
+    # annotator spans may nest, overlap and share offsets; brat refuses all
+    # three unless the configuration allows them
+    out += ["", "[relations]", "", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
+    out += section(relations, relation_line)
+    out += ["", "[events]", ""]
+    out += section(events, event_line)
     out += ["", "[attributes]", ""]
     for name, entry in attributes.items():
         kinds = "|".join(sorted(entry["kinds"])) or "<ANY>"

@@ -28,7 +28,10 @@ from annotator.formats.base import FormatError
 NAMES_FILE = "annotator_names.json"
 """Beside an export's annotation.conf: {kind: {brat name: our name}}, the kinds
 being "labels", "roles", "attributes", "layers" and "values:ATTRIBUTE" (the
-values of one attribute, which brat's configuration holds under the same rule)."""
+values of one attribute, which brat's configuration holds under the same rule),
+and "documents": {a .txt's path in its layer's folder: the document's source
+name}, for documents whose file is not named so, so that an import of the
+export matches them."""
 
 
 def kind_name(kind: str) -> str:
@@ -51,6 +54,8 @@ class BratNames:
     """Our names and brat's for one export, by kind ("labels", "roles", "attributes", "layers")."""
 
     to_brat: dict[str, dict[str, str]] = field(default_factory=dict)
+    documents: dict[str, str] = field(default_factory=dict)
+    """A .txt's path in its layer's folder -> the source name of its document, where they differ."""
 
     @classmethod
     def of(cls, names: dict[str, Iterable[str]], where: Path) -> BratNames:
@@ -78,8 +83,12 @@ class BratNames:
                for kind, names in self.to_brat.items()}
         return {kind: names for kind, names in out.items() if names}
 
+    def recorded(self) -> dict[str, dict[str, str]]:
+        """What `NAMES_FILE` holds: the names renamed, and the documents' source names."""
+        return {**self.renamed(), **({"documents": self.documents} if self.documents else {})}
+
     def as_json(self) -> str:
-        return json.dumps(self.renamed(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return json.dumps(self.recorded(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 @dataclass

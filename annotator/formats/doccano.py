@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema, Span
+from annotator.domain.document import SOURCE_NAME
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.reading import (
     title_from_text,
@@ -39,6 +40,8 @@ def record_from_json(data: Any, options: ReadOptions) -> AnnotatedDocument:
     meta = dict(an_object(data.get("meta"), "meta"))
     if "id" in data:
         meta.setdefault("doccano_id", data["id"])
+        # the id doccano gave the line names the document, unless an export of ours kept the name it had
+        meta.setdefault(SOURCE_NAME, str(data["id"]))
     document = Document(None, title_from_text(text), text, meta)
     record = AnnotatedDocument(document)
     layer = options.annotator

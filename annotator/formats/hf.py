@@ -27,6 +27,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Document, LabelledDocument, Schema
+from annotator.domain.document import SOURCE_NAME
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, Run, WriteOptions, WriteSummary, atomic_output, in_runs, register,
 )
@@ -108,10 +109,16 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
     known = len(ids)
     tag_id = ids.__getitem__
     rows = []
+    previous: tuple[str, str, Document] | None = None
     for tagged in tag_examples(records, options, summary):
         doc = tagged.example.document
-        # a document read from a file has no id yet: its text's hash names it as well, in any run
-        key = str(doc.id) if doc.id is not None else doc.hash[:16]
+        # the source's name for the document, which an import matches it by; else its id; a
+        # document read from a file has no id yet: its text's hash names it as well, in any run
+        key = doc.source_name or (str(doc.id) if doc.id is not None else doc.hash[:16])
+        if previous is not None and previous[:2] == (key, tagged.example.annotator) and previous[2] is not doc:
+            # rows of one key and annotator in a row are read as one document
+            key = str(doc.id) if doc.id is not None else doc.hash[:16]
+        previous = (key, tagged.example.annotator, doc)
         source = f'"document": {quoted(key)}, "annotator": {quoted(tagged.example.annotator or "")}'
         words, tags = tagged.words, tagged.tags
         for first, last in tagged.sentences:
@@ -282,6 +289,7 @@ def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None,
     meta = {"source": path.name, "part": number}
     if first.get("document") is not None:
         meta["document"] = first["document"]
+        meta[SOURCE_NAME] = str(first["document"])
     document = Document(None, title_from_text(text), text, meta)
     spans = [checked_span(text, s, e, label, annotator, -n) for n, (s, e, label) in enumerate(rebuilt.spans, 1)]
     return AnnotatedDocument(document, spans), rebuilt.repairs

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Schema, Span
+from annotator.domain.document import SOURCE_NAME
 from annotator.domain.offsets import OffsetMap
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.doccano import relation_roles
@@ -54,6 +55,8 @@ def task_from_json(task: Any, options: ReadOptions, skipped: Counter) -> Annotat
     meta = {k: v for k, v in data.items() if k not in (options.text_field, options.title_field)}
     if "id" in task:
         meta["labelstudio_id"] = task["id"]
+        # the task's id names the document, unless an export of ours kept the name it had in data
+        meta.setdefault(SOURCE_NAME, str(task["id"]))
     record = AnnotatedDocument(Document(None, title, text, meta))
     layers = [*list_of_objects(task.get("annotations"), "annotations"),
               *list_of_objects(task.get("completions"), "completions")]

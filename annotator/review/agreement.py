@@ -8,7 +8,10 @@ an `AgreementReport` with, for every pair of annotators:
   span is found when the other has an overlapping span with the same
   label), overall and per label. Precision and recall take the first
   annotator of the pair as the reference; F1 is symmetric.
-- token-level Cohen's kappa and a label confusion table. Tokens come from
+- token-level Cohen's kappa, precision, recall and F1 (overall: micro-averaged
+  over the labels, "O" left out, as scikit-learn's
+  `precision_recall_fscore_support(a, b, labels=..., average="micro")`;
+  and per label), and a label confusion table. Tokens come from
   the regex tokenizer of `annotator.formats.tokens` (words with their
   combining marks, emoji sequences and symbols), the same tokens the token
   formats export; a token takes the label of the
@@ -133,6 +136,17 @@ class PairAgreement:
     def cohen_kappa(self) -> float | None:
         return cohen_kappa(self.confusion)
 
+    def token_scores(self) -> dict[str, Score]:
+        """Per label, the tokens a and b gave it and those both did (`token_scores`)."""
+        return token_scores(self.confusion)
+
+    def token_score(self) -> Score:
+        """Token precision, recall and F1 micro-averaged over the labels, "O" left out."""
+        total = Score()
+        for score in self.token_scores().values():
+            total.add(score)
+        return total
+
 
 @dataclass
 class AgreementReport:
@@ -168,17 +182,19 @@ class AgreementReport:
 
     def as_json(self) -> dict[str, Any]:
         def pair_json(p: PairAgreement) -> dict[str, Any]:
+            tokens, by_label = p.token_score(), p.token_scores()
             return {
                 "a": p.a, "b": p.b, "documents": p.documents,
                 "span_f1_exact": p.exact.f1, "span_f1_relaxed": p.relaxed.f1,
                 "span_precision_exact": p.exact.precision, "span_recall_exact": p.exact.recall,
                 "span_precision_relaxed": p.relaxed.precision, "span_recall_relaxed": p.relaxed.recall,
                 "spans_a": p.exact.a_total, "spans_b": p.exact.b_total, "spans_matched_exact": p.exact.a_found,
-                "cohen_kappa": p.cohen_kappa, "tokens": p.tokens,
+                "cohen_kappa": p.cohen_kappa, "tokens": p.tokens, **_token_json(tokens),
                 "per_label": {
                     label: {"span_f1_exact": s.exact.f1, "span_f1_relaxed": s.relaxed.f1,
                             "spans_a": s.exact.a_total, "spans_b": s.exact.b_total,
-                            "spans_matched_exact": s.exact.a_found}
+                            "spans_matched_exact": s.exact.a_found,
+                            **_token_json(by_label.get(label, Score()))}
                     for label, s in sorted(p.per_label.items())
                 },
                 "facts": p.facts.as_json(),
@@ -214,15 +230,20 @@ class AgreementReport:
             f"documents compared: {self.documents} (skipped: {len(skipped['nobody'])} annotated by nobody, "
             f"{len(skipped['one_annotator'])} by only one)",
             "",
-            f"{'pair':<24} {'label':<14} {'spans':>11} {'F1 exact':>9} {'F1 relax':>9} {'kappa':>6}",
+            f"{'pair':<24} {'label':<14} {'spans':>11} {'F1 exact':>9} {'F1 relax':>9} {'kappa':>6} "
+            f"{'tok P':>6} {'tok R':>6} {'tok F1':>6}",
         ]
         for p in self.pairs:
             pair = f"{p.a} / {p.b}"
+            tokens, by_label = p.token_score(), p.token_scores()
             lines.append(f"{pair:<24} {'(all)':<14} {p.exact.a_total:>5}/{p.exact.b_total:<5} "
-                         f"{fmt(p.exact.f1):>9} {fmt(p.relaxed.f1):>9} {fmt(p.cohen_kappa):>6}")
+                         f"{fmt(p.exact.f1):>9} {fmt(p.relaxed.f1):>9} {fmt(p.cohen_kappa):>6} "
+                         f"{fmt(tokens.precision):>6} {fmt(tokens.recall):>6} {fmt(tokens.f1):>6}")
             for label, s in sorted(p.per_label.items()):
+                t = by_label.get(label, Score())
                 lines.append(f"{'':<24} {label:<14} {s.exact.a_total:>5}/{s.exact.b_total:<5} "
-                             f"{fmt(s.exact.f1):>9} {fmt(s.relaxed.f1):>9}")
+                             f"{fmt(s.exact.f1):>9} {fmt(s.relaxed.f1):>9} {'':>6} "
+                             f"{fmt(t.precision):>6} {fmt(t.recall):>6} {fmt(t.f1):>6}")
             if p.facts.facts.a_total or p.facts.facts.b_total:
                 roles = ", ".join(f"{role} {fmt(score.f1)}" for role, score in sorted(p.facts.roles.items()))
                 lines.append(f"{'':<24} facts: F1 {fmt(p.facts.facts.f1)}" + (f"; roles: {roles}" if roles else ""))
@@ -248,7 +269,9 @@ class AgreementReport:
         rows = []
         for p in self.pairs:
             entries = [("*", LabelScores(p.exact, p.relaxed))] + sorted(p.per_label.items())
+            by_label = {"*": p.token_score(), **p.token_scores()}
             for label, s in entries:
+                tokens = by_label.get(label, Score())
                 rows.append({
                     "a": p.a, "b": p.b, "label": label, "documents": p.documents,
                     "spans_a": s.exact.a_total, "spans_b": s.exact.b_total, "matched_exact": s.exact.a_found,
@@ -256,6 +279,7 @@ class AgreementReport:
                     "precision_relaxed": s.relaxed.precision, "recall_relaxed": s.relaxed.recall,
                     "f1_relaxed": s.relaxed.f1,
                     "cohen_kappa": p.cohen_kappa if label == "*" else None,
+                    "token_precision": tokens.precision, "token_recall": tokens.recall, "token_f1": tokens.f1,
                 })
         return rows
 
@@ -412,6 +436,27 @@ def token_labels(starts: list[int], ends: list[int], spans: Iterable[Span]) -> l
         for i in range(first, last):
             tags[i] = span.label
     return tags
+
+
+def token_scores(confusion: Counter) -> dict[str, Score]:
+    """Per label but "O", from (label by a, label by b) -> tokens: the tokens a
+    gave it (`a_total`), b gave it (`b_total`), and both (`a_found`, `b_found`),
+    so that precision and recall take a as the reference, as for spans."""
+    scores: dict[str, Score] = defaultdict(Score)
+    for (x, y), n in confusion.items():
+        if x != OUTSIDE:
+            scores[x].a_total += n
+        if y != OUTSIDE:
+            scores[y].b_total += n
+        if x == y != OUTSIDE:
+            scores[x].a_found += n
+            scores[x].b_found += n
+    return dict(sorted(scores.items()))
+
+
+def _token_json(score: Score) -> dict[str, Any]:
+    return {"token_precision": score.precision, "token_recall": score.recall, "token_f1": score.f1,
+            "tokens_a": score.a_total, "tokens_b": score.b_total, "tokens_matched": score.a_found}
 
 
 # -- chance-corrected coefficients ----------------------------------------------

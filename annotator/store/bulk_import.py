@@ -6,8 +6,10 @@ label), with ids numbered on from the largest (safe: the caller holds the
 write transaction), instead of statements per document or per span. Foreign keys stay on: rows go in
 parent-first order (documents, spans, facts, arguments, statuses).
 
-A document already present (the same file imported twice) keeps what it
-has: a span or fact identical to one already in its layer is not added
+A record is the document already present with its source name and text,
+or with its text and no name (`matching_document`); identical texts under
+different names are different documents. A document already present (the
+same file imported twice) keeps what it has: a span or fact identical to one already in its layer is not added
 again, and a status already set is kept. Attributes and notes are not part
 of "identical": where the record's differ, the database keeps its own and the
 summary counts them. Only matched documents pay for that look-up; new
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 from sqlite_utils import Database
 
 from annotator.domain import AnnotatedDocument, Fact, Label, Schema, content_hash
+from annotator.domain.document import BY_NAME, matching_document
 from annotator.domain.spans import check_range
 from annotator.store.errors import StoreError
 
@@ -53,7 +56,8 @@ IMPORT_CACHE_KIB = -65536
 _LOOKUP = 500
 """Hashes per `IN (...)` query, well under SQLite's limit on parameters."""
 
-_INSERT_DOCUMENT = "INSERT INTO documents (id, title, text, hash, meta, created) VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_DOCUMENT = ("INSERT INTO documents (id, title, text, hash, meta, created, source_name) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)")
 _INSERT_SPAN = ('INSERT INTO spans (document_id, annotator, start, "end", label, text, attributes, note, created, updated) '
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_FACT = ("INSERT INTO facts (id, document_id, annotator, label, span_id, attributes, note, created, updated) "
@@ -123,8 +127,9 @@ class BulkImport:
         self.next_document = self._next_id("documents")
         self.next_span = self._next_id("spans")
         self.next_fact = self._next_id("facts")
-        self.document_ids: dict[str, int] = {}
-        """Content hash -> id, for the chunk's documents found in the database or added by this import."""
+        self.document_ids: dict[str, dict[str, int]] = {}
+        """Content hash -> source name -> id (oldest first), for the chunk's texts: the
+        documents found in the database or added by this import."""
         self.present: dict[int, _Present] = {}
         """Matched documents of the chunk -> what they hold; cleared with the rows at each flush."""
         self._clear_rows()
@@ -163,7 +168,7 @@ class BulkImport:
             while chunk := list(islice(iterator, CHUNK)):
                 hashes = [content_hash(record.document.text) for record in chunk]
                 self._look_up(hashes)
-                self._load_present([self.document_ids[h] for h in hashes if h in self.document_ids])
+                self._load_present([i for h in hashes for i in self.document_ids.get(h, {}).values()])
                 for record, digest in zip(chunk, hashes):
                     self._add(record, digest)
                     done += 1
@@ -178,11 +183,14 @@ class BulkImport:
 
     def _look_up(self, hashes: list[str]) -> None:
         wanted = [h for h in dict.fromkeys(hashes) if h not in self.document_ids]
+        for digest in wanted:
+            self.document_ids[digest] = {}
         for offset in range(0, len(wanted), _LOOKUP):
             part = wanted[offset:offset + _LOOKUP]
-            self.document_ids.update(
-                (digest, doc_id) for doc_id, digest in self.conn.execute(
-                    f"SELECT id, hash FROM documents WHERE hash IN ({','.join('?' * len(part))})", part))
+            for doc_id, digest, name in self.conn.execute(
+                    f"SELECT id, hash, source_name FROM documents WHERE hash IN ({','.join('?' * len(part))}) "
+                    "ORDER BY id", part):
+                self.document_ids[digest].setdefault(name, doc_id)
 
     def _load_present(self, doc_ids: list[int]) -> None:
         """Read, in a few queries, the spans, facts and statuses of matched documents."""
@@ -234,16 +242,20 @@ class BulkImport:
         document = record.document
         text = document.text
         summary = self.summary
-        doc_id = self.document_ids.get(digest)
+        name = document.source_name
+        same_text = self.document_ids.setdefault(digest, {})
+        doc_id, how = matching_document(same_text, name)
         present = None
         if doc_id is None:
             doc_id = self.next_document
             self.next_document += 1
-            self.document_ids[digest] = doc_id
-            self.documents.append((doc_id, document.title, text, digest, _json_object(document.meta), self.stamp))
+            same_text[name] = doc_id
+            self.documents.append((doc_id, document.title, text, digest, _json_object(document.meta), self.stamp,
+                                   name))
             summary.documents_added += 1
         else:
             summary.documents_matched += 1
+            summary.documents_matched_by_name += how == BY_NAME
             present = self._present_in(doc_id)
         if record.facts:
             kinds = {s.label: "entity" for s in record.spans} | {f.label: "fact" for f in record.facts}

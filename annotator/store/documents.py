@@ -1,4 +1,4 @@
-"""Documents: adding (deduplicated by the hash of their text), reading. Listing
+"""Documents: adding (deduplicated by their source name and text), reading. Listing
 and finding them is search.py."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from annotator.domain import Document, content_hash
+from annotator.domain.document import matching_document, source_name_of
 from annotator.store.core import StoreCore
 from annotator.store.errors import StoreError
 from annotator.store.rows import now
@@ -17,7 +18,8 @@ class DocumentsMixin(StoreCore):
     """The documents part of `Store`."""
 
     def add_document(self, title: str, text: str, meta: dict[str, Any] | None = None) -> tuple[Document, bool]:
-        """Add a document, or find the one with the same text. Returns (document, added)."""
+        """Add a document, or find the one it is: the same source name (`meta["source_name"]`)
+        and text, else the same text with no name (`matching_document`). Returns (document, added)."""
         with self.db.atomic():
             doc, added = self._add_document(title, text, meta or {})
             if added:
@@ -29,12 +31,13 @@ class DocumentsMixin(StoreCore):
 
     def _add_document(self, title: str, text: str, meta: dict[str, Any]) -> tuple[Document, bool]:
         digest = content_hash(text)
-        row = self.db.execute("SELECT id, title, meta FROM documents WHERE hash = ?", [digest]).fetchone()
-        if row:
-            return Document(row[0], row[1], text, json.loads(row[2])), False
+        name = source_name_of(meta)
+        found = self.document_matching(digest, name)
+        if found is not None:
+            return found, False
         cursor = self.db.execute(
-            "INSERT INTO documents (title, text, hash, meta, created) VALUES (?, ?, ?, ?, ?)",
-            [title, text, digest, json.dumps(meta, ensure_ascii=False), now()],
+            "INSERT INTO documents (title, text, hash, meta, created, source_name) VALUES (?, ?, ?, ?, ?, ?)",
+            [title, text, digest, json.dumps(meta, ensure_ascii=False), now(), name],
         )
         return Document(cursor.lastrowid, title, text, meta), True
 
@@ -48,8 +51,18 @@ class DocumentsMixin(StoreCore):
         return Document(row[0], row[1], row[2], json.loads(row[3]))
 
     def document_by_hash(self, digest: str) -> Document | None:
-        row = self.db.execute("SELECT id FROM documents WHERE hash = ?", [digest]).fetchone()
+        """The oldest document of the text whose SHA-256 is `digest`."""
+        row = self.db.execute("SELECT id FROM documents WHERE hash = ? ORDER BY id LIMIT 1", [digest]).fetchone()
         return self.document(row[0]) if row else None
+
+    def document_matching(self, digest: str, source_name: str) -> Document | None:
+        """The document a record of that text and source name is, as an import matches it (`matching_document`)."""
+        present: dict[str, int] = {}
+        for doc_id, name in self.db.execute(
+                "SELECT id, source_name FROM documents WHERE hash = ? ORDER BY id", [digest]):
+            present.setdefault(name, doc_id)
+        doc_id, _ = matching_document(present, source_name)
+        return None if doc_id is None else self.document(doc_id)
 
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]

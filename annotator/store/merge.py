@@ -1,7 +1,8 @@
 """Bringing colleagues' databases into this one.
 
-Documents are matched by the SHA-256 of their text; annotators keep their
-names. Nothing already here is overwritten or mixed: a layer (one
+Documents are matched as an import matches them: by the source's name for
+them (kept in their meta) and the SHA-256 of their text, or by the text
+alone for documents with no name; annotators keep their names. Nothing already here is overwritten or mixed: a layer (one
 annotator's spans, facts and status on one document) is brought in only
 when this database has nothing of that annotator on that document. When it
 has, and the two differ, the layer is left out and reported as a name
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.domain import AnnotatedDocument, SchemaError
+from annotator.domain import AnnotatedDocument, Document, SchemaError
 from annotator.domain.layers import fact_views, span_key
 from annotator.store.database import Store, StoreError
 from annotator.store.errors import store_error
@@ -90,9 +91,9 @@ def merge_databases(store: Store, other_paths: Iterable[str | Path],
 def _merge(store: Store, other_paths: Iterable[str | Path], progress: MergeProgress | None) -> MergeSummary:
     summary = MergeSummary()
     records: list[AnnotatedDocument] = []
-    # (document hash, annotator) -> (where it came from, its content)
-    layers: dict[tuple[str, str], tuple[str, tuple]] = {}
-    known_hashes: set[str] = set()
+    # (document's `_identity`, annotator) -> (where it came from, its content)
+    layers: dict[tuple[tuple[str, str], str], tuple[str, tuple]] = {}
+    known: set[tuple[str, str]] = set()
     for path in other_paths:
         path = Path(path)
         if store.path is not None and path.resolve() == Path(store.path).resolve():
@@ -103,14 +104,16 @@ def _merge(store: Store, other_paths: Iterable[str | Path], progress: MergeProgr
             summary.labels_added += _bring_labels(store, other)
             for record in _records(other):
                 document = record.document
-                chosen = _choose_layers(store, record, str(path), layers, summary)
-                if document.hash not in known_hashes:
-                    known_hashes.add(document.hash)
-                    if store.document_by_hash(document.hash) is None:
+                here = store.document_matching(document.hash, document.source_name)
+                identity = _identity(record, here)
+                chosen = _choose_layers(store, record, here, identity, str(path), layers, summary)
+                if identity not in known:
+                    known.add(identity)
+                    if here is None:
                         summary.documents_added += 1
                     else:
                         summary.documents_matched += 1
-                if chosen or store.document_by_hash(document.hash) is None:
+                if chosen or here is None:
                     records.append(_restricted(record, chosen))
         finally:
             other.close()
@@ -138,25 +141,33 @@ def _records(other: Store) -> Iterator[AnnotatedDocument]:
         raise translated from exc
 
 
-def _choose_layers(store: Store, record: AnnotatedDocument, source: str,
-                   layers: dict[tuple[str, str], tuple[str, tuple]], summary: MergeSummary) -> list[str]:
-    """The layers of `record` to bring in; records clashes and duplicates in `summary`."""
-    digest = record.document.hash
-    existing = store.document_by_hash(digest)
+def _identity(record: AnnotatedDocument, here: Document | None) -> tuple[str, str]:
+    """What names the document a record goes to: the one of this database it
+    matches, else its source name and text (records of several files may be one)."""
+    if here is not None:
+        return "", f"document {here.id}"  # no hash holds a space
+    return record.document.source_name, record.document.hash
+
+
+def _choose_layers(store: Store, record: AnnotatedDocument, existing: Document | None, identity: tuple[str, str],
+                   source: str, layers: dict[tuple[tuple[str, str], str], tuple[str, tuple]],
+                   summary: MergeSummary) -> list[str]:
+    """The layers of `record` to bring in; records clashes and duplicates in `summary`.
+    `existing` is the document of this database the record matches, `identity` the document's key in `layers`."""
     here = store.annotated(existing.id) if existing is not None else None  # type: ignore[arg-type]
     chosen = []
     for name in sorted(set(record.annotators()) | set(record.status)):
         content = layer_content(record, name)
-        if (digest, name) not in layers and here is not None and _has_layer(here, name):
-            layers[(digest, name)] = ("this database", layer_content(here, name))
-        if (digest, name) in layers:
-            where, present = layers[(digest, name)]
+        if (identity, name) not in layers and here is not None and _has_layer(here, name):
+            layers[(identity, name)] = ("this database", layer_content(here, name))
+        if (identity, name) in layers:
+            where, present = layers[(identity, name)]
             if present == content:
                 summary.layers_already_present += 1
             else:
-                summary.clashes.append(NameClash(name, record.document.title, digest, source, where))
+                summary.clashes.append(NameClash(name, record.document.title, record.document.hash, source, where))
             continue
-        layers[(digest, name)] = (source, content)
+        layers[(identity, name)] = (source, content)
         chosen.append(name)
         summary.layers_added += 1
         if name not in summary.annotators:

@@ -7,6 +7,8 @@ is refused, not modified.
 
 from __future__ import annotations
 
+import re
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -337,6 +339,89 @@ def m006_full_text_search(db: Database) -> None:
         "CREATE INDEX documents_by_id ON documents(id)",
     ):
         db.execute(statement)
+
+
+@migrations()
+def m007_document_identity_by_source_name(db: Database) -> None:
+    # A document is the source's name for it (a file's path in its folder, a
+    # record's id) together with its text, so two files holding one sentence
+    # stay two documents; documents with no name (all those imported before)
+    # match by text as before. The UNIQUE on hash goes, which SQLite can only
+    # do by building the table anew; every table that refers to documents,
+    # directly or through another, is built anew with it (see `_rebuild`).
+    # (hash, source_name) also finds every document of a text.
+    _rebuild(db, "documents", """
+        CREATE TABLE new_documents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL,
+            source_name TEXT NOT NULL DEFAULT ''
+        )""", "id, title, text, hash, meta, created")
+    db.execute("CREATE UNIQUE INDEX documents_by_text ON documents(hash, source_name)")
+
+
+_REFERENCE = re.compile(r'(REFERENCES\s+)"?(\w+)"?(\s*\()', re.IGNORECASE)
+_TABLE_NAME = re.compile(r'^(CREATE\s+TABLE\s+)"?(\w+)"?', re.IGNORECASE)
+
+
+def _rebuild(db: Database, table: str, new_sql: str, columns: str) -> None:
+    """Build `table` anew from `new_sql` (a CREATE TABLE of `new_<table>`),
+    copying `columns`, with every table that refers to it, directly or through
+    another (their definitions unchanged), keeping rows, ids, the ids
+    AUTOINCREMENT has given, indexes and triggers.
+
+    As in m004, the new tables refer to each other under their new names while
+    the old ones are dropped: foreign keys cannot be turned off inside the
+    migration's transaction, and dropping a table deletes its rows first,
+    which would cascade into any table still naming it."""
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    conn = db.conn
+    family = [table]
+    for name in family:  # grows as referring tables are found
+        for (child,) in conn.execute(
+                "SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
+                "WHERE m.type = 'table' AND f.\"table\" = ? ORDER BY m.rowid", [name]):
+            if child not in family:
+                family.append(child)
+    definitions = dict(conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ({','.join('?' * len(family))})",
+        family))
+    kept = [sql for (sql,) in conn.execute(
+        f"SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({','.join('?' * len(family))}) ORDER BY rowid", family)]
+    # every trigger: one on another table may name these, and a rename checks them all
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid").fetchall()
+    numbered = dict(conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall()) if conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() else {}
+
+    def renamed(match: re.Match) -> str:
+        name = match.group(2)
+        return f"{match.group(1)}new_{name}{match.group(3)}" if name in family else match.group(0)
+
+    for name, _ in triggers:
+        db.execute(f'DROP TRIGGER "{name}"')
+    for name in family:
+        sql = new_sql if name == table else _TABLE_NAME.sub(rf"\1new_{name}", definitions[name].strip(), count=1)
+        db.execute(_REFERENCE.sub(renamed, sql))
+        copied = columns if name == table else "*"
+        into = f"({columns})" if name == table else ""
+        db.execute(f'INSERT INTO "new_{name}" {into} SELECT {copied} FROM "{name}"')
+    for name in reversed(family):  # those that refer to others first
+        db.execute(f'DROP TABLE "{name}"')
+    for name in family:
+        db.execute(f'ALTER TABLE "new_{name}" RENAME TO "{name}"')
+    for name in family:
+        if name in numbered:
+            given = max(numbered[name], db.execute(f'SELECT coalesce(max(rowid), 0) FROM "{name}"').fetchone()[0])
+            db.execute("DELETE FROM sqlite_sequence WHERE name = ?", [name])
+            db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", [name, given])
+    for sql in kept:
+        db.execute(sql)
+    for _, sql in triggers:
+        db.execute(sql)
 
 
 @migrations()

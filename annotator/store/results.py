@@ -82,6 +82,8 @@ class Problem:
 class ImportSummary:
     documents_added: int = 0
     documents_matched: int = 0
+    documents_matched_by_name: int = 0
+    """Of those matched, the ones matched by their source name and text; the others by text alone."""
     spans: int = 0
     """Spans added."""
     facts: int = 0
