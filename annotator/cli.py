@@ -206,9 +206,10 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
 @click.option("--labels", metavar="A,B", help="Only these labels (comma-separated).")
 @click.option("--split", "split_text", metavar="0.8,0.1,0.1", help="Write train/dev/test outputs by these ratios.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the split, so it can be made again.")
-@click.option("--tokenizer", type=click.Choice(["auto", "regex", "spacy"]), default="auto", show_default=True,
-              help="Token formats (conll, hf, spacy): spaCy's tokenizer for the language, a Unicode regex, "
-                   "or auto (spaCy's when installed).")
+@click.option("--tokenizer", type=click.Choice(["source", "auto", "regex", "spacy"]), default="source", show_default=True,
+              help="Token formats (conll, hf, spacy): source (the tokens and sentences a document was "
+                   "imported with from CoNLL or HF; others as auto), spaCy's tokenizer for the language, "
+                   "a Unicode regex, or auto (spaCy's when installed).")
 @click.option("--language", default="xx", show_default=True, metavar="CODE",
               help="Token formats: language of spaCy's tokenizer (id, en, ...; xx: any) for documents "
                    "whose meta names none.")
@@ -236,7 +237,7 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], s
     try:
         ratios = parse_ratios(split_text) if split_text else None
         if not get_format(fmt).tokens:
-            given = [name for name, value, default in (("--tokenizer", tokenizer, "auto"), ("--language", language, "xx"),
+            given = [name for name, value, default in (("--tokenizer", tokenizer, "source"), ("--language", language, "xx"),
                                                        ("--nested", nested, "outermost")) if value != default]
             if given:
                 click.echo(f"note: {fmt} does not write tokens; {', '.join(given)} left unused", err=True)

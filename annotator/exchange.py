@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from annotator import export_workers
-from annotator.domain import AnnotatedDocument, Argument, AttributeDef, Document, Fact, Label, Role, Schema, Span
+from annotator.domain import (
+    AnnotatedDocument, Argument, AttributeDef, Document, Fact, Label, Role, Schema, SourceTokens, Span,
+)
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format,
 )
@@ -24,6 +26,7 @@ from annotator.formats.brat import NORMALIZATION, NOTES
 from annotator.formats.output import protecting, refuse_existing
 from annotator.formats.reading import check_size
 from annotator.formats.selection import Selection, select, select_labelled, split
+from annotator.formats.tokens import SOURCE
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
 
@@ -135,7 +138,7 @@ class _Spool:
         facts = [(*row[:_ARGS], [(a.role, a.span_id, a.fact_id) for a in row[_ARGS]], *row[_ARGS + 1:])
                  for row in map(_FACT_FIELDS, record.facts)]
         self._pending.append((doc.title, doc.text, doc.meta, list(map(_SPAN_FIELDS, record.spans)), facts,
-                              record.status))
+                              record.status, record.tokens.encode() if record.tokens is not None else None))
         self.count += 1
         if len(self._pending) == SPOOL_CHUNK:
             self._flush()
@@ -160,11 +163,11 @@ class _Spool:
             finally:
                 if collecting:
                     gc.enable()
-            for title, text, meta, spans, facts, status in chunk:
+            for title, text, meta, spans, facts, status, tokens in chunk:
                 yield AnnotatedDocument(
                     Document(None, title, text, meta), [Span(*row) for row in spans],
                     [Fact(*row[:_ARGS], [Argument(*arg) for arg in row[_ARGS]], *row[_ARGS + 1:]) for row in facts],
-                    status)
+                    status, SourceTokens.decode(tokens) if tokens is not None else None)
 
 
 class SchemaNeeds:
@@ -360,7 +363,8 @@ def _export_records(store: Store, fmt: Format, out: Path, selection: Selection,
             # known before writing, so that every run and every split numbers tags alike
             fact_labels = {label.name for label in options.schema.fact_labels}
             options.labels = [name for name in store.span_labels(selection.annotators) if name not in fact_labels]
-        records = select_labelled(_stored(store, True, selection.annotators, tick), selection)
+        records = select_labelled(_stored(store, True, selection.annotators, tick, options.tokenizer == SOURCE),
+                                  selection)
         write = fmt.write_labelled
     _refuse_database(store, fmt, out, split_ratios)
     if not split_ratios:
@@ -433,11 +437,12 @@ def export_to_stream(store: Store, fmt: str | Format, stream: BinaryIO, **kwargs
 
 
 def _stored(store: Store, labelled: bool, annotators: list[str] | None,
-            tick: Callable[[int, int], None]) -> Iterator[Any]:
-    """Every document of the store, as `LabelledDocument`s or `AnnotatedDocument`s, reporting
-    progress; read a chunk at a time, so only one chunk is ever held."""
+            tick: Callable[[int, int], None], tokens: bool = False) -> Iterator[Any]:
+    """Every document of the store, as `LabelledDocument`s (with their source
+    `tokens` when asked) or `AnnotatedDocument`s, reporting progress; read a
+    chunk at a time, so only one chunk is ever held."""
     total = store.document_count()
-    read = store.labelled_many if labelled else store.annotated_many
-    for n, record in enumerate(read(None, annotators), 1):
+    read = store.labelled_many(None, annotators, tokens=tokens) if labelled else store.annotated_many(None, annotators)
+    for n, record in enumerate(read, 1):
         yield record
         tick(n, total)

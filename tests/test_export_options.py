@@ -111,7 +111,7 @@ def test_token_choices_on_a_format_without_tokens_are_noted(db, tmp_path):
 
 def test_help_documents_the_token_choices():
     result = run("export", "--help")
-    for text in ("--tokenizer [auto|regex|spacy]", "--language CODE", "--nested [outermost|innermost|longest|first]"):
+    for text in ("--tokenizer [source|auto|regex|spacy]", "--language CODE", "--nested [outermost|innermost|longest|first]"):
         assert text in result.output
 
 
@@ -128,7 +128,7 @@ def test_dialog_offers_token_choices_only_for_token_formats(qtbot, db):
         assert [w.isEnabled() for w in (dialog.tokenizer, dialog.language, dialog.nested)] == [enabled] * 3, name
     assert [dialog.nested.itemData(i) for i in range(dialog.nested.count())] == [
         "outermost", "innermost", "longest", "first"]
-    assert [dialog.tokenizer.itemData(i) for i in range(dialog.tokenizer.count())] == ["auto", "regex", "spacy"]
+    assert [dialog.tokenizer.itemData(i) for i in range(dialog.tokenizer.count())] == ["source", "auto", "regex", "spacy"]
     store.close()
 
 

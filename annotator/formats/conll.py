@@ -203,7 +203,7 @@ def _document(path: Path, part: _Part, number: int, options: ReadOptions) -> tup
     document = Document(None, title, text, {"source": path.name, "part": number})
     spans = [checked_span(text, s, e, label, options.annotator, -n)
              for n, (s, e, label) in enumerate(rebuilt.spans, 1)]
-    return AnnotatedDocument(document, spans), rebuilt.repairs
+    return AnnotatedDocument(document, spans, tokens=rebuilt.tokens), rebuilt.repairs
 
 
 def looks_conll(path: Path) -> bool:

@@ -284,7 +284,7 @@ def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None,
         meta["document"] = first["document"]
     document = Document(None, title_from_text(text), text, meta)
     spans = [checked_span(text, s, e, label, annotator, -n) for n, (s, e, label) in enumerate(rebuilt.spans, 1)]
-    return AnnotatedDocument(document, spans), rebuilt.repairs
+    return AnnotatedDocument(document, spans, tokens=rebuilt.tokens), rebuilt.repairs
 
 
 def looks_hf(path: Path) -> bool:

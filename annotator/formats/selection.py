@@ -78,14 +78,14 @@ def select_labelled(records: Iterable[LabelledDocument], selection: Selection) -
             record = LabelledDocument(
                 record.document, {k: v for k, v in record.layers.items() if k in kept},
                 {k: v for k, v in record.status.items() if k in kept},
-                {k: v for k, v in record.facts.items() if k in kept})
+                {k: v for k, v in record.facts.items() if k in kept}, record.tokens)
         if labels is not None:
             chosen = {name: [entry for entry in entries if entry[2] in labels]
                       for name, entries in record.layers.items()}
             selection.dropped["spans of other labels"] += (
                 sum(map(len, record.layers.values())) - sum(map(len, chosen.values())))
             record = LabelledDocument(record.document, {k: v for k, v in chosen.items() if v},
-                                      record.status, record.facts)
+                                      record.status, record.facts, record.tokens)
         yield record
 
 
@@ -95,6 +95,7 @@ def _only_layers(record: AnnotatedDocument, layers: set[str]) -> AnnotatedDocume
         [s for s in record.spans if s.annotator in layers],
         [f for f in record.facts if f.annotator in layers],
         {k: v for k, v in record.status.items() if k in layers},
+        record.tokens,
     )
 
 
@@ -111,7 +112,7 @@ def _only_labels(record: AnnotatedDocument, labels: set[str], dropped: Counter) 
         args = [a for a in fact.args if _kept(a, span_ids, fact_ids)]
         dropped["arguments filled by annotations of other labels"] += len(fact.args) - len(args)
         kept_facts.append(fact.with_(args=args))
-    return AnnotatedDocument(record.document, spans, kept_facts, dict(record.status))
+    return AnnotatedDocument(record.document, spans, kept_facts, dict(record.status), record.tokens)
 
 
 def _kept(arg: Argument, span_ids: set, fact_ids: set) -> bool:

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from itertools import groupby, islice
 from operator import itemgetter
 
-from annotator.domain import AnnotatedDocument, Argument, Document, Fact, LabelledDocument, Span
+from annotator.domain import AnnotatedDocument, Argument, Document, Fact, LabelledDocument, SourceTokens, Span
 from annotator.domain.validation import fact_problems, span_problems, trigger_problems
 from annotator.store.bulk_import import BulkImport
 from annotator.store.core import StoreCore
@@ -105,13 +105,15 @@ class BundlesMixin(StoreCore):
                                         statuses.get(doc_id, {}))
 
     def labelled_many(self, document_ids: Iterable[int] | None,
-                      annotators: Iterable[str] | None = None) -> Iterator[LabelledDocument]:
+                      annotators: Iterable[str] | None = None, *,
+                      tokens: bool = False) -> Iterator[LabelledDocument]:
         """The documents with each layer's spans as (start, end, label, id)
         ranges in reading order, and how many facts each layer holds: what the
         token formats write. About three times faster than `annotated_many`,
         since no `Span` is made and the `spans_by_document` index holds every
         column read, so SQLite never visits the table's rows. `document_ids`
-        None means every document, as for `annotated_many`.
+        None means every document, as for `annotated_many`. With `tokens`, each
+        record carries the tokens its document was imported with, if any.
         """
         names = None if annotators is None else list(dict.fromkeys(annotators))
         layer = "" if names is None else f" AND annotator IN ({','.join('?' * len(names))})"
@@ -138,7 +140,11 @@ class BundlesMixin(StoreCore):
                 statuses = conn.execute(
                     f"SELECT document_id, annotator, status FROM document_status WHERE {where} ORDER BY annotator",
                     params).fetchall()
+                packed = conn.execute(f"SELECT document_id, tokens FROM document_tokens WHERE document_id {among}",
+                                      among_params).fetchall() if tokens else ()
             records = {doc_id: LabelledDocument(doc) for doc_id, doc in docs.items()}
+            for doc_id, data in packed:
+                records[doc_id].tokens = SourceTokens.decode(data)
             at = 0
             for doc_id, name, n in counts:
                 records[doc_id].layers[name] = rows[at:at + n]

@@ -151,7 +151,8 @@ class ExportDialog(QDialog):
         self.seed.setRange(0, 2**31 - 1)
         # the same token choices as `annotator export --tokenizer/--language/--nested`
         self.tokenizer = QComboBox(objectName="exportTokenizer")
-        for name, text in (("auto", "auto (spaCy's when installed, else regex)"),
+        for name, text in (("source", "as imported (CoNLL, HF), else auto"),
+                           ("auto", "auto (spaCy's when installed, else regex)"),
                            ("regex", "regex (Unicode words and symbols)"), ("spacy", "spaCy's for the language")):
             self.tokenizer.addItem(text, name)
         self.language = QLineEdit(store.usual_language() or "xx", objectName="exportLanguage")
