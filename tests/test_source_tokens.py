@@ -124,3 +124,17 @@ def test_deleting_a_document_deletes_its_tokens(store, tmp_path):
     [doc] = store.documents()
     store.db.execute("DELETE FROM documents WHERE id = ?", [doc.id])
     assert store.db.execute("SELECT count(*) FROM document_tokens").fetchone()[0] == 0
+
+
+def test_merge_brings_the_source_tokens(tmp_path):
+    from annotator.store import Store
+    from annotator.store.merge import merge_databases
+
+    colleague = tmp_path / "budi.db"
+    assert run("--db", colleague, "--annotator", "budi", "import", IDNER).exit_code == 0
+    here = Store.open(tmp_path / "p.db", create=True)
+    merge_databases(here, [colleague])
+    out = tmp_path / "out.conll"
+    export(here, "conll", out)
+    here.close()
+    assert conll_sentences(out) == conll_sentences(IDNER)

@@ -50,6 +50,12 @@ class BundlesMixin(StoreCore):
         status = {k: v for k, v in self.statuses(document_id).items() if names is None or k in names}
         return AnnotatedDocument(doc, spans, facts, status)
 
+    def source_tokens(self, document_id: int) -> SourceTokens | None:
+        """The tokens and sentences the document was imported with from a token format, if any."""
+        row = self.db.conn.execute("SELECT tokens FROM document_tokens WHERE document_id = ?",
+                                   [document_id]).fetchone()
+        return SourceTokens.decode(row[0]) if row is not None else None
+
     def annotated_many(self, document_ids: Iterable[int] | None,
                        annotators: Iterable[str] | None = None, *,
                        span_details: bool = True) -> Iterator[AnnotatedDocument]:
