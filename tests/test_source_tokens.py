@@ -49,7 +49,7 @@ def test_tokens_that_no_longer_fit_the_text_are_not_used():
 def test_conll_round_trip_keeps_every_token_and_sentence(tmp_path):
     db, out = tmp_path / "p.db", tmp_path / "out.conll"
     assert run("--db", db, "--annotator", "ana", "import", IDNER).exit_code == 0
-    result = run("--db", db, "export", "--format", "conll", "--out", out)
+    result = run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", out, "--status", "any")
     assert result.exit_code == 0, result.output
     source = conll_sentences(IDNER)
     assert conll_sentences(out) == source
@@ -67,7 +67,7 @@ def test_retokenizing_is_still_there_and_differs(store, tmp_path):
 def test_hf_round_trip_keeps_every_token_and_sentence(tmp_path):
     db, out = tmp_path / "p.db", tmp_path / "out.jsonl"
     assert run("--db", db, "--annotator", "ana", "import", NERP_HF).exit_code == 0
-    result = run("--db", db, "export", "--format", "hf", "--out", out)
+    result = run("--db", db, "--annotator", "ana", "export", "--format", "hf", "--out", out, "--status", "any")
     assert result.exit_code == 0, result.output
     assert hf_sentences(out) == hf_sentences(NERP_HF)
     assert len(hf_sentences(out)) == 60

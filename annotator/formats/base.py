@@ -101,6 +101,10 @@ class WriteOptions:
     """Every span label the records can hold, when known before writing (an export
     from the store knows them): Hugging Face tag ids then do not depend on which
     label is met first, so runs written apart agree."""
+    document_ids: bool = True
+    """CoNLL: name each document (its id and content hash) on its -DOCSTART- line,
+    so that importing the file again finds it; False writes `-DOCSTART- -X- O O`
+    (the only form `spacy convert` takes)."""
     overwrite: bool = False
     """Replace existing files this export writes besides the one it was given
     (a folder's files, side files, split outputs); without it they are refused."""
@@ -179,6 +183,9 @@ class Format:
     writing any part."""
     tokens: bool = False
     """Writes tokens: the tokenizer, language and nested-span choices of `WriteOptions` apply."""
+    training: bool = False
+    """Made to train a model on: an export writes, by default, one layer of the
+    finished documents (see `annotator.exchange.choose_export`)."""
     write_labelled: LabelledWriter | None = None
     """The same writer over `LabelledDocument`s, for formats that need only
     offsets and labels (the token formats): exports from the store use it,

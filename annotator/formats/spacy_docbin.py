@@ -156,5 +156,5 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 register(Format(
     name="spacy", description="spaCy v3 DocBin (.spacy) for spacy train: doc.ents and doc.spans['sc']",
-    read=read, write=write, write_labelled=write_labelled, extensions=(".spacy",), tokens=True,
+    read=read, write=write, write_labelled=write_labelled, extensions=(".spacy",), tokens=True, training=True,
 ))
