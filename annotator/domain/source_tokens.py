@@ -16,7 +16,8 @@ import struct
 import sys
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import accumulate
+from operator import le, lt, sub
 
 _HEADER = struct.Struct("<ccI")
 """Typecode of the token array, typecode of the sentence array, number of tokens."""
@@ -61,12 +62,11 @@ class SourceTokens:
     def fit(self, text: str) -> bool:
         """Whether these tokens can belong to `text`: in order, not overlapping,
         inside it, never empty. (A text changed since would fail this.)"""
-        previous = 0
-        for start, end in zip(self.starts, self.ends):
-            if start < previous or end <= start:
-                return False
-            previous = end
-        return previous <= len(text)
+        starts, ends = self.starts, self.ends
+        if not starts:
+            return True
+        return (starts[0] >= 0 and ends[-1] <= len(text) and all(map(lt, starts, ends))
+                and all(map(le, ends, starts[1:])))
 
     def sentences(self) -> list[tuple[int, int]]:
         """Sentences as token index ranges [first, last)."""
@@ -74,9 +74,10 @@ class SourceTokens:
         return [(first, last) for first, last in zip(bounds, bounds[1:]) if first < last]
 
     def encode(self) -> bytes:
-        ends = [0, *self.ends]
-        pairs = list(chain.from_iterable(
-            (start - before, end - start) for start, end, before in zip(self.starts, self.ends, ends)))
+        starts, ends = self.starts, self.ends
+        pairs = [0] * (2 * len(starts))
+        pairs[0::2] = map(sub, starts, [0, *ends])  # the gap before each token
+        pairs[1::2] = map(sub, ends, starts)  # its length
         steps = [b - a for a, b in zip([0, *self.sentence_starts], self.sentence_starts)]
         token_code, sentence_code = _typecode(pairs), _typecode(steps)
         return (_HEADER.pack(token_code.encode(), sentence_code.encode(), len(self.starts))
