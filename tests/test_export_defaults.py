@@ -107,3 +107,15 @@ def test_an_empty_split_is_reported(db, tmp_path):
     result = run("--db", db, "export", "--format", "conll", "--out", tmp_path / "none", "--layer", "nobody",
                  "--split", "0.5,0.5")
     assert "every part is empty: no document was chosen" in result.output
+
+
+def test_worker_processes_choose_the_same_documents(db, tmp_path, monkeypatch):
+    from annotator import export_workers
+
+    monkeypatch.setattr(export_workers, "RUN_DOCUMENTS", 1)  # a worker job per document
+    alone, workers = tmp_path / "alone.conll", tmp_path / "workers.conll"
+    one = run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", alone, "--workers", "1")
+    two = run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", workers, "--workers", "2")
+    assert alone.read_bytes() == workers.read_bytes()
+    assert "left out 2: documents with no layer of the chosen status" in one.output
+    assert "left out 2: documents with no layer of the chosen status" in two.output
