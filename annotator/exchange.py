@@ -465,7 +465,7 @@ def _export_records(store: Store, fmt: Format, out: Path, selection: Selection,
                     split_ratios: Sequence[float] | None, seed: int, options: WriteOptions,
                     workers: int | None, tick: Callable[[int, int], None], report: ExportReport) -> None:
     if fmt.write_labelled is None:
-        records: Iterable[Any] = select(_stored(store, False, selection.annotators, tick), selection)
+        records: Iterable[Any] = select(_stored(store, False, selection.annotators, tick, fmt.keeps_tokens), selection)
         write: Callable[[Any, Path, WriteOptions], WriteSummary] = fmt.write
     else:
         if options.labels is None:
@@ -557,7 +557,7 @@ def _stored(store: Store, labelled: bool, annotators: list[str] | None,
     `tokens` when asked) or `AnnotatedDocument`s, reporting progress; read a
     chunk at a time, so only one chunk is ever held."""
     total = store.document_count()
-    read = store.labelled_many(None, annotators, tokens=tokens) if labelled else store.annotated_many(None, annotators)
+    read = (store.labelled_many if labelled else store.annotated_many)(None, annotators, tokens=tokens)
     for n, record in enumerate(read, 1):
         yield record
         tick(n, total)

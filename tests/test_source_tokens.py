@@ -138,3 +138,25 @@ def test_merge_brings_the_source_tokens(tmp_path):
     export(here, "conll", out)
     here.close()
     assert conll_sentences(out) == conll_sentences(IDNER)
+
+
+def test_a_native_export_carries_the_source_tokens(tmp_path):
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    run("--db", first, "--annotator", "ana", "import", IDNER)
+    assert run("--db", first, "export", "--format", "native", "--out", tmp_path / "all.jsonl").exit_code == 0
+    assert run("--db", second, "import", tmp_path / "all.jsonl").exit_code == 0
+    out = tmp_path / "out.conll"
+    assert run("--db", second, "--annotator", "ana", "export", "--format", "conll", "--out", out,
+               "--status", "any").exit_code == 0
+    assert conll_sentences(out) == conll_sentences(IDNER)
+
+
+def test_native_tokens_that_do_not_fit_are_refused_naming_the_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    good = {"id": 1, "text": "Budi pergi", "spans": [], "tokens": {"starts": [0, 5], "ends": [4, 10],
+                                                                     "sentence_starts": [0]}}
+    bad = dict(good, tokens={"starts": [0, 5], "ends": [4, 11], "sentence_starts": [0]})
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    result = run("--db", tmp_path / "p.db", "import", path)
+    assert result.exit_code == 1
+    assert f"{path}:2" in result.output and "tokens do not fit the text" in result.output

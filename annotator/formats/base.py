@@ -183,6 +183,8 @@ class Format:
     writing any part."""
     tokens: bool = False
     """Writes tokens: the tokenizer, language and nested-span choices of `WriteOptions` apply."""
+    keeps_tokens: bool = False
+    """Writes the tokens a document was imported with as they are (native, lossless)."""
     training: bool = False
     """Made to train a model on: an export writes, by default, one layer of the
     finished documents (see `annotator.exchange.choose_export`)."""

@@ -58,7 +58,7 @@ class BundlesMixin(StoreCore):
 
     def annotated_many(self, document_ids: Iterable[int] | None,
                        annotators: Iterable[str] | None = None, *,
-                       span_details: bool = True) -> Iterator[AnnotatedDocument]:
+                       span_details: bool = True, tokens: bool = False) -> Iterator[AnnotatedDocument]:
         """`annotated` for many documents, in a few queries per 1,000 documents
         rather than several per document (agreement over a corpus, exports).
         `document_ids` None means every document, in id order. Only one chunk
@@ -68,7 +68,8 @@ class BundlesMixin(StoreCore):
         `span_details=False` leaves out spans' attributes, notes and times
         (empty in the result): token formats and agreement never read them,
         and turning those columns into Python objects is most of the reading
-        time of a large export.
+        time of a large export. With `tokens`, each record carries the tokens
+        its document was imported with, if any.
         """
         names = None if annotators is None else list(dict.fromkeys(annotators))
         layer = "" if names is None else f" AND annotator IN ({','.join('?' * len(names))})"
@@ -104,11 +105,14 @@ class BundlesMixin(StoreCore):
                     f"SELECT document_id, annotator, status FROM document_status WHERE {where} ORDER BY annotator",
                     params):
                 statuses.setdefault(doc_id, {})[name] = status
+            packed = dict(conn.execute(f"SELECT document_id, tokens FROM document_tokens WHERE document_id {among}",
+                                       among_params).fetchall()) if tokens else {}
             for doc_id in chunk:
                 if doc_id not in docs:
                     raise StoreError(f"no document with id {doc_id}")
+                data = packed.get(doc_id)
                 yield AnnotatedDocument(docs[doc_id], spans.get(doc_id, []), by_document.get(doc_id, []),
-                                        statuses.get(doc_id, {}))
+                                        statuses.get(doc_id, {}), SourceTokens.decode(data) if data else None)
 
     def labelled_many(self, document_ids: Iterable[int] | None,
                       annotators: Iterable[str] | None = None, *,
