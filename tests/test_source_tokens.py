@@ -15,6 +15,7 @@ from annotator.cli import main
 from annotator.domain import SourceTokens
 from annotator.exchange import export, import_files
 from annotator.formats.base import WriteOptions
+from annotator.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tokens"
 IDNER = FIXTURES / "idner-test.txt"
@@ -193,3 +194,19 @@ def test_oracles_read_the_round_trip_as_the_source(tmp_path):
     names = loaded.features["ner_tags"].feature.names
     rows = [list(zip(row["tokens"], (names[t] for t in row["ner_tags"]))) for row in loaded]
     assert rows == hf_sentences(NERP_HF)
+
+
+def test_a_source_token_holding_spaces_stays_whole(store, tmp_path):
+    # NERP's tab-separated lines hold tokens such as "ketua umum"; an HF token may hold a line break
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"tokens": ["Di", "New York", "ra\nmai"], "ner_tags": ["O", "B-LOC", "O"]}) + "\n",
+                    encoding="utf-8")
+    import_files(store, [path], "hf", annotator="ana")
+    out = tmp_path / "out.conll"
+    export(store, "conll", out, options=WriteOptions(document_ids=False))
+    assert out.read_text(encoding="utf-8") == "-DOCSTART- -X- O O\n\nDi O\nNew York\tB-LOC\nra O\nmai O\n\n"
+    again = Store.memory()
+    import_files(again, [out], "conll", annotator="ana")
+    [record] = again.labelled_many(None, tokens=True)
+    text = record.document.text
+    assert [text[s:e] for s, e in zip(record.tokens.starts, record.tokens.ends)] == ["Di", "New York", "ra", "mai"]

@@ -85,8 +85,10 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
     for tagged in tag_examples(records, options, summary):
         words, tags = tagged.words, list(map(tag, tagged.tags))
         pieces.append(docstart_line(tagged.example.document) if options.document_ids else PLAIN_DOCSTART)
+        # a token imported holding a space ("ketua umum") is written as it came: TAB-separated
+        line = _line if any(map(_SPACE.search, words)) else " ".join
         for first, last in tagged.sentences:
-            pieces.append("\n".join(map(" ".join, zip(words[first:last], tags[first:last]))))
+            pieces.append("\n".join(map(line, zip(words[first:last], tags[first:last]))))
             pieces.append("\n\n")
     notes = names.note() + ([DOCUMENT_IDS_NOTE] if options.document_ids and pieces else [])
     summary.notes += [note for note in notes if note not in summary.notes]
@@ -94,6 +96,11 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
 
 
 PLAIN_DOCSTART = f"{DOCSTART} -X- O O\n\n"
+_SPACE = re.compile(r"\s")
+
+
+def _line(pair: tuple[str, str]) -> str:
+    return ("\t" if _SPACE.search(pair[0]) else " ").join(pair)
 DOCUMENT_IDS_NOTE = ("each -DOCSTART- line names its document (id=, hash=), so that importing the file again "
                      "finds the documents; spacy convert needs --no-document-ids")
 

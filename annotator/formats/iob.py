@@ -20,6 +20,7 @@ mode reads it; `Entities.repairs` counts those.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,8 @@ from annotator.formats.tokens import (
 )
 
 NESTED_POLICIES = ("outermost", "innermost", "longest", "first")
+_SPACE = re.compile(r"\s")
+_ONE_LINE_TOKEN = re.compile(r"\S+(?:[^\S\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\S+)*")
 
 _START, _END, _LABEL, _MADE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
@@ -315,8 +318,17 @@ def rebuild_text(sentences: list[tuple[list[str], list[str]]]) -> RebuiltDocumen
         repairs += entities.repairs
         for first, last, label in entities.found:
             spans.append((starts[first], starts[last - 1] + len(words[last - 1]), label))
-        token_starts += starts
-        token_ends += [start + len(word) for start, word in zip(starts, words)]
+        for start, word in zip(starts, words):
+            if _SPACE.search(word):
+                # A token may hold spaces (NERP's tab-separated "ketua umum", an HF "New
+                # York"); it stays one token, without white space at its ends, but a tab
+                # or line break, which no CoNLL line can hold, cuts it in pieces.
+                for piece in _ONE_LINE_TOKEN.finditer(word):
+                    token_starts.append(start + piece.start())
+                    token_ends.append(start + piece.end())
+            else:
+                token_starts.append(start)
+                token_ends.append(start + len(word))
     return RebuiltDocument("".join(pieces), spans, repairs, SourceTokens(token_starts, token_ends, sentence_starts))
 
 
