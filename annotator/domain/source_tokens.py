@@ -15,7 +15,7 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import le, lt, sub
 
@@ -55,6 +55,8 @@ class SourceTokens:
     starts: list[int]
     ends: list[int]
     sentence_starts: list[int]
+    packed: bytes | None = field(default=None, compare=False, repr=False)
+    """`encode()`'s bytes, when these tokens were decoded from them (an import's spool)."""
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -74,6 +76,8 @@ class SourceTokens:
         return [(first, last) for first, last in zip(bounds, bounds[1:]) if first < last]
 
     def encode(self) -> bytes:
+        if self.packed is not None:
+            return self.packed
         starts, ends = self.starts, self.ends
         pairs = [0] * (2 * len(starts))
         pairs[0::2] = map(sub, starts, [0, *ends])  # the gap before each token
@@ -92,4 +96,4 @@ class SourceTokens:
         # running sums of (gap, length, gap, length, ...) are start, end, start, end, ...
         places = list(accumulate(_unpacked(token_code, data[at:at + size])))
         sentence_starts = list(accumulate(_unpacked(sentence_code, data[at + size:])))
-        return cls(places[0::2], places[1::2], sentence_starts)
+        return cls(places[0::2], places[1::2], sentence_starts, data)
