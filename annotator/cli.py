@@ -207,52 +207,68 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
               help="Replace files of the same names that the export writes (in its folder, beside its file, "
                    "split outputs); no other file is ever touched.")
 @click.option("--annotator", "--layer", "layers", multiple=True, metavar="NAME",
-              help="A layer to export (repeatable; 'gold' is the reviewed layer). Default: every layer.")
+              help="A layer to export (repeatable; 'gold' is the reviewed layer). Default: for training formats "
+                   "(conll, hf, spacy, spacy-jsonl, doccano) one layer per document, gold where it has it, else "
+                   "the annotator's (--annotator before `export`, else your login name); for others every layer.")
+@click.option("--all-layers", is_flag=True, help="Every layer, in any format.")
 @click.option("--status", "statuses", multiple=True, metavar="STATUS",
-              help="Only layers with this status for the document (repeatable), e.g. done.")
+              help="Only layers with this status for the document (repeatable), e.g. done; 'any' for every "
+                   "document. Default: done or reviewed for training formats, any for others.")
 @click.option("--labels", metavar="A,B", help="Only these labels (comma-separated).")
 @click.option("--split", "split_text", metavar="0.8,0.1,0.1", help="Write train/dev/test outputs by these ratios.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the split, so it can be made again.")
-@click.option("--tokenizer", type=click.Choice(["auto", "regex", "spacy"]), default="auto", show_default=True,
-              help="Token formats (conll, hf, spacy): spaCy's tokenizer for the language, a Unicode regex, "
-                   "or auto (spaCy's when installed).")
+@click.option("--tokenizer", type=click.Choice(["source", "auto", "regex", "spacy"]), default="source", show_default=True,
+              help="Token formats (conll, hf, spacy): source (the tokens and sentences a document was "
+                   "imported with from CoNLL or HF; others as auto), spaCy's tokenizer for the language, "
+                   "a Unicode regex, or auto (spaCy's when installed).")
 @click.option("--language", default="xx", show_default=True, metavar="CODE",
               help="Token formats: language of spaCy's tokenizer (id, en, ...; xx: any) for documents "
                    "whose meta names none.")
 @click.option("--nested", type=click.Choice(["outermost", "innermost", "longest", "first"]), default="outermost",
               show_default=True, help="Token formats: which of nested or overlapping entities to tag "
                                       "(the others are dropped and counted).")
+@click.option("--document-ids/--no-document-ids", default=True, show_default=True,
+              help="CoNLL: name each document (id=, hash=) on its -DOCSTART- line so that importing the file "
+                   "again finds it; --no-document-ids writes '-DOCSTART- -X- O O', the only form spacy convert takes.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Token formats: processes that tokenize and tag (Linux). Default: one per 8 million "
                    "characters of text, up to one per idle core (at most 4); 1 for none.")
 @pass_context
-def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], statuses: tuple[str, ...],
+def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], all_layers: bool,
+                   statuses: tuple[str, ...],
                    labels: str | None, split_text: str | None, seed: int, tokenizer: str, language: str,
-                   nested: str, workers: int | None, overwrite: bool) -> None:
+                   nested: str, workers: int | None, overwrite: bool, document_ids: bool) -> None:
     """Export documents with the chosen layers to a format other tools read.
 
-    Without --annotator (before or after `export`), every layer goes out. Token formats
-    (conll, hf, spacy) also split tokens wherever a span starts or ends.
+    Training formats (conll, hf, spacy, spacy-jsonl, doccano) write, unless told
+    otherwise, what a model is trained on: one layer per document (gold where
+    the document has it, else your login name's) of the documents marked done
+    or reviewed; other formats write every layer. --annotator NAME, before or
+    after `export`, names the layers instead. The summary says what was chosen
+    and how many documents were left out. Token formats (conll, hf, spacy) also
+    split tokens wherever a span starts or ends.
     """
-    from annotator.exchange import STDOUT, export, export_to_stream
+    from annotator.exchange import STDOUT, choose_export, export, export_to_stream
     from annotator.formats.base import WriteOptions, get_format
     from annotator.formats.selection import parse_ratios
 
     store = ctx.store()
-    chosen = list(ctx.layers_named(layers)) or None
     try:
+        any_status = "any" in statuses
+        choice = choose_export(store, fmt, ctx.annotator, layers if all_layers else ctx.layers_named(layers), all_layers,
+                               [s for s in statuses if s != "any"], any_status)
         ratios = parse_ratios(split_text) if split_text else None
         if not get_format(fmt).tokens:
-            given = [name for name, value, default in (("--tokenizer", tokenizer, "auto"), ("--language", language, "xx"),
+            given = [name for name, value, default in (("--tokenizer", tokenizer, "source"), ("--language", language, "xx"),
                                                        ("--nested", nested, "outermost")) if value != default]
             if given:
                 click.echo(f"note: {fmt} does not write tokens; {', '.join(given)} left unused", err=True)
         options = WriteOptions(tokenizer=tokenizer, language=language.strip() or "xx", nested=nested,
-                               overwrite=overwrite)
+                               overwrite=overwrite, document_ids=document_ids)
         to_stdout = str(out) == STDOUT
         with _progress_bar("exporting") as progress:
             choices: dict[str, Any] = dict(
-                annotators=chosen, statuses=list(statuses) or None,
+                choice=choice,
                 labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
                 split_ratios=ratios, seed=seed, progress=progress, options=options, workers=workers)
             if to_stdout:
@@ -261,7 +277,10 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], s
                 report = export(store, fmt, out, **choices)
     except (ValueError, StoreError, OSError) as exc:
         raise click.ClickException(f"{exc}; nothing was written") from exc
-    for line in report.lines():
+    lines = report.lines()
+    if choice.by_default:
+        lines.insert(1, "  (--layer NAME, --all-layers or --status any choose otherwise)")
+    for line in lines:
         # the summary must not mix with the exported data on standard output
         click.echo(line, err=to_stdout)
 

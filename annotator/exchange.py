@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from annotator import export_workers
-from annotator.domain import AnnotatedDocument, Argument, AttributeDef, Document, Fact, Label, Role, Schema, Span
+from annotator.domain import (
+    GOLD, AnnotatedDocument, Argument, AttributeDef, Document, Fact, Label, Role, Schema, SourceTokens, Span,
+)
 from annotator.formats.base import (
     Format, FormatError, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format,
 )
@@ -24,6 +26,8 @@ from annotator.formats.brat import NORMALIZATION, NOTES
 from annotator.formats.output import protecting, refuse_existing
 from annotator.formats.reading import check_size
 from annotator.formats.selection import Selection, select, select_labelled, split
+from annotator.formats.token_landing import land
+from annotator.formats.tokens import SOURCE
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
 
@@ -62,6 +66,8 @@ class ImportReport:
     annotations_differing: int = 0
     layers: list[str] = field(default_factory=list)
     """The annotators' layers the files wrote to (`--annotator`'s, or those the files name)."""
+    documents_found: int = 0
+    """Token-file documents put back on the stored document their file names by hash."""
 
     def lines(self) -> list[str]:
         spans, facts = f"{self.spans} added", f"{self.facts} added"
@@ -79,6 +85,9 @@ class ImportReport:
         out += self.notes
         if self.layers:
             out.append(f"layers: {', '.join(self.layers)}")
+        if self.documents_found:
+            out.append(f"found by the hash the file names: {self.documents_found} document(s); "
+                       "their spans are put on the stored text")
         if self.statuses_kept:
             out.append(f"statuses kept: {self.statuses_kept} document(s) keep their status here, "
                        "not the file's")
@@ -145,7 +154,7 @@ class _Spool:
         facts = [(*row[:_ARGS], [(a.role, a.span_id, a.fact_id) for a in row[_ARGS]], *row[_ARGS + 1:])
                  for row in map(_FACT_FIELDS, record.facts)]
         self._pending.append((doc.title, doc.text, doc.meta, list(map(_SPAN_FIELDS, record.spans)), facts,
-                              record.status))
+                              record.status, record.tokens.encode() if record.tokens is not None else None))
         self.count += 1
         if len(self._pending) == SPOOL_CHUNK:
             self._flush()
@@ -170,11 +179,11 @@ class _Spool:
             finally:
                 if collecting:
                     gc.enable()
-            for title, text, meta, spans, facts, status in chunk:
+            for title, text, meta, spans, facts, status, tokens in chunk:
                 yield AnnotatedDocument(
                     Document(None, title, text, meta), [Span(*row) for row in spans],
                     [Fact(*row[:_ARGS], [Argument(*arg) for arg in row[_ARGS]], *row[_ARGS + 1:]) for row in facts],
-                    status)
+                    status, SourceTokens.decode(tokens) if tokens is not None else None)
 
 
 class SchemaNeeds:
@@ -255,9 +264,12 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     folder = store.path.parent if store.path is not None else None
     with tempfile.TemporaryFile(prefix=".annotator-import-", dir=folder) as file:
         spool = _Spool(file)
+        landing = _Landing(store)
         for record in read_files(paths, format, options, progress):
+            record = landing.land(record)
             needs.add(record)
             spool.add(record)
+        options.warnings += landing.warnings()
         unknown = needs.unknown_labels()
         if strict and unknown:
             raise ExchangeError(f"labels not in the schema: {', '.join(unknown)} "
@@ -275,7 +287,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         warnings=list(options.warnings), notes=list(options.notes), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,
         statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
-        layers=sorted(needs.layers),
+        layers=sorted(needs.layers), documents_found=landing.found,
     )
 
 
@@ -286,6 +298,36 @@ def _document_finder(store: Store) -> Callable[[int], Document | None]:
         except StoreError:
             return None
     return document_by_id
+
+
+class _Landing:
+    """Token-file records that name the document they were exported from (by
+    its text's hash) put on that document's stored text, when it is here."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.found = 0
+        self.mismatched = 0
+
+    def land(self, record: AnnotatedDocument) -> AnnotatedDocument:
+        digest = record.origin_hash
+        if digest is None or digest == record.document.hash:
+            return record
+        stored = self.store.document_by_hash(digest)
+        if stored is None:
+            return record
+        landed = land(record, stored)
+        if landed is None:
+            self.mismatched += 1
+            return record
+        self.found += 1
+        return landed
+
+    def warnings(self) -> list[str]:
+        if not self.mismatched:
+            return []
+        return [f"{self.mismatched} document(s) name a stored document by its hash, but their tokens are not "
+                "that document's text (edited since?): added as new documents"]
 
 
 def complete_schema(store: Store, needs: SchemaNeeds, new_labels: set[str]) -> list[str]:
@@ -319,18 +361,82 @@ def complete_schema(store: Store, needs: SchemaNeeds, new_labels: set[str]) -> l
 
 # -- export -------------------------------------------------------------------
 
+TRAINING_STATUSES = ("done", "reviewed")
+"""What a training format exports by default: documents someone finished."""
+
+
+@dataclass
+class ExportChoice:
+    """Which layers and statuses go out, and how to say so."""
+
+    annotators: list[str] | None
+    """None: every layer."""
+    statuses: list[str] | None
+    """None: any status."""
+    one_layer: bool = False
+    """Each document gives the first of `annotators` it has with a chosen status."""
+    said: str = ""
+    """The choice in words, for the summary and the window."""
+    by_default: bool = False
+    """A training format's default layer or status choice is part of it."""
+
+
+def choose_export(store: Store, fmt: str | Format, annotator: str, layers: Sequence[str] = (),
+                  all_layers: bool = False, statuses: Sequence[str] = (), any_status: bool = False) -> ExportChoice:
+    """What an export writes, for the command line and the window alike.
+
+    Named layers and statuses are taken as given. Otherwise a training format
+    (CoNLL, HF, spaCy, doccano) writes what a model is trained on: one layer
+    per document, gold where the document has it, else `annotator`'s, of the
+    documents marked done or reviewed in that layer; other formats write
+    every layer of every document. `all_layers` and `any_status` ask for
+    every layer, any status, in any format.
+    """
+    fmt = get_format(fmt) if isinstance(fmt, str) else fmt
+    if layers and all_layers:
+        raise ExchangeError("--all-layers and --layer name different layers: give one of them")
+    if statuses and any_status:
+        raise ExchangeError("--status any and another --status contradict each other: give one")
+    training = fmt.training
+    one_layer = training and not layers and not all_layers
+    if layers:
+        chosen: list[str] | None = list(dict.fromkeys(layers))
+        layer_words = "layer(s) " + ", ".join(chosen)
+    elif one_layer:
+        has_gold = GOLD in store.annotators() and annotator != GOLD
+        chosen = [GOLD, annotator] if has_gold else [annotator]
+        layer_words = (f"one layer per document: {GOLD} where the document has it, else {annotator}'s"
+                       if has_gold else f"{annotator}'s layer")
+    else:
+        chosen, layer_words = None, "every layer"
+    if statuses:
+        kept: list[str] | None = list(dict.fromkeys(statuses))
+        status_words = "status " + " or ".join(kept)
+    elif training and not any_status:
+        kept, status_words = list(TRAINING_STATUSES), "documents marked done or reviewed"
+    else:
+        kept, status_words = None, "any status"
+    by_default = one_layer or (training and not statuses and not any_status)
+    said = f"{layer_words}; {status_words}" + (" (a training format's default)" if by_default else "")
+    return ExportChoice(chosen, kept, one_layer, said, by_default)
+
+
 @dataclass
 class ExportReport:
     summaries: dict[str, WriteSummary] = field(default_factory=dict)
     dropped: Counter = field(default_factory=Counter)
+    chosen: str = ""
+    """What was chosen to go out, in words (`ExportChoice.said`)."""
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = []
+        out = [self.chosen] if self.chosen else []
         for name, summary in self.summaries.items():
             prefix = f"{name}: " if len(self.summaries) > 1 else ""
             out += [prefix + line for line in summary.lines()]
             out += [f"{prefix}written to {path}" for path in summary.files]
         out += [f"left out {n}: {reason}" for reason, n in sorted(self.dropped.items()) if n]
+        out += self.notes
         return out
 
 
@@ -338,7 +444,7 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
            statuses: Sequence[str] | None = None, labels: Sequence[str] | None = None,
            split_ratios: Sequence[float] | None = None, seed: int = 0,
            progress: Progress | None = None, options: WriteOptions | None = None,
-           workers: int | None = 1) -> ExportReport:
+           workers: int | None = 1, choice: ExportChoice | None = None) -> ExportReport:
     """Write the chosen layers of every document to `out` in a format.
 
     With `split_ratios`, `out` is a folder holding one output per split
@@ -346,6 +452,9 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
     (None: as many as the machine and the export size suit) renders token
     formats in forked processes; only a caller with no other thread running
     (the command line) may ask for them, see `export_workers`.
+
+    A `choice` (`choose_export`) stands for `annotators` and `statuses`, and
+    is said in the report.
     """
     fmt = get_format(fmt) if isinstance(fmt, str) else fmt
     if fmt.write is None:
@@ -353,9 +462,12 @@ def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str]
     options = replace(options) if options is not None else WriteOptions()
     if options.schema is None:
         options.schema = store.schema()
+    if choice is not None:
+        annotators, statuses = choice.annotators, choice.statuses
     selection = Selection(list(annotators) if annotators else None,
-                          list(statuses) if statuses else None, list(labels) if labels else None)
-    report = ExportReport(dropped=selection.dropped)
+                          list(statuses) if statuses else None, list(labels) if labels else None,
+                          one_layer=choice is not None and choice.one_layer)
+    report = ExportReport(dropped=selection.dropped, chosen=f"exported: {choice.said}" if choice is not None else "")
     out = Path(out)
 
     def tick(done: int, total: int) -> None:
@@ -373,14 +485,15 @@ def _export_records(store: Store, fmt: Format, out: Path, selection: Selection,
                     split_ratios: Sequence[float] | None, seed: int, options: WriteOptions,
                     workers: int | None, tick: Callable[[int, int], None], report: ExportReport) -> None:
     if fmt.write_labelled is None:
-        records: Iterable[Any] = select(_stored(store, False, selection.annotators, tick), selection)
+        records: Iterable[Any] = select(_stored(store, False, selection.annotators, tick, fmt.keeps_tokens), selection)
         write: Callable[[Any, Path, WriteOptions], WriteSummary] = fmt.write
     else:
         if options.labels is None:
             # known before writing, so that every run and every split numbers tags alike
             fact_labels = {label.name for label in options.schema.fact_labels}
             options.labels = [name for name in store.span_labels(selection.annotators) if name not in fact_labels]
-        records = select_labelled(_stored(store, True, selection.annotators, tick), selection)
+        records = select_labelled(_stored(store, True, selection.annotators, tick, options.tokenizer == SOURCE),
+                                  selection)
         write = fmt.write_labelled
     _refuse_database(store, fmt, out, split_ratios)
     if not split_ratios:
@@ -392,6 +505,12 @@ def _export_records(store: Store, fmt: Format, out: Path, selection: Selection,
             report.summaries["all"] = write(records, out, options)
         return
     parts = split(list(records), split_ratios, seed)
+    total = sum(map(len, parts.values()))
+    if total == 0:
+        report.notes.append("every part is empty: no document was chosen")
+    else:
+        report.notes += [f"the {name} part is empty: {total} document(s) are too few for these ratios"
+                         for name, part in parts.items() if not part]
     suffix = "" if fmt.writes_folder else (fmt.extensions[0] if fmt.extensions else "")
     # every part's files before any is written, so a refusal leaves nothing half done
     if not fmt.writes_folder:
@@ -453,11 +572,12 @@ def export_to_stream(store: Store, fmt: str | Format, stream: BinaryIO, **kwargs
 
 
 def _stored(store: Store, labelled: bool, annotators: list[str] | None,
-            tick: Callable[[int, int], None]) -> Iterator[Any]:
-    """Every document of the store, as `LabelledDocument`s or `AnnotatedDocument`s, reporting
-    progress; read a chunk at a time, so only one chunk is ever held."""
+            tick: Callable[[int, int], None], tokens: bool = False) -> Iterator[Any]:
+    """Every document of the store, as `LabelledDocument`s (with their source
+    `tokens` when asked) or `AnnotatedDocument`s, reporting progress; read a
+    chunk at a time, so only one chunk is ever held."""
     total = store.document_count()
-    read = store.labelled_many if labelled else store.annotated_many
-    for n, record in enumerate(read(None, annotators), 1):
+    read = (store.labelled_many if labelled else store.annotated_many)(None, annotators, tokens=tokens)
+    for n, record in enumerate(read, 1):
         yield record
         tick(n, total)

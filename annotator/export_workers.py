@@ -29,6 +29,7 @@ from itertools import islice
 from annotator.domain import LabelledDocument
 from annotator.formats.base import Format, Run, WriteOptions, WriteSummary, get_format
 from annotator.formats.selection import Selection, select_labelled
+from annotator.formats.tokens import SOURCE
 from annotator.store import Store
 
 RUN_DOCUMENTS = 500
@@ -101,7 +102,7 @@ def rendered_by_workers(store: Store, fmt: Format, selection: Selection, options
     total = store.document_count()
 
     def jobs() -> Iterator[tuple[int, _Job]]:
-        read = store.labelled_many(None, selection.annotators)
+        read = store.labelled_many(None, selection.annotators, tokens=options.tokenizer == SOURCE)
         while run := list(islice(read, RUN_DOCUMENTS)):
             yield len(run), _Job(list(select_labelled(run, selection)), fmt.name, options)
 

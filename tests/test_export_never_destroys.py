@@ -200,8 +200,10 @@ def test_out_dash_writes_standard_output(tmp_path, fmt, monkeypatch):
     _corpus(open_project(db)).close()
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
-        main, ["--db", str(db), "export", "--format", fmt, "--out", "-", "--annotator", "ana", "--tokenizer", "regex"]
-        if fmt in ("conll", "spacy-jsonl") else ["--db", str(db), "export", "--format", fmt, "--out", "-"])
+        main, ["--db", str(db), "export", "--format", fmt, "--out", "-", "--annotator", "ana", "--tokenizer", "regex",
+                     "--status", "any"]
+        if fmt in ("conll", "spacy-jsonl") else ["--db", str(db), "export", "--format", fmt, "--out", "-", "--status", "any",
+                                                 "--all-layers"])
     assert result.exit_code == 0, result.stderr
     assert not (tmp_path / "-").exists()
     assert "Budi" in result.stdout

@@ -35,6 +35,7 @@ def db(tmp_path) -> Path:
     doc, _ = store.add_document("t", TEXT)
     store.add_span(doc.id, "ana", UNIVERSITY, MADA_END, "ORGANISATION")
     store.add_span(doc.id, "ana", GADJAH, MADA_END, "PERSON")
+    store.set_status(doc.id, "ana", "done")  # what training formats export by default
     store.close()
     return path
 
@@ -57,7 +58,7 @@ def tagged(rows: list[tuple[str, str]], *words: str) -> list[str]:
 ])
 def test_nested_policy_chooses_the_entity_tagged(db, tmp_path, policy, expected, kept):
     out = tmp_path / "out.conll"
-    result = run("--db", db, "export", "--format", "conll", "--out", out, "--tokenizer", "regex", "--nested", policy)
+    result = run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", out, "--tokenizer", "regex", "--nested", policy)
     assert result.exit_code == 0, result.output
     assert tagged(conll_rows(out), "Universitas", "Gadjah", "Mada") == expected
     assert f"dropped 1: nested or overlapping span(s): tags cannot overlap, kept the {kept}" in result.output
@@ -65,13 +66,13 @@ def test_nested_policy_chooses_the_entity_tagged(db, tmp_path, policy, expected,
 
 def test_default_nested_policy_is_outermost(db, tmp_path):
     out = tmp_path / "out.conll"
-    assert run("--db", db, "export", "--format", "conll", "--out", out, "--tokenizer", "regex").exit_code == 0
+    assert run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", out, "--tokenizer", "regex").exit_code == 0
     assert tagged(conll_rows(out), "Universitas", "Gadjah") == ["B-ORGANISATION", "I-ORGANISATION"]
 
 
 def test_regex_tokenizer_for_hugging_face(db, tmp_path):
     out = tmp_path / "out.jsonl"
-    result = run("--db", db, "export", "--format", "hf", "--out", out, "--tokenizer", "regex", "--nested", "innermost")
+    result = run("--db", db, "--annotator", "ana", "export", "--format", "hf", "--out", out, "--tokenizer", "regex", "--nested", "innermost")
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     tokens = [t for row in rows for t in row["tokens"]]
@@ -84,9 +85,9 @@ def test_regex_tokenizer_for_hugging_face(db, tmp_path):
 @needs_spacy
 def test_spacy_tokenizer_follows_the_language(db, tmp_path):
     english, any_language = tmp_path / "en.conll", tmp_path / "xx.conll"
-    assert run("--db", db, "export", "--format", "conll", "--out", english, "--tokenizer", "spacy",
+    assert run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", english, "--tokenizer", "spacy",
                "--language", "en").exit_code == 0
-    assert run("--db", db, "export", "--format", "conll", "--out", any_language, "--tokenizer", "spacy").exit_code == 0
+    assert run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", any_language, "--tokenizer", "spacy").exit_code == 0
     english_words = [w for w, _ in conll_rows(english)]
     assert ["do", "n't"] == english_words[1:3] and "U.S." in english_words
     assert "don't" in [w for w, _ in conll_rows(any_language)]
@@ -94,16 +95,16 @@ def test_spacy_tokenizer_follows_the_language(db, tmp_path):
 
 def test_unknown_choices_are_refused_before_anything_is_written(db, tmp_path):
     out = tmp_path / "out.conll"
-    result = run("--db", db, "export", "--format", "conll", "--out", out, "--nested", "widest")
+    result = run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", out, "--nested", "widest")
     assert result.exit_code == 2 and "widest" in result.output
-    result = run("--db", db, "export", "--format", "conll", "--out", out, "--tokenizer", "nltk")
+    result = run("--db", db, "--annotator", "ana", "export", "--format", "conll", "--out", out, "--tokenizer", "nltk")
     assert result.exit_code == 2
     assert not out.exists()
 
 
 def test_token_choices_on_a_format_without_tokens_are_noted(db, tmp_path):
     out = tmp_path / "out.csv"
-    result = run("--db", db, "export", "--format", "csv", "--out", out, "--nested", "innermost")
+    result = run("--db", db, "--annotator", "ana", "export", "--format", "csv", "--out", out, "--nested", "innermost")
     assert result.exit_code == 0, result.output
     assert "csv does not write tokens; --nested left unused" in result.output
     assert "Gadjah Mada" in out.read_text(encoding="utf-8")
@@ -111,7 +112,7 @@ def test_token_choices_on_a_format_without_tokens_are_noted(db, tmp_path):
 
 def test_help_documents_the_token_choices():
     result = run("export", "--help")
-    for text in ("--tokenizer [auto|regex|spacy]", "--language CODE", "--nested [outermost|innermost|longest|first]"):
+    for text in ("--tokenizer [source|auto|regex|spacy]", "--language CODE", "--nested [outermost|innermost|longest|first]"):
         assert text in result.output
 
 
@@ -128,7 +129,7 @@ def test_dialog_offers_token_choices_only_for_token_formats(qtbot, db):
         assert [w.isEnabled() for w in (dialog.tokenizer, dialog.language, dialog.nested)] == [enabled] * 3, name
     assert [dialog.nested.itemData(i) for i in range(dialog.nested.count())] == [
         "outermost", "innermost", "longest", "first"]
-    assert [dialog.tokenizer.itemData(i) for i in range(dialog.tokenizer.count())] == ["auto", "regex", "spacy"]
+    assert [dialog.tokenizer.itemData(i) for i in range(dialog.tokenizer.count())] == ["source", "auto", "regex", "spacy"]
     store.close()
 
 

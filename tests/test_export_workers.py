@@ -131,7 +131,8 @@ def test_workers_are_chosen_from_the_text_and_the_cores(corpus, monkeypatch):
 def test_the_command_takes_a_worker_count(corpus, tmp_path):
     out = tmp_path / "cli.conll"
     result = CliRunner().invoke(main, ["--db", str(corpus), "export", "--format", "conll", "--out", str(out),
-                                       "--tokenizer", "regex", "--workers", "2"], catch_exceptions=False)
+                                       "--tokenizer", "regex", "--workers", "2", "--all-layers", "--status", "any"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     store = Store.open(corpus)
     export(store, "conll", tmp_path / "alone.conll", options=WriteOptions(tokenizer="regex"), workers=1)

@@ -41,7 +41,7 @@ def test_rows_have_the_shape_datasets_loads(tmp_path):
     write([tricky_record(), nested_record()], out, WriteOptions(tokenizer="regex"))
     names, rows = load(out)
     assert names[0] == "O"
-    assert all(set(row) == {"id", "document", "annotator", "tokens", "ner_tags"} for row in rows)
+    assert all(set(row) == {"id", "document", "hash", "annotator", "tokens", "ner_tags"} for row in rows)
     assert all(len(row["tokens"]) == len(row["ner_tags"]) and all(isinstance(t, int) for t in row["ner_tags"])
                for row in rows)
     assert [row["id"] for row in rows] == [str(i) for i in range(len(rows))]

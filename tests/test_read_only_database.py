@@ -199,7 +199,8 @@ def test_export_workers_read_a_database_in_a_read_only_folder(tmp_path, writable
     writable_again(folder)
     untouched = folder.stat().st_mtime_ns  # a -wal made and removed again would change it
     out = tmp_path / "out.conll"
-    result = run("--db", path, "export", "--format", "conll", "--tokenizer", "regex", "--workers", "2", "--out", out)
+    result = run("--db", path, "export", "--format", "conll", "--tokenizer", "regex", "--workers", "2", "--out", out,
+                 "--all-layers", "--status", "any")
     assert result.exit_code == 0, result.output
     assert "Kim B-PERSON\nJong I-PERSON" in out.read_text(encoding="utf-8")
     assert listing(folder) == ["p.db"] and folder.stat().st_mtime_ns == untouched

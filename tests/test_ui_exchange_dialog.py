@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog
 
 from annotator.exchange import import_files
 from annotator.store import Store
@@ -94,10 +95,40 @@ def test_export_dialog_writes_the_chosen_layer(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(dialog)
     dialog.format.setCurrentIndex(dialog.format.findData("csv"))
     dialog.out.setText(str(tmp_path / "out.csv"))
-    assert [i.text() for i in dialog.layers.selectedItems()] == ["ana"]
+    assert dialog.layers.selectedItems() == []
+    click_layer(qtbot, dialog, "ana")
+    assert dialog.findChild(QLabel, "exportChoice").text() == "Exports layer(s) ana; any status"
     task = run_with_progress(None, store, "Exporting…", dialog.work())
     assert task.error == ""
     assert "February 22" in (tmp_path / "out.csv").read_text(encoding="utf-8")
+
+
+def click_layer(qtbot, dialog, name):
+    [item] = dialog.layers.findItems(name, Qt.MatchFlag.MatchExactly)
+    qtbot.mouseClick(dialog.layers.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dialog.layers.visualItemRect(item).center())
+
+
+def test_a_training_format_exports_finished_documents_of_one_layer(qtbot, tmp_path):
+    # the window's CoNLL export once wrote a never-opened document as all-O tokens
+    store = open_project(tmp_path / "p.db")
+    opened, _ = store.add_document("a", "Budi tinggal di Bandung.")
+    store.add_document("b", "Belum dibuka sama sekali.")
+    store.add_span(opened.id, "ana", 0, 4, "PERSON")
+    store.add_span(opened.id, "budi", 16, 23, "LOCATION")
+    store.set_status(opened.id, "ana", "done")
+    store.set_status(opened.id, "budi", "done")
+    dialog = ExportDialog(None, store, "ana")
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("conll"))
+    dialog.out.setText(str(tmp_path / "out.conll"))
+    assert dialog.findChild(QLabel, "exportChoice").text() == (
+        "Exports ana's layer; documents marked done or reviewed (a training format's default)")
+    task = run_with_progress(None, store, "Exporting…", dialog.work())
+    assert task.error == ""
+    written = (tmp_path / "out.conll").read_text(encoding="utf-8")
+    assert "Budi B-PERSON" in written and "Bandung O" in written and "Belum" not in written
+    assert "left out 1: documents with no layer of the chosen status" in task.result.lines()
 
 
 def test_export_dialog_offers_the_corpus_language(qtbot, store):

@@ -9,6 +9,7 @@ from annotator.domain.document import (
 )
 from annotator.domain.facts import Argument, Fact
 from annotator.domain.schema import AttributeDef, Label, Role, Schema, SchemaError
+from annotator.domain.source_tokens import SourceTokens
 from annotator.domain.spans import Span
 
 GOLD = "gold"
@@ -30,6 +31,7 @@ __all__ = [
     "STATUSES",
     "Schema",
     "SchemaError",
+    "SourceTokens",
     "Span",
     "content_hash",
     "reading_order",

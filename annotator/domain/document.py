@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.domain.facts import Fact
+from annotator.domain.source_tokens import SourceTokens
 from annotator.domain.spans import Span
 
 
@@ -80,6 +81,12 @@ class AnnotatedDocument:
     spans: list[Span] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     status: dict[str, str] = field(default_factory=dict)
+    tokens: SourceTokens | None = None
+    """The tokens and sentences the document came with from a token format, if it did."""
+    origin_hash: str | None = None
+    """A token file's claim that this record is the document whose text has this
+    content hash (our own export's `-DOCSTART-` line): the import then lands its
+    spans on that document's text, when present, instead of adding the text rejoined."""
 
     def annotators(self) -> list[str]:
         names = {s.annotator for s in self.spans} | {f.annotator for f in self.facts}
@@ -92,6 +99,7 @@ class AnnotatedDocument:
             [s for s in self.spans if s.annotator == annotator],
             [f for f in self.facts if f.annotator == annotator],
             {k: v for k, v in self.status.items() if k == annotator},
+            self.tokens,
         )
 
 
@@ -120,6 +128,8 @@ class LabelledDocument:
     status: dict[str, str] = field(default_factory=dict)
     facts: dict[str, int] = field(default_factory=dict)
     """Annotator -> how many facts the layer holds (token formats cannot carry them)."""
+    tokens: SourceTokens | None = None
+    """The tokens and sentences the document came with from a token format, when read."""
 
     @classmethod
     def of(cls, record: AnnotatedDocument) -> LabelledDocument:
@@ -134,7 +144,7 @@ class LabelledDocument:
         for fact in record.facts:
             facts[fact.annotator] = facts.get(fact.annotator, 0) + 1
         ordered = {name: sorted(entries, key=reading_order) for name, entries in sorted(layers.items())}
-        return cls(record.document, ordered, dict(record.status), facts)
+        return cls(record.document, ordered, dict(record.status), facts, record.tokens)
 
     def annotators(self) -> list[str]:
         return sorted({*self.layers, *self.facts})

@@ -92,8 +92,10 @@ class ReadOptions:
 
 @dataclass
 class WriteOptions:
-    tokenizer: str = "auto"
-    """"auto" (spaCy's for the language when installed, else regex), "regex", or "spacy"."""
+    tokenizer: str = "source"
+    """"source" (the tokens a document was imported with from a token format, when
+    it was; else as "auto"), "auto" (spaCy's for the language when installed, else
+    regex), "regex", or "spacy"."""
     language: str = "xx"
     """Language code for spaCy's tokenizer, for documents whose meta names none ("xx": any language)."""
     nested: str = "outermost"
@@ -104,6 +106,10 @@ class WriteOptions:
     """Every span label the records can hold, when known before writing (an export
     from the store knows them): Hugging Face tag ids then do not depend on which
     label is met first, so runs written apart agree."""
+    document_ids: bool = True
+    """CoNLL: name each document (its id and content hash) on its -DOCSTART- line,
+    so that importing the file again finds it; False writes `-DOCSTART- -X- O O`
+    (the only form `spacy convert` takes)."""
     overwrite: bool = False
     """Replace existing files this export writes besides the one it was given
     (a folder's files, side files, split outputs); without it they are refused."""
@@ -123,6 +129,10 @@ class WriteSummary:
     """Anything else the user should know about how the records were written."""
     several_layers: int = 0
     """Documents written as one example per annotator (token formats)."""
+    source_tokens: int = 0
+    """Examples written with the tokens and sentences their document was imported with."""
+    tokenized: int = 0
+    """Examples tokenized because their document came with no tokens ("source" tokenizer)."""
 
     def merge(self, other: WriteSummary) -> None:
         """Add the counts of a summary of other records written to the same output."""
@@ -132,6 +142,8 @@ class WriteSummary:
         self.dropped.update(other.dropped)
         self.tokens_split += other.tokens_split
         self.several_layers += other.several_layers
+        self.source_tokens += other.source_tokens
+        self.tokenized += other.tokenized
         self.notes += [note for note in other.notes if note not in self.notes]
 
     def lines(self) -> list[str]:
@@ -139,6 +151,9 @@ class WriteSummary:
         out += [f"dropped {n}: {reason}" for reason, n in sorted(self.dropped.items())]
         if self.tokens_split:
             out.append(f"{self.tokens_split} token(s) split at span edges")
+        if self.source_tokens:
+            out.append(f"{self.source_tokens} example(s) written with the tokens and sentences their document "
+                       f"was imported with; {self.tokenized} tokenized (no source tokens)")
         if self.several_layers:
             out.append(f"{self.several_layers} document(s) carry several annotators' spans: "
                        "written as one example per document and annotator")
@@ -173,6 +188,11 @@ class Format:
     writing any part."""
     tokens: bool = False
     """Writes tokens: the tokenizer, language and nested-span choices of `WriteOptions` apply."""
+    keeps_tokens: bool = False
+    """Writes the tokens a document was imported with as they are (native, lossless)."""
+    training: bool = False
+    """Made to train a model on: an export writes, by default, one layer of the
+    finished documents (see `annotator.exchange.choose_export`)."""
     write_labelled: LabelledWriter | None = None
     """The same writer over `LabelledDocument`s, for formats that need only
     offsets and labels (the token formats): exports from the store use it,

@@ -1,8 +1,14 @@
 """CoNLL token-per-line files with IOB2 tags (CoNLL-2003 style).
 
-Writing: `token tag` per line, a blank line after each sentence and
-`-DOCSTART- -X- O O` before each document (see `iob` for the nested-span
-policy and `tokens` for tokenisation).
+Writing: `token tag` per line, a blank line after each sentence and a
+`-DOCSTART-` line before each document naming it: `-DOCSTART- id=12
+hash=<SHA-256 of its text> O`, four columns whose last is the tag O, so
+that readers that skip lines starting with -DOCSTART- (seqeval-based scripts,
+Hugging Face's conll2003 loader, flair) pass over it, and an import finds
+the document again (see `iob` for the nested-span policy and `tokens` for
+tokenisation). spaCy's `spacy convert` only takes the exact line
+`-DOCSTART- -X- O O` as a document break and reads any other line as tokens;
+`WriteOptions.document_ids=False` writes that line instead.
 
 Reading: two or more columns separated by tabs or runs of spaces, the tag in
 the last column; blank lines end sentences; `-DOCSTART-` lines separate
@@ -78,12 +84,41 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
     tag = names.tag
     for tagged in tag_examples(records, options, summary):
         words, tags = tagged.words, list(map(tag, tagged.tags))
-        pieces.append(f"{DOCSTART} -X- O O\n\n")
+        pieces.append(docstart_line(tagged.example.document) if options.document_ids else PLAIN_DOCSTART)
+        # a token imported holding a space ("ketua umum") is written as it came: TAB-separated
+        line = _line if any(map(_SPACE.search, words)) else " ".join
         for first, last in tagged.sentences:
-            pieces.append("\n".join(map(" ".join, zip(words[first:last], tags[first:last]))))
+            pieces.append("\n".join(map(line, zip(words[first:last], tags[first:last]))))
             pieces.append("\n\n")
-    summary.notes += [note for note in names.note() if note not in summary.notes]
+    notes = names.note() + ([DOCUMENT_IDS_NOTE] if options.document_ids and pieces else [])
+    summary.notes += [note for note in notes if note not in summary.notes]
     return pieces
+
+
+PLAIN_DOCSTART = f"{DOCSTART} -X- O O\n\n"
+_SPACE = re.compile(r"\s")
+
+
+def _line(pair: tuple[str, str]) -> str:
+    return ("\t" if _SPACE.search(pair[0]) else " ").join(pair)
+DOCUMENT_IDS_NOTE = ("each -DOCSTART- line names its document (id=, hash=), so that importing the file again "
+                     "finds the documents; spacy convert needs --no-document-ids")
+
+
+def docstart_line(document: Document) -> str:
+    """The -DOCSTART- line (and the blank line after it) naming a document."""
+    named = f"id={document.id} " if document.id is not None else ""
+    return f"{DOCSTART} {named}hash={document.hash} O\n\n"
+
+
+def named_hash(columns: list[str]) -> str | None:
+    """The content hash a -DOCSTART- line's columns name (`hash=...`), if any."""
+    for column in columns[1:]:
+        if column.startswith("hash="):
+            digest = column[5:].lower()
+            if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+                return digest
+    return None
 
 
 write_labelled = in_runs(render, write_text_runs)
@@ -108,6 +143,8 @@ class _Part:
         self.words: list[str] = []
         self.tags: list[str] = []
         self.error: FormatError | None = None
+        self.origin_hash: str | None = None
+        """The hash its -DOCSTART- line names (our own export's), if any."""
         self.size = 0
         """Characters of the text so far (a token and the space or line break after it)."""
 
@@ -161,6 +198,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
             after_docstart = True
             yield from finish(part)
             part = _Part()
+            part.origin_hash = named_hash(columns)
             continue
         problem = None
         if len(columns) < 2:
@@ -203,7 +241,7 @@ def _document(path: Path, part: _Part, number: int, options: ReadOptions) -> tup
     document = Document(None, title, text, {"source": path.name, "part": number})
     spans = [checked_span(text, s, e, label, options.annotator, -n)
              for n, (s, e, label) in enumerate(rebuilt.spans, 1)]
-    return AnnotatedDocument(document, spans), rebuilt.repairs
+    return AnnotatedDocument(document, spans, tokens=rebuilt.tokens, origin_hash=part.origin_hash), rebuilt.repairs
 
 
 def looks_conll(path: Path) -> bool:
@@ -228,5 +266,5 @@ def looks_conll(path: Path) -> bool:
 register(Format(
     name="conll", description="CoNLL IOB2: token and tag per line, -DOCSTART- between documents",
     read=read, write=write, write_labelled=write_labelled, render=render, write_runs=write_text_runs,
-    extensions=(".conll", ".conll2003", ".iob", ".iob2", ".bio", ".txt", ".tsv"), detect=looks_conll, tokens=True,
+    extensions=(".conll", ".conll2003", ".iob", ".iob2", ".bio", ".txt", ".tsv"), detect=looks_conll, tokens=True, training=True,
 ))

@@ -168,5 +168,5 @@ def looks_doccano(path: Path) -> bool:
 
 register(Format(
     name="doccano", description="doccano JSON lines (sequence labelling or relations)",
-    read=read, write=write, extensions=(".jsonl", ".json"), detect=looks_doccano,
+    read=read, write=write, extensions=(".jsonl", ".json"), detect=looks_doccano, training=True,
 ))

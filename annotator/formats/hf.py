@@ -1,7 +1,8 @@
 """Hugging Face token classification JSON lines: `{"id", "tokens", "ner_tags"}`.
 
 The shape `datasets.load_dataset("json", data_files=...)` loads: one sentence
-per line with integer tags, plus `document` and `annotator` columns telling
+per line with integer tags, plus `document`, `hash` (the SHA-256 of its text,
+by which an import finds the document again) and `annotator` columns telling
 which document (and whose layer) each sentence comes from. Beside `NAME.jsonl`
 go `NAME.labels.json`, the tag names in id order (`["O", "B-LOC", "I-LOC", ...]`),
 and `NAME.dataset_info.json`, the same names as `datasets` features
@@ -81,6 +82,7 @@ def dataset_info(names: list[str]) -> dict[str, Any]:
         "features": {
             "id": {"dtype": "string", "_type": "Value"},
             "document": {"dtype": "string", "_type": "Value"},
+            "hash": {"dtype": "string", "_type": "Value"},
             "annotator": {"dtype": "string", "_type": "Value"},
             "tokens": {"feature": {"dtype": "string", "_type": "Value"}, "_type": "Sequence"},
             "ner_tags": {"feature": {"names": names, "_type": "ClassLabel"}, "_type": "Sequence"},
@@ -119,7 +121,8 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
             # rows of one key and annotator in a row are read as one document
             key = str(doc.id) if doc.id is not None else doc.hash[:16]
         previous = (key, tagged.example.annotator, doc)
-        source = f'"document": {quoted(key)}, "annotator": {quoted(tagged.example.annotator or "")}'
+        source = (f'"document": {quoted(key)}, "hash": "{doc.hash}", '
+                  f'"annotator": {quoted(tagged.example.annotator or "")}')
         words, tags = tagged.words, tagged.tags
         for first, last in tagged.sentences:
             rows.append(row_body(source, words[first:last], list(map(tag_id, tags[first:last]))))
@@ -292,7 +295,10 @@ def _document(path: Path, group: list[tuple[int, Any]], names: list[str] | None,
         meta[SOURCE_NAME] = str(first["document"])
     document = Document(None, title_from_text(text), text, meta)
     spans = [checked_span(text, s, e, label, annotator, -n) for n, (s, e, label) in enumerate(rebuilt.spans, 1)]
-    return AnnotatedDocument(document, spans), rebuilt.repairs
+    named = first.get("hash")
+    origin = named.lower() if isinstance(named, str) and len(named) == 64 and all(
+        c in "0123456789abcdefABCDEF" for c in named) else None
+    return AnnotatedDocument(document, spans, tokens=rebuilt.tokens, origin_hash=origin), rebuilt.repairs
 
 
 def looks_hf(path: Path) -> bool:
@@ -303,5 +309,5 @@ def looks_hf(path: Path) -> bool:
 register(Format(
     name="hf", description="Hugging Face token classification JSON lines (tokens, ner_tags) with labels.json",
     read=read, write=write, write_labelled=write_labelled, render=render, write_runs=write_runs,
-    extensions=(".jsonl", ".json", ".ndjson"), detect=looks_hf, tokens=True, side_files=side_files,
+    extensions=(".jsonl", ".json", ".ndjson"), detect=looks_hf, tokens=True, side_files=side_files, training=True,
 ))

@@ -20,6 +20,7 @@ mode reads it; `Entities.repairs` counts those.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -27,11 +28,15 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import ge, itemgetter, le
 
-from annotator.domain import Document, LabelledDocument, LabelledRange, Schema
+from annotator.domain import Document, LabelledDocument, LabelledRange, Schema, SourceTokens
 from annotator.formats.base import WriteOptions, WriteSummary
-from annotator.formats.tokens import Tokens, resolve_tokenizer, sentence_bounds, tokenize
+from annotator.formats.tokens import (
+    SOURCE, Tokens, from_source, resolve_tokenizer, sentence_bounds, source_sentence_bounds, tokenize,
+)
 
 NESTED_POLICIES = ("outermost", "innermost", "longest", "first")
+_SPACE = re.compile(r"\s")
+_ONE_LINE_TOKEN = re.compile(r"\S+(?:[^\S\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\S+)*")
 
 _START, _END, _LABEL, _MADE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
@@ -48,6 +53,8 @@ class Example:
     annotator: str | None
     spans: list[LabelledRange]
     """In reading order (start, then the longest)."""
+    tokens: SourceTokens | None = None
+    """The tokens and sentences the document came with, when read for the "source" tokenizer."""
 
 
 def layer_examples(records: Iterable[LabelledDocument], summary: WriteSummary) -> Iterator[Example]:
@@ -61,9 +68,9 @@ def layer_examples(records: Iterable[LabelledDocument], summary: WriteSummary) -
             summary.several_layers += 1
         if record.layers:
             for name, entries in record.layers.items():
-                yield Example(record.document, name, entries)
+                yield Example(record.document, name, entries, record.tokens)
         else:
-            yield Example(record.document, None, [])
+            yield Example(record.document, None, [], record.tokens)
 
 
 def fact_label_names(schema: Schema | None) -> frozenset[str]:
@@ -169,8 +176,13 @@ def tag_examples(records: Iterable[LabelledDocument], options: WriteOptions,
     for example in layer_examples(records, summary):
         doc = example.document
         spans = entity_spans(example.spans, fact_labels, summary)
-        language = str(doc.meta.get("language") or options.language) if tokenizer == "spacy" else ""
-        tokens = tokenize(doc.text, chain(map(_START, spans), map(_END, spans)), tokenizer, language)
+        source = source_tokens(example, options, summary)
+        edges = chain(map(_START, spans), map(_END, spans))
+        if source is not None:
+            tokens = from_source(doc.text, source, edges)
+        else:
+            language = str(doc.meta.get("language") or options.language) if tokenizer == "spacy" else ""
+            tokens = tokenize(doc.text, edges, tokenizer, language)
         summary.tokens_split += tokens.split
         starts = tokens.starts
         # every span's token range at once, with the per-span work in C
@@ -193,7 +205,22 @@ def tag_examples(records: Iterable[LabelledDocument], options: WriteOptions,
         summary.spans += len(kept)
         words = tokens.words()
         tags = iob2_tags(len(words), kept)
-        yield TaggedExample(example, tokens, words, tags, sentence_bounds(tokens, words, ranges))
+        sentences = (sentence_bounds(tokens, words, ranges) if source is None
+                     else source_sentence_bounds(tokens, source, ranges))
+        yield TaggedExample(example, tokens, words, tags, sentences)
+
+
+def source_tokens(example: Example, options: WriteOptions, summary: WriteSummary) -> SourceTokens | None:
+    """The tokens the example's document came with, when the "source" tokenizer
+    is asked for and they still fit its text; counted in the summary either way."""
+    if options.tokenizer != SOURCE:
+        return None
+    source = example.tokens
+    if source is not None and source.fit(example.document.text):
+        summary.source_tokens += 1
+        return source
+    summary.tokenized += 1
+    return None
 
 
 class TagError(ValueError):
@@ -251,6 +278,8 @@ class RebuiltDocument:
     spans: list[tuple[int, int, str]]
     """Code-point offsets into `text` with labels."""
     repairs: int = 0
+    tokens: SourceTokens | None = None
+    """The file's tokens and sentences, as offsets into `text`."""
 
 
 def rebuild_text(sentences: list[tuple[list[str], list[str]]]) -> RebuiltDocument:
@@ -265,10 +294,14 @@ def rebuild_text(sentences: list[tuple[list[str], list[str]]]) -> RebuiltDocumen
     repairs = 0
     offset = 0
     seen = 0
+    token_starts: list[int] = []
+    token_ends: list[int] = []
+    sentence_starts: list[int] = []
     for n, (words, tags) in enumerate(sentences):
         if n:
             pieces.append("\n")
             offset += 1
+        sentence_starts.append(len(token_starts))
         starts = []
         for i, word in enumerate(words):
             if i:
@@ -285,7 +318,18 @@ def rebuild_text(sentences: list[tuple[list[str], list[str]]]) -> RebuiltDocumen
         repairs += entities.repairs
         for first, last, label in entities.found:
             spans.append((starts[first], starts[last - 1] + len(words[last - 1]), label))
-    return RebuiltDocument("".join(pieces), spans, repairs)
+        for start, word in zip(starts, words):
+            if _SPACE.search(word):
+                # A token may hold spaces (NERP's tab-separated "ketua umum", an HF "New
+                # York"); it stays one token, without white space at its ends, but a tab
+                # or line break, which no CoNLL line can hold, cuts it in pieces.
+                for piece in _ONE_LINE_TOKEN.finditer(word):
+                    token_starts.append(start + piece.start())
+                    token_ends.append(start + piece.end())
+            else:
+                token_starts.append(start)
+                token_ends.append(start + len(word))
+    return RebuiltDocument("".join(pieces), spans, repairs, SourceTokens(token_starts, token_ends, sentence_starts))
 
 
 def repair_warning(path: object, repairs: int) -> str:

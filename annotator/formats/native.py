@@ -1,5 +1,6 @@
 """annotator's own JSON lines: one document per line with every layer's spans,
-facts (with their arguments), attributes, notes and statuses. Lossless."""
+facts (with their arguments), attributes, notes and statuses, and the tokens
+and sentences of a document imported from a token format. Lossless."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import STATUSES, AnnotatedDocument, Argument, Document, Fact
+from annotator.domain import STATUSES, AnnotatedDocument, Argument, Document, Fact, SourceTokens
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.reading import (
     an_id, an_object, checked_span, convert_each, first_json_value, json_records, list_of_objects, text_and_meta,
@@ -35,7 +36,26 @@ def record_as_json(record: AnnotatedDocument) -> dict[str, Any]:
             for f in record.facts
         ],
         "status": record.status,
+        **({"tokens": {"starts": record.tokens.starts, "ends": record.tokens.ends,
+                       "sentence_starts": record.tokens.sentence_starts}} if record.tokens is not None else {}),
     }
+
+
+def _tokens(value: Any, text: str) -> SourceTokens | None:
+    """The tokens and sentences a record came with from a token format, checked against its text."""
+    if value is None:
+        return None
+    raw = an_object(value, "tokens")
+    lists = [raw.get(key) for key in ("starts", "ends", "sentence_starts")]
+    if not all(isinstance(numbers, list) and all(type(n) is int for n in numbers) for numbers in lists):
+        raise ValueError("tokens must hold lists of whole numbers: starts, ends and sentence_starts")
+    tokens = SourceTokens(*lists)
+    if len(tokens.starts) != len(tokens.ends) or not tokens.fit(text):
+        raise ValueError("tokens do not fit the text (starts and ends in order, inside it)")
+    if tokens.sentence_starts != sorted(set(tokens.sentence_starts)) or any(
+            not 0 <= n < len(tokens) for n in tokens.sentence_starts):
+        raise ValueError("sentence_starts must be token numbers in increasing order")
+    return tokens
 
 
 def record_from_json(data: dict[str, Any], default_annotator: str) -> AnnotatedDocument:
@@ -84,7 +104,7 @@ def record_from_json(data: dict[str, Any], default_annotator: str) -> AnnotatedD
     for annotator, value in status.items():
         if not isinstance(value, str) or value not in STATUSES:
             raise ValueError(f"status {value!r} of {annotator!r} is not one of {', '.join(STATUSES)}")
-    return AnnotatedDocument(document, spans, facts, status)
+    return AnnotatedDocument(document, spans, facts, status, _tokens(data.get("tokens"), text))
 
 
 def _name(value: Any, default: str) -> str:
@@ -138,5 +158,5 @@ def looks_native(path: Path) -> bool:
 
 register(Format(
     name="native", description="annotator JSON lines: every layer, lossless",
-    read=read, write=write, extensions=(".jsonl", ".json", ".ndjson"), detect=looks_native,
+    read=read, write=write, extensions=(".jsonl", ".json", ".ndjson"), detect=looks_native, keeps_tokens=True,
 ))

@@ -24,6 +24,26 @@ class Selection:
     """Keep only spans and facts with these labels (and the spans the kept facts need)."""
     dropped: Counter = field(default_factory=Counter)
     """Reason -> count of what the selection left out."""
+    one_layer: bool = False
+    """Each document gives only the first of `annotators` it has (with a chosen
+    status): gold where a document has it, else an annotator's layer."""
+
+
+NO_LAYER = "documents with no layer of the chosen status"
+
+
+def _first_layer(selection: Selection, present: set[str], status_of) -> str | None:
+    """`one_layer`: the first chosen layer the document has with a chosen status;
+    None (counted as left out) when it has none. With any status, a document
+    none of the layers has touched goes out as the last layer's, empty."""
+    names = selection.annotators or []
+    for name in names:
+        if name in present and (selection.statuses is None or status_of(name) in selection.statuses):
+            return name
+    if selection.statuses is None and names:
+        return names[-1]
+    selection.dropped[NO_LAYER] += 1
+    return None
 
 
 def layer_status(record: AnnotatedDocument, annotator: str) -> str:
@@ -41,12 +61,22 @@ def select(records: Iterable[AnnotatedDocument], selection: Selection) -> Iterat
         yield from records
         return
     for record in records:
+        if selection.one_layer:
+            first = _first_layer(selection, {*record.annotators(), *record.status},
+                                  lambda name: layer_status(record, name))
+            if first is None:
+                continue
+            record = _only_layers(record, {first})
+            if selection.labels is not None:
+                record = _only_labels(record, set(selection.labels), selection.dropped)
+            yield record
+            continue
         layers = record.annotators() if selection.annotators is None else selection.annotators
         layers = sorted(set(layers) | ({*record.status} if selection.annotators is None else set()))
         if selection.statuses is not None:
             kept = [name for name in layers if layer_status(record, name) in selection.statuses]
             if not kept:
-                selection.dropped["documents with no layer of the chosen status"] += 1
+                selection.dropped[NO_LAYER] += 1
                 continue
             layers = kept
         if selection.annotators is not None or selection.statuses is not None:
@@ -59,13 +89,23 @@ def select(records: Iterable[AnnotatedDocument], selection: Selection) -> Iterat
 def select_labelled(records: Iterable[LabelledDocument], selection: Selection) -> Iterator[LabelledDocument]:
     """`select` for the token formats' records. They carry no facts, so a label
     choice keeps exactly the spans of the chosen labels (no fact needs a trigger)."""
-    if selection.statuses is None and selection.labels is None:
+    if selection.statuses is None and selection.labels is None and not selection.one_layer:
         # the layers were chosen when the records were read
         yield from records
         return
     labels = None if selection.labels is None else set(selection.labels)
     for record in records:
-        if selection.statuses is not None:
+        if selection.one_layer:
+            layers = record.layers
+            first = _first_layer(selection, {*layers, *record.status, *record.facts},
+                                  lambda name: record.status.get(name, "in_progress" if name in layers else "todo"))
+            if first is None:
+                continue
+            record = LabelledDocument(
+                record.document, {k: v for k, v in record.layers.items() if k == first},
+                {k: v for k, v in record.status.items() if k == first},
+                {k: v for k, v in record.facts.items() if k == first}, record.tokens)
+        elif selection.statuses is not None:
             layers = record.annotators() if selection.annotators is None else selection.annotators
             if selection.annotators is None:
                 layers = sorted({*layers, *record.status})
@@ -73,19 +113,19 @@ def select_labelled(records: Iterable[LabelledDocument], selection: Selection) -
                     if record.status.get(name, "in_progress" if name in record.layers else "todo")
                     in selection.statuses}
             if not kept:
-                selection.dropped["documents with no layer of the chosen status"] += 1
+                selection.dropped[NO_LAYER] += 1
                 continue
             record = LabelledDocument(
                 record.document, {k: v for k, v in record.layers.items() if k in kept},
                 {k: v for k, v in record.status.items() if k in kept},
-                {k: v for k, v in record.facts.items() if k in kept})
+                {k: v for k, v in record.facts.items() if k in kept}, record.tokens)
         if labels is not None:
             chosen = {name: [entry for entry in entries if entry[2] in labels]
                       for name, entries in record.layers.items()}
             selection.dropped["spans of other labels"] += (
                 sum(map(len, record.layers.values())) - sum(map(len, chosen.values())))
             record = LabelledDocument(record.document, {k: v for k, v in chosen.items() if v},
-                                      record.status, record.facts)
+                                      record.status, record.facts, record.tokens)
         yield record
 
 
@@ -95,6 +135,7 @@ def _only_layers(record: AnnotatedDocument, layers: set[str]) -> AnnotatedDocume
         [s for s in record.spans if s.annotator in layers],
         [f for f in record.facts if f.annotator in layers],
         {k: v for k, v in record.status.items() if k in layers},
+        record.tokens,
     )
 
 
@@ -111,7 +152,7 @@ def _only_labels(record: AnnotatedDocument, labels: set[str], dropped: Counter) 
         args = [a for a in fact.args if _kept(a, span_ids, fact_ids)]
         dropped["arguments filled by annotations of other labels"] += len(fact.args) - len(args)
         kept_facts.append(fact.with_(args=args))
-    return AnnotatedDocument(record.document, spans, kept_facts, dict(record.status))
+    return AnnotatedDocument(record.document, spans, kept_facts, dict(record.status), record.tokens)
 
 
 def _kept(arg: Argument, span_ids: set, fact_ids: set) -> bool:

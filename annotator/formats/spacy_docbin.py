@@ -20,9 +20,9 @@ from pathlib import Path
 
 from annotator.domain import AnnotatedDocument, Document, LabelledDocument, LabelledRange, Span
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
-from annotator.formats.iob import choose_entities, entity_spans, fact_label_names, layer_examples
+from annotator.formats.iob import choose_entities, entity_spans, fact_label_names, layer_examples, source_tokens
 from annotator.formats.reading import checked_span, title_from_text
-from annotator.formats.tokens import Tokens, blank_pipeline, resolve_tokenizer, tokenize
+from annotator.formats.tokens import Tokens, blank_pipeline, from_source, resolve_tokenizer, tokenize
 
 SPAN_KEY = "sc"
 INSTALL_HINT = "the .spacy format needs spaCy: pip install 'annotator[spacy]'"
@@ -84,7 +84,9 @@ def write_labelled(records: Iterable[LabelledDocument], path: Path, options: Wri
         language = str(document.meta.get("language") or options.language)
         spans = example.spans
         edges = [s[0] for s in spans] + [s[1] for s in spans]
-        tokens = tokenize(document.text, edges, tokenizer, language)
+        source = source_tokens(example, options, summary)
+        tokens = (from_source(document.text, source, edges) if source is not None
+                  else tokenize(document.text, edges, tokenizer, language))
         summary.tokens_split += tokens.split
         words, spaces = words_and_spaces(tokens, spans)
         doc = spacy_tokens.Doc(blank_pipeline(language).vocab, words=words, spaces=spaces)
@@ -154,5 +156,5 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
 
 register(Format(
     name="spacy", description="spaCy v3 DocBin (.spacy) for spacy train: doc.ents and doc.spans['sc']",
-    read=read, write=write, write_labelled=write_labelled, extensions=(".spacy",), tokens=True,
+    read=read, write=write, write_labelled=write_labelled, extensions=(".spacy",), tokens=True, training=True,
 ))

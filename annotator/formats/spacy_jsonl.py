@@ -80,5 +80,5 @@ def looks_spacy_jsonl(path: Path) -> bool:
 register(Format(
     name="spacy-jsonl", description='spaCy/Prodigy JSON lines: {"text", "spans": [{"start", "end", "label"}]}',
     read=read, write=write, write_labelled=write_labelled, render=render, write_runs=write_text_runs,
-    extensions=(".jsonl", ".json", ".ndjson"), detect=looks_spacy_jsonl,
+    extensions=(".jsonl", ".json", ".ndjson"), detect=looks_spacy_jsonl, training=True,
 ))

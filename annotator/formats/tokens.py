@@ -9,8 +9,10 @@ every token format keeps offsets exact. Two tokenizers:
 - "spacy": `spacy.blank(language).tokenizer` (language "xx" when spaCy does
   not know the one asked for).
 
-"auto" (the default) is spaCy's tokenizer when spaCy is installed, else the
-regex one. Whichever runs, tokens are then split at every span edge that
+"auto" is spaCy's tokenizer when spaCy is installed, else the regex one.
+"source" (the default) gives a document that came from a token format
+(CoNLL, Hugging Face) the tokens and sentences it came with, and tokenizes
+the others as "auto" does. Whichever runs, tokens are then split at every span edge that
 falls inside a token, so no span is dropped or shifted where the tokenizer
 would not split (`Bandung` inside `<b>Bandung</b>`, a span that stops before
 the comma of `Glycerin,`); `Tokens.split` counts those extra splits.
@@ -28,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress, count
+
+from annotator.domain import SourceTokens
 
 SENTENCE_FINAL = frozenset({".", "!", "?", "…", "。", "！", "？", "؟", "۔", "।", "॥"})
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x85]")
@@ -92,12 +96,18 @@ def blank_pipeline(language: str):
         return spacy.blank("xx")
 
 
+TOKENIZERS = ("source", "auto", "regex", "spacy")
+SOURCE = "source"
+
+
 def resolve_tokenizer(name: str) -> str:
-    """"auto" made concrete: "spacy" when spaCy is installed, else "regex"."""
-    if name == "auto":
+    """The tokenizer that runs on a text: "auto" made concrete ("spacy" when
+    spaCy is installed, else "regex"); for "source", the one that runs on
+    documents that came with no tokens, which is auto's."""
+    if name in ("auto", SOURCE):
         return "spacy" if spacy_installed() else "regex"
-    if name not in ("regex", "spacy"):
-        raise ValueError(f"unknown tokenizer {name!r} (known: auto, regex, spacy)")
+    if name not in TOKENIZERS:
+        raise ValueError(f"unknown tokenizer {name!r} (known: {', '.join(TOKENIZERS)})")
     return name
 
 
@@ -214,6 +224,12 @@ def tokenize(text: str, edges: Iterable[int] = (), tokenizer: str = "regex", lan
         starts, ends = _spacy_ranges(text, language)
     else:
         starts, ends, words = _regex_tokens(text)
+    split = _split_at(starts, ends, edges)
+    return Tokens(text, starts, ends, split, None if split else words)
+
+
+def _split_at(starts: list[int], ends: list[int], edges: Iterable[int]) -> int:
+    """Split the tokens in place at every edge inside one; returns how many splits."""
     split = 0
     # Most edges already fall between tokens; only the others need a search.
     inside = set(edges).difference(starts, ends)
@@ -224,7 +240,32 @@ def tokenize(text: str, edges: Iterable[int] = (), tokenizer: str = "regex", lan
             ends.insert(i + 1, ends[i])
             ends[i] = edge
             split += 1
-    return Tokens(text, starts, ends, split, None if split else words)
+    return split
+
+
+def from_source(text: str, source: SourceTokens, edges: Iterable[int] = ()) -> Tokens:
+    """The tokens a document came with, split at every offset in `edges` that
+    falls inside one (a span made or moved since the import)."""
+    starts, ends = list(source.starts), list(source.ends)
+    return Tokens(text, starts, ends, _split_at(starts, ends, edges))
+
+
+def source_sentence_bounds(tokens: Tokens, source: SourceTokens,
+                           unbreakable: Iterable[tuple[int, ...]] = ()) -> list[tuple[int, int]]:
+    """The sentences a document came with, as ranges of `tokens` (its source
+    tokens, perhaps split since), never breaking inside an `unbreakable` range."""
+    n = len(tokens)
+    if n == 0:
+        return []
+    starts = tokens.starts
+    breaks = {bisect_left(starts, source.starts[i]) for i in source.sentence_starts if i < len(source)}
+    breaks.discard(0)
+    breaks.discard(n)
+    for first, last, *_ in unbreakable:
+        if last - first > 1:
+            breaks.difference_update(range(first + 1, last))
+    cuts = [0, *sorted(breaks), n]
+    return list(zip(cuts, cuts[1:]))
 
 
 def sentence_bounds(tokens: Tokens, words: list[str], unbreakable: Iterable[tuple[int, ...]] = ()) -> list[tuple[int, int]]:

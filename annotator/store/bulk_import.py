@@ -63,6 +63,7 @@ _INSERT_SPAN = ('INSERT INTO spans (document_id, annotator, start, "end", label,
 _INSERT_FACT = ("INSERT INTO facts (id, document_id, annotator, label, span_id, attributes, note, created, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_ARG = "INSERT INTO fact_args (fact_id, position, role, span_id, target_fact_id) VALUES (?, ?, ?, ?, ?)"
+_INSERT_TOKENS = "INSERT OR IGNORE INTO document_tokens (document_id, tokens) VALUES (?, ?)"
 _INSERT_STATUS = ("INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
                   "ON CONFLICT(document_id, annotator) DO NOTHING")
 _PRESENT_SPANS = ('SELECT id, document_id, annotator, start, "end", label, attributes, note FROM spans '
@@ -154,6 +155,8 @@ class BulkImport:
         self.facts: list[tuple] = []
         self.args: list[tuple] = []
         self.statuses: list[tuple] = []
+        self.tokens: list[tuple[int, bytes]] = []
+        """(document id, packed source tokens): a document already present keeps the tokens it has."""
         self.present = {}
 
     def run(self, records: Iterable[AnnotatedDocument], progress: Callable[[int], bool | None] | None,
@@ -257,6 +260,8 @@ class BulkImport:
             summary.documents_matched += 1
             summary.documents_matched_by_name += how == BY_NAME
             present = self._present_in(doc_id)
+        if record.tokens is not None and record.tokens.fit(text):
+            self.tokens.append((doc_id, record.tokens.encode()))
         if record.facts:
             kinds = {s.label: "entity" for s in record.spans} | {f.label: "fact" for f in record.facts}
             for name, kind in kinds.items():
@@ -401,4 +406,5 @@ class BulkImport:
                 row if not isinstance(row[3], tuple) else (*row[:3], first_id[row[3][0]] + row[3][1], row[4])
                 for row in self.args])
         conn.executemany(_INSERT_STATUS, self.statuses)
+        conn.executemany(_INSERT_TOKENS, self.tokens)
         self._clear_rows()

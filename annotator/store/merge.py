@@ -133,7 +133,9 @@ def _records(other: Store) -> Iterator[AnnotatedDocument]:
     in reading it is reported as that file's."""
     try:
         for document in other.documents():
-            yield other.annotated(document.id)  # type: ignore[arg-type]
+            record = other.annotated(document.id)  # type: ignore[arg-type]
+            record.tokens = other.source_tokens(document.id)  # type: ignore[arg-type]
+            yield record
     except Exception as exc:
         translated = store_error(exc, other.path)
         if translated is None:
@@ -194,6 +196,7 @@ def _restricted(record: AnnotatedDocument, names: list[str]) -> AnnotatedDocumen
         [s for s in record.spans if s.annotator in keep],
         [f for f in record.facts if f.annotator in keep],
         {k: v for k, v in record.status.items() if k in keep},
+        record.tokens,
     )
 
 

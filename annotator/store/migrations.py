@@ -425,6 +425,27 @@ def _rebuild(db: Database, table: str, new_sql: str, columns: str) -> None:
 
 
 @migrations()
+def m008_source_tokens(db: Database) -> None:
+    # The tokens and sentence breaks of documents imported from a token format
+    # (CoNLL, Hugging Face), so that an export gives them back as they came.
+    # One row per such document, the tokens packed by
+    # `annotator.domain.SourceTokens.encode` (about two bytes a token); other
+    # documents have no row. A changed text makes its tokens meaningless, so
+    # they go with the change.
+    for statement in (
+        """CREATE TABLE document_tokens (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            tokens BLOB NOT NULL
+        )""",
+        """CREATE TRIGGER document_tokens_text_changed AFTER UPDATE OF text ON documents
+        WHEN new.text IS NOT old.text BEGIN
+            DELETE FROM document_tokens WHERE document_id = new.id;
+        END""",
+    ):
+        db.execute(statement)
+
+
+@migrations()
 def m011_suggestions(db: Database) -> None:
     # What suggesters proposed, per document and annotator, and what became of
     # it; gazetteers, the spaCy label table and trained models of the project;

@@ -11,11 +11,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLineEdit, QListWidget, QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QLabel, QLineEdit, QListWidget, QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from annotator.domain import GOLD, STATUSES
-from annotator.exchange import ExportReport, ImportReport, export, import_files
+from annotator.exchange import ExportChoice, ExportReport, ImportReport, choose_export, export, import_files
 from annotator.formats.base import WriteOptions, all_formats
 from annotator.formats.iob import NESTED_POLICIES
 from annotator.formats.output import OutputExists
@@ -133,10 +133,9 @@ class ExportDialog(QDialog):
         self.layers.setSelectionMode(QListWidget.SelectionMode.MultiSelection)
         for name in sorted(set(store.annotators()) | {GOLD}):
             self.layers.addItem(name)
-            if name == annotator:
-                self.layers.item(self.layers.count() - 1).setSelected(True)
         self.status = QComboBox(objectName="exportStatus")
-        self.status.addItem("any status", None)
+        self.status.addItem("the format's default", None)
+        self.status.addItem("any status", "any")
         for status in STATUSES:
             self.status.addItem(status, status)
         self.labels = QLineEdit(objectName="exportLabels")
@@ -151,7 +150,8 @@ class ExportDialog(QDialog):
         self.seed.setRange(0, 2**31 - 1)
         # the same token choices as `annotator export --tokenizer/--language/--nested`
         self.tokenizer = QComboBox(objectName="exportTokenizer")
-        for name, text in (("auto", "auto (spaCy's when installed, else regex)"),
+        for name, text in (("source", "as imported (CoNLL, HF), else auto"),
+                           ("auto", "auto (spaCy's when installed, else regex)"),
                            ("regex", "regex (Unicode words and symbols)"), ("spacy", "spaCy's for the language")):
             self.tokenizer.addItem(text, name)
         self.language = QLineEdit(store.usual_language() or "xx", objectName="exportLanguage")
@@ -162,6 +162,15 @@ class ExportDialog(QDialog):
             self.nested.addItem(f"keep the {policy}", policy)
         self.format.currentIndexChanged.connect(self._enable_token_choices)
         self._enable_token_choices()
+        # what goes out, in the words the summary will use
+        self._store, self._annotator = store, annotator
+        self.choice = QLabel(objectName="exportChoice")
+        self.choice.setTextFormat(Qt.TextFormat.PlainText)
+        self.choice.setWordWrap(True)
+        for changed in (self.format.currentIndexChanged, self.status.currentIndexChanged,
+                        self.layers.itemSelectionChanged):
+            changed.connect(self._show_choice)
+        self._show_choice()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -174,8 +183,9 @@ class ExportDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Write to", where)
-        form.addRow("Layers (none chosen: all)", self.layers)
+        form.addRow("Layers (none chosen: the format's default)", self.layers)
         form.addRow("Status", self.status)
+        form.addRow(self.choice)
         form.addRow("Labels", self.labels)
         form.addRow(self.split)
         form.addRow("Ratios", ratios)
@@ -184,6 +194,15 @@ class ExportDialog(QDialog):
         form.addRow("Language", self.language)
         form.addRow("Nested entities", self.nested)
         form.addRow(buttons)
+
+    def export_choice(self) -> ExportChoice:
+        status = self.status.currentData()
+        return choose_export(self._store, self.format.currentData(), self._annotator,
+                             [item.text() for item in self.layers.selectedItems()],
+                             statuses=[status] if status not in (None, "any") else [], any_status=status == "any")
+
+    def _show_choice(self) -> None:
+        self.choice.setText(f"Exports {self.export_choice().said}")
 
     def _enable_token_choices(self) -> None:
         tokens = self._formats[self.format.currentData()].tokens
@@ -201,15 +220,14 @@ class ExportDialog(QDialog):
 
     def work(self, overwrite: bool = False) -> Work:
         fmt, out = self.format.currentData(), Path(self.out.text())
-        layers = [item.text() for item in self.layers.selectedItems()] or None
-        status = self.status.currentData()
+        choice = self.export_choice()
         labels = [x.strip() for x in self.labels.text().split(",") if x.strip()] or None
         ratios = [box.value() for box in self.ratios] if self.split.isChecked() else None
         seed = self.seed.value()
         options = WriteOptions(tokenizer=self.tokenizer.currentData(), language=self.language.text().strip() or "xx",
                                nested=self.nested.currentData(), overwrite=overwrite)
         return lambda store, progress: export(
-            store, fmt, out, annotators=layers, statuses=[status] if status else None, labels=labels,
+            store, fmt, out, choice=choice, labels=labels,
             split_ratios=[r / sum(ratios) for r in ratios] if ratios and sum(ratios) else None, seed=seed,
             progress=progress, options=options)
 
