@@ -34,9 +34,9 @@ def test_clusters_stay_whole():
 def test_hugging_face_rows_are_the_json_encoders_lines(words, tag_ids, key, annotator):
     import json
 
-    from annotator.formats.hf import quoted, row_line
+    from annotator.formats.hf import numbered, quoted, row_body
 
     source = f'"document": {quoted(key)}, "annotator": {quoted(annotator)}'
     expected = json.dumps({"id": "7", "document": key, "annotator": annotator, "tokens": words, "ner_tags": tag_ids},
                           ensure_ascii=False)
-    assert row_line(7, source, words, tag_ids) == expected + "\n"
+    assert numbered([row_body(source, words, tag_ids)], 7) == [expected + "\n"]

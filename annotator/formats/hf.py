@@ -94,14 +94,10 @@ quoted = encode_basestring
 """A JSON string literal, as `json.dumps(..., ensure_ascii=False)` writes it."""
 
 
-def row_line(n: int, source: str, words: list[str], tag_ids: list[int]) -> str:
-    """One row as `json.dumps(row, ensure_ascii=False)` writes it, built from
-    pieces: a JSONEncoder call per row costs more than the tokenizing."""
-    return f'{{"id": "{n}", {row_body(source, words, tag_ids)}'
-
-
 def row_body(source: str, words: list[str], tag_ids: list[int]) -> str:
-    """A row after its id: rows are rendered in runs and numbered when written."""
+    """A row after its id, as `json.dumps(row, ensure_ascii=False)` writes it, built
+    from pieces (a JSONEncoder call per row costs more than the tokenizing); rows
+    are rendered in runs and numbered when written (`numbered`)."""
     return f'{source}, "tokens": [{", ".join(map(quoted, words))}], "ner_tags": [{", ".join(map(str, tag_ids))}]}}\n'
 
 
@@ -131,6 +127,10 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
     return rows
 
 
+def numbered(rows: list[str], first: int) -> list[str]:
+    return [f'{{"id": "{i}", {row}' for i, row in enumerate(rows, first)]
+
+
 def write_runs(runs: Iterable[Run], path: Path, options: WriteOptions) -> WriteSummary:
     path = Path(path)
     summary = WriteSummary()
@@ -139,7 +139,7 @@ def write_runs(runs: Iterable[Run], path: Path, options: WriteOptions) -> WriteS
     with atomic_output(path) as out:
         n = 0
         for rows, counted in runs:
-            out.write("".join([f'{{"id": "{i}", {row}' for i, row in enumerate(rows, n)]))
+            out.write("".join(numbered(rows, n)))
             n += len(rows)
             summary.merge(counted)
         # Written inside the main file's block so a failure leaves none of the three.

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import IO, Any
 
-from annotator.domain import GOLD, AnnotatedDocument, Span
+from annotator.domain import AnnotatedDocument, Span
 from annotator.domain.layers import fact_views, span_key
 from annotator.formats.spreadsheet_cells import csv_line
 from annotator.formats.tokens import tokenize as regex_tokens
@@ -294,16 +294,6 @@ def write_report(report: AgreementReport, handle: IO[str], as_csv: bool = False)
         handle.writelines(csv_line((row[name] for name in columns), end="\n") for row in rows)
     else:
         handle.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
-
-
-def default_annotators(records: Iterable[AnnotatedDocument]) -> list[str]:
-    """Everyone with a layer in the records, except the gold layer."""
-    names: set[str] = set()
-    for record in records:
-        names.update(record.annotators())
-        names.update(record.status)
-    names.discard(GOLD)
-    return sorted(names)
 
 
 def measure_agreement(
