@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -43,7 +45,7 @@ from annotator.ui.widgets.key_bindings import redo_keys, undo_keys
 from annotator.ui.labelling.label_palette import LabelPalette
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
-from annotator.ui.widgets.store_undo_stack import StoreUndoStack
+from annotator.ui.widgets.undo_histories import UndoHistories
 from annotator.ui.suggestions.suggestions import Suggestions
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.widgets.plain_text import literal, no_mnemonic
@@ -65,9 +67,13 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.store = store
         store.actor = annotator  # who the change history names for schema edits
-        self.undo_stack = StoreUndoStack(self)
+        # one history per document and layer: undo changes only what is shown
+        self.undo_stack = UndoHistories(store, self)
         self.undo_stack.refused.connect(self._edit_refused)
+        self.undo_stack.queue.waitingChanged.connect(self._edits_waiting)
         self.layer = CurrentLayer(store, annotator, self)
+        self.undo_stack.show(None, annotator)
+        self.layer.documentChanged.connect(self._show_history)
         self.documents = DocumentList(store, annotator, self)
         self.text_view = TextView(self.layer, self)
         self.palette = LabelPalette(store, self)
@@ -142,7 +148,20 @@ class MainWindow(QMainWindow):
         main.addWidget(side)
         main.setStretchFactor(1, 1)
         main.setSizes([290, 600, 390])
-        self.setCentralWidget(main)
+        # says that edits wait for another program to finish writing (and will be saved)
+        self.write_waiting = QLabel(self)
+        self.write_waiting.setObjectName("writeWaiting")
+        self.write_waiting.setTextFormat(Qt.TextFormat.PlainText)  # the path is never markup
+        self.write_waiting.setWordWrap(True)
+        self.write_waiting.setStyleSheet("QLabel { background: #fff3c4; color: #3d3000; padding: 4px 8px; }")
+        self.write_waiting.hide()
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.write_waiting)
+        column.addWidget(main, 1)
+        self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
         self.annotator_status = QLabel(self)
@@ -249,6 +268,9 @@ class MainWindow(QMainWindow):
             self._update_title()
             self._update_status()
 
+    def _show_history(self) -> None:
+        self.undo_stack.show(self.layer.document_id, self.layer.annotator)
+
     def step_document(self, step: int) -> None:
         target = self.documents.neighbour(step)
         if target is not None:
@@ -309,6 +331,43 @@ class MainWindow(QMainWindow):
         self.store.reload()
         self.save_status.setText("last edit NOT saved")
         QMessageBox.warning(self, "Edit not saved", literal(error.message))
+
+    def _edits_waiting(self, count: int) -> None:
+        """Edits wait for another program's write (an import) to end: say so; they will be saved."""
+        if count:
+            self.write_waiting.setText(self.undo_stack.queue.waiting_message())
+            self.save_status.setText(f"{count} edit(s) waiting to be saved")
+        else:
+            self.save_status.setText(f"saved {datetime.datetime.now():%H:%M:%S}")
+        self.write_waiting.setVisible(count > 0)
+
+    def _save_waiting_edits(self) -> bool:
+        """Before closing: wait, in a dialog that says so, until the edits that
+        wait for another program are saved; False when the user keeps the window open."""
+        queue = self.undo_stack.queue
+        if not queue.waiting:
+            return True
+        dialog = QProgressDialog(queue.waiting_message("the window closes once they are saved"),
+                                 "Keep the window open", 0, 0, self)
+        dialog.setObjectName("savingBeforeClose")
+        dialog.setWindowTitle("Saving edits")
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+
+        def follow(count: int) -> None:
+            if count:
+                dialog.setLabelText(queue.waiting_message("the window closes once they are saved"))
+            else:
+                dialog.done(QDialog.DialogCode.Accepted)
+
+        queue.waitingChanged.connect(follow)
+        try:
+            dialog.exec()  # ends when they are saved, or at "Keep the window open"
+        finally:
+            queue.waitingChanged.disconnect(follow)
+            dialog.deleteLater()
+        return not queue.waiting
 
     def check_external_changes(self) -> bool:
         """Show what another process (an import, a merge) committed since the last look."""
@@ -469,6 +528,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"backup written to {task.written}", 4000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self._save_waiting_edits():
+            event.ignore()
+            return
         if self.automatic_backup is not None:
             self.automatic_backup.wait()  # the copy is never left half-written
         settings().setValue("geometry", self.saveGeometry())

@@ -16,6 +16,12 @@ Any other exception of a step is caught the same way and reported as a
 `StoreError` naming the step. The undo and redo actions the stack makes call
 these Python methods (Qt's own `createUndoAction` would call the C++ slots
 and bypass them).
+
+Given an `EditQueue`, every push, undo and redo goes through it: the step
+runs in one transaction the queue began, and while another program writes it
+waits in the queue, in order with the steps after it. The call then returns
+`EditWaiting` (not a refusal: the step will be saved; callers do nothing more
+with it until then), and a failure met later is reported through `refused`.
 """
 
 from __future__ import annotations
@@ -24,44 +30,61 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoCommand, QUndoGroup, QUndoStack
 
 from annotator.store import StoreError
+from annotator.ui.widgets.edit_queue import EditQueue, Immediately
 from annotator.ui.widgets.plain_text import literal, no_mnemonic
 
 _log = logging.getLogger(__name__)
+
+
+class EditWaiting(StoreError):
+    """A step that waits for another program to finish writing: it is queued,
+    not refused, and will be saved."""
 
 
 class StoreUndoStack(QUndoStack):
     refused = Signal(object)
     """A `StoreError` from a push, undo or redo that was taken back."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, queue: EditQueue | None = None) -> None:
         super().__init__(parent)
+        self.queue: EditQueue | Immediately = queue if queue is not None else Immediately()
         self._failure: StoreError | None = None
         self._pushing = False
         self._stepping_over = False
 
     def push(self, command: QUndoCommand) -> StoreError | None:  # type: ignore[override]
         """Run and keep `command`; the store's refusal instead when it failed
-        (the command is then dropped and `refused` is emitted)."""
+        (the command is then dropped and `refused` is emitted); `EditWaiting`
+        when it waits for another program."""
         for method in ("redo", "undo"):
             # PySide looks an override up on the instance before the class
             setattr(command, method, self._guarded(command, getattr(command, method)))
-        self._failure, self._pushing = None, True
-        try:
-            super().push(command)
-        finally:
-            self._pushing = False
-        return self._report()
+        return self._in_turn(lambda: self._push_now(command))
 
     def undo(self) -> StoreError | None:  # type: ignore[override]
         # on failure the store still holds the change: step forward again without redoing it
-        return self._step(self.canUndo(), super().undo, super().redo)
+        return self._in_turn(lambda: self._step(self.canUndo(), lambda: QUndoStack.undo(self), lambda: QUndoStack.redo(self)))
 
     def redo(self) -> StoreError | None:  # type: ignore[override]
         # on failure the change is still not in the store: step back without undoing it
-        return self._step(self.canRedo(), super().redo, super().undo)
+        return self._in_turn(lambda: self._step(self.canRedo(), lambda: QUndoStack.redo(self), lambda: QUndoStack.undo(self)))
+
+    def _in_turn(self, step: Callable[[], StoreError | None]) -> StoreError | None:
+        outcome: list[StoreError | None] = []
+        if self.queue.run(lambda: outcome.append(step())):
+            return outcome[0]
+        return EditWaiting(self.queue.waiting_message())  # type: ignore[union-attr]
+
+    def _push_now(self, command: QUndoCommand) -> StoreError | None:
+        self._failure, self._pushing = None, True
+        try:
+            QUndoStack.push(self, command)
+        finally:
+            self._pushing = False
+        return self._report()
 
     def _step(self, possible: bool, go: Callable[[], None], back: Callable[[], None]) -> StoreError | None:
         if not possible:
@@ -81,7 +104,12 @@ class StoreUndoStack(QUndoStack):
             if self._stepping_over:
                 return
             try:
-                run()
+                try:
+                    run()
+                except BaseException:
+                    self.queue.rollback()
+                    raise
+                self.queue.commit()  # a commit that fails (a full disk) fails the step
             except Exception as exc:  # noqa: BLE001 (nothing may cross into Qt, which would move the stack on)
                 self._failure = exc if isinstance(exc, StoreError) else _unexpected(command, exc)
                 if self._pushing:
@@ -95,10 +123,10 @@ class StoreUndoStack(QUndoStack):
         return failure
 
     def createUndoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
-        return _StepAction(self, parent, prefix or "Undo", "undo")
+        return StepAction(self, parent, prefix or "Undo", "undo")
 
     def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
-        return _StepAction(self, parent, prefix or "Redo", "redo")
+        return StepAction(self, parent, prefix or "Redo", "redo")
 
 
 def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
@@ -109,10 +137,10 @@ def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
     return StoreError(f"{command.text()}: failed ({exc}); nothing was changed")
 
 
-class _StepAction(QAction):
+class StepAction(QAction):
     """Undo or redo through the stack's Python methods, titled like Qt's own."""
 
-    def __init__(self, stack: StoreUndoStack, parent: QObject, prefix: str, direction: str) -> None:
+    def __init__(self, stack: StoreUndoStack | QUndoGroup, parent: QObject, prefix: str, direction: str) -> None:
         super().__init__(prefix, parent)
         self._prefix = prefix
         if direction == "undo":
