@@ -123,10 +123,10 @@ class StoreUndoStack(QUndoStack):
         return failure
 
     def createUndoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
-        return StepAction(self, parent, prefix or "Undo", "undo")
+        return StepAction(self, parent, prefix or "Undo", "undo", self.queue)
 
     def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
-        return StepAction(self, parent, prefix or "Redo", "redo")
+        return StepAction(self, parent, prefix or "Redo", "redo", self.queue)
 
 
 def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
@@ -138,23 +138,35 @@ def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
 
 
 class StepAction(QAction):
-    """Undo or redo through the stack's Python methods, titled like Qt's own."""
+    """Undo or redo through the stack's Python methods, titled like Qt's own.
 
-    def __init__(self, stack: StoreUndoStack | QUndoGroup, parent: QObject, prefix: str, direction: str) -> None:
+    While edits wait for another program (`EditQueue`), it stays enabled: an
+    undo pressed then waits in line and takes back the waiting edit once saved."""
+
+    def __init__(self, stack: StoreUndoStack | QUndoGroup, parent: QObject, prefix: str, direction: str,
+                 queue: EditQueue | Immediately | None = None) -> None:
         super().__init__(prefix, parent)
         self._prefix = prefix
-        if direction == "undo":
-            self.setEnabled(stack.canUndo())
-            self._show(stack.undoText())
-            stack.canUndoChanged.connect(self.setEnabled)
-            stack.undoTextChanged.connect(self._show)
-            self.triggered.connect(stack.undo)
-        else:
-            self.setEnabled(stack.canRedo())
-            self._show(stack.redoText())
-            stack.canRedoChanged.connect(self.setEnabled)
-            stack.redoTextChanged.connect(self._show)
-            self.triggered.connect(stack.redo)
+        self._waiting = 0
+        possible, text, possible_changed, text_changed, step = (
+            (stack.canUndo, stack.undoText, stack.canUndoChanged, stack.undoTextChanged, stack.undo)
+            if direction == "undo" else
+            (stack.canRedo, stack.redoText, stack.canRedoChanged, stack.redoTextChanged, stack.redo))
+        self._possible = possible
+        self._enable()
+        self._show(text())
+        possible_changed.connect(self._enable)
+        text_changed.connect(self._show)
+        if isinstance(queue, EditQueue):
+            queue.waitingChanged.connect(self._queue_waiting)
+        self.triggered.connect(step)
+
+    def _queue_waiting(self, count: int) -> None:
+        self._waiting = count
+        self._enable()
+
+    def _enable(self, *_: object) -> None:
+        self.setEnabled(self._possible() or self._waiting > 0)
 
     def _show(self, command_text: str) -> None:
         # the step's text names labels and roles: its "&" is no shortcut mark, its "<b>" no markup

@@ -72,7 +72,7 @@ class UndoHistories(QUndoGroup):
         self._active.clear()
 
     def createUndoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
-        return StepAction(self, parent, prefix or "Undo", "undo")
+        return StepAction(self, parent, prefix or "Undo", "undo", self.queue)
 
     def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
-        return StepAction(self, parent, prefix or "Redo", "redo")
+        return StepAction(self, parent, prefix or "Redo", "redo", self.queue)
