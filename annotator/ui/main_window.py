@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -45,6 +43,7 @@ from annotator.ui.widgets.key_bindings import redo_keys, undo_keys
 from annotator.ui.labelling.label_palette import LabelPalette
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
+from annotator.ui.widgets.edit_queue import save_waiting_edits
 from annotator.ui.widgets.undo_histories import UndoHistories
 from annotator.ui.suggestions.suggestions import Suggestions
 from annotator.ui.labelling.text_view import TextView
@@ -341,34 +340,6 @@ class MainWindow(QMainWindow):
             self.save_status.setText(f"saved {datetime.datetime.now():%H:%M:%S}")
         self.write_waiting.setVisible(count > 0)
 
-    def _save_waiting_edits(self) -> bool:
-        """Before closing: wait, in a dialog that says so, until the edits that
-        wait for another program are saved; False when the user keeps the window open."""
-        queue = self.undo_stack.queue
-        if not queue.waiting:
-            return True
-        dialog = QProgressDialog(queue.waiting_message("the window closes once they are saved"),
-                                 "Keep the window open", 0, 0, self)
-        dialog.setObjectName("savingBeforeClose")
-        dialog.setWindowTitle("Saving edits")
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-
-        def follow(count: int) -> None:
-            if count:
-                dialog.setLabelText(queue.waiting_message("the window closes once they are saved"))
-            else:
-                dialog.done(QDialog.DialogCode.Accepted)
-
-        queue.waitingChanged.connect(follow)
-        try:
-            dialog.exec()  # ends when they are saved, or at "Keep the window open"
-        finally:
-            queue.waitingChanged.disconnect(follow)
-            dialog.deleteLater()
-        return not queue.waiting
-
     def check_external_changes(self) -> bool:
         """Show what another process (an import, a merge) committed since the last look."""
         if not self.store.changed_elsewhere():
@@ -528,7 +499,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"backup written to {task.written}", 4000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self._save_waiting_edits():
+        if not save_waiting_edits(self.undo_stack.queue, self):
             event.ignore()
             return
         if self.automatic_backup is not None:

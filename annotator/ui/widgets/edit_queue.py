@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
 from annotator.store import Store, StoreError
 from annotator.store.core import WriteTransaction
@@ -116,6 +117,35 @@ class EditQueue(QObject):
             self._run(step)
             self.waitingChanged.emit(len(self._steps))
         self._retry_timer.stop()
+
+
+def save_waiting_edits(queue: EditQueue, parent: QWidget) -> bool:
+    """Before a window closes: wait, in a dialog that says so, until the edits
+    that wait for another program are saved. False when the user keeps the
+    window open instead (the edits still wait, and the window says so)."""
+    if not queue.waiting:
+        return True
+    closing = "the window closes once they are saved"
+    dialog = QProgressDialog(queue.waiting_message(closing), "Keep the window open", 0, 0, parent)
+    dialog.setObjectName("savingBeforeClose")
+    dialog.setWindowTitle("Saving edits")
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+
+    def follow(count: int) -> None:
+        if count:
+            dialog.setLabelText(queue.waiting_message(closing))
+        else:
+            dialog.done(QDialog.DialogCode.Accepted)
+
+    queue.waitingChanged.connect(follow)
+    try:
+        dialog.exec()  # ends once they are saved, or at "Keep the window open"
+    finally:
+        queue.waitingChanged.disconnect(follow)
+        dialog.deleteLater()
+    return not queue.waiting
 
 
 class Immediately:
