@@ -114,7 +114,7 @@ def test_edits_wait_for_the_other_program_and_are_saved_in_order(qtbot, window, 
     qtbot.keyClick(window, "z", Qt.KeyboardModifier.ControlModifier)  # undo waits in the same line
     label(qtbot, window, 23, 30, "l")  # Jakarta
     assert "your 4 edits will be saved" in banner(window).text()
-    assert "4 edit(s) waiting" in window.save_status.text()
+    assert window.save_status.text() == "4 edits waiting to be saved"
     # the window's event loop runs and the queue keeps trying while the other program writes
     tried = window.undo_stack.queue.tries
     qtbot.waitUntil(lambda: len(ticks) >= 5 and window.undo_stack.queue.tries > tried + 1)
@@ -159,7 +159,7 @@ def test_closing_waits_in_a_dialog_until_the_edit_is_saved(qtbot, window, other,
 
     QTimer.singleShot(0, while_closing)
     window.close()
-    assert seen and seen[0][0] == "savingBeforeClose" and "window closes once they are saved" in seen[0][1]
+    assert seen and seen[0][0] == "savingBeforeClose" and "window closes once your edit is saved" in seen[0][1]
     assert [(s.start, s.end, s.label) for s in store.spans(doc, "ana")] == [(0, 8, "PERSON")]
     assert warnings == []
 

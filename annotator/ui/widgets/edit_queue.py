@@ -125,8 +125,11 @@ def save_waiting_edits(queue: EditQueue, parent: QWidget) -> bool:
     window open instead (the edits still wait, and the window says so)."""
     if not queue.waiting:
         return True
-    closing = "the window closes once they are saved"
-    dialog = QProgressDialog(queue.waiting_message(closing), "Keep the window open", 0, 0, parent)
+    def closing() -> str:
+        return queue.waiting_message("the window closes once your edit is saved" if queue.waiting == 1 else
+                                     f"the window closes once your {queue.waiting} edits are saved")
+
+    dialog = QProgressDialog(closing(), "Keep the window open", 0, 0, parent)
     dialog.setObjectName("savingBeforeClose")
     dialog.setWindowTitle("Saving edits")
     dialog.setMinimumDuration(0)
@@ -135,7 +138,7 @@ def save_waiting_edits(queue: EditQueue, parent: QWidget) -> bool:
 
     def follow(count: int) -> None:
         if count:
-            dialog.setLabelText(queue.waiting_message(closing))
+            dialog.setLabelText(closing())
         else:
             dialog.done(QDialog.DialogCode.Accepted)
 
