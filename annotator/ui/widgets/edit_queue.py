@@ -38,9 +38,12 @@ class EditQueue(QObject):
     """How many steps wait for another program to finish writing; 0 once all are saved."""
 
     TRY_MS = 50
-    """The longest the window's thread waits for the write lock at one go."""
+    """The longest the window's thread waits for the write lock for a new step
+    (a short write of another program, such as another window's edit, ends within it)."""
     RETRY_MS = 200
-    """How often a waiting step tries again."""
+    """How often a waiting step tries again..."""
+    RETRY_TRY_MS = 10
+    """... waiting at most this long each time, so that the window answers at once meanwhile."""
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +72,7 @@ class EditQueue(QObject):
         """Run `step` now with the write lock held, or queue it when another
         program writes or earlier steps wait; True when it ran."""
         # while a step runs (its refusal shown in a message box) a new one waits its turn
-        if self._running or self._steps or not self._begin():
+        if self._running or self._steps or not self._begin(self.TRY_MS):
             self._steps.append(step)
             self._retry_timer.start()
             self.waitingChanged.emit(len(self._steps))
@@ -88,9 +91,9 @@ class EditQueue(QObject):
         if transaction is not None:
             transaction.rollback()
 
-    def _begin(self) -> bool:
+    def _begin(self, wait_ms: int) -> bool:
         try:
-            self._transaction = self.store.begin_write(self.TRY_MS)
+            self._transaction = self.store.begin_write(wait_ms)
         except DatabaseBusyError:
             self.tries += 1
             return False
@@ -111,7 +114,7 @@ class EditQueue(QObject):
         if self._running:
             return
         while self._steps:
-            if not self._begin():
+            if not self._begin(self.RETRY_TRY_MS):
                 return
             step = self._steps.popleft()
             self._run(step)
