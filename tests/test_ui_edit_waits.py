@@ -7,9 +7,11 @@ than the busy timeout, and when the window is closed while they wait."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -175,3 +177,47 @@ def test_keep_the_window_open_instead_of_waiting(qtbot, window, other, warnings)
     assert window.isVisible() and window.undo_stack.queue.waiting == 1
     other.finish()
     qtbot.waitUntil(lambda: saved_spans(window) == [(0, 8, "PERSON")])
+
+
+# -- the window beside a real import --------------------------------------------
+
+IMPORTED = 2000
+LINE = LONG_TEXT[:LONG_TEXT.index("\n") + 1]
+WORDS = [(LINE.index(word), LINE.index(word) + len(word)) for word in ("Presiden", "berkunjung", "Jakarta", "hari")]
+KEYS = {"p": "PERSON", "o": "ORGANISATION", "l": "LOCATION", "e": "EVENT"}
+
+
+def test_labelling_beside_a_large_import_never_fails_and_keeps_the_order(qtbot, window, warnings, tmp_path):  # noqa: F811
+    from generated_corpus import write_native
+
+    from fault_figures import count
+
+    source = write_native(tmp_path / "in.jsonl", IMPORTED, spans=20)
+    expected: list[tuple[int, int, str]] = []
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent.parent), os.environ.get("PYTHONPATH", "")]))
+    process = subprocess.Popen([sys.executable, "-m", "annotator", "--db", str(window.store.path), "import", str(source)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    edits = undos = most_waiting = 0
+    places = [(line * len(LINE) + start, line * len(LINE) + end) for line in range(400) for start, end in WORDS]
+    while process.poll() is None and edits < len(places):
+        start, end = places[edits]
+        key = list(KEYS)[edits % len(KEYS)]
+        label(qtbot, window, start, end, key)
+        expected.append((start, end, KEYS[key]))
+        if edits % 3 == 2:  # an undo in the same line as the edits
+            qtbot.keyClick(window, "z", Qt.KeyboardModifier.ControlModifier)
+            expected.pop()
+            undos += 1
+        edits += 1
+        most_waiting = max(most_waiting, window.undo_stack.queue.waiting)
+        QApplication.processEvents()  # as between a person's keys: timers (the queue's retry) run
+    qtbot.waitUntil(lambda: process.poll() is not None, timeout=300_000)
+    assert process.returncode == 0, process.stderr.read()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: window.undo_stack.queue.waiting == 0, timeout=120_000)
+    assert warnings == []
+    assert sorted(saved_spans(window)) == sorted(expected)
+    assert len(window.store.document_ids()) == 1 + IMPORTED
+    count("window labelling beside an import", edits=edits, undos=undos,
+          tries_that_found_the_import_writing=window.undo_stack.queue.tries,
+          most_steps_waiting_at_once=most_waiting, failed=len(warnings),
+          lost=len(set(expected) - set(saved_spans(window))))
