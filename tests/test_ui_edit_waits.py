@@ -115,12 +115,13 @@ def test_edits_wait_for_the_other_program_and_are_saved_in_order(qtbot, window, 
     label(qtbot, window, 9, 19, "p")  # berkunjung
     qtbot.keyClick(window, "z", Qt.KeyboardModifier.ControlModifier)  # undo waits in the same line
     label(qtbot, window, 23, 30, "l")  # Jakarta
-    assert "your 4 edits will be saved" in banner(window).text()
-    assert window.save_status.text() == "4 edits waiting to be saved"
+    qtbot.keyClick(window, "d", Qt.KeyboardModifier.ControlModifier)  # mark done, after the first edit's "in progress"
+    assert "your 5 edits will be saved" in banner(window).text()
+    assert window.save_status.text() == "5 edits waiting to be saved"
     # the window's event loop runs and the queue keeps trying while the other program writes
     tried = window.undo_stack.queue.tries
     qtbot.waitUntil(lambda: len(ticks) >= 5 and window.undo_stack.queue.tries > tried + 1)
-    assert window.undo_stack.queue.waiting == 4
+    assert window.undo_stack.queue.waiting == 5
     assert saved_spans(window) == [] and shown_spans(window) == []
     other.finish()
     qtbot.waitUntil(lambda: window.undo_stack.queue.waiting == 0)
@@ -128,9 +129,12 @@ def test_edits_wait_for_the_other_program_and_are_saved_in_order(qtbot, window, 
     assert span_steps(window.store, doc) == [("add", "Presiden"), ("add", "berkunjung"),
                                              ("delete", "berkunjung"), ("add", "Jakarta")]
     assert [d.title for d in window.store.documents()] == ["Berita", "Impor"]  # the other program's work too
+    assert window.store.status(doc, "ana") == "done"
     assert not banner(window).isVisible() and warnings == []
-    assert (window.undo_stack.index(), window.undo_stack.count()) == (2, 2)
+    assert (window.undo_stack.index(), window.undo_stack.count()) == (3, 3)
     qtbot.keyClick(window, "z", Qt.KeyboardModifier.ControlModifier)  # and the history works as ever
+    assert window.store.status(doc, "ana") == "in_progress"
+    qtbot.keyClick(window, "z", Qt.KeyboardModifier.ControlModifier)
     assert saved_spans(window) == [(0, 8, "PERSON")] == shown_spans(window)
 
 
