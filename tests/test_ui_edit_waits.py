@@ -191,18 +191,21 @@ WORDS = [(LINE.index(word), LINE.index(word) + len(word)) for word in ("Presiden
 KEYS = {"p": "PERSON", "o": "ORGANISATION", "l": "LOCATION", "e": "EVENT"}
 
 
-def test_labelling_beside_a_large_import_never_fails_and_keeps_the_order(qtbot, window, warnings, tmp_path):  # noqa: F811
+def test_labelling_beside_a_large_import_never_fails_and_keeps_order(qtbot, window, warnings, tmp_path):  # noqa: F811
     from generated_corpus import write_native
 
     from fault_figures import count
 
     source = write_native(tmp_path / "in.jsonl", IMPORTED, spans=20)
     expected: list[tuple[int, int, str]] = []
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent.parent), os.environ.get("PYTHONPATH", "")]))
-    process = subprocess.Popen([sys.executable, "-m", "annotator", "--db", str(window.store.path), "import", str(source)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    here = str(Path(__file__).parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([here, os.environ.get("PYTHONPATH", "")]))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--db", str(window.store.path), "import", str(source)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     edits = undos = most_waiting = 0
-    places = [(line * len(LINE) + start, line * len(LINE) + end) for line in range(400) for start, end in WORDS]
+    places = [(line * len(LINE) + start, line * len(LINE) + end)
+              for line in range(LONG_TEXT.count("\n")) for start, end in WORDS]
     while process.poll() is None and edits < len(places):
         start, end = places[edits]
         key = list(KEYS)[edits % len(KEYS)]

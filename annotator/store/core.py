@@ -85,10 +85,6 @@ class WriteTransaction:
         finally:
             core.db.execute(f"PRAGMA busy_timeout = {usual}")
 
-    @property
-    def open(self) -> bool:
-        return self._block is not None
-
     def commit(self) -> None:
         """Commit what was written since; a failure (a full disk) rolls it back and raises."""
         block, self._block = self._block, None

@@ -335,7 +335,8 @@ class MainWindow(QMainWindow):
         """Edits wait for another program's write (an import) to end: say so; they will be saved."""
         if count:
             self.write_waiting.setText(self.undo_stack.queue.waiting_message())
-            self.save_status.setText("1 edit waiting to be saved" if count == 1 else f"{count} edits waiting to be saved")
+            self.save_status.setText("1 edit waiting to be saved" if count == 1 else
+                                     f"{count} edits waiting to be saved")
         else:
             self.save_status.setText(f"saved {datetime.datetime.now():%H:%M:%S}")
         self.write_waiting.setVisible(count > 0)

@@ -1,8 +1,8 @@
 """The window's edits, saved one after another: an edit that meets another
 program writing waits here for its turn instead of freezing the window or failing.
 
-SQLite lets one connection write at a time, and a large `annotator import`
-holds the write lock for a minute or more. Waiting for it on the window's
+SQLite lets one connection write at a time, and the write phase of a large
+`annotator import` can hold the lock longer than the busy timeout. Waiting for it on the window's
 thread would freeze the window; giving up after the busy timeout would lose
 the edit. So each step of the undo stack first takes the write lock itself,
 waiting at most `TRY_MS`: when another program holds it, the step joins this
@@ -128,6 +128,7 @@ def save_waiting_edits(queue: EditQueue, parent: QWidget) -> bool:
     window open instead (the edits still wait, and the window says so)."""
     if not queue.waiting:
         return True
+
     def closing() -> str:
         return queue.waiting_message("the window closes once your edit is saved" if queue.waiting == 1 else
                                      f"the window closes once your {queue.waiting} edits are saved")

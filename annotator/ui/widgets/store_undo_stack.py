@@ -66,11 +66,18 @@ class StoreUndoStack(QUndoStack):
 
     def undo(self) -> StoreError | None:  # type: ignore[override]
         # on failure the store still holds the change: step forward again without redoing it
-        return self._in_turn(lambda: self._step(self.canUndo(), lambda: QUndoStack.undo(self), lambda: QUndoStack.redo(self)))
+        # (whether there is a step to undo is asked when its turn comes, after the steps before it)
+        return self._in_turn(lambda: self._step(self.canUndo, self._qt_undo, self._qt_redo))
 
     def redo(self) -> StoreError | None:  # type: ignore[override]
         # on failure the change is still not in the store: step back without undoing it
-        return self._in_turn(lambda: self._step(self.canRedo(), lambda: QUndoStack.redo(self), lambda: QUndoStack.undo(self)))
+        return self._in_turn(lambda: self._step(self.canRedo, self._qt_redo, self._qt_undo))
+
+    def _qt_undo(self) -> None:
+        QUndoStack.undo(self)
+
+    def _qt_redo(self) -> None:
+        QUndoStack.redo(self)
 
     def _in_turn(self, step: Callable[[], StoreError | None]) -> StoreError | None:
         outcome: list[StoreError | None] = []
@@ -86,8 +93,9 @@ class StoreUndoStack(QUndoStack):
             self._pushing = False
         return self._report()
 
-    def _step(self, possible: bool, go: Callable[[], None], back: Callable[[], None]) -> StoreError | None:
-        if not possible:
+    def _step(self, possible: Callable[[], bool], go: Callable[[], None],
+              back: Callable[[], None]) -> StoreError | None:
+        if not possible():
             return None
         self._failure = None
         go()
