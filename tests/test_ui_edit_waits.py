@@ -228,3 +228,18 @@ def test_labelling_beside_a_large_import_never_fails_and_keeps_order(qtbot, wind
           tries_that_found_the_import_writing=window.undo_stack.queue.tries,
           most_steps_waiting_at_once=most_waiting, failed=len(warnings),
           lost=len(set(expected) - set(saved_spans(window))))
+
+
+def test_opening_another_database_first_saves_the_waiting_edit(qtbot, window, other, warnings, tmp_path):  # noqa: F811
+    store, doc = window.store, window.layer.document_id
+    label(qtbot, window, 0, 8, "p")
+    QTimer.singleShot(0, other.finish)  # while the dialog waits
+    successor = window.open_database(tmp_path / "other.db", create=True)
+    try:
+        assert successor is not None
+        assert [(s.start, s.end, s.label) for s in store.spans(doc, "ana")] == [(0, 8, "PERSON")]
+        assert warnings == []
+    finally:
+        if successor is not None:
+            successor.close()
+            successor.store.close()

@@ -398,6 +398,8 @@ class MainWindow(QMainWindow):
         File → New creates one: a recent database since deleted is refused."""
         from annotator.project import open_project
 
+        if not save_waiting_edits(self.undo_stack.queue, self):
+            return None  # this window stays, its edits still waiting
         try:
             store = open_project(path, create=create)
         except StoreError as exc:
