@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit
 from test_ui_storage_errors import LONG_TEXT, label, saved_spans, shown_spans, warnings  # noqa: F401 (fixture)
 
 from annotator.project import open_project
@@ -243,3 +243,27 @@ def test_opening_another_database_first_saves_the_waiting_edit(qtbot, window, ot
         if successor is not None:
             successor.close()
             successor.store.close()
+
+
+def test_a_note_typed_while_its_save_waits_is_one_step_saved_on_closing(qtbot, window, warnings):  # noqa: F811
+    store, doc = window.store, window.layer.document_id
+    label(qtbot, window, 0, 8, "p")
+    span = window.layer.selected
+    holder = OtherProgram(store.path)
+    try:
+        note = window.findChild(QPlainTextEdit, "annotationNote")
+        note.setFocus()
+        qtbot.keyClicks(note, "presiden")
+        qtbot.waitUntil(lambda: window.undo_stack.queue.waiting == 1)  # saved after a pause: it waits
+        qtbot.keyClicks(note, " RI")
+        window.annotation_panel.save_note()  # as the pause after typing does
+        assert window.undo_stack.queue.waiting == 1  # folded into the waiting save
+        qtbot.keyClicks(note, "!")  # not saved yet when the window closes
+        QTimer.singleShot(0, holder.finish)
+        window.close()
+    finally:
+        holder.process.kill()
+        holder.process.wait()
+    assert store.span(span.id).note == "presiden RI!"
+    assert [c.action for c in store.history(doc, "ana") if c.kind == "span"] == ["change", "add"]  # one save
+    assert warnings == []

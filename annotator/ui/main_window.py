@@ -502,6 +502,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"backup written to {task.written}", 4000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # a note typed a moment ago is saved now, so that the wait below covers it
+        # (hiding the panels would save it only once nothing waits for it any more)
+        self.annotation_panel.save_note()
+        self.fact_panel.save_note()
         if not save_waiting_edits(self.undo_stack.queue, self):
             event.ignore()
             return

@@ -51,6 +51,8 @@ class EditQueue(QObject):
         self.tries = 0
         """Attempts to take the lock that found another program writing (for tests and figures)."""
         self._steps: deque[Step] = deque()
+        self._newest: object = None
+        """What the step queued last said it was (`run`'s `what`), while it is still waiting."""
         self._transaction: WriteTransaction | None = None
         self._running = False
         self._retry_timer = QTimer(self)
@@ -68,17 +70,24 @@ class EditQueue(QObject):
             ending = "your edit will be saved" if count <= 1 else f"your {count} edits will be saved"
         return f"Waiting for another program to finish writing ({where})… {ending}"
 
-    def run(self, step: Step) -> bool:
+    def run(self, step: Step, what: object = None) -> bool:
         """Run `step` now with the write lock held, or queue it when another
-        program writes or earlier steps wait; True when it ran."""
+        program writes or earlier steps wait; True when it ran. `what` is kept
+        while it is the newest step waiting (`newest_waiting`)."""
         # while a step runs (its refusal shown in a message box) a new one waits its turn
         if self._running or self._steps or not self._begin(self.TRY_MS):
             self._steps.append(step)
+            self._newest = what
             self._retry_timer.start()
             self.waitingChanged.emit(len(self._steps))
             return False
         self._run(step)
         return True
+
+    def newest_waiting(self) -> object:
+        """The `what` of the newest step waiting, or None: a caller may fold a
+        new step into it (a note typed on, while the first save waits)."""
+        return self._newest if self._steps else None
 
     def commit(self) -> None:
         """End the step's transaction, keeping what it wrote (raises when the commit fails)."""
@@ -117,6 +126,8 @@ class EditQueue(QObject):
             if not self._begin(self.RETRY_TRY_MS):
                 return
             step = self._steps.popleft()
+            if not self._steps:
+                self._newest = None  # it runs now: nothing may fold into it any more
             self._run(step)
             self.waitingChanged.emit(len(self._steps))
         self._retry_timer.stop()
@@ -160,9 +171,12 @@ class Immediately:
 
     waiting = 0
 
-    def run(self, step: Step) -> bool:
+    def run(self, step: Step, what: object = None) -> bool:
         step()
         return True
+
+    def newest_waiting(self) -> object:
+        return None
 
     def commit(self) -> None:
         pass

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoGroup, QUndoStack
@@ -59,10 +60,14 @@ class StoreUndoStack(QUndoStack):
         """Run and keep `command`; the store's refusal instead when it failed
         (the command is then dropped and `refused` is emitted); `EditWaiting`
         when it waits for another program."""
+        waiting = self.queue.newest_waiting()
+        if isinstance(waiting, _Push) and waiting.stack is self and _merged(waiting.command, command):
+            # a note typed on while its first save waits: one step, saved once, as Qt would merge them
+            return EditWaiting(self.queue.waiting_message())  # type: ignore[union-attr]
         for method in ("redo", "undo"):
             # PySide looks an override up on the instance before the class
             setattr(command, method, self._guarded(command, getattr(command, method)))
-        return self._in_turn(lambda: self._push_now(command))
+        return self._in_turn(lambda: self._push_now(command), _Push(self, command))
 
     def undo(self) -> StoreError | None:  # type: ignore[override]
         # on failure the store still holds the change: step forward again without redoing it
@@ -79,9 +84,9 @@ class StoreUndoStack(QUndoStack):
     def _qt_redo(self) -> None:
         QUndoStack.redo(self)
 
-    def _in_turn(self, step: Callable[[], StoreError | None]) -> StoreError | None:
+    def _in_turn(self, step: Callable[[], StoreError | None], what: object = None) -> StoreError | None:
         outcome: list[StoreError | None] = []
-        if self.queue.run(lambda: outcome.append(step())):
+        if self.queue.run(lambda: outcome.append(step()), what):
             return outcome[0]
         return EditWaiting(self.queue.waiting_message())  # type: ignore[union-attr]
 
@@ -135,6 +140,18 @@ class StoreUndoStack(QUndoStack):
 
     def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
         return StepAction(self, parent, prefix or "Redo", "redo", self.queue)
+
+
+class _Push(NamedTuple):
+    """A push waiting in the queue."""
+
+    stack: StoreUndoStack
+    command: QUndoCommand
+
+
+def _merged(waiting: QUndoCommand, command: QUndoCommand) -> bool:
+    """Whether the waiting command took `command` over (Qt's merging, before either ran)."""
+    return command.id() != -1 and command.id() == waiting.id() and waiting.mergeWith(command)
 
 
 def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
