@@ -39,12 +39,18 @@ print("done", flush=True)
 """
 
 
+def program_env() -> dict[str, str]:
+    """The environment of a second program: it imports this annotator, installed or not."""
+    here = str(Path(__file__).parent.parent)
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([here, os.environ.get("PYTHONPATH", "")]))
+
+
 class OtherProgram:
     """A second process that holds the database's write lock until `finish()`."""
 
     def __init__(self, path) -> None:  # noqa: ANN001
         self.process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
+                                        stdout=subprocess.PIPE, text=True, env=program_env())
         assert self.process.stdout.readline().strip() == "holding"  # type: ignore[union-attr]
 
     def finish(self) -> None:
@@ -198,11 +204,9 @@ def test_labelling_beside_a_large_import_never_fails_and_keeps_order(qtbot, wind
 
     source = write_native(tmp_path / "in.jsonl", IMPORTED, spans=20)
     expected: list[tuple[int, int, str]] = []
-    here = str(Path(__file__).parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([here, os.environ.get("PYTHONPATH", "")]))
     process = subprocess.Popen(
         [sys.executable, "-m", "annotator", "--db", str(window.store.path), "import", str(source)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        env=program_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     edits = undos = most_waiting = 0
     places = [(line * len(LINE) + start, line * len(LINE) + end)
               for line in range(LONG_TEXT.count("\n")) for start, end in WORDS]
