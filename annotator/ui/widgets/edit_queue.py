@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
 from annotator.store import Store, StoreError
@@ -44,6 +44,8 @@ class EditQueue(QObject):
     """How often a waiting step tries again..."""
     RETRY_TRY_MS = 10
     """... waiting at most this long each time, so that the window answers at once meanwhile."""
+    BATCH_MS = 50
+    """How long saving the steps that waited may go on before the window answers again."""
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -122,7 +124,14 @@ class EditQueue(QObject):
     def _retry(self) -> None:
         if self._running:
             return
+        self._retry_timer.setInterval(self.RETRY_MS)
+        spent = QElapsedTimer()
+        spent.start()
         while self._steps:
+            if spent.elapsed() > self.BATCH_MS:
+                # many steps waited: save the rest in turns, the window answering between them
+                self._retry_timer.setInterval(0)
+                return
             if not self._begin(self.RETRY_TRY_MS):
                 return
             step = self._steps.popleft()
