@@ -271,3 +271,22 @@ def test_a_note_typed_while_its_save_waits_is_one_step_saved_on_closing(qtbot, w
     assert store.span(span.id).note == "presiden RI!"
     assert [c.action for c in store.history(doc, "ana") if c.kind == "span"] == ["change", "add"]  # one save
     assert warnings == []
+
+
+def test_closing_the_window_saves_what_waits_in_the_review_window_too(qtbot, window, other, warnings):  # noqa: F811
+    from annotator.domain import GOLD
+
+    store, doc = window.store, window.layer.document_id
+    window.open_review()
+    review = window.review_window
+    qtbot.waitExposed(review)
+    review.activateWindow()
+    qtbot.waitUntil(review.isActiveWindow)
+    qtbot.keyClick(review, "d", Qt.KeyboardModifier.ControlModifier)  # mark reviewed: it waits
+    assert review.undo_stack.queue.waiting == 1
+    assert "Waiting for another program to finish writing" in review.statusBar().currentMessage()
+    QTimer.singleShot(0, other.finish)  # while the review window's dialog waits
+    window.close()
+    assert not shiboken6.isValid(review) or not review.isVisible()
+    assert store.status(doc, GOLD) == "reviewed"
+    assert warnings == []

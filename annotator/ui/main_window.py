@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -457,6 +458,13 @@ class MainWindow(QMainWindow):
         self.review_window = ReviewWindow(self.store, self.layer.annotator, self, document_id=self.layer.document_id)
         self.review_window.show()
 
+    def _close_review(self) -> bool:
+        """Close the review window first (it goes with this one): its gold edits may wait too."""
+        review = getattr(self, "review_window", None)
+        if review is None or not shiboken6.isValid(review) or not review.isVisible():
+            return True
+        return review.close()
+
     def merge_databases(self) -> None:
         from annotator.ui.files.merge_dialog import merge_with_dialog
 
@@ -506,7 +514,7 @@ class MainWindow(QMainWindow):
         # (hiding the panels would save it only once nothing waits for it any more)
         self.annotation_panel.save_note()
         self.fact_panel.save_note()
-        if not save_waiting_edits(self.undo_stack.queue, self):
+        if not save_waiting_edits(self.undo_stack.queue, self) or not self._close_review():
             event.ignore()
             return
         if self.automatic_backup is not None:
