@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.store.database import DatabaseBusyError, StorageFullError
 from annotator.project import open_project
@@ -90,21 +90,23 @@ def test_full_disk_tells_the_user_and_keeps_earlier_work(qtbot, window, warnings
     assert window.undo_stack.count() == steps + 1
 
 
-def test_locked_database_tells_the_user_and_retry_works(qtbot, window, warnings):
-    window.store.db.execute("PRAGMA busy_timeout = 50")
+def test_locked_database_makes_the_edit_wait_and_then_saves_it(qtbot, window, warnings):
     other = sqlite3.connect(window.store.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
         label(qtbot, window, 0, 8, "p")
-        assert len(warnings) == 1 and "another program" in warnings[0]
+        assert warnings == []  # not refused: it waits
+        banner = window.findChild(QLabel, "writeWaiting")
+        assert banner.isVisible() and str(window.store.path) in banner.text()
+        assert "your edit will be saved" in banner.text()
         assert saved_spans(window) == [] and shown_spans(window) == []
-        assert window.undo_stack.count() == 0
     finally:
         other.execute("ROLLBACK")
         other.close()
-    label(qtbot, window, 0, 8, "p")
-    assert saved_spans(window) == [(0, 8, "PERSON")] == shown_spans(window)
-    assert window.undo_stack.count() == 1
+    qtbot.waitUntil(lambda: saved_spans(window) == [(0, 8, "PERSON")])
+    assert shown_spans(window) == saved_spans(window)
+    assert window.undo_stack.count() == 1 and not banner.isVisible()
+    assert warnings == []
 
 
 def test_fact_step_failing_half_way_leaves_no_trigger_span(qtbot, window, warnings, monkeypatch):

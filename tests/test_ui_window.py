@@ -30,6 +30,9 @@ def test_next_document_mark_done_and_progress(qtbot, store):
     window.findChild(type(window.mark_done_action), "nextDocument").trigger()
     assert window.layer.document_id == second.id
     assert window.text_view.toPlainText() == "Empat lima."
+    window.undo_stack.undo()  # the second document's history is empty: the first's status stays
+    assert store.status(first.id, "ana") == "done"
+    window.findChild(type(window.mark_done_action), "previousDocument").trigger()
     window.undo_stack.undo()
     assert store.status(first.id, "ana") == "todo"
     assert window.findChild(QLabel, "progressStatus").text() == "0 / 2 done"

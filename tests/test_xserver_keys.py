@@ -94,6 +94,16 @@ for name, key, expected in [("label", "p", 1), ("undo", "ctrl+z", 0), ("redo", "
 print(json.dumps({"steps": steps, "spans": spans()}))
 """
 
+# Ctrl+Z on the second document must leave the first alone; back on the first it undoes there
+UNDO_STAYS_ON_THE_SHOWN_DOCUMENT = UNDO_REDO_BY_KEYS.replace(
+    'document = next(iter(store.documents())).id',
+    'document = next(iter(store.documents())).id\nstore.add_document("Kedua", "Menteri tiba di Bandung kemarin.")',
+).replace(
+    '[("label", "p", 1), ("undo", "ctrl+z", 0), ("redo", "ctrl+shift+z", 1)]',
+    '[("label", "p", 1), ("next", "ctrl+Next", 1), ("undo elsewhere", "ctrl+z", 1), ("back", "ctrl+Prior", 1), '
+    '("undo", "ctrl+z", 0)]',
+)
+
 
 def test_no_key_sequence_is_bound_twice_in_a_window(x_display, tmp_path):
     result = run_on_x(x_display, WALK_SHORTCUTS, tmp_path)
@@ -111,3 +121,15 @@ def test_undo_and_redo_keys_work_on_x11(x_display, tmp_path):
     assert "Ambiguous shortcut" not in result.stderr, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["steps"] == {"label": 1, "undo": 0, "redo": 1}, (report, result.stderr)
+
+
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
+def test_undo_keys_change_only_the_shown_document_on_x11(x_display, tmp_path):
+    assert UNDO_STAYS_ON_THE_SHOWN_DOCUMENT != UNDO_REDO_BY_KEYS
+    result = run_on_x(x_display, UNDO_STAYS_ON_THE_SHOWN_DOCUMENT + "print(json.dumps(window.layer.document_id))",
+                      tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    report = json.loads(lines[-2])
+    assert report["steps"] == {"label": 1, "next": 1, "undo elsewhere": 1, "back": 1, "undo": 0}, (report, result.stderr)
+    assert json.loads(lines[-1]) == 1  # the first document is shown again

@@ -69,6 +69,39 @@ class ProjectDatabase(Database):
             raise translated from exc
 
 
+class WriteTransaction:
+    """`StoreCore.transaction()` entered now and left when the caller says:
+    store calls made in between nest inside it, so they commit together."""
+
+    def __init__(self, core: StoreCore, wait_ms: int) -> None:
+        self._block: contextlib.AbstractContextManager[None] | None = core.transaction()
+        usual = core.db.execute("PRAGMA busy_timeout").fetchone()[0]
+        core.db.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        try:
+            self._block.__enter__()  # BEGIN IMMEDIATE: the only statement that waits for the lock
+        except BaseException:
+            self._block = None
+            raise
+        finally:
+            core.db.execute(f"PRAGMA busy_timeout = {usual}")
+
+    def commit(self) -> None:
+        """Commit what was written since; a failure (a full disk) rolls it back and raises."""
+        block, self._block = self._block, None
+        if block is not None:
+            block.__exit__(None, None, None)
+
+    def rollback(self) -> None:
+        block, self._block = self._block, None
+        if block is not None:
+            taken_back = _TakenBack()
+            block.__exit__(_TakenBack, taken_back, None)
+
+
+class _TakenBack(Exception):
+    """Thrown into the transaction's block to roll it back; the block re-raises it and it stops there."""
+
+
 class StoreCore:
     """The connection and the listeners; the method groups of `Store` subclass it."""
 
@@ -101,6 +134,15 @@ class StoreCore:
         except BaseException:
             self._schema = None  # it may hold what was rolled back
             raise
+
+    def begin_write(self, wait_ms: int) -> WriteTransaction:
+        """A write transaction begun now, for a caller that takes the write lock
+        before it knows what it will write (the window's undo stack, before Qt
+        runs a step); end it with `commit()` or `rollback()`. Waits at most
+        `wait_ms` for another program's write lock, then raises
+        `DatabaseBusyError` having written nothing; the connection's own busy
+        timeout, for every other write, stays as it was."""
+        return WriteTransaction(self, wait_ms)
 
     # -- change notification -----------------------------------------------
 

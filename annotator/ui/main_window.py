@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -43,7 +44,8 @@ from annotator.ui.widgets.key_bindings import redo_keys, undo_keys
 from annotator.ui.labelling.label_palette import LabelPalette
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
-from annotator.ui.widgets.store_undo_stack import StoreUndoStack
+from annotator.ui.widgets.edit_queue import save_waiting_edits
+from annotator.ui.widgets.undo_histories import UndoHistories
 from annotator.ui.suggestions.suggestions import Suggestions
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.widgets.plain_text import literal, no_mnemonic
@@ -65,9 +67,13 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.store = store
         store.actor = annotator  # who the change history names for schema edits
-        self.undo_stack = StoreUndoStack(self)
+        # one history per document and layer: undo changes only what is shown
+        self.undo_stack = UndoHistories(store, self)
         self.undo_stack.refused.connect(self._edit_refused)
+        self.undo_stack.queue.waitingChanged.connect(self._edits_waiting)
         self.layer = CurrentLayer(store, annotator, self)
+        self.undo_stack.show(None, annotator)
+        self.layer.documentChanged.connect(self._show_history)
         self.documents = DocumentList(store, annotator, self)
         self.text_view = TextView(self.layer, self)
         self.palette = LabelPalette(store, self)
@@ -142,7 +148,20 @@ class MainWindow(QMainWindow):
         main.addWidget(side)
         main.setStretchFactor(1, 1)
         main.setSizes([290, 600, 390])
-        self.setCentralWidget(main)
+        # says that edits wait for another program to finish writing (and will be saved)
+        self.write_waiting = QLabel(self)
+        self.write_waiting.setObjectName("writeWaiting")
+        self.write_waiting.setTextFormat(Qt.TextFormat.PlainText)  # the path is never markup
+        self.write_waiting.setWordWrap(True)
+        self.write_waiting.setStyleSheet("QLabel { background: #fff3c4; color: #3d3000; padding: 4px 8px; }")
+        self.write_waiting.hide()
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.write_waiting)
+        column.addWidget(main, 1)
+        self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
         self.annotator_status = QLabel(self)
@@ -249,6 +268,9 @@ class MainWindow(QMainWindow):
             self._update_title()
             self._update_status()
 
+    def _show_history(self) -> None:
+        self.undo_stack.show(self.layer.document_id, self.layer.annotator)
+
     def step_document(self, step: int) -> None:
         target = self.documents.neighbour(step)
         if target is not None:
@@ -310,6 +332,16 @@ class MainWindow(QMainWindow):
         self.save_status.setText("last edit NOT saved")
         QMessageBox.warning(self, "Edit not saved", literal(error.message))
 
+    def _edits_waiting(self, count: int) -> None:
+        """Edits wait for another program's write (an import) to end: say so; they will be saved."""
+        if count:
+            self.write_waiting.setText(self.undo_stack.queue.waiting_message())
+            self.save_status.setText("1 edit waiting to be saved" if count == 1 else
+                                     f"{count} edits waiting to be saved")
+        else:
+            self.save_status.setText(f"saved {datetime.datetime.now():%H:%M:%S}")
+        self.write_waiting.setVisible(count > 0)
+
     def check_external_changes(self) -> bool:
         """Show what another process (an import, a merge) committed since the last look."""
         if not self.store.changed_elsewhere():
@@ -367,6 +399,8 @@ class MainWindow(QMainWindow):
         File → New creates one: a recent database since deleted is refused."""
         from annotator.project import open_project
 
+        if not save_waiting_edits(self.undo_stack.queue, self):
+            return None  # this window stays, its edits still waiting
         try:
             store = open_project(path, create=create)
         except StoreError as exc:
@@ -424,6 +458,13 @@ class MainWindow(QMainWindow):
         self.review_window = ReviewWindow(self.store, self.layer.annotator, self, document_id=self.layer.document_id)
         self.review_window.show()
 
+    def _close_review(self) -> bool:
+        """Close the review window first (it goes with this one): its gold edits may wait too."""
+        review = getattr(self, "review_window", None)
+        if review is None or not shiboken6.isValid(review) or not review.isVisible():
+            return True
+        return review.close()
+
     def merge_databases(self) -> None:
         from annotator.ui.files.merge_dialog import merge_with_dialog
 
@@ -469,6 +510,13 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"backup written to {task.written}", 4000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # a note typed a moment ago is saved now, so that the wait below covers it
+        # (hiding the panels would save it only once nothing waits for it any more)
+        self.annotation_panel.save_note()
+        self.fact_panel.save_note()
+        if not save_waiting_edits(self.undo_stack.queue, self) or not self._close_review():
+            event.ignore()
+            return
         if self.automatic_backup is not None:
             self.automatic_backup.wait()  # the copy is never left half-written
         settings().setValue("geometry", self.saveGeometry())

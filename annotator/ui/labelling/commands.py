@@ -150,14 +150,23 @@ class DeleteSpan(QUndoCommand):
 
 
 class SetStatus(QUndoCommand):
+    """Set a layer's status on a document; undo puts back the status it replaced.
+
+    The status it replaces is read when the step first runs, not when it is
+    made: a step that waited for another program may find its own earlier
+    edit's "in progress" there (a first label, then Ctrl+D)."""
+
     def __init__(self, store: Store, document_id: int, annotator: str, status: str) -> None:
         super().__init__(f"Mark {status.replace('_', ' ')}")
         self._store, self._doc, self._annotator = store, document_id, annotator
-        self._before = store.status(document_id, annotator)
+        self._before: str | None = None
         self._after = status
 
     def redo(self) -> None:
-        self._store.set_status(self._doc, self._annotator, self._after, expect=self._before)
+        with self._store.transaction():
+            if self._before is None:
+                self._before = self._store.status(self._doc, self._annotator)
+            self._store.set_status(self._doc, self._annotator, self._after, expect=self._before)
 
     def undo(self) -> None:
         self._store.set_status(self._doc, self._annotator, self._before, expect=self._after)

@@ -46,7 +46,8 @@ from annotator.ui.widgets.key_bindings import redo_keys, undo_keys
 from annotator.ui.labelling.label_palette import LabelPalette
 from annotator.ui.review.review_commands import SettleDifference
 from annotator.ui.review.review_text import Lane, ReviewTextView
-from annotator.ui.widgets.store_undo_stack import StoreUndoStack
+from annotator.ui.widgets.edit_queue import save_waiting_edits
+from annotator.ui.widgets.undo_histories import UndoHistories
 
 # distinct from one another and readable as small squares (Tableau 10)
 ANNOTATOR_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -79,8 +80,10 @@ class ReviewWindow(QMainWindow):
         self.setObjectName("reviewWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.store, self.reviewer = store, reviewer
-        self.undo_stack = StoreUndoStack(self)  # a gold edit the store fails to save is not kept
+        # a gold edit the store fails to save is not kept; each document keeps its own history
+        self.undo_stack = UndoHistories(store, self)
         self.undo_stack.refused.connect(self._edit_refused)
+        self.undo_stack.queue.waitingChanged.connect(self._edits_waiting)
         self.document_id: int | None = None
         self.diff: DocumentDiff | None = None
         self.record: AnnotatedDocument | None = None
@@ -247,7 +250,7 @@ class ReviewWindow(QMainWindow):
             self.documents.blockSignals(True)
             self.documents.setCurrentIndex(index)
             self.documents.blockSignals(False)
-        self.undo_stack.clear()
+        self.undo_stack.show(document_id, GOLD)
         self._fill_annotators()
         self.list.setCurrentCell(-1, -1)
         self.refresh()
@@ -503,7 +506,14 @@ class ReviewWindow(QMainWindow):
         self.cancel_edit()
         self.settle_current("edit", edited=[SpanSpec(start, end, label)])
 
+    def _edits_waiting(self, count: int) -> None:
+        if count:
+            self.say(self.undo_stack.queue.waiting_message())
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not save_waiting_edits(self.undo_stack.queue, self):
+            event.ignore()
+            return
         self.store.unsubscribe(self._on_store_changed)
         self._refresh_timer.stop()
         super().closeEvent(event)

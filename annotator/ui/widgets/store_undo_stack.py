@@ -16,55 +16,91 @@ Any other exception of a step is caught the same way and reported as a
 `StoreError` naming the step. The undo and redo actions the stack makes call
 these Python methods (Qt's own `createUndoAction` would call the C++ slots
 and bypass them).
+
+Given an `EditQueue`, every push, undo and redo goes through it: the step
+runs in one transaction the queue began, and while another program writes it
+waits in the queue, in order with the steps after it. The call then returns
+`EditWaiting` (not a refusal: the step will be saved; callers do nothing more
+with it until then), and a failure met later is reported through `refused`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoCommand, QUndoGroup, QUndoStack
 
 from annotator.store import StoreError
+from annotator.ui.widgets.edit_queue import EditQueue, Immediately
 from annotator.ui.widgets.plain_text import literal, no_mnemonic
 
 _log = logging.getLogger(__name__)
+
+
+class EditWaiting(StoreError):
+    """A step that waits for another program to finish writing: it is queued,
+    not refused, and will be saved."""
 
 
 class StoreUndoStack(QUndoStack):
     refused = Signal(object)
     """A `StoreError` from a push, undo or redo that was taken back."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, queue: EditQueue | None = None) -> None:
         super().__init__(parent)
+        self.queue: EditQueue | Immediately = queue if queue is not None else Immediately()
         self._failure: StoreError | None = None
         self._pushing = False
         self._stepping_over = False
 
     def push(self, command: QUndoCommand) -> StoreError | None:  # type: ignore[override]
         """Run and keep `command`; the store's refusal instead when it failed
-        (the command is then dropped and `refused` is emitted)."""
+        (the command is then dropped and `refused` is emitted); `EditWaiting`
+        when it waits for another program."""
+        waiting = self.queue.newest_waiting()
+        if isinstance(waiting, _Push) and waiting.stack is self and _merged(waiting.command, command):
+            # a note typed on while its first save waits: one step, saved once, as Qt would merge them
+            return EditWaiting(self.queue.waiting_message())  # type: ignore[union-attr]
         for method in ("redo", "undo"):
             # PySide looks an override up on the instance before the class
             setattr(command, method, self._guarded(command, getattr(command, method)))
+        return self._in_turn(lambda: self._push_now(command), _Push(self, command))
+
+    def undo(self) -> StoreError | None:  # type: ignore[override]
+        # on failure the store still holds the change: step forward again without redoing it
+        # (whether there is a step to undo is asked when its turn comes, after the steps before it)
+        return self._in_turn(lambda: self._step(self.canUndo, self._qt_undo, self._qt_redo))
+
+    def redo(self) -> StoreError | None:  # type: ignore[override]
+        # on failure the change is still not in the store: step back without undoing it
+        return self._in_turn(lambda: self._step(self.canRedo, self._qt_redo, self._qt_undo))
+
+    def _qt_undo(self) -> None:
+        QUndoStack.undo(self)
+
+    def _qt_redo(self) -> None:
+        QUndoStack.redo(self)
+
+    def _in_turn(self, step: Callable[[], StoreError | None], what: object = None) -> StoreError | None:
+        outcome: list[StoreError | None] = []
+        if self.queue.run(lambda: outcome.append(step()), what):
+            return outcome[0]
+        return EditWaiting(self.queue.waiting_message())  # type: ignore[union-attr]
+
+    def _push_now(self, command: QUndoCommand) -> StoreError | None:
         self._failure, self._pushing = None, True
         try:
-            super().push(command)
+            QUndoStack.push(self, command)
         finally:
             self._pushing = False
         return self._report()
 
-    def undo(self) -> StoreError | None:  # type: ignore[override]
-        # on failure the store still holds the change: step forward again without redoing it
-        return self._step(self.canUndo(), super().undo, super().redo)
-
-    def redo(self) -> StoreError | None:  # type: ignore[override]
-        # on failure the change is still not in the store: step back without undoing it
-        return self._step(self.canRedo(), super().redo, super().undo)
-
-    def _step(self, possible: bool, go: Callable[[], None], back: Callable[[], None]) -> StoreError | None:
-        if not possible:
+    def _step(self, possible: Callable[[], bool], go: Callable[[], None],
+              back: Callable[[], None]) -> StoreError | None:
+        if not possible():
             return None
         self._failure = None
         go()
@@ -81,7 +117,12 @@ class StoreUndoStack(QUndoStack):
             if self._stepping_over:
                 return
             try:
-                run()
+                try:
+                    run()
+                except BaseException:
+                    self.queue.rollback()
+                    raise
+                self.queue.commit()  # a commit that fails (a full disk) fails the step
             except Exception as exc:  # noqa: BLE001 (nothing may cross into Qt, which would move the stack on)
                 self._failure = exc if isinstance(exc, StoreError) else _unexpected(command, exc)
                 if self._pushing:
@@ -95,10 +136,22 @@ class StoreUndoStack(QUndoStack):
         return failure
 
     def createUndoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
-        return _StepAction(self, parent, prefix or "Undo", "undo")
+        return StepAction(self, parent, prefix or "Undo", "undo", self.queue)
 
     def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # type: ignore[override]  # noqa: N802
-        return _StepAction(self, parent, prefix or "Redo", "redo")
+        return StepAction(self, parent, prefix or "Redo", "redo", self.queue)
+
+
+class _Push(NamedTuple):
+    """A push waiting in the queue."""
+
+    stack: StoreUndoStack
+    command: QUndoCommand
+
+
+def _merged(waiting: QUndoCommand, command: QUndoCommand) -> bool:
+    """Whether the waiting command took `command` over (Qt's merging, before either ran)."""
+    return command.id() != -1 and command.id() == waiting.id() and waiting.mergeWith(command)
 
 
 def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
@@ -109,24 +162,36 @@ def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
     return StoreError(f"{command.text()}: failed ({exc}); nothing was changed")
 
 
-class _StepAction(QAction):
-    """Undo or redo through the stack's Python methods, titled like Qt's own."""
+class StepAction(QAction):
+    """Undo or redo through the stack's Python methods, titled like Qt's own.
 
-    def __init__(self, stack: StoreUndoStack, parent: QObject, prefix: str, direction: str) -> None:
+    While edits wait for another program (`EditQueue`), it stays enabled: an
+    undo pressed then waits in line and takes back the waiting edit once saved."""
+
+    def __init__(self, stack: StoreUndoStack | QUndoGroup, parent: QObject, prefix: str, direction: str,
+                 queue: EditQueue | Immediately | None = None) -> None:
         super().__init__(prefix, parent)
         self._prefix = prefix
-        if direction == "undo":
-            self.setEnabled(stack.canUndo())
-            self._show(stack.undoText())
-            stack.canUndoChanged.connect(self.setEnabled)
-            stack.undoTextChanged.connect(self._show)
-            self.triggered.connect(stack.undo)
-        else:
-            self.setEnabled(stack.canRedo())
-            self._show(stack.redoText())
-            stack.canRedoChanged.connect(self.setEnabled)
-            stack.redoTextChanged.connect(self._show)
-            self.triggered.connect(stack.redo)
+        self._waiting = 0
+        possible, text, possible_changed, text_changed, step = (
+            (stack.canUndo, stack.undoText, stack.canUndoChanged, stack.undoTextChanged, stack.undo)
+            if direction == "undo" else
+            (stack.canRedo, stack.redoText, stack.canRedoChanged, stack.redoTextChanged, stack.redo))
+        self._possible = possible
+        self._enable()
+        self._show(text())
+        possible_changed.connect(self._enable)
+        text_changed.connect(self._show)
+        if isinstance(queue, EditQueue):
+            queue.waitingChanged.connect(self._queue_waiting)
+        self.triggered.connect(step)
+
+    def _queue_waiting(self, count: int) -> None:
+        self._waiting = count
+        self._enable()
+
+    def _enable(self, *_: object) -> None:
+        self.setEnabled(self._possible() or self._waiting > 0)
 
     def _show(self, command_text: str) -> None:
         # the step's text names labels and roles: its "&" is no shortcut mark, its "<b>" no markup
