@@ -415,6 +415,10 @@ def test_agreement_report_shows_the_review_cores_figures_and_saves_them(qtbot, t
     assert shown["F1 exact"] == f"{expected.pairs[0].exact.f1:.3f}" == "0.545"  # 3 agreed of 6 and 5 spans
     assert shown["F1 relaxed"] == f"{expected.pairs[0].relaxed.f1:.3f}"
     assert shown["Cohen's kappa"] == f"{expected.pairs[0].cohen_kappa:.3f}"
+    tokens = expected.pairs[0].token_score()
+    assert (shown["P tokens"], shown["R tokens"], shown["F1 tokens"]) == \
+        (f"{tokens.precision:.3f}", f"{tokens.recall:.3f}", f"{tokens.f1:.3f}")
+    assert tokens.f1 is not None and 0 < tokens.f1 < 1  # the swapped labels cost tokens, not all of them
     assert "Krippendorff's alpha (nominal, tokens): " + f"{expected.krippendorff_alpha:.3f}" in \
         dialog.findChild(QLabel, "agreementSummary").text()
     confusion = dialog.findChild(QTableView, "agreementConfusion").model()

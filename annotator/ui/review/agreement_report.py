@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain import GOLD
 from annotator.formats.base import atomic_output
-from annotator.review.agreement import AgreementCancelled, AgreementReport, measure_agreement, write_report
+from annotator.review.agreement import AgreementCancelled, AgreementReport, Score, measure_agreement, write_report
 from annotator.store import Store
 from annotator.ui.widgets.background import BackgroundTask
 from annotator.ui.widgets.plain_text import literal
@@ -247,17 +247,19 @@ class AgreementReportDialog(QDialog):
 
     def _pairs_table(self, report: AgreementReport) -> QTableWidget:
         headers = ["pair", "documents", "spans a / b", "P exact", "R exact", "F1 exact", "P relaxed", "R relaxed",
-                   "F1 relaxed", "Cohen's kappa", "tokens"]
+                   "F1 relaxed", "Cohen's kappa", "tokens", "P tokens", "R tokens", "F1 tokens"]
         rows = [[f"{p.a} / {p.b}", str(p.documents), f"{p.exact.a_total} / {p.exact.b_total}",
                  fmt(p.exact.precision), fmt(p.exact.recall), fmt(p.exact.f1), fmt(p.relaxed.precision),
-                 fmt(p.relaxed.recall), fmt(p.relaxed.f1), fmt(p.cohen_kappa), str(p.tokens)] for p in report.pairs]
+                 fmt(p.relaxed.recall), fmt(p.relaxed.f1), fmt(p.cohen_kappa), str(p.tokens),
+                 fmt(t.precision), fmt(t.recall), fmt(t.f1)]
+                for p in report.pairs for t in [p.token_score()]]
         return _table("agreementPairs", headers, rows, self)
 
     def _labels_table(self, report: AgreementReport) -> QTableWidget:
-        headers = ["pair", "label", "spans a / b", "matched exact", "F1 exact", "F1 relaxed"]
+        headers = ["pair", "label", "spans a / b", "matched exact", "F1 exact", "F1 relaxed", "F1 tokens"]
         rows = [[f"{p.a} / {p.b}", label, f"{s.exact.a_total} / {s.exact.b_total}", str(s.exact.a_found),
-                 fmt(s.exact.f1), fmt(s.relaxed.f1)]
-                for p in report.pairs for label, s in sorted(p.per_label.items())]
+                 fmt(s.exact.f1), fmt(s.relaxed.f1), fmt(tokens.get(label, Score()).f1)]
+                for p in report.pairs for tokens in [p.token_scores()] for label, s in sorted(p.per_label.items())]
         return _table("agreementPerLabel", headers, rows, self)
 
     def _facts_table(self, report: AgreementReport) -> QTableWidget:
