@@ -41,6 +41,7 @@ from annotator.ui.facts.fact_panel import FactPanel
 from annotator.ui.facts.fact_table import FactTable
 from annotator.ui.widgets.key_bindings import redo_keys, undo_keys
 from annotator.ui.labelling.label_palette import LabelPalette
+from annotator.ui.labelling.label_tags import LabelTags
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
 from annotator.ui.widgets.store_undo_stack import StoreUndoStack
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.fact_table = FactTable(self.facts, self)
         self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
         self.arcs = ArcOverlay(self.text_view, self.facts)
+        self.label_tags = LabelTags(self.text_view, self.arcs.span_rects, self.arcs.visible_range)
         self.fact_linking.linkDragged.connect(self.arcs.show_link_drag)
         self.suggestions = Suggestions(self.layer, self.text_view, self.undo_stack, self.arcs, self)
         self.labelling.may_delete = self.fact_linking.may_delete
@@ -228,6 +230,11 @@ class MainWindow(QMainWindow):
         self.show_arcs_action.setCheckable(True)
         self.show_arcs_action.setChecked(settings().value("showArcs", False, type=bool))
         self.arcs.set_show_all(self.show_arcs_action.isChecked())
+        self.labels_on_text_action = self._action(view, "&Labels on text", self._set_labels_on_text,
+                                                  name="labelsOnText")
+        self.labels_on_text_action.setCheckable(True)
+        self.labels_on_text_action.setChecked(settings().value("labelsOnText", True, type=bool))
+        self.label_tags.set_shown(self.labels_on_text_action.isChecked())
 
         review = bar.addMenu("&Review")
         self.review_action = self._action(review, "Review &document…", self.open_review, name="reviewDocument")
@@ -287,6 +294,10 @@ class MainWindow(QMainWindow):
     def _set_show_arcs(self, on: bool) -> None:
         self.arcs.set_show_all(on)
         settings().setValue("showArcs", on)
+
+    def _set_labels_on_text(self, on: bool) -> None:
+        self.label_tags.set_shown(on)
+        settings().setValue("labelsOnText", on)
 
     def _set_snap(self, on: bool) -> None:
         self.labelling.snap = on

@@ -174,20 +174,18 @@ class ArcOverlay(QWidget):
                 self._tag(painter, rects[0], role, color)
 
     def _tag(self, painter: QPainter, rect: QRectF, text: str, color: QColor) -> None:
-        """The role's name in a small box sitting on the argument's top-left corner."""
+        """The role's name in a small box in the room above the argument's first line
+        (over its label's name, never over text)."""
+        painter.save()
+        painter.setFont(self.view.tag_font())
         metrics = QFontMetricsF(painter.font())
-        width, height = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
-        box = QRectF(rect.left() - 2, rect.top() - height + 3, width, height)
-        if box.top() < 0:
-            box.moveTop(rect.bottom() - 2)
+        box = self.view.tag_box(rect.adjusted(-2, 0, 0, 0), metrics.horizontalAdvance(text) + 8)
         painter.setPen(Qt.PenStyle.NoPen)
-        # a little see-through: the tag sits over the line above the argument
-        fill = QColor(color)
-        fill.setAlpha(215)
-        painter.setBrush(fill)
+        painter.setBrush(color)
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(QColor("#ffffff"))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
 
     def _paint_arcs(self, painter: QPainter, fact: Fact) -> None:
         """Arcs from the fact's trigger (a relation: its first argument) to its arguments, named by role."""

@@ -8,6 +8,14 @@ lookup per run of blocks, and are set on the blocks' layouts as formats
 (what QSyntaxHighlighter does inside). Blocks never shown are never painted;
 blocks painted before a change that are out of view are repainted when they
 come back into view.
+
+Every line gets room above its text for the names drawn there (labels,
+roles, suggestions: `label_tags.py`): the whole block carries a superscript
+format of a larger size, with its baseline left in place. Qt draws
+superscript glyphs at two thirds of the format's (whole) point size and
+lays the line out with the ascent of the full size, so with the size chosen
+as `room_point_size` the glyphs stay exactly the text's own and the line
+grows upward. (A QPlainTextEdit ignores line heights and margins of blocks.)
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
 from annotator.ui.labelling.current_layer import CurrentLayer
 
@@ -38,7 +46,13 @@ class SpanHighlighter(QObject):
         """Blocks whose formats show the layer as it is."""
         self.blocks_painted = 0
         """How many times a block was painted: what tests count."""
+        self.set_font(document.defaultFont())
         self.reload_colors()
+
+    def set_font(self, font: QFont) -> None:
+        """The text's font changed: the room above lines is made for it (then repaint)."""
+        self._room = room_format(font)
+        self._paragraph = paragraph_space_format(font)
 
     def reload_colors(self) -> None:
         self._colors = {label.name: label.color for label in self._layer.store.schema().labels}
@@ -120,6 +134,15 @@ class SpanHighlighter(QObject):
         for block in blocks:
             position, length = block.position(), block.length() - 1
             ranges = []
+            if length:
+                room = QTextLayout.FormatRange()
+                room.start, room.length, room.format = 0, length, self._room
+                ranges.append(room)
+                space = _paragraph_space(block)
+                if space is not None:
+                    gap = QTextLayout.FormatRange()
+                    gap.start, gap.length, gap.format = space, 1, self._paragraph
+                    ranges.append(gap)
             if spans:
                 block_spans = self.spans_in_block(spans, starts, from_document(position),
                                                   from_document(position + length))
@@ -147,6 +170,58 @@ class SpanHighlighter(QObject):
         if fmt is None:
             fmt = self._formats[key] = _span_format(QColor(self._colors.get(label, NO_LABEL_COLOR)), *key[1:])
         return fmt
+
+
+def room_point_size(point_size: int) -> int:
+    """The largest point size whose superscript Qt draws at `point_size` (it takes two thirds, rounding down)."""
+    return (3 * point_size + 2) // 2
+
+
+def room_format(font: QFont) -> QTextCharFormat:
+    """The format that gives each line of text in `font` (a whole point size) room above it."""
+    fmt = QTextCharFormat()
+    fmt.setFontPointSize(room_point_size(max(font.pointSize(), 1)))
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
+    fmt.setSuperScriptBaseline(0)
+    return fmt
+
+
+def line_room(font: QFont) -> tuple[float, float]:
+    """The free band above each line's text in `font`: (its height, how far below the line's
+    top it ends). It takes in what the line above has in room below its text."""
+    taller = QFont(font)
+    taller.setPointSize(room_point_size(max(font.pointSize(), 1)))
+    tall, normal = QFontMetricsF(taller), QFontMetricsF(font)
+    above, below = tall.ascent() - normal.ascent(), tall.descent() - normal.descent()
+    return above + below, above
+
+
+PARAGRAPH_SPACE = 0.45
+"""Extra space above a paragraph's first line, in point sizes of the text's font."""
+
+
+def paragraph_space_format(font: QFont) -> QTextCharFormat:
+    """The format of one space in a paragraph's first line that makes that line taller:
+    a larger size, its advance brought back to the text's own by letter spacing."""
+    size = room_point_size(max(font.pointSize(), 1)) + max(font.pointSize(), 1) * PARAGRAPH_SPACE
+    larger = QFont(font)
+    larger.setPointSizeF(size)
+    fmt = QTextCharFormat()
+    fmt.setFontPointSize(size)
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignNormal)
+    fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+    fmt.setFontLetterSpacing(QFontMetricsF(font).horizontalAdvance(" ") - QFontMetricsF(larger).horizontalAdvance(" "))
+    return fmt
+
+
+def _paragraph_space(block: QTextBlock) -> int | None:
+    """Where in the block the space that sets it apart from the paragraph before lies:
+    its first space, unless the block is the first or follows an empty line (already apart)."""
+    previous = block.previous()
+    if not previous.isValid() or previous.length() <= 1:
+        return None
+    space = block.text().find(" ", 0, 400)
+    return space if space >= 0 else None
 
 
 def _span_format(color: QColor, depth: int, selected: bool) -> QTextCharFormat:
