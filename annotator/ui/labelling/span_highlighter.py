@@ -134,15 +134,6 @@ class SpanHighlighter(QObject):
         for block in blocks:
             position, length = block.position(), block.length() - 1
             ranges = []
-            if length:
-                room = QTextLayout.FormatRange()
-                room.start, room.length, room.format = 0, length, self._room
-                ranges.append(room)
-                space = _paragraph_space(block)
-                if space is not None:
-                    gap = QTextLayout.FormatRange()
-                    gap.start, gap.length, gap.format = space, 1, self._paragraph
-                    ranges.append(gap)
             if spans:
                 block_spans = self.spans_in_block(spans, starts, from_document(position),
                                                   from_document(position + length))
@@ -156,6 +147,9 @@ class SpanHighlighter(QObject):
                         fmt.start, fmt.length = start, end - start
                         fmt.format = self.format_for(label, depth, span_id == selected)
                         ranges.append(fmt)
+            if length:
+                # after the spans' formats: they set no size, so these merge into them
+                ranges.extend(self._room_ranges(block, length))
             layout = block.layout()
             if ranges or layout.formats():
                 layout.setFormats(ranges)
@@ -163,6 +157,16 @@ class SpanHighlighter(QObject):
                 doc.markContentsDirty(position, block.length())
             self.painted.add(block.blockNumber())
             self.blocks_painted += 1
+
+    def _room_ranges(self, block: QTextBlock, length: int) -> list[QTextLayout.FormatRange]:
+        room = QTextLayout.FormatRange()
+        room.start, room.length, room.format = 0, length, self._room
+        space = _paragraph_space(block)
+        if space is None:
+            return [room]
+        gap = QTextLayout.FormatRange()
+        gap.start, gap.length, gap.format = space, 1, self._paragraph
+        return [room, gap]
 
     def format_for(self, label: str, depth: int, selected: bool) -> QTextCharFormat:
         key = (label, min(depth, 4), selected)
