@@ -72,6 +72,12 @@ def _is_word_at(text: str, i: int) -> bool:
     return i > 0 and bool(_WORD.match(text[i - 1]))
 
 
+def is_whole_words(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) cuts no word at either edge (`Budi` in `Budiman` does)."""
+    return not (start > 0 and _is_word_at(text, start - 1) and _is_word_at(text, start)) and \
+        not (end < len(text) and _is_word_at(text, end) and _is_word_at(text, end - 1))
+
+
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading and trailing white space from a selection."""
     while start < end and text[start].isspace():

@@ -39,7 +39,8 @@ from annotator.ui.documents.document_list import DocumentList
 from annotator.ui.facts.fact_linking import FactLinking
 from annotator.ui.facts.fact_panel import FactPanel
 from annotator.ui.facts.fact_table import FactTable
-from annotator.ui.widgets.key_bindings import redo_keys, undo_keys
+from annotator.ui.widgets.key_bindings import find_keys, redo_keys, undo_keys
+from annotator.ui.labelling.find_bar import FindBar
 from annotator.ui.labelling.label_palette import LabelPalette
 from annotator.ui.labelling.label_tags import LabelTags
 from annotator.ui.labelling.labelling import Labelling
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
         self.arcs = ArcOverlay(self.text_view, self.facts)
         self.label_tags = LabelTags(self.text_view, self.arcs.span_rects, self.arcs.visible_range)
+        self.find_bar = FindBar(self.text_view, self.labelling, self.arcs.visible_range, self)
         self.fact_linking.linkDragged.connect(self.arcs.show_link_drag)
         self.suggestions = Suggestions(self.layer, self.text_view, self.undo_stack, self.arcs, self)
         self.labelling.may_delete = self.fact_linking.may_delete
@@ -92,7 +94,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.palette.labelClicked.connect(self._label_clicked)
-        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel, self.suggestions):
+        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel, self.suggestions,
+                       self.find_bar):
             source.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.documents.documentActivated.connect(self.show_document)
         store.subscribe(self._on_store_changed)
@@ -140,7 +143,13 @@ class MainWindow(QMainWindow):
         left.setSizes([300, 500])
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(left)
-        main.addWidget(self.text_view)
+        text_pane = QWidget(self)
+        text_layout = QVBoxLayout(text_pane)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        text_layout.setSpacing(0)
+        text_layout.addWidget(self.find_bar)
+        text_layout.addWidget(self.text_view, 1)
+        main.addWidget(text_pane)
         main.addWidget(side)
         main.setStretchFactor(1, 1)
         main.setSizes([290, 600, 390])
@@ -207,6 +216,8 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Delete span", self.labelling.delete_selected, QKeySequence.StandardKey.Delete, "deleteSpan")
         self._action(edit, "Switch &annotator…", self.ask_annotator, "Ctrl+Shift+A", "switchAnnotator")
+        edit.addSeparator()
+        self._action(edit, "&Find…", self.find_bar.open_bar, find_keys(), "findInText")
 
         document = bar.addMenu("&Document")
         self._action(document, "&Next", lambda: self.step_document(1), ["Ctrl+PgDown", "Alt+Right"], "nextDocument")

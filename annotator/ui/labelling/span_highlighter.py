@@ -23,7 +23,9 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+from PySide6.QtGui import (
+    QColor, QFont, QFontMetricsF, QTextBlock, QTextCharFormat, QTextDocument, QTextFormat, QTextLayout,
+)
 
 from annotator.ui.labelling.current_layer import CurrentLayer
 
@@ -174,6 +176,11 @@ class SpanHighlighter(QObject):
         if fmt is None:
             fmt = self._formats[key] = _span_format(QColor(self._colors.get(label, NO_LABEL_COLOR)), *key[1:])
         return fmt
+
+
+def span_ranges(layout: QTextLayout) -> list[QTextLayout.FormatRange]:
+    """The formats set on a block's layout that paint spans (not the room above its lines)."""
+    return [r for r in layout.formats() if r.format.hasProperty(QTextFormat.Property.BackgroundBrush)]
 
 
 def room_point_size(point_size: int) -> int:

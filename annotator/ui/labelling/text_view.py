@@ -29,6 +29,10 @@ class TextView(QPlainTextEdit):
     resizeRequested = Signal(str, bool)
     """(edge "start" or "end", grow) for the selected span."""
     deleteRequested = Signal()
+    stepRequested = Signal(int)
+    """Enter (1) or Shift+Enter (-1): the find bar steps to the next or previous hit."""
+    escapePressed = Signal()
+    """Esc with no span selected (which Esc would deselect)."""
 
     def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -207,7 +211,12 @@ class TextView(QPlainTextEdit):
             self.cycle_covering()
             return
         if key == Qt.Key.Key_Escape:
+            if self.layer.selected_id == -1:
+                self.escapePressed.emit()
             self.layer.select(-1)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods & command:
+            self.stepRequested.emit(-1 if mods & Qt.KeyboardModifier.ShiftModifier else 1)
             return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.layer.selected is not None:
             self.deleteRequested.emit()
