@@ -1,0 +1,125 @@
+"""Label names on the text (View → Labels on text): above each span, never over
+text, only for what is on screen; the room above lines keeps the glyphs as they were."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF, QTextLayout
+from test_ui_labelling import open_window  # noqa: F401 (a fixture)
+from test_ui_long_article import add_article, long_article
+
+from annotator.ui.labelling.text_view import TextView
+from annotator.ui.main_window import MainWindow, settings
+
+PHRASES = [("Vladivostok", "LOCATION"), ("Gatra.com", "ORGANISATION"), ("Presiden Rusia Vladimir Putin", "PERSON"),
+           ("Rusia", "LOCATION"), ("Kim Jong Un", "PERSON"), ("Pyongyang", "LOCATION"), ("dua jam", "DATETIME")]
+
+
+def label_phrases(store, annotator: str = "ana") -> int:
+    doc = store.document_ids()[0]
+    text = store.document_text(doc)
+    for phrase, label in PHRASES:
+        start = text.find(phrase)
+        store.add_span(doc, annotator, start, start + len(phrase), label)
+    return doc
+
+
+def lines_on_screen(view: TextView) -> list[tuple[QRectF, QRectF]]:
+    """(the line, where its glyphs lie) for each line on screen, in viewport coordinates."""
+    metrics = QFontMetricsF(view.font())
+    found, block = [], view.firstVisibleBlock()
+    offset = view.contentOffset()
+    while block.isValid() and view.blockBoundingGeometry(block).translated(offset).top() < view.viewport().height():
+        top = view.blockBoundingGeometry(block).translated(offset).top()
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            baseline = top + line.y() + line.ascent()
+            found.append((QRectF(line.x(), top + line.y(), line.naturalTextWidth(), line.height()),
+                          QRectF(line.x(), baseline - metrics.ascent(), line.naturalTextWidth(),
+                                 metrics.ascent() + metrics.descent())))
+        block = block.next()
+    return found
+
+
+def test_label_names_sit_above_their_spans_and_cover_no_text(qtbot, open_window, seeded_store):
+    label_phrases(seeded_store)
+    window = open_window(seeded_store)
+    view = window.findChild(TextView, "textView")
+    window.label_tags.grab()  # paints
+    drawn = dict(window.label_tags.drawn)
+    spans = {s.id: s for s in view.layer.spans}
+    assert set(drawn) == set(spans)  # the first paragraphs are on screen
+    lines = lines_on_screen(view)
+    glyphs = [g.adjusted(0.5, 0.5, -0.5, -0.5) for _, g in lines]
+    for span_id, box in drawn.items():
+        first = window.arcs.span_rects(spans[span_id].start, spans[span_id].end)[0]
+        assert box.left() >= first.left() - 0.5  # over the span's start (or after a name before it)
+        assert not any(box.intersects(g) for g in glyphs), span_id
+    # names on one line never overlap ("Presiden Rusia…" and "Rusia" start close together)
+    boxes = list(drawn.values())
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    # every line has that room, for role names and suggestions too
+    for line, _ in lines:
+        box = view.tag_box(line, 60)
+        assert box.height() >= 6 and not any(box.intersects(g) for g in glyphs)
+
+
+def test_the_room_above_lines_keeps_the_glyphs_as_they_were(qtbot, open_window, seeded_store):
+    label_phrases(seeded_store)
+    window = open_window(seeded_store)
+    view = window.findChild(TextView, "textView")
+    block = view.document().firstBlock()
+    layout = block.layout()
+    assert layout.formats()  # painted, with the room
+    for i in range(layout.lineCount()):
+        line = layout.lineAt(i)
+        # a line's width leaves out the spaces it ends with
+        plain = QTextLayout(block.text()[line.textStart():line.textStart() + line.textLength()].rstrip(), view.font())
+        plain.beginLayout()
+        alone = plain.createLine()
+        alone.setLineWidth(1e6)
+        plain.endLayout()
+        assert abs(alone.naturalTextWidth() - line.naturalTextWidth()) < 0.5, i
+        assert line.height() > QFontMetricsF(view.font()).height() * 1.3  # the room is there
+
+
+def test_the_toggle_hides_the_names_and_is_remembered(qtbot, open_window, seeded_store):
+    label_phrases(seeded_store)
+    window = open_window(seeded_store)
+    action = window.labels_on_text_action
+    assert action.isChecked() and window.label_tags.isVisible()
+    action.trigger()
+    assert not window.label_tags.isVisible()
+    assert settings().value("labelsOnText", True, type=bool) is False
+    window.close()
+    again = open_window(seeded_store)
+    assert not again.labels_on_text_action.isChecked() and not again.label_tags.isVisible()
+    again.labels_on_text_action.trigger()  # QSettings may outlive the test's folder
+    assert settings().value("labelsOnText", False, type=bool) is True
+
+
+def test_only_the_spans_on_screen_are_looked_up_and_named(qtbot, open_window, store, monkeypatch):
+    doc = add_article(store, long_article(), r"Joko Widodo|Bandung")
+    window = open_window(store)
+    view = window.findChild(TextView, "textView")
+    asked = []
+    overlapping = view.layer.ranges_overlapping
+    monkeypatch.setattr(view.layer, "ranges_overlapping", lambda a, b: asked.append((a, b)) or overlapping(a, b))
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
+    window.label_tags.grab()
+    lo, hi = window.arcs.visible_range()
+    drawn = window.label_tags.drawn
+    assert drawn and len(drawn) < len(store.spans(doc, "ana")) / 50
+    # the names asked for the lines on screen; painting, for them and a margin of blocks
+    assert (lo, hi + 1) in asked
+    assert all(b - a < 10 * (hi - lo + 1) for a, b in asked) and (hi - lo + 1) * 100 < len(view.layer.text)
+    ids = {s.id for s in view.layer.overlapping(lo, hi + 1)}
+    assert {span_id for span_id, _ in drawn} <= ids
+
+
+def test_a_new_window_shows_names_by_default(qtbot, seeded_store):
+    settings().remove("labelsOnText")
+    window = MainWindow(seeded_store, "ana")
+    qtbot.addWidget(window)
+    assert window.labels_on_text_action.isChecked()
