@@ -248,3 +248,22 @@ def test_palette_button_labels_the_selection(qtbot, open_window, seeded_store):
         __import__("PySide6.QtWidgets", fromlist=["QPushButton"]).QPushButton, "label:PERSON")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert rows(seeded_store, view.layer.document_id) == [(start, start + 11, "PERSON", "Kim Jong Un")]
+
+
+def test_a_drag_that_starts_inside_the_selection_selects_anew(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    text = view.layer.text
+    putin = text.find("Vladimir Putin")
+    drag_select(qtbot, view, putin, putin + len("Vladimir Putin"))
+    assert view.selected_range() == (putin, putin + len("Vladimir Putin"))
+    # press inside that selection and drag on: a new selection, not a drag of the text
+    later = text.find("Kim Jong Un")
+    a, b = point_at(view, putin + 3), point_at(view, later + 3)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(view.viewport(), pos=b)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
+    assert view.selected_range() == (putin + 3, later + 3)
+    qtbot.keyClick(view, "p")
+    doc = view.layer.document_id
+    assert [(s.start, s.end) for s in seeded_store.spans(doc, "ana")] == [(putin, later + len("Kim"))]

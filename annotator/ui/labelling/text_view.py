@@ -186,6 +186,15 @@ class TextView(QPlainTextEdit):
         # QPlainTextEdit would otherwise hand them on as focus moves
         return False
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and not event.modifiers() and self.textCursor().hasSelection():
+            # a press inside the selection would start dragging the text away: the
+            # text is read-only, so a press always starts a new selection
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
