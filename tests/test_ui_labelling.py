@@ -267,3 +267,11 @@ def test_a_drag_that_starts_inside_the_selection_selects_anew(qtbot, open_window
     qtbot.keyClick(view, "p")
     doc = view.layer.document_id
     assert [(s.start, s.end) for s in seeded_store.spans(doc, "ana")] == [(putin, later + len("Kim"))]
+
+
+def test_the_window_title_ends_on_a_whole_word(qtbot, open_window, store):
+    title = "Presiden Rusia Vladimir Putin bertemu Pemimpin Korea Utara Kim Jong Un di Pulau Russky"
+    store.add_document(title, "Teks.")
+    window = open_window(store)
+    shown = window.windowTitle().split(" — ")[0]
+    assert shown.endswith("…") and title.startswith(shown[:-1]) and title[len(shown) - 1] == " "

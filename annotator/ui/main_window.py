@@ -48,7 +48,7 @@ from annotator.ui.labelling.span_table import SpanTable
 from annotator.ui.widgets.store_undo_stack import StoreUndoStack
 from annotator.ui.suggestions.suggestions import Suggestions
 from annotator.ui.labelling.text_view import TextView
-from annotator.ui.widgets.plain_text import literal, no_mnemonic
+from annotator.ui.widgets.plain_text import literal, no_mnemonic, shortened
 
 RECENT_LIMIT = 8
 EXTERNAL_CHECK_MS = 2000
@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         doc = self.layer.document
         where = self.store.path.name if self.store.path else "memory"
-        self.setWindowTitle(f"{doc.title[:60]} — annotator ({where})" if doc else f"annotator ({where})")
+        self.setWindowTitle(f"{shortened(doc.title, 60)} — annotator ({where})" if doc else f"annotator ({where})")
 
     # -- databases ------------------------------------------------------------
 
