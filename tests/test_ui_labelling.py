@@ -264,6 +264,7 @@ def test_a_drag_that_starts_inside_the_selection_selects_anew(qtbot, open_window
     qtbot.mouseMove(view.viewport(), pos=b)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
     assert view.selected_range() == (putin + 3, later + 3)
+    window.labelling.snap = True  # whatever an earlier test left in the settings
     qtbot.keyClick(view, "p")
     doc = view.layer.document_id
     assert [(s.start, s.end) for s in seeded_store.spans(doc, "ana")] == [(putin, later + len("Kim"))]
