@@ -73,7 +73,7 @@ class FindBar(QWidget):
         self.match_case.toggled.connect(self.search)
         self.whole_words.toggled.connect(self.search)
         self.text.installEventFilter(self)
-        view.verticalScrollBar().valueChanged.connect(self._highlight)
+        view.linesShown.connect(self._highlight)
         view.stepRequested.connect(self._step_from_text)
         view.escapePressed.connect(self._escape_from_text)
         self.layer.documentChanged.connect(self._document_changed)

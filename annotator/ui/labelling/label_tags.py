@@ -32,13 +32,15 @@ class LabelTags(QWidget):
         self.view = view
         self._span_rects, self._visible_range = span_rects, visible_range
         self._colors: dict[str, QColor] = {}
+        self._looked_up: tuple[tuple[int, int], list[tuple[int, int, str, int]]] | None = None
+        """The spans of the range last on screen: a repaint for the caret's blink asks the layer nothing."""
         self.drawn: list[tuple[int, QRectF]] = []
         """(span id, box) of the names the last repaint drew: what tests look at."""
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
         view.updateRequest.connect(lambda *_: self.update())
-        view.layer.spansChanged.connect(lambda *_: self.update())
-        view.layer.spansReset.connect(self.update)
+        for changed in (view.layer.spansChanged, view.layer.spansReset, view.layer.documentChanged):
+            changed.connect(self._forget)
         view.layer.store.subscribe(self._on_store_changed)
         self.destroyed.connect(lambda: view.layer.store.unsubscribe(self._on_store_changed))
         self.lower()  # under the role names and suggestions drawn over the text
@@ -50,10 +52,14 @@ class LabelTags(QWidget):
         self.setVisible(on)
         self.update()
 
+    def _forget(self, *_: object) -> None:
+        self._looked_up = None
+        self.update()
+
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
         if kind == "schema":
             self._colors = {}
-            self.update()
+            self._forget()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
@@ -78,7 +84,9 @@ class LabelTags(QWidget):
         metrics = QFontMetricsF(font)
         free_from: dict[float, float] = {}
         """Per line (its top), where the next name may start: names on one line never overlap."""
-        for start, end, label, span_id in layer.ranges_overlapping(lo, hi + 1):
+        if self._looked_up is None or self._looked_up[0] != (lo, hi):
+            self._looked_up = ((lo, hi), layer.ranges_overlapping(lo, hi + 1))
+        for start, end, label, span_id in self._looked_up[1]:
             rects = self._span_rects(start, end)
             if not rects:
                 continue

@@ -32,6 +32,8 @@ class TextView(QPlainTextEdit):
     stepRequested = Signal(int)
     """Enter (1) or Shift+Enter (-1): the find bar steps to the next or previous hit."""
     escapePressed = Signal()
+    linesShown = Signal()
+    """Other lines came into view (a scroll, a resize, another document)."""
     """Esc with no span selected (which Esc would deselect)."""
 
     def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
@@ -84,6 +86,7 @@ class TextView(QPlainTextEdit):
             block = block.next()
         last = block.blockNumber() if block.isValid() else self.document().blockCount() - 1
         self.highlighter.paint_blocks(max(first.blockNumber() - MARGIN_BLOCKS, 0), last + MARGIN_BLOCKS)
+        self.linesShown.emit()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         super().changeEvent(event)
