@@ -3,6 +3,8 @@ text, only for what is on screen; the room above lines keeps the glyphs as they 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFontMetricsF, QTextLayout
 from test_ui_labelling import open_window  # noqa: F401 (a fixture)
@@ -128,3 +130,22 @@ def test_a_new_window_shows_names_by_default(qtbot, seeded_store):
     window = MainWindow(seeded_store, "ana")
     qtbot.addWidget(window)
     assert window.labels_on_text_action.isChecked()
+
+
+def test_names_of_suggestions_cover_no_text(qtbot, open_window, tmp_path):
+    from annotator.project import open_project
+
+    store = open_project(tmp_path / "p.db")
+    # long enough to wrap: names of suggestions on the second and third lines sit under text
+    text = " ".join(["Budi Santoso tiba di Medan bersama Siti Rahman dari Bank Sentosa."] * 12)
+    doc, _ = store.add_document("a", text)
+    words = [(m.start(), m.end()) for m in re.finditer(r"Budi|Medan|Siti|Bank", text)]
+    store.store_suggestions(doc.id, "ana", "memory", [(a, b, "PERSON", 0.9) for a, b in words])
+    window = open_window(store)
+    window.resize(1000, 700)
+    view = window.findChild(TextView, "textView")
+    overlay = window.suggestions.overlay
+    overlay.grab()
+    glyphs = [g.adjusted(0.5, 0.5, -0.5, -0.5) for _, g in lines_on_screen(view)]
+    assert len(glyphs) > 3 and len(overlay.named) > 3
+    assert not any(box.intersects(g) for _, box in overlay.named for g in glyphs)

@@ -29,6 +29,8 @@ class SuggestionOverlay(QWidget):
         self.suggestions: list[Suggestion] = []
         self.current_id = -1
         self._colors: dict[str, str] = {}
+        self.named: list[tuple[int, QRectF]] = []
+        """(suggestion id, box) of the names the last repaint drew: what tests look at."""
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
         view.updateRequest.connect(lambda *_: self.update())
@@ -49,6 +51,7 @@ class SuggestionOverlay(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         lo, hi = self._visible_range()
+        self.named = []
         painter = QPainter(self)
         painter.setFont(self.view.tag_font())
         for suggestion in self.suggestions:
@@ -70,4 +73,5 @@ class SuggestionOverlay(QWidget):
             painter.fillRect(box, LABEL_BACKGROUND)
             painter.setPen(LABEL_GREY)
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+            self.named.append((suggestion.id, box))
         painter.end()
