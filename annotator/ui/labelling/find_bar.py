@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.finding import find_all
 from annotator.domain.spans import is_whole_words
 from annotator.ui.labelling.labelling import Labelling
+from annotator.ui.labelling.span_highlighter import TEXT_COLOR
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.widgets.plain_text import no_mnemonic
 
@@ -195,6 +196,7 @@ class FindBar(QWidget):
             selection.cursor = cursor  # type: ignore[attr-defined]
             fmt = QTextCharFormat()
             fmt.setBackground(CURRENT_HIT_COLOR if index == self.current else HIT_COLOR)
+            fmt.setForeground(TEXT_COLOR)  # dark on the light mark, on a dark theme too
             selection.format = fmt  # type: ignore[attr-defined]
             selections.append(selection)
         self.view.setExtraSelections(selections)

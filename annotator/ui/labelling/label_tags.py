@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR
+from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR, readable_fill
 from annotator.ui.labelling.text_view import TextView
 
 TAG_GAP = 3.0
@@ -69,8 +69,7 @@ class LabelTags(QWidget):
     def _color(self, label: str) -> QColor:
         if not self._colors:
             self._colors = {label.name: QColor(label.color) for label in self.view.layer.store.schema().labels}
-        # dark enough to read on the span's light fill
-        return QColor(self._colors.get(label, QColor(NO_LABEL_COLOR))).darker(260)
+        return QColor(self._colors.get(label, QColor(NO_LABEL_COLOR)))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         self.drawn = []
@@ -95,7 +94,11 @@ class LabelTags(QWidget):
             box = self.view.tag_box(first, width)
             box.moveLeft(max(first.left(), free_from.get(first.top(), first.left())))
             free_from[first.top()] = box.right() + TAG_GAP
-            painter.setPen(self._color(label))
+            color = self._color(label)
+            # on the span's own light fill, also where the name is wider than the span
+            # (and on a dark theme): dark enough to read there
+            painter.fillRect(box, readable_fill(color))
+            painter.setPen(color.darker(260))
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
             self.drawn.append((span_id, box))
         painter.end()
