@@ -73,18 +73,26 @@ def test_the_room_above_lines_keeps_the_glyphs_as_they_were(qtbot, open_window, 
     window = open_window(seeded_store)
     view = window.findChild(TextView, "textView")
     block = view.document().firstBlock()
-    layout = block.layout()
-    assert layout.formats()  # painted, with the room
-    for i in range(layout.lineCount()):
-        line = layout.lineAt(i)
-        # a line's width leaves out the spaces it ends with
-        plain = QTextLayout(block.text()[line.textStart():line.textStart() + line.textLength()].rstrip(), view.font())
-        plain.beginLayout()
-        alone = plain.createLine()
-        alone.setLineWidth(1e6)
-        plain.endLayout()
-        assert abs(alone.naturalTextWidth() - line.naturalTextWidth()) < 0.5, i
-        assert line.height() > QFontMetricsF(view.font()).height() * 1.3  # the room is there
+    heights = []
+    for _ in range(3):  # the first paragraph, and two more with room to set them apart
+        layout = block.layout()
+        assert layout.formats()  # painted, with the room
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            # a line's width leaves out the spaces it ends with
+            plain = QTextLayout(block.text()[line.textStart():line.textStart() + line.textLength()].rstrip(),
+                                view.font())
+            plain.beginLayout()
+            alone = plain.createLine()
+            alone.setLineWidth(1e6)
+            plain.endLayout()
+            assert abs(alone.naturalTextWidth() - line.naturalTextWidth()) < 0.5, (block.blockNumber(), i)
+            assert line.height() > QFontMetricsF(view.font()).height() * 1.3  # the room is there
+            heights.append((i, line.height()))
+        block = block.next()
+    first_lines = {h for i, h in heights[1:] if i == 0}
+    others = {h for i, h in heights if i > 0}
+    assert min(first_lines) > max(others)  # a paragraph's first line has more room
 
 
 def test_the_toggle_hides_the_names_and_is_remembered(qtbot, open_window, seeded_store):
