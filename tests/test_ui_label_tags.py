@@ -157,3 +157,18 @@ def test_names_of_suggestions_cover_no_text(qtbot, open_window, tmp_path):
     glyphs = [g.adjusted(0.5, 0.5, -0.5, -0.5) for _, g in lines_on_screen(view)]
     assert len(glyphs) > 3 and len(overlay.named) > 3
     assert not any(box.intersects(g) for _, box in overlay.named for g in glyphs)
+
+
+def test_role_names_of_the_selected_fact_cover_no_text(qtbot, open_window, seeded_store):
+    from test_ui_facts import fill_by_keyboard, make_quote_and_putin
+
+    window = open_window(seeded_store)
+    window.resize(1100, 800)
+    make_quote_and_putin(qtbot, window)
+    fill_by_keyboard(qtbot, window, "1", "Put")
+    view = window.findChild(TextView, "textView")
+    view.ensureCursorVisible()
+    window.arcs.grab()
+    assert [role for role, _ in window.arcs.tagged] == ["speaker"]
+    glyphs = [g.adjusted(0.5, 0.5, -0.5, -0.5) for _, g in lines_on_screen(view)]
+    assert not any(box.intersects(g) for _, box in window.arcs.tagged for g in glyphs)

@@ -30,6 +30,8 @@ class ArcOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.view, self.facts = view, facts
         self.show_all = False
+        self.tagged: list[tuple[str, QRectF]] = []
+        """(role, box) of the role names the last repaint drew: what tests look at."""
         self.rubber_band: tuple[QPoint, QPoint] | None = None
         """The line of a Ctrl+drag link in progress, as brat draws one while linking."""
         self.setGeometry(view.viewport().rect())
@@ -123,6 +125,7 @@ class ArcOverlay(QWidget):
     # -- painting -----------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        self.tagged = []
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.view.font())
@@ -187,6 +190,7 @@ class ArcOverlay(QWidget):
         painter.setPen(QColor("#ffffff"))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+        self.tagged.append((text, box))
 
     def _paint_arcs(self, painter: QPainter, fact: Fact) -> None:
         """Arcs from the fact's trigger (a relation: its first argument) to its arguments, named by role."""
