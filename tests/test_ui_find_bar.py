@@ -29,7 +29,9 @@ def window(open_window, store):  # noqa: F811
     doc, _ = store.add_document("budi", TEXT)
     santoso = TEXT.index("Budi Santoso")
     store.add_span(doc.id, "ana", santoso, santoso + len("Budi Santoso"), "PERSON")
-    return open_window(store)
+    window = open_window(store)
+    window.resize(1280, 800)  # every hit on screen, whatever size an earlier test left in the settings
+    return window
 
 
 def open_find(qtbot, window, phrase: str) -> tuple[QWidget, QLineEdit]:

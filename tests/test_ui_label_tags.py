@@ -47,6 +47,7 @@ def lines_on_screen(view: TextView) -> list[tuple[QRectF, QRectF]]:
 def test_label_names_sit_above_their_spans_and_cover_no_text(qtbot, open_window, seeded_store):
     label_phrases(seeded_store)
     window = open_window(seeded_store)
+    window.resize(1280, 800)
     view = window.findChild(TextView, "textView")
     window.label_tags.grab()  # paints
     drawn = dict(window.label_tags.drawn)
@@ -71,6 +72,7 @@ def test_label_names_sit_above_their_spans_and_cover_no_text(qtbot, open_window,
 def test_the_room_above_lines_keeps_the_glyphs_as_they_were(qtbot, open_window, seeded_store):
     label_phrases(seeded_store)
     window = open_window(seeded_store)
+    window.resize(1280, 800)  # not the size an earlier test left in the settings
     view = window.findChild(TextView, "textView")
     block = view.document().firstBlock()
     heights = []
