@@ -32,9 +32,9 @@ class TextView(QPlainTextEdit):
     stepRequested = Signal(int)
     """Enter (1) or Shift+Enter (-1): the find bar steps to the next or previous hit."""
     escapePressed = Signal()
+    """Esc with no span selected (which Esc would deselect): the find bar closes."""
     linesShown = Signal()
     """Other lines came into view (a scroll, a resize, another document)."""
-    """Esc with no span selected (which Esc would deselect)."""
 
     def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
