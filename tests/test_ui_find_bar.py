@@ -148,3 +148,22 @@ def test_ctrl_f_takes_a_selected_phrase(qtbot, window):
     qtbot.keyClick(view, Qt.Key.Key_F, CTRL)
     line = window.findChild(QLineEdit, "findText")
     assert line.text() == "Bandung" and QApplication.focusWidget() is line
+
+
+def test_labelling_thousands_of_occurrences_is_asked_first(qtbot, open_window, store, monkeypatch):  # noqa: F811
+    from annotator.ui.labelling import find_bar
+
+    text = " ".join(["Budi"] * 30)
+    doc, _ = store.add_document("many", text)
+    window = open_window(store)
+    monkeypatch.setattr(find_bar, "ASK_ABOVE", 20)
+    asked = []
+    answer = [find_bar.QMessageBox.StandardButton.No]
+    monkeypatch.setattr(find_bar.QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answer[0])
+    bar, line = open_find(qtbot, window, "Budi")
+    label_all_by_keys(qtbot, bar, line, "p")
+    assert "30 occurrences" in asked[0] and store.spans(doc.id, "ana") == []
+    answer[0] = find_bar.QMessageBox.StandardButton.Yes
+    line.setFocus()
+    label_all_by_keys(qtbot, bar, line, "p")
+    assert len(store.spans(doc.id, "ana")) == 30

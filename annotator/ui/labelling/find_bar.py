@@ -17,7 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QTextEdit, QToolButton, QWidget,
+    QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QMessageBox, QPushButton, QTextEdit, QToolButton, QWidget,
 )
 
 from annotator.domain.finding import find_all
@@ -25,8 +25,11 @@ from annotator.domain.spans import is_whole_words
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_highlighter import TEXT_COLOR
 from annotator.ui.labelling.text_view import TextView
-from annotator.ui.widgets.plain_text import no_mnemonic
+from annotator.ui.widgets.plain_text import literal, no_mnemonic
 
+ASK_ABOVE = 1000
+"""Labelling more occurrences than this at once is asked first: it takes seconds, and a
+short phrase found everywhere is more often a slip than meant."""
 HIT_COLOR = QColor("#fff176")
 CURRENT_HIT_COLOR = QColor("#ff9800")
 
@@ -222,6 +225,11 @@ class FindBar(QWidget):
             self.message.emit("nothing to label: no hits")
             return
         whole = [(s, e) for s, e in self.hits if is_whole_words(text, s, e)]
+        if len(whole) > ASK_ABOVE and QMessageBox.question(
+                self, "Label every occurrence",
+                literal(f"Label {len(whole):,} occurrences of {self.text.text()!r} as {label}? "
+                        f"(One undo step; about a second per thousand.)")) != QMessageBox.StandardButton.Yes:
+            return
         made, overlapping = self.labelling.label_all(whole, label)
         parts = [f"labelled {made} occurrence(s) as {label}"]
         if overlapping:
