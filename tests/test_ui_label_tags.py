@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFontMetricsF, QTextLayout
+from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout
 from test_ui_labelling import open_window  # noqa: F401 (a fixture)
 from test_ui_long_article import add_article, long_article
 
+from annotator.ui.labelling.span_highlighter import span_ranges
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.main_window import MainWindow, settings
 
@@ -69,28 +72,36 @@ def test_label_names_sit_above_their_spans_and_cover_no_text(qtbot, open_window,
         assert box.height() >= 6 and not any(box.intersects(g) for g in glyphs)
 
 
-def test_the_room_above_lines_keeps_the_glyphs_as_they_were(qtbot, open_window, seeded_store):
+@pytest.mark.parametrize("size", ["points", "fractional points", "pixels"])
+def test_the_room_above_lines_keeps_the_glyphs_as_they_were(qtbot, open_window, seeded_store, size):
     label_phrases(seeded_store)
     window = open_window(seeded_store)
     window.resize(1280, 800)  # not the size an earlier test left in the settings
     view = window.findChild(TextView, "textView")
+    font = QFont(view.font())
+    if size == "fractional points":
+        font.setPointSizeF(13.6)  # made whole: the room is exact for whole sizes
+    elif size == "pixels":
+        font.setPixelSize(19)
+    view.setFont(font)
+    window.label_tags.grab()
     block = view.document().firstBlock()
     heights = []
     for _ in range(3):  # the first paragraph, and two more with room to set them apart
         layout = block.layout()
         assert layout.formats()  # painted, with the room
+        # the same text with the spans' formats alone (they break kerning at their edges)
+        plain = QTextLayout(block.text(), view.font())
+        plain.setFormats(span_ranges(layout))
+        plain.beginLayout()
         for i in range(layout.lineCount()):
-            line = layout.lineAt(i)
-            # a line's width leaves out the spaces it ends with
-            plain = QTextLayout(block.text()[line.textStart():line.textStart() + line.textLength()].rstrip(),
-                                view.font())
-            plain.beginLayout()
-            alone = plain.createLine()
-            alone.setLineWidth(1e6)
-            plain.endLayout()
+            line, alone = layout.lineAt(i), plain.createLine()
+            alone.setLineWidth(line.width())
+            assert (alone.textStart(), alone.textLength()) == (line.textStart(), line.textLength())
             assert abs(alone.naturalTextWidth() - line.naturalTextWidth()) < 0.5, (block.blockNumber(), i)
             assert line.height() > QFontMetricsF(view.font()).height() * 1.3  # the room is there
             heights.append((i, line.height()))
+        plain.endLayout()
         block = block.next()
     first_lines = {h for i, h in heights[1:] if i == 0}
     others = {h for i, h in heights if i > 0}

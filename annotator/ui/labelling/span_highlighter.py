@@ -14,7 +14,7 @@ roles, suggestions: `label_tags.py`): the whole block carries a superscript
 format of a larger size, with its baseline left in place. Qt draws
 superscript glyphs at two thirds of the format's (whole) point size and
 lays the line out with the ascent of the full size, so with the size chosen
-as `room_point_size` the glyphs stay exactly the text's own and the line
+as `room_size` the glyphs stay exactly the text's own and the line
 grows upward. (A QPlainTextEdit ignores line heights and margins of blocks.)
 """
 
@@ -24,7 +24,7 @@ from bisect import bisect_left
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import (
-    QColor, QFont, QFontMetricsF, QTextBlock, QTextCharFormat, QTextDocument, QTextFormat, QTextLayout,
+    QColor, QFont, QFontInfo, QFontMetricsF, QTextBlock, QTextCharFormat, QTextDocument, QTextFormat, QTextLayout,
 )
 
 from annotator.ui.labelling.current_layer import CurrentLayer
@@ -183,15 +183,30 @@ def span_ranges(layout: QTextLayout) -> list[QTextLayout.FormatRange]:
     return [r for r in layout.formats() if r.format.hasProperty(QTextFormat.Property.BackgroundBrush)]
 
 
-def room_point_size(point_size: int) -> int:
-    """The largest point size whose superscript Qt draws at `point_size` (it takes two thirds, rounding down)."""
-    return (3 * point_size + 2) // 2
+def room_size(size: int) -> int:
+    """The largest size whose superscript Qt draws at `size` (two thirds, rounded down;
+    in points, or in pixels for a font sized in pixels)."""
+    return (3 * size + 2) // 2
+
+
+def _taller(font: QFont) -> QFont:
+    """`font` at the size of the room format."""
+    taller = QFont(font)
+    if font.pointSize() > 0:
+        taller.setPointSize(room_size(font.pointSize()))
+    else:
+        taller.setPixelSize(room_size(max(font.pixelSize(), 1)))
+    return taller
 
 
 def room_format(font: QFont) -> QTextCharFormat:
-    """The format that gives each line of text in `font` (a whole point size) room above it."""
+    """The format that gives each line of text in `font` (a whole point or pixel size) room above it."""
     fmt = QTextCharFormat()
-    fmt.setFontPointSize(room_point_size(max(font.pointSize(), 1)))
+    taller = _taller(font)
+    if font.pointSize() > 0:
+        fmt.setFontPointSize(taller.pointSize())
+    else:
+        fmt.setProperty(QTextFormat.Property.FontPixelSize, taller.pixelSize())
     fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
     fmt.setSuperScriptBaseline(0)
     return fmt
@@ -200,9 +215,7 @@ def room_format(font: QFont) -> QTextCharFormat:
 def line_room(font: QFont) -> tuple[float, float]:
     """The free band above each line's text in `font`: (its height, how far below the line's
     top it ends). It takes in what the line above has in room below its text."""
-    taller = QFont(font)
-    taller.setPointSize(room_point_size(max(font.pointSize(), 1)))
-    tall, normal = QFontMetricsF(taller), QFontMetricsF(font)
+    tall, normal = QFontMetricsF(_taller(font)), QFontMetricsF(font)
     above, below = tall.ascent() - normal.ascent(), tall.descent() - normal.descent()
     return above + below, above
 
@@ -214,7 +227,7 @@ PARAGRAPH_SPACE = 0.45
 def paragraph_space_format(font: QFont) -> QTextCharFormat:
     """The format of one space in a paragraph's first line that makes that line taller:
     a larger size, its advance brought back to the text's own by letter spacing."""
-    size = room_point_size(max(font.pointSize(), 1)) + max(font.pointSize(), 1) * PARAGRAPH_SPACE
+    size = QFontInfo(_taller(font)).pointSizeF() + QFontInfo(font).pointSizeF() * PARAGRAPH_SPACE
     larger = QFont(font)
     larger.setPointSizeF(size)
     fmt = QTextCharFormat()
