@@ -27,6 +27,7 @@ def make(out: Path) -> None:
         store.add_span(doc_id, "ana", quote, text.find('," kata Putin') + 2, "QUOTE")
         window = MainWindow(store, "ana")
         show(window, 1400, 820)
+        window.label_tags.set_shown(True)  # as a new user sees it, whatever this machine's settings say
         window.layer.select(next(s.id for s in window.layer.spans if s.text == "Kim Jong Un"))
         window.text_view.verticalScrollBar().setValue(0)
         save_and_close(window, out)

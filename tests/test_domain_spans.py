@@ -68,3 +68,16 @@ def test_combining_marks_stay_with_their_letter_when_resizing():
     text = "kafe\u0301 ramai sekali"
     assert grow_and_shrink(text, 0, 5, "end", [True, False]) == ["kafe\u0301 ramai", "kafe\u0301"]
     assert resize_by_word(text, 6, 11, "start", True) == (0, 11)
+
+
+def test_snap_gives_back_the_punctuation_that_ends_a_clause():
+    text = "Kata Putin, lalu Budi. Lalu Jokowi!? dan 日本。 dan U.S. dan (25/4) dan \"kutipan\" dan 50%."
+    for phrase, expected in [("Putin,", "Putin"), ("Budi.", "Budi"), ("Jokowi!?", "Jokowi"), ("日本。", "日本"),
+                             ("U.S.", "U.S."), ("(25/4)", "(25/4)"), ("\"kutipan\"", "\"kutipan\""), ("50%.", "50%")]:
+        start = text.index(phrase)
+        snapped = snap_to_words(text, start, start + len(phrase))
+        assert text[snapped[0]:snapped[1]] == expected, phrase
+    # from inside a word to the comma after the next one
+    start = text.index("Kata") + 2
+    assert text[slice(*snap_to_words(text, start, text.index(",") + 1))] == "Kata Putin"
+    assert snap_to_words(text, text.index(","), text.index(",") + 1) == (text.index(","), text.index(",") + 1)

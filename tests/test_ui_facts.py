@@ -408,7 +408,7 @@ def test_hotkey_of_a_relation_starts_the_relation_instead_of_labelling_text(qtbo
 
 
 def test_selected_span_keeps_a_light_fill_under_black_text_for_every_colour(qtbot, open_window, seeded_store):
-    from annotator.ui.labelling.span_highlighter import MIN_CONTRAST, contrast
+    from annotator.ui.labelling.span_highlighter import MIN_CONTRAST, contrast, span_ranges
 
     window = open_window(seeded_store)
     view = view_of(window)
@@ -417,7 +417,7 @@ def test_selected_span_keeps_a_light_fill_under_black_text_for_every_colour(qtbo
     assert view.layer.selected is not None and view.layer.selected.label == "QUOTE"
     block = view.document().findBlock(view.layer.positions.to_document(start + 3))
     offset = view.layer.positions.to_document(start + 3) - block.position()
-    formats = block.layout().formats()
+    formats = span_ranges(block.layout())
     [painted] = [r.format for r in formats if r.start <= offset < r.start + r.length]
     # the selected quote keeps its label colour and is boxed by over- and underline
     assert painted.background().color().name() == "#fb8072"

@@ -9,6 +9,7 @@ from PySide6.QtGui import QTextCursor
 
 from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
+from annotator.ui.labelling.span_highlighter import span_ranges
 from annotator.ui.labelling.text_view import TextView
 
 
@@ -83,7 +84,7 @@ def test_drag_and_person_key_stores_the_span_and_it_comes_back(qtbot, open_windo
     view = view_of(window)
     assert [(s.start, s.end) for s in view.layer.spans] == [(start, start + 14)]
     block = view.document().findBlock(start + 3)
-    formats = [r for r in block.layout().formats() if r.start <= start + 3 - block.position() < r.start + r.length]
+    formats = [r for r in span_ranges(block.layout()) if r.start <= start + 3 - block.position() < r.start + r.length]
     assert formats and formats[0].format.background().color().name() == "#8dd3c7"
     table = window.findChild(type(window.span_table), "spanTable")
     assert table.model().index(0, 0).data() == "Vladimir Putin"
@@ -208,7 +209,7 @@ def test_clicking_overlapping_spans_selects_the_innermost_and_keys_reach_the_oth
     assert view.layer.selected_id == by_label["PERSON"].id
     # both are painted: the inner one in its own colour
     block = view.document().findBlock(text.find("Rusia"))
-    colors = {r.format.background().color().name() for r in block.layout().formats()}
+    colors = {r.format.background().color().name() for r in span_ranges(block.layout())}
     assert len(colors) >= 2
 
 
@@ -247,3 +248,31 @@ def test_palette_button_labels_the_selection(qtbot, open_window, seeded_store):
         __import__("PySide6.QtWidgets", fromlist=["QPushButton"]).QPushButton, "label:PERSON")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert rows(seeded_store, view.layer.document_id) == [(start, start + 11, "PERSON", "Kim Jong Un")]
+
+
+def test_a_drag_that_starts_inside_the_selection_selects_anew(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    view = view_of(window)
+    text = view.layer.text
+    putin = text.find("Vladimir Putin")
+    drag_select(qtbot, view, putin, putin + len("Vladimir Putin"))
+    assert view.selected_range() == (putin, putin + len("Vladimir Putin"))
+    # press inside that selection and drag on: a new selection, not a drag of the text
+    later = text.find("Kim Jong Un")
+    a, b = point_at(view, putin + 3), point_at(view, later + 3)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(view.viewport(), pos=b)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
+    assert view.selected_range() == (putin + 3, later + 3)
+    window.labelling.snap = True  # whatever an earlier test left in the settings
+    qtbot.keyClick(view, "p")
+    doc = view.layer.document_id
+    assert [(s.start, s.end) for s in seeded_store.spans(doc, "ana")] == [(putin, later + len("Kim"))]
+
+
+def test_the_window_title_ends_on_a_whole_word(qtbot, open_window, store):
+    title = "Presiden Rusia Vladimir Putin bertemu Pemimpin Korea Utara Kim Jong Un di Pulau Russky"
+    store.add_document(title, "Teks.")
+    window = open_window(store)
+    shown = window.windowTitle().split(" — ")[0]
+    assert shown.endswith("…") and title.startswith(shown[:-1]) and title[len(shown) - 1] == " "

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from test_ui_labelling import open_window  # noqa: F401 (a fixture)
 
 from annotator.domain import AnnotatedDocument, Span
+from annotator.ui.labelling.span_highlighter import span_ranges
 from annotator.ui.labelling.text_view import TextView
 
 PARAGRAPHS = 3000
@@ -40,7 +41,7 @@ def painted(view: TextView) -> set[tuple[int, int, str]]:
     from_document = view.layer.positions.from_document
     found, block = set(), view.document().begin()
     while block.isValid():
-        for r in block.layout().formats():
+        for r in span_ranges(block.layout()):
             start = from_document(block.position() + r.start)
             found.add((start, from_document(block.position() + r.start + r.length), r.format.background().color().name()))
         block = block.next()

@@ -87,3 +87,14 @@ def test_schema_dialog_messages_quote_names_literally(qtbot, store, monkeypatch)
     dialog.findChild(QPushButton, "applyLabel").click()
     assert messages and "&lt;b&gt;X&lt;/b&gt;" in messages[0] and ENTITY in _rendered(messages[0])
     assert dialog.findChild(QLabel, "roleError").textFormat() == Qt.TextFormat.PlainText
+
+
+def test_shortened_cuts_after_a_whole_word():
+    from annotator.ui.widgets.plain_text import shortened
+
+    title = "Vladivostok, Gatra.com - Presiden Rusia Vladimir Putin dan Pemimpin Korea Utara Kim Jong Un"
+    short = shortened(title, 60)
+    assert short.endswith("…") and len(short) <= 61
+    assert title.startswith(short[:-1]) and title[len(short) - 1] == " "
+    assert shortened("short\n title", 60) == "short title"
+    assert shortened("x" * 80, 60) == "x" * 60 + "…"

@@ -104,6 +104,55 @@ UNDO_STAYS_ON_THE_SHOWN_DOCUMENT = UNDO_REDO_BY_KEYS.replace(
     '("undo", "ctrl+z", 0)]',
 )
 
+FIND_BY_KEYS = r"""
+import json, subprocess, time
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from annotator.project import open_project
+from annotator.ui.main_window import MainWindow
+
+app = QApplication([])
+store = open_project("project.db", samples=True)
+window = MainWindow(store, "ana")
+window.resize(1200, 780)
+window.show()
+document = next(iter(store.documents())).id
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+text = window.findChild(QPlainTextEdit, "textView")
+wait_for(lambda: text.isVisible())
+wid = str(int(window.winId()))
+subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
+wait_for(lambda: QApplication.activeWindow() is window)
+text.setFocus()
+bar = window.findChild(QWidget, "findBar")
+line = bar.findChild(QLineEdit, "findText")
+count = bar.findChild(QLabel, "findCount")
+
+def keys(*names):
+    subprocess.run(["xdotool", "key", "--window", wid, "--clearmodifiers", *names], check=True)
+
+keys("ctrl+f")
+opened = wait_for(lambda: bar.isVisible() and line.hasFocus(), 10)
+subprocess.run(["xdotool", "type", "--window", wid, "Putin"], check=True)
+typed = wait_for(lambda: line.text() == "Putin", 10)
+keys("Return")
+stepped = wait_for(lambda: count.text().startswith("2 of") and text.hasFocus(), 10)
+keys("shift+p")  # the hit, exactly
+labelled = wait_for(lambda: [s.text for s in store.spans(document, "ana")] == ["Putin"], 10)
+keys("ctrl+f", "Escape")
+closed = wait_for(lambda: not bar.isVisible(), 10)
+print(json.dumps({"opened": opened, "typed": typed, "stepped": stepped, "labelled": labelled, "closed": closed,
+                  "count": count.text()}))
+"""
+
 
 def test_no_key_sequence_is_bound_twice_in_a_window(x_display, tmp_path):
     result = run_on_x(x_display, WALK_SHORTCUTS, tmp_path)
@@ -133,3 +182,13 @@ def test_undo_keys_change_only_the_shown_document_on_x11(x_display, tmp_path):
     report = json.loads(lines[-2])
     assert report["steps"] == {"label": 1, "next": 1, "undo elsewhere": 1, "back": 1, "undo": 0}, (report, result.stderr)
     assert json.loads(lines[-1]) == 1  # the first document is shown again
+
+
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
+def test_find_by_keys_on_x11(x_display, tmp_path):
+    result = run_on_x(x_display, FIND_BY_KEYS, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Ambiguous shortcut" not in result.stderr, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"opened": True, "typed": True, "stepped": True, "labelled": True, "closed": True,
+                      "count": report["count"]}, (report, result.stderr)

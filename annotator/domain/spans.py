@@ -72,6 +72,12 @@ def _is_word_at(text: str, i: int) -> bool:
     return i > 0 and bool(_WORD.match(text[i - 1]))
 
 
+def is_whole_words(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) cuts no word at either edge (`Budi` in `Budiman` does)."""
+    return not (start > 0 and _is_word_at(text, start - 1) and _is_word_at(text, start)) and \
+        not (end < len(text) and _is_word_at(text, end) and _is_word_at(text, end - 1))
+
+
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading and trailing white space from a selection."""
     while start < end and text[start].isspace():
@@ -81,8 +87,16 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+TRAILING_PUNCTUATION = frozenset(",.;:!?…" "，。、；：！？．" "،؛؟۔" "।॥" "።፣፤")
+"""What ends a clause or sentence, in several scripts: a selection dragged a little too far
+takes it in, and snapping gives it back (quotation marks, brackets and % stay: they are
+often part of what is labelled)."""
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Grow a selection outward so it does not cut a word, then trim spaces."""
+    """Grow a selection outward so it does not cut a word, then trim spaces and the
+    punctuation that ends a clause after the last word (`Putin,` is `Putin`). A final
+    period stays after an abbreviation with periods inside (`U.S.`)."""
     start, end = trim(text, start, end)
     if start >= end:
         return start, end
@@ -90,6 +104,10 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(text) and _is_word_at(text, end) and _is_word_at(text, end - 1):
         end += 1
+    while end > start + 1 and text[end - 1] in TRAILING_PUNCTUATION:
+        if text[end - 1] == "." and "." in text[start:end - 1] and _is_word_at(text, end - 2):
+            break
+        end = trim(text, start, end - 1)[1]
     return start, end
 
 

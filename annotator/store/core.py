@@ -116,6 +116,8 @@ class StoreCore:
         """(document id, text) of the document text read last; texts never change, but
         another process may have replaced the file's rows, so `reload()` forgets it."""
         self._data_version = self._read_data_version()
+        self._held: list[tuple[str, int | None]] | None = None
+        """Changes made inside `transaction()`, told to the listeners once it ends."""
 
     def _defer_foreign_keys(self) -> None:
         # An undo puts back rows that point at each other (a fact and the fact
@@ -127,13 +129,26 @@ class StoreCore:
     @contextlib.contextmanager
     def transaction(self) -> Generator[None, None, None]:
         """Make several store calls one commit: all of them or, when anything in
-        the block raises, none (the calls' own transactions nest inside)."""
+        the block raises, none (the calls' own transactions nest inside).
+
+        Listeners hear of the block's changes when it ends, each kind and document
+        once: a step of a thousand spans (label every occurrence) refreshes the views
+        once, not a thousand times."""
+        outermost = self._held is None
+        if outermost:
+            self._held = []
         try:
             with self.db.atomic():
                 yield
         except BaseException:
             self._schema = None  # it may hold what was rolled back
             raise
+        finally:
+            if outermost:
+                held, self._held = self._held, None
+                # told even after a rollback, as before: listeners read what is saved
+                for kind, document_id in dict.fromkeys(held):
+                    self._changed(kind, document_id)
 
     def begin_write(self, wait_ms: int) -> WriteTransaction:
         """A write transaction begun now, for a caller that takes the write lock
@@ -184,6 +199,9 @@ class StoreCore:
     def _changed(self, kind: str, document_id: int | None = None) -> None:
         if kind == "documents":
             self._last_text = None
+        if self._held is not None:
+            self._held.append((kind, document_id))
+            return
         for listener in list(self._listeners):
             listener(kind, document_id)
 

@@ -40,15 +40,17 @@ from annotator.ui.documents.document_list import DocumentList
 from annotator.ui.facts.fact_linking import FactLinking
 from annotator.ui.facts.fact_panel import FactPanel
 from annotator.ui.facts.fact_table import FactTable
-from annotator.ui.widgets.key_bindings import redo_keys, undo_keys
+from annotator.ui.widgets.key_bindings import find_keys, redo_keys, undo_keys
+from annotator.ui.labelling.find_bar import FindBar
 from annotator.ui.labelling.label_palette import LabelPalette
+from annotator.ui.labelling.label_tags import LabelTags
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
 from annotator.ui.widgets.edit_queue import save_waiting_edits
 from annotator.ui.widgets.undo_histories import UndoHistories
 from annotator.ui.suggestions.suggestions import Suggestions
 from annotator.ui.labelling.text_view import TextView
-from annotator.ui.widgets.plain_text import literal, no_mnemonic
+from annotator.ui.widgets.plain_text import literal, no_mnemonic, shortened
 
 RECENT_LIMIT = 8
 EXTERNAL_CHECK_MS = 2000
@@ -86,6 +88,8 @@ class MainWindow(QMainWindow):
         self.fact_table = FactTable(self.facts, self)
         self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
         self.arcs = ArcOverlay(self.text_view, self.facts)
+        self.label_tags = LabelTags(self.text_view, self.arcs.span_rects, self.arcs.visible_range)
+        self.find_bar = FindBar(self.text_view, self.labelling, self.arcs.visible_range, self)
         self.fact_linking.linkDragged.connect(self.arcs.show_link_drag)
         self.suggestions = Suggestions(self.layer, self.text_view, self.undo_stack, self.arcs, self)
         self.labelling.may_delete = self.fact_linking.may_delete
@@ -96,7 +100,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.palette.labelClicked.connect(self._label_clicked)
-        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel, self.suggestions):
+        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel, self.suggestions,
+                       self.find_bar):
             source.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.documents.documentActivated.connect(self.show_document)
         store.subscribe(self._on_store_changed)
@@ -144,7 +149,13 @@ class MainWindow(QMainWindow):
         left.setSizes([300, 500])
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(left)
-        main.addWidget(self.text_view)
+        text_pane = QWidget(self)
+        text_layout = QVBoxLayout(text_pane)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        text_layout.setSpacing(0)
+        text_layout.addWidget(self.find_bar)
+        text_layout.addWidget(self.text_view, 1)
+        main.addWidget(text_pane)
         main.addWidget(side)
         main.setStretchFactor(1, 1)
         main.setSizes([290, 600, 390])
@@ -224,6 +235,8 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Delete span", self.labelling.delete_selected, QKeySequence.StandardKey.Delete, "deleteSpan")
         self._action(edit, "Switch &annotator…", self.ask_annotator, "Ctrl+Shift+A", "switchAnnotator")
+        edit.addSeparator()
+        self._action(edit, "&Find…", self.find_bar.open_bar, find_keys(), "findInText")
 
         document = bar.addMenu("&Document")
         self._action(document, "&Next", lambda: self.step_document(1), ["Ctrl+PgDown", "Alt+Right"], "nextDocument")
@@ -247,6 +260,11 @@ class MainWindow(QMainWindow):
         self.show_arcs_action.setCheckable(True)
         self.show_arcs_action.setChecked(settings().value("showArcs", False, type=bool))
         self.arcs.set_show_all(self.show_arcs_action.isChecked())
+        self.labels_on_text_action = self._action(view, "&Labels on text", self._set_labels_on_text,
+                                                  name="labelsOnText")
+        self.labels_on_text_action.setCheckable(True)
+        self.labels_on_text_action.setChecked(settings().value("labelsOnText", True, type=bool))
+        self.label_tags.set_shown(self.labels_on_text_action.isChecked())
 
         review = bar.addMenu("&Review")
         self.review_action = self._action(review, "Review &document…", self.open_review, name="reviewDocument")
@@ -309,6 +327,10 @@ class MainWindow(QMainWindow):
     def _set_show_arcs(self, on: bool) -> None:
         self.arcs.set_show_all(on)
         settings().setValue("showArcs", on)
+
+    def _set_labels_on_text(self, on: bool) -> None:
+        self.label_tags.set_shown(on)
+        settings().setValue("labelsOnText", on)
 
     def _set_snap(self, on: bool) -> None:
         self.labelling.snap = on
@@ -380,7 +402,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         doc = self.layer.document
         where = self.store.path.name if self.store.path else "memory"
-        self.setWindowTitle(f"{doc.title[:60]} — annotator ({where})" if doc else f"annotator ({where})")
+        self.setWindowTitle(f"{shortened(doc.title, 60)} — annotator ({where})" if doc else f"annotator ({where})")
 
     # -- databases ------------------------------------------------------------
 

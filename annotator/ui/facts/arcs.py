@@ -30,6 +30,8 @@ class ArcOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.view, self.facts = view, facts
         self.show_all = False
+        self.tagged: list[tuple[str, QRectF]] = []
+        """(role, box) of the role names the last repaint drew: what tests look at."""
         self.rubber_band: tuple[QPoint, QPoint] | None = None
         """The line of a Ctrl+drag link in progress, as brat draws one while linking."""
         self.setGeometry(view.viewport().rect())
@@ -105,8 +107,8 @@ class ArcOverlay(QWidget):
             block = block.next()
         return [r for r in rects if r.bottom() >= 0 and r.top() <= height]
 
-    def _ends(self, fact: Fact) -> tuple[list[QRectF], list[tuple[str, list[QRectF]]]]:
-        """The trigger's rectangles and (role, rectangles) of each span argument."""
+    def _ends(self, fact: Fact) -> tuple[list[QRectF], list[tuple[str, list[QRectF], str]]]:
+        """The trigger's rectangles and (role, rectangles, label) of each span argument."""
         layer = self.facts.layer
         trigger = layer.span(fact.span_id) if fact.span_id is not None else None
         trigger_rects = self.span_rects(trigger.start, trigger.end) if trigger else []
@@ -117,12 +119,13 @@ class ArcOverlay(QWidget):
                 other = self.facts.fact(arg.fact_id)
                 target = layer.span(other.span_id) if other and other.span_id is not None else None
             if target is not None:
-                args.append((arg.role, self.span_rects(target.start, target.end)))
+                args.append((arg.role, self.span_rects(target.start, target.end), target.label))
         return trigger_rects, args
 
     # -- painting -----------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        self.tagged = []
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.view.font())
@@ -165,29 +168,29 @@ class ArcOverlay(QWidget):
         painter.setPen(QPen(color, 2.5))
         for rect in trigger:
             painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
-        for role, rects in args:
+        for role, rects, label in args:
             painter.setPen(QPen(ARG_COLOR, 2, Qt.PenStyle.SolidLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in rects:
                 painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
             if rects:
-                self._tag(painter, rects[0], role, color)
+                self._tag(painter, rects[0], role, color, covers=label)
 
-    def _tag(self, painter: QPainter, rect: QRectF, text: str, color: QColor) -> None:
-        """The role's name in a small box sitting on the argument's top-left corner."""
+    def _tag(self, painter: QPainter, rect: QRectF, text: str, color: QColor, covers: str = "") -> None:
+        """The role's name in a small box in the room above the argument's first line:
+        over the name of its label (`covers`, hidden whole), never over text."""
+        painter.save()
+        painter.setFont(self.view.tag_font())
         metrics = QFontMetricsF(painter.font())
-        width, height = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
-        box = QRectF(rect.left() - 2, rect.top() - height + 3, width, height)
-        if box.top() < 0:
-            box.moveTop(rect.bottom() - 2)
+        width = max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(covers)) + 8
+        box = self.view.tag_box(rect.adjusted(-2, 0, 0, 0), width)
         painter.setPen(Qt.PenStyle.NoPen)
-        # a little see-through: the tag sits over the line above the argument
-        fill = QColor(color)
-        fill.setAlpha(215)
-        painter.setBrush(fill)
+        painter.setBrush(color)
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(QColor("#ffffff"))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+        self.tagged.append((text, box))
 
     def _paint_arcs(self, painter: QPainter, fact: Fact) -> None:
         """Arcs from the fact's trigger (a relation: its first argument) to its arguments, named by role."""
@@ -200,7 +203,7 @@ class ArcOverlay(QWidget):
         painter.setPen(QPen(color, 1.5))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         start = QPointF(source.center().x(), source.top())
-        for role, rects in args if trigger else args[1:]:
+        for role, rects, _label in args if trigger else args[1:]:
             if not rects:
                 continue
             end = QPointF(rects[0].center().x(), rects[0].top())

@@ -25,7 +25,7 @@ from annotator.ui.facts.current_facts import CurrentFacts
 from annotator.ui.facts.fact_commands import CreateFact, DeleteFact, fill_role, push
 from annotator.ui.facts.role_picker import RolePicker
 from annotator.ui.labelling.text_view import TextView
-from annotator.ui.widgets.plain_text import literal, no_mnemonic
+from annotator.ui.widgets.plain_text import literal, no_mnemonic, shortened
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class FactLinking(QObject):
 
     def _role_row(self, fact: Fact, role: Role) -> str:
         fillers = [self.facts.argument_text(a.span_id, a.fact_id) for a in fact.fillers(role.name)]
-        state = ", ".join(" ".join(t.split())[:24] for t in fillers) or ("required" if role.required else "empty")
+        state = ", ".join(shortened(t, 24) for t in fillers) or ("required" if role.required else "empty")
         return f"{role.name} — {state}"
 
     def _choose_role(self, role_name: str) -> None:
@@ -115,7 +115,7 @@ class FactLinking(QObject):
                 continue
             if role.allowed and span.label not in role.allowed:
                 continue
-            rows.append((f"{' '.join(span.text.split())[:60]}  · {span.label} {span.start}", Target(span.label, span.id)))
+            rows.append((f"{shortened(span.text, 60)}  · {span.label} {span.start}", Target(span.label, span.id)))
         for other in self.facts.facts:
             if exclude_fact is not None and other.id == exclude_fact.id:
                 continue
@@ -175,7 +175,7 @@ class FactLinking(QObject):
         self.picker.close_picker()
         self.facts.select(fact.id)  # type: ignore[arg-type]
         what = self.facts.argument_text(target.span_id, target.fact_id)
-        self.message.emit(f"{pending.role} of {fact.label} = {' '.join(what.split())[:40]}")
+        self.message.emit(f"{pending.role} of {fact.label} = {shortened(what, 40)}")
         return True
 
     def cancel(self) -> None:
@@ -202,8 +202,8 @@ class FactLinking(QObject):
         if kind is not None:
             self._choose_relation(kind)
             return
-        self.picker.ask(f"New relation from {' '.join(span.text.split())[:30]!r}: which type?",
-                        [(f"{name} — {label.description[:50]}", name) for name, label in kinds], numbered=True)
+        self.picker.ask(f"New relation from {shortened(span.text, 30)!r}: which type?",
+                        [(f"{name} — {shortened(label.description, 50)}", name) for name, label in kinds], numbered=True)
 
     @staticmethod
     def _first_role(label: Label, span: Span) -> Role | None:
@@ -222,7 +222,7 @@ class FactLinking(QObject):
             return
         self.pending = _Pending("relation filler", role=second.name, label=name, first=Argument(first.name, span.id))
         rows = [(text, t) for text, t in self._candidates(second) if t.span_id != span.id]
-        self.picker.ask(f"{name}: {first.name} = {' '.join(span.text.split())[:30]!r}; now the {second.name}", rows,
+        self.picker.ask(f"{name}: {first.name} = {shortened(span.text, 30)!r}; now the {second.name}", rows,
                         current=self._nearest(rows, span))
 
     def _finish_relation(self, target: Target) -> bool:
@@ -291,7 +291,7 @@ class FactLinking(QObject):
         more = f" and {len(filling) - 4} more" if len(filling) > 4 else ""
         answer = QMessageBox.question(
             self.parent(), "Delete span",  # type: ignore[arg-type]
-            literal(f"{' '.join(span.text.split())[:40]} fills {where}{more}. Delete anyway?\n"
+            literal(f"{shortened(span.text, 40)} fills {where}{more}. Delete anyway?\n"
                     "The role will be left empty; Undo brings it back."))
         return answer == QMessageBox.StandardButton.Yes
 
@@ -323,7 +323,7 @@ class FactLinking(QObject):
             def relation() -> None:
                 self.layer.select(span.id)  # type: ignore[arg-type]
                 self.start_relation()
-            menu.addAction(no_mnemonic(f"New relation from {' '.join(span.text.split())[:24]!r}…")).triggered.connect(
+            menu.addAction(no_mnemonic(f"New relation from {shortened(span.text, 24)!r}…")).triggered.connect(
                 relation)
         return menu
 
@@ -410,7 +410,7 @@ class FactLinking(QObject):
         fitting = [(role, target) for role, target, why in choices if why is None]
         if not fitting:
             reasons = "; ".join(f"{role.name}: {why}" for role, _, why in choices)
-            self.message.emit(f"{' '.join(span.text.split())[:30]} fills no role of {fact.label} ({reasons})")
+            self.message.emit(f"{shortened(span.text, 30)} fills no role of {fact.label} ({reasons})")
             return False
         if len(fitting) == 1:
             role, target = fitting[0]

@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 from annotator.domain.spans import resize_by_word, snap_to_words, trim
 from annotator.ui.labelling.commands import DeleteSpan, UpdateSpan
 from annotator.ui.labelling.current_layer import CurrentLayer
-from annotator.ui.facts.fact_commands import new_span_command, push, relabel_command
+from annotator.ui.facts.fact_commands import Compound, new_span_command, push, relabel_command
 from annotator.ui.labelling.text_view import TextView
 
 
@@ -74,6 +74,26 @@ class Labelling(QObject):
         if self._push(command):
             self.view.place_caret(end)
             self.layer.select(command.span.id)  # type: ignore[union-attr, arg-type]
+
+    def label_all(self, ranges: list[tuple[int, int]], label: str) -> tuple[int, int]:
+        """Label each range (every occurrence of a phrase) in one undo step and one
+        transaction, leaving alone those over an existing span of the layer:
+        (how many were labelled, how many were left alone)."""
+        schema_label = self.layer.store.schema().label(label)
+        if self.layer.document is None or schema_label is None:
+            return 0, 0
+        if schema_label.kind == "fact" and not schema_label.trigger:
+            self.message.emit(f"{label} is a relation: it joins two entities rather than labelling text")
+            return 0, 0
+        free = [(start, end) for start, end in ranges if not self.layer.overlapping(start, end)]
+        if not free:
+            return 0, len(ranges)
+        store, doc, annotator = self.layer.store, self.layer.document_id, self.layer.annotator
+        parts = [new_span_command(store, doc, annotator, start, end, label, mirror=self.layer)  # type: ignore[arg-type]
+                 for start, end in free]
+        if not self._push(Compound(store, f"Label {len(free)} × {label}", parts, self.layer)):
+            return 0, len(ranges) - len(free)
+        return len(free), len(ranges) - len(free)
 
     def relabel_selected(self, label: str) -> None:
         span = self.layer.selected

@@ -8,6 +8,14 @@ lookup per run of blocks, and are set on the blocks' layouts as formats
 (what QSyntaxHighlighter does inside). Blocks never shown are never painted;
 blocks painted before a change that are out of view are repainted when they
 come back into view.
+
+Every line gets room above its text for the names drawn there (labels,
+roles, suggestions: `label_tags.py`): the whole block carries a superscript
+format of a larger size, with its baseline left in place. Qt draws
+superscript glyphs at two thirds of the format's (whole) point size and
+lays the line out with the ascent of the full size, so with the size chosen
+as `room_size` the glyphs stay exactly the text's own and the line
+grows upward. (A QPlainTextEdit ignores line heights and margins of blocks.)
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+from PySide6.QtGui import (
+    QColor, QFont, QFontInfo, QFontMetricsF, QTextBlock, QTextCharFormat, QTextDocument, QTextFormat, QTextLayout,
+)
 
 from annotator.ui.labelling.current_layer import CurrentLayer
 
@@ -38,7 +48,13 @@ class SpanHighlighter(QObject):
         """Blocks whose formats show the layer as it is."""
         self.blocks_painted = 0
         """How many times a block was painted: what tests count."""
+        self.set_font(document.defaultFont())
         self.reload_colors()
+
+    def set_font(self, font: QFont) -> None:
+        """The text's font changed: the room above lines is made for it (then repaint)."""
+        self._room = room_format(font)
+        self._paragraph = paragraph_space_format(font)
 
     def reload_colors(self) -> None:
         self._colors = {label.name: label.color for label in self._layer.store.schema().labels}
@@ -133,6 +149,9 @@ class SpanHighlighter(QObject):
                         fmt.start, fmt.length = start, end - start
                         fmt.format = self.format_for(label, depth, span_id == selected)
                         ranges.append(fmt)
+            if length:
+                # after the spans' formats: they set no size, so these merge into them
+                ranges.extend(self._room_ranges(block, length))
             layout = block.layout()
             if ranges or layout.formats():
                 layout.setFormats(ranges)
@@ -141,12 +160,92 @@ class SpanHighlighter(QObject):
             self.painted.add(block.blockNumber())
             self.blocks_painted += 1
 
+    def _room_ranges(self, block: QTextBlock, length: int) -> list[QTextLayout.FormatRange]:
+        room = QTextLayout.FormatRange()
+        room.start, room.length, room.format = 0, length, self._room
+        space = _paragraph_space(block)
+        if space is None:
+            return [room]
+        gap = QTextLayout.FormatRange()
+        gap.start, gap.length, gap.format = space, 1, self._paragraph
+        return [room, gap]
+
     def format_for(self, label: str, depth: int, selected: bool) -> QTextCharFormat:
         key = (label, min(depth, 4), selected)
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = self._formats[key] = _span_format(QColor(self._colors.get(label, NO_LABEL_COLOR)), *key[1:])
         return fmt
+
+
+def span_ranges(layout: QTextLayout) -> list[QTextLayout.FormatRange]:
+    """The formats set on a block's layout that paint spans (not the room above its lines)."""
+    return [r for r in layout.formats() if r.format.hasProperty(QTextFormat.Property.BackgroundBrush)]
+
+
+def room_size(size: int) -> int:
+    """The largest size whose superscript Qt draws at `size` (two thirds, rounded down;
+    in points, or in pixels for a font sized in pixels)."""
+    return (3 * size + 2) // 2
+
+
+def _taller(font: QFont) -> QFont:
+    """`font` at the size of the room format."""
+    taller = QFont(font)
+    if font.pointSize() > 0:
+        taller.setPointSize(room_size(font.pointSize()))
+    else:
+        taller.setPixelSize(room_size(max(font.pixelSize(), 1)))
+    return taller
+
+
+def room_format(font: QFont) -> QTextCharFormat:
+    """The format that gives each line of text in `font` (a whole point or pixel size) room above it."""
+    fmt = QTextCharFormat()
+    taller = _taller(font)
+    if font.pointSize() > 0:
+        fmt.setFontPointSize(taller.pointSize())
+    else:
+        fmt.setProperty(QTextFormat.Property.FontPixelSize, taller.pixelSize())
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
+    fmt.setSuperScriptBaseline(0)
+    return fmt
+
+
+def line_room(font: QFont) -> tuple[float, float]:
+    """The free band above each line's text in `font`: (its height, how far below the line's
+    top it ends). It takes in what the line above has in room below its text."""
+    tall, normal = QFontMetricsF(_taller(font)), QFontMetricsF(font)
+    above, below = tall.ascent() - normal.ascent(), tall.descent() - normal.descent()
+    return above + below, above
+
+
+PARAGRAPH_SPACE = 0.45
+"""Extra space above a paragraph's first line, in point sizes of the text's font."""
+
+
+def paragraph_space_format(font: QFont) -> QTextCharFormat:
+    """The format of one space in a paragraph's first line that makes that line taller:
+    a larger size, its advance brought back to the text's own by letter spacing."""
+    size = QFontInfo(_taller(font)).pointSizeF() + QFontInfo(font).pointSizeF() * PARAGRAPH_SPACE
+    larger = QFont(font)
+    larger.setPointSizeF(size)
+    fmt = QTextCharFormat()
+    fmt.setFontPointSize(size)
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignNormal)
+    fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+    fmt.setFontLetterSpacing(QFontMetricsF(font).horizontalAdvance(" ") - QFontMetricsF(larger).horizontalAdvance(" "))
+    return fmt
+
+
+def _paragraph_space(block: QTextBlock) -> int | None:
+    """Where in the block the space that sets it apart from the paragraph before lies:
+    its first space, unless the block is the first or follows an empty line (already apart)."""
+    previous = block.previous()
+    if not previous.isValid() or previous.length() <= 1:
+        return None
+    space = block.text().find(" ", 0, 400)
+    return space if space >= 0 else None
 
 
 def _span_format(color: QColor, depth: int, selected: bool) -> QTextCharFormat:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QKeyEvent, QKeySequence, QMouseEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.ui.labelling.current_layer import CurrentLayer, SpanRange
-from annotator.ui.labelling.span_highlighter import SpanHighlighter
+from annotator.ui.labelling.span_highlighter import SpanHighlighter, line_room
 
 MARGIN_BLOCKS = 2
 """Blocks painted beyond each edge of the view: every scroll paints what comes into view before the
@@ -29,6 +29,12 @@ class TextView(QPlainTextEdit):
     resizeRequested = Signal(str, bool)
     """(edge "start" or "end", grow) for the selected span."""
     deleteRequested = Signal()
+    stepRequested = Signal(int)
+    """Enter (1) or Shift+Enter (-1): the find bar steps to the next or previous hit."""
+    escapePressed = Signal()
+    """Esc with no span selected (which Esc would deselect): the find bar closes."""
+    linesShown = Signal()
+    """Other lines came into view (a scroll, a resize, another document)."""
 
     def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,11 +46,13 @@ class TextView(QPlainTextEdit):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         font = self.font()
-        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.25)
+        # a whole point size: the room above lines (span_highlighter.room_format) is exact for those
+        font.setPointSize(round(max(font.pointSizeF(), 10) * 1.25))
         self.setFont(font)
         self.document().setDocumentMargin(14)
         self.layer = layer
         self.highlighter = SpanHighlighter(self.document(), layer)
+        self.highlighter.set_font(self.font())
         self._shown_selected = -1
         self._anchor = 0
         """The offset whose covering spans Space cycles through (where the user clicked)."""
@@ -78,6 +86,36 @@ class TextView(QPlainTextEdit):
             block = block.next()
         last = block.blockNumber() if block.isValid() else self.document().blockCount() - 1
         self.highlighter.paint_blocks(max(first.blockNumber() - MARGIN_BLOCKS, 0), last + MARGIN_BLOCKS)
+        self.linesShown.emit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "highlighter"):
+            font = self.font()
+            if font.pointSizeF() != font.pointSize() and font.pointSize() > 0:
+                font.setPointSize(font.pointSize())
+                self.setFont(font)  # comes back here with a whole point size
+                return
+            self.highlighter.set_font(font)
+            self._repaint_all()
+
+    def tag_box(self, line: QRectF, width: float) -> QRectF:
+        """Where a name `width` wide goes above the text of a line (`line`: a rectangle of a
+        span on it, as tall as the line): in the free band between it and the line above,
+        where names of labels, roles and suggestions never cover text."""
+        height, bottom = line_room(self.font())
+        return QRectF(line.left(), line.top() + bottom - height, width, height)
+
+    def tag_font(self) -> QFont:
+        """A small font whose lines fit in the room above a line of text."""
+        room = line_room(self.font())[0]
+        font = QFont(self.font())
+        font.setBold(True)
+        for pixels in range(max(int(room), 6), 5, -1):
+            font.setPixelSize(pixels)
+            if QFontMetricsF(font).height() <= room:
+                break
+        return font
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
         super().resizeEvent(event)
@@ -151,6 +189,15 @@ class TextView(QPlainTextEdit):
         # QPlainTextEdit would otherwise hand them on as focus moves
         return False
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and not event.modifiers() and self.textCursor().hasSelection():
+            # a press inside the selection would start dragging the text away: the
+            # text is read-only, so a press always starts a new selection
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
@@ -176,7 +223,12 @@ class TextView(QPlainTextEdit):
             self.cycle_covering()
             return
         if key == Qt.Key.Key_Escape:
+            if self.layer.selected_id == -1:
+                self.escapePressed.emit()
             self.layer.select(-1)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods & command:
+            self.stepRequested.emit(-1 if mods & Qt.KeyboardModifier.ShiftModifier else 1)
             return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.layer.selected is not None:
             self.deleteRequested.emit()

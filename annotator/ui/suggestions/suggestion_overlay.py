@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from annotator.store.suggestions import Suggestion
 from annotator.ui.labelling.text_view import TextView
 
 LABEL_GREY = QColor("#777777")
-LABEL_BACKGROUND = QColor(255, 255, 255, 150)
+LABEL_BACKGROUND = QColor(255, 255, 255, 220)
 
 
 class SuggestionOverlay(QWidget):
@@ -29,6 +29,8 @@ class SuggestionOverlay(QWidget):
         self.suggestions: list[Suggestion] = []
         self.current_id = -1
         self._colors: dict[str, str] = {}
+        self.named: list[tuple[int, QRectF]] = []
+        """(suggestion id, box) of the names the last repaint drew: what tests look at."""
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
         view.updateRequest.connect(lambda *_: self.update())
@@ -49,10 +51,9 @@ class SuggestionOverlay(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         lo, hi = self._visible_range()
+        self.named = []
         painter = QPainter(self)
-        font = QFont(self.view.font())
-        font.setPointSizeF(max(font.pointSizeF() * 0.56, 7))
-        painter.setFont(font)
+        painter.setFont(self.view.tag_font())
         for suggestion in self.suggestions:
             if suggestion.end < lo or suggestion.start > hi:
                 continue
@@ -65,11 +66,12 @@ class SuggestionOverlay(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in rects:
                 painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-            # grey and with a question mark: a proposal, not an annotation; on a
-            # pale box, since it sits over the line above
+            # grey and with a question mark: a proposal, not an annotation; in the
+            # room above the line's text, on a pale box over any label name there
             name = f"{suggestion.label}?"
-            box = QRectF(painter.fontMetrics().boundingRect(name)).translated(rects[0].topLeft() + QPointF(1, -1))
-            painter.fillRect(box.adjusted(-1, 0, 1, 0), LABEL_BACKGROUND)
+            box = self.view.tag_box(rects[0].adjusted(1, 0, 0, 0), painter.fontMetrics().horizontalAdvance(name) + 2)
+            painter.fillRect(box, LABEL_BACKGROUND)
             painter.setPen(LABEL_GREY)
-            painter.drawText(rects[0].topLeft() + QPointF(1, -1), name)
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+            self.named.append((suggestion.id, box))
         painter.end()

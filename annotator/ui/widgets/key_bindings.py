@@ -28,3 +28,8 @@ def undo_keys() -> list[QKeySequence]:
 def redo_keys() -> list[QKeySequence]:
     """Ctrl+Shift+Z everywhere, and whatever else the platform calls Redo (Ctrl+Y)."""
     return distinct([QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)])
+
+
+def find_keys() -> list[QKeySequence]:
+    """Ctrl+F: the platform's Find, bound once."""
+    return distinct(QKeySequence.keyBindings(QKeySequence.StandardKey.Find))

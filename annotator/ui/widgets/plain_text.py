@@ -35,3 +35,13 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
 def no_mnemonic(text: str) -> str:
     """`text` for a button, check box or menu entry: its `&`s shown, not taken as shortcut marks."""
     return text.replace("&", "&&")
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` on one line, at most about `limit` characters: cut after a whole word, with "…"
+    (a single word longer than the limit is cut where it must be)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(" ", 0, limit)
+    return (flat[:cut] if cut > limit // 3 else flat[:limit]).rstrip(" ,.;:") + "…"

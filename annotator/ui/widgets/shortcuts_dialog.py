@@ -26,6 +26,12 @@ KEYS = [
     ("Ctrl+drag fact → entity", "Fill the role of the fact that the entity fits (a menu asks when several fit)"),
     ("Ctrl+Shift+R", "New relation from the selected entity: choose the type, then the other entity"),
     ("Ctrl+Shift+Delete", "Delete the selected fact (its text span stays)"),
+    ("Ctrl+F", "Find in the text (a phrase selected is taken): every hit highlighted"),
+    ("Enter / Shift+Enter", "Next / previous hit, going round (in the find bar, then in the text while the bar is "
+                            "open); a label's key labels the hit like any selection"),
+    ("Ctrl+Enter (find bar)", "Label every occurrence: press the label's key in the menu (or Label all…). Whole words "
+                              "only, hits over a span left alone; one undo step"),
+    ("Esc (find bar)", "Close the find bar"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any edit"),
     ("Ctrl+PgDown, Alt+Right", "Next document"),
     ("Ctrl+PgUp, Alt+Left", "Previous document"),
@@ -87,9 +93,15 @@ class ShortcutsDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         table.horizontalHeader().sectionResized.connect(lambda *_: table.resizeRowsToContents())
         table.setObjectName("shortcutsTable")
+        self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.resize(760, 620)
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
+        super().showEvent(event)
+        # the stretched column has its width only now: rows of two lines get their height
+        self.table.resizeRowsToContents()
