@@ -64,6 +64,42 @@ def test_a_long_list_reads_only_a_window_of_rows(qtbot, big_store, open_window, 
     assert model.fetched_rows() <= 400
 
 
+class Calls:
+    """Counts the Python calls the view makes into the list model."""
+
+    def __init__(self, monkeypatch):
+        from annotator.ui.documents.document_list_model import DocumentListModel
+
+        self.count = 0
+        for name in ("rowCount", "data"):
+            original = getattr(DocumentListModel, name)
+            monkeypatch.setattr(DocumentListModel, name, self._counting(original))
+
+    def _counting(self, original):
+        def counted(model, *args):
+            self.count += 1
+            return original(model, *args)
+        return counted
+
+
+@pytest.mark.parametrize("corpus", [100, CORPUS])
+def test_a_reset_of_the_list_asks_only_for_the_rows_in_sight(qtbot, store, open_window, monkeypatch, corpus):
+    store.import_annotated(AnnotatedDocument(Document(None, f"Berita {i}", f"Artikel nomor {i}."), [], [], {})
+                           for i in range(corpus))
+    calls = Calls(monkeypatch)
+    window = open_window(store)
+    view = window.findChild(QAbstractItemView, "documentList")
+    view.viewport().repaint()
+    assert view.model().rowCount() == corpus and 0 < calls.count < 2_000
+    for action in (window.documents.refresh, lambda: window.documents.model.forget_rows()):
+        calls.count = 0
+        action()
+        view.viewport().repaint()
+        # the rows in sight and a few more, not one call per document (QTreeView: 10,000+)
+        assert 0 < calls.count < 1_000
+    assert view.model().fetched_rows() <= 200
+
+
 def test_an_edit_repaints_only_its_row_and_the_progress_is_kept(qtbot, big_store, open_window, monkeypatch):
     window = open_window(big_store)
     second = big_store.document_page("ana", "", 1, 1)[0].id
