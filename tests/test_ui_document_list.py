@@ -131,6 +131,33 @@ def test_an_edit_repaints_only_its_row_and_the_progress_is_kept(qtbot, big_store
     assert "0 spans" in window.documents.model.index(1, 0).data()
 
 
+def test_an_edit_of_the_shown_document_does_not_count_its_spans_again(qtbot, store, open_window, monkeypatch):
+    doc, _ = store.add_document("Panjang", "kata " * 2_000)
+    for i in range(0, 500, 2):  # spans on every other word: counting them is what a long article makes slow
+        store.add_span(doc.id, "ana", i * 5, i * 5 + 4, "PERSON")
+    window = open_window(store)
+    model = window.documents.model
+    assert "250 spans · in progress" in model.index(0, 0).data()
+    summaries = []
+    read = store.document_summary
+    monkeypatch.setattr(store, "document_summary", lambda *a: summaries.append(a) or read(*a))
+    view = window.text_view
+    view.select_range(5, 9)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_L)  # LOCATION
+    assert "251 spans · in progress" in model.index(0, 0).data()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert "250 spans" in model.index(0, 0).data()
+    window.undo_stack.undo()
+    assert "251 spans" in model.index(0, 0).data()
+    window.findChild(QAction, "markDone").trigger()
+    assert "251 spans · done · finished: ana" in model.index(0, 0).data()
+    assert summaries == []  # the window's own count and one status read, not a count of every span
+    store.add_span(doc.id, "budi", 0, 4, "PERSON")  # another layer: not the one shown, so read from the store
+    window.documents.set_annotator("budi")
+    assert "1 span · in progress" in model.index(0, 0).data()
+
+
 def test_the_filter_box_searches(qtbot, big_store, open_window):
     window = open_window(big_store)
     box = window.findChild(QLineEdit, "documentFilter")

@@ -12,12 +12,13 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.store import Store, StoreError
-from annotator.ui.documents.document_list_model import STATUS_MARK, STATUS_TEXT, DocumentIdRole, DocumentListModel
+from annotator.ui.documents.document_list_model import (
+    FINISHED, STATUS_MARK, STATUS_TEXT, DocumentIdRole, DocumentListModel,
+)
 from annotator.ui.widgets.plain_text import plain_label
 
 __all__ = ["STATUS_MARK", "STATUS_TEXT", "DocumentList"]
 
-FINISHED = ("done", "reviewed")
 FILTER_DELAY_MS = 150
 """Typing pauses this long before the list is filtered: one search per pause, not per key."""
 
