@@ -201,3 +201,45 @@ def test_offsets_stay_right_across_emoji_combining_marks_and_crlf_after_edits(qt
     table = window.span_table
     assert [table.model().index(r, 3).data() for r in range(6)] == in_order
     assert table.selectionModel().selectedRows()[0].row() == 5
+
+
+def test_an_edit_changes_one_row_of_the_span_table_without_a_reset(qtbot, open_window, store):
+    doc_id = add_article(store, long_article(), "Joko Widodo")
+    window = open_window(store)
+    view = window.findChild(TextView, "textView")
+    model = window.span_table.model()
+    events = []
+    model.modelReset.connect(lambda: events.append("reset"))
+    model.rowsInserted.connect(lambda _parent, first, last: events.append(("inserted", first, last)))
+    model.rowsRemoved.connect(lambda _parent, first, last: events.append(("removed", first, last)))
+
+    def table_rows() -> list[tuple[int, int, str]]:
+        return [(model.index(r, 3).data(), model.index(r, 4).data(), model.index(r, 1).data())
+                for r in range(model.rowCount())]
+
+    def stored_rows() -> list[tuple[int, int, str]]:
+        return [(s.start, s.end, s.label) for s in store.spans(doc_id, "ana")]
+
+    text = view.layer.text
+    start = text.index("Bandung", text.index("Paragraf 1500:"))
+    view.select_range(start, start + 7)
+    view.setFocus()
+    qtbot.keyClick(view, "l")  # LOCATION: one row comes, after the 1,501 Joko Widodo before it
+    assert events == [("inserted", 1501, 1501)]
+    assert window.span_table.selectionModel().selectedRows()[0].row() == 1501
+    qtbot.keyClick(view, "o")  # relabel: the row changes in place
+    assert events == [("inserted", 1501, 1501)]
+    assert model.index(1501, 1).data() == "ORGANISATION"
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert events[-1] == ("removed", 1501, 1501)
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert events[-1] == ("inserted", 1501, 1501) and "reset" not in events
+    assert model.index(1501, 1).data() == "LOCATION"
+    assert table_rows() == stored_rows()
+    # an edit far from the rows read so far: the table still lists the spans in reading order
+    first = text.index("Joko", text.index("Paragraf 2:"))
+    view.select_range(first, first + 4)
+    qtbot.keyClick(view, "p", Qt.KeyboardModifier.ShiftModifier)  # a span inside Joko Widodo, after it
+    assert events[-1] == ("inserted", 2, 2) and "reset" not in events
+    assert table_rows() == stored_rows()

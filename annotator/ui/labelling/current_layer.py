@@ -150,6 +150,10 @@ class CurrentLayer(QObject):
         row = bisect_left(self._row_starts(), span.start)
         return row + self.store.ties_before(self.document.id, self.annotator, _key(span))  # type: ignore[union-attr, arg-type]
 
+    def rows_from(self, start: int) -> int:
+        """How many spans start before `start`: the first row a span starting there can have."""
+        return bisect_left(self._row_starts(), start)
+
     def spans_at(self, row: int, count: int) -> list[Span]:
         """`count` spans from row `row` on, in reading order."""
         if self._starts is None and row < NEAR_TOP and self.document is not None:
