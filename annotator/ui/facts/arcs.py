@@ -12,7 +12,7 @@ on long documents.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMoveEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain import Fact
@@ -58,6 +58,11 @@ class ArcOverlay(QWidget):
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self.setGeometry(self.view.viewport().rect())
         return False
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 (Qt's name)
+        # scrolling the text scrolls the viewport's children with it (QWidget.scroll): stay over the viewport
+        if self.pos() != QPoint(0, 0):
+            self.move(0, 0)
 
     # -- geometry ---------------------------------------------------------------
 

@@ -214,6 +214,12 @@ class CurrentLayer(QObject):
         finally:
             self._quiet -= 1
 
+    @property
+    def mirroring(self) -> bool:
+        """Whether an edit the layer is told of (`put`, `drop`) is being written:
+        the store's notices of it are not news."""
+        return self._quiet > 0
+
     def put(self, span: Span, previous: tuple[int, int] | None = None) -> None:
         """A span of the shown document and layer was added, or (with its `previous`
         start and end) changed."""
