@@ -243,3 +243,43 @@ def test_an_edit_changes_one_row_of_the_span_table_without_a_reset(qtbot, open_w
     qtbot.keyClick(view, "p", Qt.KeyboardModifier.ShiftModifier)  # a span inside Joko Widodo, after it
     assert events[-1] == ("inserted", 2, 2) and "reset" not in events
     assert table_rows() == stored_rows()
+
+
+def test_arcs_for_all_facts_find_the_facts_in_view_without_reading_the_store(qtbot, open_window, store, monkeypatch):
+    from annotator.domain import Argument
+
+    lines = [f"Paragraf {i}: Joko Widodo dari Bank Indonesia di Bandung." for i in range(PARAGRAPHS)]
+    doc, _ = store.add_document("long", "\n".join(lines))
+    at = 0
+    with store.transaction():
+        for line in lines:
+            person = store.add_span(doc.id, "ana", at + line.index("Joko"), at + line.index("Joko") + 11, "PERSON")
+            bank = line.index("Bank")
+            group = store.add_span(doc.id, "ana", at + bank, at + bank + 14, "ORGANISATION")
+            store.add_fact(doc.id, "ana", "MEMBER_OF", None, [Argument("member", person.id), Argument("group", group.id)])
+            at += len(line) + 1
+    window = open_window(store)
+    window.findChild(type(window.show_arcs_action), "showArcsAction").trigger()
+    overlay, view = window.arcs, window.findChild(TextView, "textView")
+    try:
+        bar = view.verticalScrollBar()
+        bar.setValue(bar.maximum() // 2)
+        overlay.repaint()
+        lo, hi = overlay.visible_range()
+        spans = window.facts.spans_by_id()
+        expected = {f.id for f in window.facts.facts
+                    if any(spans[a.span_id].start <= hi and spans[a.span_id].end > lo for a in f.args)}
+        assert 0 < len(expected) < 100 and {f.id for f in overlay._facts_in(lo, hi)} == expected
+        gathered = overlay.facts_read
+
+        def no_store_reads(*_args, **_kwargs):
+            raise AssertionError("a repaint of the arcs read the store")
+
+        for name in ("ranges_starting", "facts", "spans_by_id"):
+            monkeypatch.setattr(store, name, no_store_reads)
+        for step in range(5):
+            overlay.repaint()
+            assert overlay._facts_in(lo + step * 3000, hi + step * 3000)  # as further down, once scrolled there
+        assert overlay.facts_read == gathered, "the facts' places are gathered once, not on every repaint"
+    finally:
+        window.show_arcs_action.trigger()  # the setting is kept for the next window
