@@ -283,3 +283,35 @@ def test_arcs_for_all_facts_find_the_facts_in_view_without_reading_the_store(qtb
         assert overlay.facts_read == gathered, "the facts' places are gathered once, not on every repaint"
     finally:
         window.show_arcs_action.trigger()  # the setting is kept for the next window
+
+
+def test_the_role_picker_lists_the_spans_around_the_fact_not_the_whole_layer(qtbot, open_window, store, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from annotator.ui.facts.fact_linking import NEARBY
+
+    text = long_article()
+    doc, _ = store.add_document("long", text)
+    spans = [Span(None, None, "ana", m.start(), m.end(), label, m.group())
+             for pattern, label in (("Joko Widodo", "PERSON"), ("Bandung", "LOCATION"))
+             for m in re.finditer(pattern, text)]
+    store.import_annotated([AnnotatedDocument(doc, sorted(spans, key=lambda s: s.start))])
+    window = open_window(store)
+    view = window.findChild(TextView, "textView")
+
+    def whole_layer(*_args, **_kwargs):
+        raise AssertionError("the role picker read every span of the layer")
+
+    monkeypatch.setattr(store, "spans", whole_layer)
+    line = text.index("Paragraf 2000:")
+    person = next(s for s in store.spans_by_id(range(1, 7000)).values() if s.start == text.index("Joko", line))
+    view.layer.select(person.id)
+    view.setFocus()
+    qtbot.keyClick(view, "r", Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    picker = window.findChild(QWidget, "rolePicker")
+    qtbot.keyClick(picker.filter, "1")  # MEMBER_OF: now the group, a LOCATION
+    assert 0 < len(picker.rows()) <= NEARBY
+    assert picker.list.currentItem().text().endswith(f"LOCATION {text.index('Bandung', line)}")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    (fact,) = store.facts(doc.id, "ana")
+    assert [store.span(a.span_id).start for a in fact.args] == [person.start, text.index("Bandung", line)]
