@@ -19,9 +19,9 @@ from annotator.ui.widgets.plain_text import literal
 
 COLUMNS = ("Text", "Label", "Annotator", "Start", "End")
 CARRIES_MARK = "•"
-PAGE = 200
+PAGE = 50
 """Rows read at a time."""
-KEPT_PAGES = 50
+KEPT_PAGES = 200
 
 
 _ANSWERED = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
