@@ -219,3 +219,20 @@ def test_the_filter_message_quotes_the_query_as_plain_text(qtbot, big_store, ope
     message = window.findChild(QLabel, "documentFilterMessage")
     qtbot.waitUntil(message.isVisible)
     assert message.textFormat() == Qt.TextFormat.PlainText and "<b>" in message.text()
+
+
+def test_the_list_is_walked_with_the_arrow_keys_and_tab_leaves_it(qtbot, store, open_window):
+    for i in range(3):
+        store.add_document(f"Berita {i}", f"Artikel nomor {i}.")
+    window = open_window(store)
+    view = window.findChild(QAbstractItemView, "documentList")
+    view.setFocus()
+    assert window.layer.document.title == "Berita 0"
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert window.layer.document.title == "Berita 2" and view.currentIndex().row() == 2
+    assert view.selectionModel().selectedRows()[0].row() == 2  # the whole row, as a list shows it
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert window.layer.document.title == "Berita 1"
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert not view.hasFocus() and view.currentIndex().row() == 1  # Tab moves on, not to a next cell
