@@ -27,3 +27,20 @@ def test_a_rolled_back_transaction_still_tells_listeners_to_look_again(store):
         store.add_span(doc.id, "ana", 0, 4, "PERSON")
         raise RuntimeError("a failure half-way")
     assert store.spans(doc.id, "ana") == [] and ("spans", doc.id) in heard
+
+
+def test_a_change_a_view_mirrors_is_told_as_mirrored_even_after_the_transaction(store):
+    doc, _ = store.add_document("d", "Budi dan Budi.")
+    heard = []
+    store.subscribe(lambda kind, document_id: heard.append((kind, document_id, store.delivering_mirrored)))
+    with store.transaction():
+        with store.mirrored():
+            store.add_span(doc.id, "ana", 0, 4, "PERSON")
+    assert heard == [("spans", doc.id, True)]  # the view that made it need not read it again
+    heard.clear()
+    with store.transaction():
+        with store.mirrored():
+            store.add_span(doc.id, "ana", 9, 13, "PERSON")
+        store.add_span(doc.id, "budi", 0, 4, "PERSON")  # not mirrored: news for every view
+    assert heard == [("spans", doc.id, False)]
+    assert store.delivering_mirrored is False

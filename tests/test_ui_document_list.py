@@ -64,6 +64,42 @@ def test_a_long_list_reads_only_a_window_of_rows(qtbot, big_store, open_window, 
     assert model.fetched_rows() <= 400
 
 
+class Calls:
+    """Counts the Python calls the view makes into the list model."""
+
+    def __init__(self, monkeypatch):
+        from annotator.ui.documents.document_list_model import DocumentListModel
+
+        self.count = 0
+        for name in ("rowCount", "data"):
+            original = getattr(DocumentListModel, name)
+            monkeypatch.setattr(DocumentListModel, name, self._counting(original))
+
+    def _counting(self, original):
+        def counted(model, *args):
+            self.count += 1
+            return original(model, *args)
+        return counted
+
+
+@pytest.mark.parametrize("corpus", [100, CORPUS])
+def test_a_reset_of_the_list_asks_only_for_the_rows_in_sight(qtbot, store, open_window, monkeypatch, corpus):
+    store.import_annotated(AnnotatedDocument(Document(None, f"Berita {i}", f"Artikel nomor {i}."), [], [], {})
+                           for i in range(corpus))
+    calls = Calls(monkeypatch)
+    window = open_window(store)
+    view = window.findChild(QAbstractItemView, "documentList")
+    view.viewport().repaint()
+    assert view.model().rowCount() == corpus and 0 < calls.count < 2_000
+    for action in (window.documents.refresh, lambda: window.documents.model.forget_rows()):
+        calls.count = 0
+        action()
+        view.viewport().repaint()
+        # the rows in sight and a few more, not one call per document (QTreeView: 10,000+)
+        assert 0 < calls.count < 1_000
+    assert view.model().fetched_rows() <= 200
+
+
 def test_an_edit_repaints_only_its_row_and_the_progress_is_kept(qtbot, big_store, open_window, monkeypatch):
     window = open_window(big_store)
     second = big_store.document_page("ana", "", 1, 1)[0].id
@@ -93,6 +129,33 @@ def test_an_edit_repaints_only_its_row_and_the_progress_is_kept(qtbot, big_store
     assert big_store.spans(second, "ana") == []
     assert signals.resets == 0 and set(signals.changed) == {(1, 1)}  # row 1 alone, never the list
     assert "0 spans" in window.documents.model.index(1, 0).data()
+
+
+def test_an_edit_of_the_shown_document_does_not_count_its_spans_again(qtbot, store, open_window, monkeypatch):
+    doc, _ = store.add_document("Panjang", "kata " * 2_000)
+    for i in range(0, 500, 2):  # spans on every other word: counting them is what a long article makes slow
+        store.add_span(doc.id, "ana", i * 5, i * 5 + 4, "PERSON")
+    window = open_window(store)
+    model = window.documents.model
+    assert "250 spans · in progress" in model.index(0, 0).data()
+    summaries = []
+    read = store.document_summary
+    monkeypatch.setattr(store, "document_summary", lambda *a: summaries.append(a) or read(*a))
+    view = window.text_view
+    view.select_range(5, 9)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_L)  # LOCATION
+    assert "251 spans · in progress" in model.index(0, 0).data()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert "250 spans" in model.index(0, 0).data()
+    window.undo_stack.undo()
+    assert "251 spans" in model.index(0, 0).data()
+    window.findChild(QAction, "markDone").trigger()
+    assert "251 spans · done · finished: ana" in model.index(0, 0).data()
+    assert summaries == []  # the window's own count and one status read, not a count of every span
+    store.add_span(doc.id, "budi", 0, 4, "PERSON")  # another layer: not the one shown, so read from the store
+    window.documents.set_annotator("budi")
+    assert "1 span · in progress" in model.index(0, 0).data()
 
 
 def test_the_filter_box_searches(qtbot, big_store, open_window):
@@ -156,3 +219,20 @@ def test_the_filter_message_quotes_the_query_as_plain_text(qtbot, big_store, ope
     message = window.findChild(QLabel, "documentFilterMessage")
     qtbot.waitUntil(message.isVisible)
     assert message.textFormat() == Qt.TextFormat.PlainText and "<b>" in message.text()
+
+
+def test_the_list_is_walked_with_the_arrow_keys_and_tab_leaves_it(qtbot, store, open_window):
+    for i in range(3):
+        store.add_document(f"Berita {i}", f"Artikel nomor {i}.")
+    window = open_window(store)
+    view = window.findChild(QAbstractItemView, "documentList")
+    view.setFocus()
+    assert window.layer.document.title == "Berita 0"
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert window.layer.document.title == "Berita 2" and view.currentIndex().row() == 2
+    assert view.selectionModel().selectedRows()[0].row() == 2  # the whole row, as a list shows it
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert window.layer.document.title == "Berita 1"
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert not view.hasFocus() and view.currentIndex().row() == 1  # Tab moves on, not to a next cell

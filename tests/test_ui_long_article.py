@@ -202,3 +202,117 @@ def test_offsets_stay_right_across_emoji_combining_marks_and_crlf_after_edits(qt
     table = window.span_table
     assert [table.model().index(r, 3).data() for r in range(6)] == in_order
     assert table.selectionModel().selectedRows()[0].row() == 5
+
+
+def test_an_edit_changes_one_row_of_the_span_table_without_a_reset(qtbot, open_window, store):
+    doc_id = add_article(store, long_article(), "Joko Widodo")
+    window = open_window(store)
+    view = window.findChild(TextView, "textView")
+    model = window.span_table.model()
+    events = []
+    model.modelReset.connect(lambda: events.append("reset"))
+    model.rowsInserted.connect(lambda _parent, first, last: events.append(("inserted", first, last)))
+    model.rowsRemoved.connect(lambda _parent, first, last: events.append(("removed", first, last)))
+
+    def table_rows() -> list[tuple[int, int, str]]:
+        return [(model.index(r, 3).data(), model.index(r, 4).data(), model.index(r, 1).data())
+                for r in range(model.rowCount())]
+
+    def stored_rows() -> list[tuple[int, int, str]]:
+        return [(s.start, s.end, s.label) for s in store.spans(doc_id, "ana")]
+
+    text = view.layer.text
+    start = text.index("Bandung", text.index("Paragraf 1500:"))
+    view.select_range(start, start + 7)
+    view.setFocus()
+    qtbot.keyClick(view, "l")  # LOCATION: one row comes, after the 1,501 Joko Widodo before it
+    assert events == [("inserted", 1501, 1501)]
+    assert window.span_table.selectionModel().selectedRows()[0].row() == 1501
+    qtbot.keyClick(view, "o")  # relabel: the row changes in place
+    assert events == [("inserted", 1501, 1501)]
+    assert model.index(1501, 1).data() == "ORGANISATION"
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert events[-1] == ("removed", 1501, 1501)
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert events[-1] == ("inserted", 1501, 1501) and "reset" not in events
+    assert model.index(1501, 1).data() == "LOCATION"
+    assert table_rows() == stored_rows()
+    # an edit far from the rows read so far: the table still lists the spans in reading order
+    first = text.index("Joko", text.index("Paragraf 2:"))
+    view.select_range(first, first + 4)
+    qtbot.keyClick(view, "p", Qt.KeyboardModifier.ShiftModifier)  # a span inside Joko Widodo, after it
+    assert events[-1] == ("inserted", 2, 2) and "reset" not in events
+    assert table_rows() == stored_rows()
+
+
+def test_arcs_for_all_facts_find_the_facts_in_view_without_reading_the_store(qtbot, open_window, store, monkeypatch):
+    from annotator.domain import Argument
+
+    lines = [f"Paragraf {i}: Joko Widodo dari Bank Indonesia di Bandung." for i in range(PARAGRAPHS)]
+    doc, _ = store.add_document("long", "\n".join(lines))
+    at = 0
+    with store.transaction():
+        for line in lines:
+            person = store.add_span(doc.id, "ana", at + line.index("Joko"), at + line.index("Joko") + 11, "PERSON")
+            bank = line.index("Bank")
+            group = store.add_span(doc.id, "ana", at + bank, at + bank + 14, "ORGANISATION")
+            store.add_fact(doc.id, "ana", "MEMBER_OF", None, [Argument("member", person.id), Argument("group", group.id)])
+            at += len(line) + 1
+    window = open_window(store)
+    window.findChild(type(window.show_arcs_action), "showArcsAction").trigger()
+    overlay, view = window.arcs, window.findChild(TextView, "textView")
+    try:
+        bar = view.verticalScrollBar()
+        bar.setValue(bar.maximum() // 2)
+        overlay.repaint()
+        lo, hi = overlay.visible_range()
+        spans = window.facts.spans_by_id()
+        expected = {f.id for f in window.facts.facts
+                    if any(spans[a.span_id].start <= hi and spans[a.span_id].end > lo for a in f.args)}
+        assert 0 < len(expected) < 100 and {f.id for f in overlay._facts_in(lo, hi)} == expected
+        gathered = overlay.facts_read
+
+        def no_store_reads(*_args, **_kwargs):
+            raise AssertionError("a repaint of the arcs read the store")
+
+        for name in ("ranges_starting", "facts", "spans_by_id"):
+            monkeypatch.setattr(store, name, no_store_reads)
+        for step in range(5):
+            overlay.repaint()
+            assert overlay._facts_in(lo + step * 3000, hi + step * 3000)  # as further down, once scrolled there
+        assert overlay.facts_read == gathered, "the facts' places are gathered once, not on every repaint"
+    finally:
+        window.show_arcs_action.trigger()  # the setting is kept for the next window
+
+
+def test_the_role_picker_lists_the_spans_around_the_fact_not_the_whole_layer(qtbot, open_window, store, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from annotator.ui.facts.fact_linking import NEARBY
+
+    text = long_article()
+    doc, _ = store.add_document("long", text)
+    spans = [Span(None, None, "ana", m.start(), m.end(), label, m.group())
+             for pattern, label in (("Joko Widodo", "PERSON"), ("Bandung", "LOCATION"))
+             for m in re.finditer(pattern, text)]
+    store.import_annotated([AnnotatedDocument(doc, sorted(spans, key=lambda s: s.start))])
+    window = open_window(store)
+    view = window.findChild(TextView, "textView")
+
+    def whole_layer(*_args, **_kwargs):
+        raise AssertionError("the role picker read every span of the layer")
+
+    monkeypatch.setattr(store, "spans", whole_layer)
+    line = text.index("Paragraf 2000:")
+    person = next(s for s in store.spans_by_id(range(1, 7000)).values() if s.start == text.index("Joko", line))
+    view.layer.select(person.id)
+    view.setFocus()
+    qtbot.keyClick(view, "r", Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    picker = window.findChild(QWidget, "rolePicker")
+    qtbot.keyClick(picker.filter, "1")  # MEMBER_OF: now the group, a LOCATION
+    assert 0 < len(picker.rows()) <= NEARBY
+    assert picker.list.currentItem().text().endswith(f"LOCATION {text.index('Bandung', line)}")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    (fact,) = store.facts(doc.id, "ana")
+    assert [store.span(a.span_id).start for a in fact.args] == [person.start, text.index("Bandung", line)]

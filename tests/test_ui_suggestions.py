@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 
 from annotator.project import open_project
+from annotator.store.suggestions import Suggestion
+from annotator.ui.suggestions.pending_suggestions import PendingSuggestions
 from annotator.ui.suggestions.suggestion_overlay import SuggestionOverlay
 
 from generated_news import add_done_documents, split_pools
@@ -130,11 +135,18 @@ def test_the_tagger_is_retrained_in_the_background_when_enough_documents_are_don
     train_tagger(store, "ana")
     store.set_setting("suggest.crf.retrain_after", "3")
     window = open_window(store)
-    store.set_status(ids[10], "ana", "done")
-    store.set_status(ids[11], "ana", "done")
-    assert window.suggestions.retraining is None  # two new: not yet
-    store.set_status(ids[12], "ana", "done")
-    assert window.suggestions.retraining is not None
+
+    def not_on_a_status_change(*_args):
+        raise AssertionError("a status change read the tagger's model or listed the done documents")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "suggester_model", not_on_a_status_change)
+        patch.setattr(store, "documents_with_status", not_on_a_status_change)
+        store.set_status(ids[10], "ana", "done")
+        store.set_status(ids[11], "ana", "done")
+        assert window.suggestions.retraining is None  # two new: not yet
+        store.set_status(ids[12], "ana", "done")
+        assert window.suggestions.retraining is not None
     qtbot.waitUntil(lambda: window.suggestions.retraining is None, timeout=60000)
     assert store.suggester_model("crf")[1]["documents"] == 13
     assert "retrained the tagger on 13 document(s)" in window.statusBar().currentMessage()
@@ -155,3 +167,62 @@ def test_suggestions_appear_when_a_document_opens(qtbot, open_window, tmp_path):
     assert sorted(s.label for s in window.suggestions.pending) == ["LOCATION", "PERSON"]
     overlay = window.findChild(SuggestionOverlay, "suggestionOverlay")
     assert overlay.isVisible()
+
+
+def test_pending_suggestions_found_by_position_are_those_a_walk_over_all_finds():
+    rng = random.Random(3)
+    made = []
+    for i in range(400):
+        start = rng.randrange(1000)
+        made.append(Suggestion(i, 1, "ana", "crf", start, start + rng.randint(1, 30), "PERSON", rng.random(), "pending"))
+    made.sort(key=lambda s: (s.start, -s.end))
+    pending = PendingSuggestions(made)
+    for offset in range(-5, 1040, 7):
+        assert pending.under(offset) == [s for s in made if s.start <= offset <= s.end]
+        assert pending.between(offset, offset + 50) == [s for s in made if s.end >= offset and s.start <= offset + 50]
+        assert pending.first_from(offset) == next((s for s in made if s.start >= offset), None)
+        assert pending.first_from(offset, after=True) == next((s for s in made if s.start > offset), None)
+        assert pending.last_before(offset) == next((s for s in reversed(made) if s.start < offset), None)
+    fresh = [Suggestion(999, 1, "ana", "crf", 500, 600, "LOCATION", 0.5, "pending")]
+    pending.replace_starting(490, 510, fresh)
+    made = [s for s in made if not 490 <= s.start <= 510]
+    made.insert(next(i for i, s in enumerate(made) if s.start > 510), fresh[0])
+    assert list(pending) == made and pending.under(599) == [s for s in made if s.start <= 599 <= s.end]
+
+
+def test_in_a_long_article_suggestions_cost_what_the_screen_shows(qtbot, open_window, tmp_path, monkeypatch):  # noqa: F811
+    line = "Budi Santoso tiba di Medan bersama Siti Rahman."
+    text = "\n".join(f"{i} {line}" for i in range(4000))
+    store = open_project(tmp_path / "p.db")
+    doc, _ = store.add_document("panjang", text)
+    starts = [m for m in range(len(text)) if text.startswith("Medan", m)]
+    store.store_suggestions(doc.id, "ana", "crf", [(m, m + 5, "LOCATION", 0.7) for m in starts])
+    window = open_window(store)
+    overlay = window.findChild(SuggestionOverlay, "suggestionOverlay")
+    assert len(overlay.suggestions) == 4000
+    view = view_of(window)
+    overlay.suggestions_painted = 0
+    overlay.repaint()
+    assert 0 < overlay.suggestions_painted < 200, "only the suggestions on screen are drawn"
+
+    reads = []
+    real = store.pending_suggestions
+    monkeypatch.setattr(store, "pending_suggestions", lambda *a, **kw: reads.append(kw.get("starting")) or real(*a, **kw))
+    middle = starts[2000]
+    view.place_caret(middle + 2)
+    view.centerCursor()
+    assert window.suggestions.current().start == middle
+    assert reads == [], "a caret move reads nothing"
+    view.select_range(middle, middle + 5)
+    view.setFocus()
+    _press(qtbot, window, "l")  # LOCATION, as suggested: the suggestion is taken off the screen
+    assert middle not in [s.start for s in overlay.suggestions] and len(overlay.suggestions) == 3999
+    _press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert middle in [s.start for s in overlay.suggestions] and len(overlay.suggestions) == 4000
+    # what a span edit read: the suggestions where it lies, never the document's all
+    assert reads and None not in reads
+    # scrolling moved the overlay with the text once (QWidget.scroll moves children): it stays over the view
+    assert overlay.geometry() == view.viewport().rect()
+    overlay.suggestions_painted = 0
+    overlay.repaint()
+    assert 0 < overlay.suggestions_painted < 200

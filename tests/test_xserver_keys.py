@@ -192,3 +192,52 @@ def test_find_by_keys_on_x11(x_display, tmp_path):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report == {"opened": True, "typed": True, "stepped": True, "labelled": True, "closed": True,
                       "count": report["count"]}, (report, result.stderr)
+
+
+WALK_THE_DOCUMENT_LIST = r"""
+import json, subprocess, time
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+from annotator.project import open_project
+from annotator.ui.main_window import MainWindow
+
+app = QApplication([])
+store = open_project("project.db")
+for i in range(4):
+    store.add_document(f"Berita {i}", f"Artikel nomor {i}.")
+window = MainWindow(store, "ana")
+window.resize(1200, 780)
+window.show()
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+listing = window.findChild(QAbstractItemView, "documentList")
+wait_for(lambda: listing.isVisible())
+wid = str(int(window.winId()))
+subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
+wait_for(lambda: QApplication.activeWindow() is window)
+listing.setFocus()
+wait_for(listing.hasFocus)
+rows = {}
+for key, row in [("Down", 1), ("Down", 2), ("Up", 1)]:
+    subprocess.run(["xdotool", "key", "--window", wid, "--clearmodifiers", key], check=True)
+    wait_for(lambda: listing.currentIndex().row() == row, 10)
+    rows[f"{len(rows)} {key}"] = [listing.currentIndex().row(), window.layer.document_id]
+first_ids = [listing.model().summary_at(r).id for r in range(3)]
+print(json.dumps({"rows": rows, "ids": first_ids}))
+"""
+
+
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
+def test_the_document_list_follows_the_arrow_keys_on_x11(x_display, tmp_path):
+    result = run_on_x(x_display, WALK_THE_DOCUMENT_LIST, tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    ids = report["ids"]
+    assert report["rows"] == {"0 Down": [1, ids[1]], "1 Down": [2, ids[2]], "2 Up": [1, ids[1]]}, (report, result.stderr)

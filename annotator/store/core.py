@@ -116,7 +116,10 @@ class StoreCore:
         """(document id, text) of the document text read last; texts never change, but
         another process may have replaced the file's rows, so `reload()` forgets it."""
         self._data_version = self._read_data_version()
-        self._held: list[tuple[str, int | None]] | None = None
+        self._held: list[tuple[str, int | None, bool]] | None = None
+        self._mirroring = 0
+        self.delivering_mirrored = False
+        """True while listeners hear of a change made inside `mirrored()`."""
         """Changes made inside `transaction()`, told to the listeners once it ends."""
 
     def _defer_foreign_keys(self) -> None:
@@ -146,9 +149,24 @@ class StoreCore:
         finally:
             if outermost:
                 held, self._held = self._held, None
+                # each kind and document once, mirrored only if every change of it was
+                once: dict[tuple[str, int | None], bool] = {}
+                for kind, document_id, mirrored in held:
+                    once[kind, document_id] = once.get((kind, document_id), True) and mirrored
                 # told even after a rollback, as before: listeners read what is saved
-                for kind, document_id in dict.fromkeys(held):
-                    self._changed(kind, document_id)
+                for (kind, document_id), mirrored in once.items():
+                    self._tell(kind, document_id, mirrored)
+
+    @contextlib.contextmanager
+    def mirrored(self) -> Generator[None, None, None]:
+        """Changes made in the block are already shown by the view that makes
+        them: listeners hear of them with `delivering_mirrored` set, also when a
+        `transaction()` around the block tells them only after it ends."""
+        self._mirroring += 1
+        try:
+            yield
+        finally:
+            self._mirroring -= 1
 
     def begin_write(self, wait_ms: int) -> WriteTransaction:
         """A write transaction begun now, for a caller that takes the write lock
@@ -200,10 +218,17 @@ class StoreCore:
         if kind == "documents":
             self._last_text = None
         if self._held is not None:
-            self._held.append((kind, document_id))
+            self._held.append((kind, document_id, self._mirroring > 0))
             return
-        for listener in list(self._listeners):
-            listener(kind, document_id)
+        self._tell(kind, document_id, self._mirroring > 0)
+
+    def _tell(self, kind: str, document_id: int | None, mirrored: bool) -> None:
+        before, self.delivering_mirrored = self.delivering_mirrored, mirrored
+        try:
+            for listener in list(self._listeners):
+                listener(kind, document_id)
+        finally:
+            self.delivering_mirrored = before
 
     # -- settings -----------------------------------------------------------
 

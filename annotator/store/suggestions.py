@@ -78,18 +78,23 @@ class SuggestionsMixin(StoreCore):
         self._changed("suggestions", document_id)
         return len(rows)
 
-    def pending_suggestions(self, document_id: int, annotator: str) -> list[Suggestion]:
+    def pending_suggestions(self, document_id: int, annotator: str,
+                            starting: tuple[int, int] | None = None) -> list[Suggestion]:
         """The document's pending suggestions for the layer, in reading order;
         those the annotator has meanwhile labelled by hand (same offsets and
         label), and those of labels the schema no longer has, are left out; of
-        the same span and label from several suggesters only the surest is listed."""
+        the same span and label from several suggesters only the surest is listed.
+        With `starting` (low, high), only those starting in [low, high]."""
+        where, params = "", [document_id, annotator]
+        if starting is not None:
+            where, params = "AND start BETWEEN ? AND ? ", [*params, *starting]
         rows = self.db.execute(
             f"SELECT {SUGGESTION_COLUMNS} FROM suggestions AS g WHERE document_id = ? AND annotator = ? "
-            "AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM spans AS s WHERE s.document_id = g.document_id "
+            f"AND state = 'pending' {where}AND NOT EXISTS (SELECT 1 FROM spans AS s WHERE s.document_id = g.document_id "
             "AND s.annotator = g.annotator AND s.start = g.start AND s.\"end\" = g.\"end\" AND s.label = g.label) "
             # a label renamed or deleted since: the suggestion could not be accepted
             "AND label IN (SELECT name FROM labels) "
-            "ORDER BY start, \"end\" DESC, confidence DESC, id", [document_id, annotator])
+            "ORDER BY start, \"end\" DESC, confidence DESC, id", params)
         # several suggesters proposing the same span and label are one suggestion: the surest
         seen: set[tuple[int, int, str]] = set()
         pending = []
@@ -223,6 +228,12 @@ class SuggestionsMixin(StoreCore):
                 "INSERT INTO suggester_models (name, model, detail, trained) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET model = excluded.model, detail = excluded.detail, "
                 "trained = excluded.trained", [name, model, json.dumps(detail, ensure_ascii=False), now()])
+
+    def suggester_detail(self, name: str) -> dict[str, Any] | None:
+        """What the model stored under `name` was trained on (its `suggester_model`
+        detail), without reading the model itself."""
+        row = self.db.execute("SELECT detail, trained FROM suggester_models WHERE name = ?", [name]).fetchone()
+        return None if row is None else {**json.loads(row[0]), "trained": row[1]}
 
     def suggester_model(self, name: str) -> tuple[bytes, dict[str, Any]] | None:
         """The trained model stored under `name` and what it was trained on, or None."""

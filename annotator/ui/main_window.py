@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.show(None, annotator)
         self.layer.documentChanged.connect(self._show_history)
         self.documents = DocumentList(store, annotator, self)
+        self.documents.model.known_span_count = self._shown_span_count
         self.text_view = TextView(self.layer, self)
         self.palette = LabelPalette(store, self)
         self.span_table = SpanTable(self.layer, self)
@@ -278,6 +279,12 @@ class MainWindow(QMainWindow):
                      "keyboardShortcuts")
 
     # -- documents and annotator ----------------------------------------------
+
+    def _shown_span_count(self, document_id: int) -> int | None:
+        """The layer's count of its spans, when the list asks about the shown document and layer."""
+        if document_id == self.layer.document_id and self.layer.annotator == self.documents.annotator:
+            return self.layer.count
+        return None
 
     def show_document(self, document_id: int) -> None:
         if document_id != self.layer.document_id:

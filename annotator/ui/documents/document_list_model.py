@@ -12,6 +12,8 @@ scrolls to the end (`canFetchMore` / `fetchMore`).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
@@ -24,6 +26,7 @@ PAGE = 100
 KEPT_PAGES = 50
 """Pages kept in memory; the ones least recently shown are dropped beyond this."""
 
+FINISHED = ("done", "reviewed")
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done", "reviewed": "reviewed"}
 STATUS_MARK = {"todo": "○", "in_progress": "◐", "done": "●", "reviewed": "✔"}
 
@@ -44,6 +47,11 @@ class DocumentListModel(QAbstractListModel):
         self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
         self._rows: dict[int, int] = {}
         """Document id -> row, for the rows of the pages kept."""
+        self._stale: set[int] = set()
+        """Rows changed since read: read again when next shown (after the edit is done)."""
+        self.known_span_count: Callable[[int], int | None] = lambda _document_id: None
+        """The number of the annotator's spans on a document when the window keeps it
+        (the shown document's), so an edit there does not count 100,000 spans again."""
         self._count = self.store.document_count()
 
     # -- Qt's side ------------------------------------------------------------
@@ -95,7 +103,24 @@ class DocumentListModel(QAbstractListModel):
         else:
             self._pages.move_to_end(number)
         offset = row - number * PAGE
-        return page[offset] if offset < len(page) else None
+        if offset >= len(page):
+            return None
+        if row in self._stale:
+            self._stale.discard(row)
+            page[offset] = self._read_again(page[offset])
+        return page[offset]
+
+    def _read_again(self, before: DocumentSummary) -> DocumentSummary:
+        count = self.known_span_count(before.id)
+        if count is None:
+            return self.store.document_summary(before.id, self.annotator)
+        return self._with_statuses(before, count)
+
+    def _with_statuses(self, summary: DocumentSummary, span_count: int) -> DocumentSummary:
+        statuses = self.store.statuses(summary.id)
+        status = statuses.get(self.annotator) or ("in_progress" if span_count else "todo")
+        return replace(summary, span_count=span_count, status=status,
+                       done_by=sorted(who for who, s in statuses.items() if s in FINISHED))
 
     def _read_page(self, number: int) -> list[DocumentSummary]:
         page = self.store.document_page(self.annotator, self.query, number * PAGE, PAGE,
@@ -105,11 +130,13 @@ class DocumentListModel(QAbstractListModel):
 
     def _keep(self, number: int, page: list[DocumentSummary]) -> None:
         self._pages[number] = page
+        self._stale.difference_update(range(number * PAGE, number * PAGE + PAGE))
         self._rows.update((summary.id, number * PAGE + i) for i, summary in enumerate(page))
         while len(self._pages) > KEPT_PAGES:
-            _, dropped = self._pages.popitem(last=False)
+            dropped_number, dropped = self._pages.popitem(last=False)
             for summary in dropped:
                 self._rows.pop(summary.id, None)
+            self._stale.difference_update(range(dropped_number * PAGE, dropped_number * PAGE + PAGE))
 
     def fetched_rows(self) -> int:
         """How many rows have been read from the store and are kept."""
@@ -129,15 +156,19 @@ class DocumentListModel(QAbstractListModel):
     # -- changes --------------------------------------------------------------
 
     def update_document(self, document_id: int) -> DocumentSummary | None:
-        """Read one document's row again and repaint that row only (nothing when
-        its row is not kept: it is read fresh when it comes into view).
-        Returns the summary as it was before."""
+        """Repaint one document's row only. Its status is read at once, its
+        span count when the row is next shown: the store tells of an edit while
+        the edit is being written, and the window's count of the shown
+        document's spans follows after. Nothing when its row is not kept (it
+        is read fresh when it comes into view). Returns the summary as it was."""
         row = self._rows.get(document_id)
         if row is None:
             return None
         page = self._pages[row // PAGE]
         before = page[row % PAGE]
-        page[row % PAGE] = self.store.document_summary(document_id, self.annotator)
+        # the status now (one row per annotator): the next change's "before" must hold it
+        page[row % PAGE] = self._with_statuses(before, before.span_count)
+        self._stale.add(row)
         index = self.index(row, 0)
         self.dataChanged.emit(index, index)
         return before
@@ -146,6 +177,7 @@ class DocumentListModel(QAbstractListModel):
         """Read every row again when shown (many documents changed at once)."""
         self._pages.clear()
         self._rows.clear()
+        self._stale.clear()
         if self._count:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, 0))
 
@@ -166,6 +198,7 @@ class DocumentListModel(QAbstractListModel):
         self._count, self._complete = count, first is None or count < PAGE
         self._pages.clear()
         self._rows.clear()
+        self._stale.clear()
         if first is not None:
             self._keep(0, first)
         self.endResetModel()

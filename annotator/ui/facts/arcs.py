@@ -11,8 +11,10 @@ on long documents.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMoveEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain import Fact
@@ -38,9 +40,18 @@ class ArcOverlay(QWidget):
         view.viewport().installEventFilter(self)
         view.updateRequest.connect(lambda *_: self.update())
         facts.selectedChanged.connect(lambda *_: self._show_if_needed())
-        facts.factsChanged.connect(self.update)
+        facts.factsChanged.connect(self._facts_changed)
+        self._places: tuple[list[int], list[tuple[int, Fact]], int] | None = None
+        """Where the facts' spans lie, read from the facts when first painted after a change:
+        (starts in order, (end, fact) beside each start, the longest span's length)."""
+        self.facts_read = 0
+        """How often the facts' places were gathered (tests check that painting does not)."""
         self.raise_()
         self._show_if_needed()
+
+    def _facts_changed(self) -> None:
+        self._places = None
+        self.update()
 
     def set_show_all(self, on: bool) -> None:
         self.show_all = on
@@ -60,6 +71,11 @@ class ArcOverlay(QWidget):
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self.setGeometry(self.view.viewport().rect())
         return False
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 (Qt's name)
+        # scrolling the text scrolls the viewport's children with it (QWidget.scroll): stay over the viewport
+        if self.pos() != QPoint(0, 0):
+            self.move(0, 0)
 
     # -- geometry ---------------------------------------------------------------
 
@@ -152,10 +168,19 @@ class ArcOverlay(QWidget):
         painter.drawEllipse(QPointF(end), 3.5, 3.5)
 
     def _facts_in(self, lo: int, hi: int) -> list[Fact]:
-        layer = self.facts.layer
-        ids = {s.id for s in layer.overlapping(lo, hi + 1)}
-        return [f for f in self.facts.facts
-                if f.span_id in ids or any(a.span_id in ids for a in f.args)]
+        """The facts with a span that shares a code point with [lo, hi]."""
+        if self._places is None:
+            self.facts_read += 1
+            spans = self.facts.spans_by_id()
+            places = sorted((span.start, span.end, i) for i, fact in enumerate(self.facts.facts)
+                            for span_id in {fact.span_id, *(a.span_id for a in fact.args)}
+                            if (span := spans.get(span_id)) is not None)  # type: ignore[arg-type]
+            self._places = ([p[0] for p in places], [(p[1], self.facts.facts[p[2]]) for p in places],
+                            max((p[1] - p[0] for p in places), default=0))
+        starts, ends, longest = self._places
+        found = {id(fact): fact for end, fact in ends[bisect_left(starts, lo - longest):bisect_right(starts, hi)]
+                 if end > lo}
+        return list(found.values())
 
     def _color(self, fact: Fact) -> QColor:
         label = self.facts.store.schema().label(fact.label)

@@ -27,6 +27,9 @@ from annotator.ui.facts.role_picker import RolePicker
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.widgets.plain_text import literal, no_mnemonic, shortened
 
+NEARBY = 1000
+"""Spans the role picker lists at most: those around where the fact is."""
+
 
 @dataclass(frozen=True)
 class Target:
@@ -101,16 +104,30 @@ class FactLinking(QObject):
             self.cancel()
             return
         self.pending = _Pending("filler", fact_id=fact.id, role=role.name)
-        rows = self._candidates(role, exclude_fact=fact)
-        allowed = ", ".join(role.allowed) or "anything"
         trigger = self.store.spans_by_id([fact.span_id]).get(fact.span_id) if fact.span_id is not None else None
+        rows = self._candidates(role, exclude_fact=fact, near=trigger)
+        allowed = ", ".join(role.allowed) or "anything"
         self.picker.ask(f"{role.name} of {self.facts.describe(fact)}: type to find ({allowed}), or click it in the text",
                         rows, current=self._nearest(rows, trigger))
 
-    def _candidates(self, role: Role, exclude_fact: Fact | None = None) -> list[tuple[str, Target]]:
+    def _nearby_spans(self, anchor: Span | None) -> list[Span]:
+        """The layer's spans, or in a layer of more than NEARBY of them (a long
+        article may have 100,000) the NEARBY around `anchor` (or the caret), in
+        reading order: reading them all made every pick wait on the layer's size.
+        A span further away is picked by clicking it in the text."""
+        if self.layer.count <= NEARBY:
+            return self.layer.spans
+        row = self.layer.index_of(anchor.id) if anchor is not None and anchor.id is not None else -1
+        if row < 0:
+            caret = self.layer.positions.from_document(self.view.textCursor().position())
+            row = self.layer.rows_from(caret)
+        return self.layer.spans_at(max(0, row - NEARBY // 2), NEARBY)
+
+    def _candidates(self, role: Role, exclude_fact: Fact | None = None,
+                    near: Span | None = None) -> list[tuple[str, Target]]:
         rows: list[tuple[str, Target]] = []
         spans = self.facts.spans_by_id()
-        for span in self.layer.spans:
+        for span in self._nearby_spans(near):
             if exclude_fact is not None and span.id == exclude_fact.span_id:
                 continue
             if role.allowed and span.label not in role.allowed:
@@ -221,7 +238,7 @@ class FactLinking(QObject):
             self.cancel()
             return
         self.pending = _Pending("relation filler", role=second.name, label=name, first=Argument(first.name, span.id))
-        rows = [(text, t) for text, t in self._candidates(second) if t.span_id != span.id]
+        rows = [(text, t) for text, t in self._candidates(second, near=span) if t.span_id != span.id]
         self.picker.ask(f"{name}: {first.name} = {shortened(span.text, 30)!r}; now the {second.name}", rows,
                         current=self._nearest(rows, span))
 

@@ -150,6 +150,10 @@ class CurrentLayer(QObject):
         row = bisect_left(self._row_starts(), span.start)
         return row + self.store.ties_before(self.document.id, self.annotator, _key(span))  # type: ignore[union-attr, arg-type]
 
+    def rows_from(self, start: int) -> int:
+        """How many spans start before `start`: the first row a span starting there can have."""
+        return bisect_left(self._row_starts(), start)
+
     def spans_at(self, row: int, count: int) -> list[Span]:
         """`count` spans from row `row` on, in reading order."""
         if self._starts is None and row < NEAR_TOP and self.document is not None:
@@ -203,12 +207,20 @@ class CurrentLayer(QObject):
 
     @contextmanager
     def quiet(self) -> Iterator[None]:
-        """Ignore store notifications while an edit we mirror ourselves is written."""
+        """Ignore store notifications while an edit we mirror ourselves is written,
+        and after it, when a transaction around the edit tells of it as it ends."""
         self._quiet += 1
         try:
-            yield
+            with self.store.mirrored():
+                yield
         finally:
             self._quiet -= 1
+
+    @property
+    def mirroring(self) -> bool:
+        """Whether an edit the layer is told of (`put`, `drop`) is being written:
+        the store's notices of it are not news."""
+        return self._quiet > 0 or self.store.delivering_mirrored
 
     def put(self, span: Span, previous: tuple[int, int] | None = None) -> None:
         """A span of the shown document and layer was added, or (with its `previous`
@@ -245,7 +257,7 @@ class CurrentLayer(QObject):
                 del self._starts[i]
 
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
-        if self._quiet or self.document is None:
+        if self.mirroring or self.document is None:
             return
         if kind == "spans" and document_id in (None, self.document.id) or kind == "schema" and document_id is None:
             self._load()

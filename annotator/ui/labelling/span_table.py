@@ -19,9 +19,9 @@ from annotator.ui.widgets.plain_text import literal
 
 COLUMNS = ("Text", "Label", "Annotator", "Start", "End")
 CARRIES_MARK = "•"
-PAGE = 200
+PAGE = 50
 """Rows read at a time."""
-KEPT_PAGES = 50
+KEPT_PAGES = 200
 
 
 _ANSWERED = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
@@ -36,20 +36,53 @@ class SpanTableModel(ItemTableModel):
         self.layer = layer
         self._colors: dict[str, str] = {}
         self._pages: dict[int, list[Span]] = {}
+        self._count = 0
+        """The rows the view knows of: the layer's count before the change being told."""
+        self.moving_rows = False
+        """True while rows come or go: the selection the view moves along is not the user's."""
         for signal in (layer.documentChanged, layer.spansReset):
             signal.connect(self.reload)
-        # one edit changes few rows, but finding them costs more than a reset of a light model
-        layer.spansChanged.connect(self.reload)
+        layer.spansChanged.connect(self._spans_changed)
         self.reload()
 
     def reload(self, *_: Any) -> None:
         self.beginResetModel()
         self._colors = {label.name: label.color for label in self.layer.store.schema().labels}
         self._pages.clear()
+        self._count = self.layer.count
         self.endResetModel()
 
+    def _spans_changed(self, ranges: list[tuple[int, int]]) -> None:
+        """One span was added, deleted or changed (the layer tells where): the
+        rows before the first place it touches stay, one row comes or goes
+        there, and the rows from there on are read again when shown. A reset
+        would make the view lay out and the selection be found again."""
+        added = self.layer.count - self._count
+        if abs(added) > 1 or (added and len(ranges) != 1):
+            self.reload()
+            return
+        first = self.layer.rows_from(min(start for start, _ in ranges))
+        for page in [p for p in self._pages if (p + 1) * PAGE > first]:
+            del self._pages[page]
+        self.moving_rows = True
+        try:
+            if added == 1:
+                self.beginInsertRows(QModelIndex(), first, first)
+                self._count += 1
+                self.endInsertRows()
+            elif added == -1:
+                self.beginRemoveRows(QModelIndex(), first, first)
+                self._count -= 1
+                self.endRemoveRows()
+        finally:
+            self.moving_rows = False
+        # a changed span may have moved among the rows up to where its other end starts
+        last = max(self.layer.rows_from(max(start for start, _ in ranges) + 1), first + 1) - 1
+        if self._count:
+            self.dataChanged.emit(self.index(first, 0), self.index(min(last, self._count - 1), len(COLUMNS) - 1))
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self.layer.count
+        return 0 if parent.isValid() else self._count
 
     def span_at(self, row: int) -> Span | None:
         page, at = divmod(row, PAGE)
@@ -107,6 +140,12 @@ class SpanTable(ItemTable):
         self.follow_rows(layer.select)
         layer.selectedChanged.connect(self._span_selected)
         self.model().modelReset.connect(lambda: self._span_selected(layer.selected_id))
+        # after the model has moved its rows (it listens first): the row of the selected span again
+        layer.spansChanged.connect(lambda _ranges: self._span_selected(layer.selected_id))
+
+    def _row_selected(self, *args: Any) -> None:
+        if not self.model().moving_rows:
+            super()._row_selected(*args)
 
     def _span_selected(self, span_id: int) -> None:
         row = self.layer.index_of(span_id) if span_id != -1 else -1

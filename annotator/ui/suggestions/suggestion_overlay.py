@@ -1,17 +1,17 @@
 """Suggestions drawn over the text, apart from annotations: a dashed outline
 in the label's colour and the label name in grey above it. Only the
-suggestions with an end in the visible text are drawn."""
+suggestions with an end in the visible text are drawn, found by position."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QMoveEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from annotator.store.suggestions import Suggestion
 from annotator.ui.labelling.text_view import TextView
+from annotator.ui.suggestions.pending_suggestions import PendingSuggestions
 
 LABEL_GREY = QColor("#777777")
 LABEL_BACKGROUND = QColor(255, 255, 255, 220)
@@ -26,19 +26,22 @@ class SuggestionOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.view = view
         self._span_rects, self._visible_range = span_rects, visible_range
-        self.suggestions: list[Suggestion] = []
+        self.suggestions = PendingSuggestions()
         self.current_id = -1
         self._colors: dict[str, str] = {}
         self.named: list[tuple[int, QRectF]] = []
         """(suggestion id, box) of the names the last repaint drew: what tests look at."""
+        self.suggestions_painted = 0
+        """How many suggestions paint events have drawn (tests check that it follows the screen, not the document)."""
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
         view.updateRequest.connect(lambda *_: self.update())
         self.setVisible(False)
 
-    def show_suggestions(self, suggestions: list[Suggestion], current_id: int = -1) -> None:
+    def show_suggestions(self, suggestions: PendingSuggestions, current_id: int = -1) -> None:
+        if suggestions is not self.suggestions:  # read again, not a caret move
+            self._colors = {label.name: label.color for label in self.view.layer.store.schema().labels}
         self.suggestions, self.current_id = suggestions, current_id
-        self._colors = {label.name: label.color for label in self.view.layer.store.schema().labels}
         # hidden while empty: a transparent widget costs a blend of the viewport on every repaint
         self.setVisible(bool(suggestions))
         self.raise_()
@@ -49,14 +52,18 @@ class SuggestionOverlay(QWidget):
             self.setGeometry(self.view.viewport().rect())
         return False
 
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 (Qt's name)
+        # scrolling the text scrolls the viewport's children with it (QWidget.scroll): stay over the viewport
+        if self.pos() != QPoint(0, 0):
+            self.move(0, 0)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         lo, hi = self._visible_range()
         self.named = []
         painter = QPainter(self)
         painter.setFont(self.view.tag_font())
-        for suggestion in self.suggestions:
-            if suggestion.end < lo or suggestion.start > hi:
-                continue
+        for suggestion in self.suggestions.between(lo, hi):
+            self.suggestions_painted += 1
             rects = self._span_rects(suggestion.start, suggestion.end)
             if not rects:
                 continue

@@ -18,13 +18,14 @@ from annotator.store import Store
 from annotator.store.database import DeletedSpan
 from annotator.store.suggestions import Suggestion
 from annotator.suggesting import (
-    FINISHED, Suggesters, apply_suggestions, is_enabled, learning_curve, measure_uncertainty, project_suggesters,
+    Suggesters, apply_suggestions, is_enabled, learning_curve, measure_uncertainty, project_suggesters,
     train_tagger,
 )
 from annotator.ui.facts.arcs import ArcOverlay
 from annotator.ui.widgets.background import WorkTask, run_with_progress
 from annotator.ui.labelling.current_layer import CurrentLayer
 from annotator.ui.suggestions.learning_curve import show_curve
+from annotator.ui.suggestions.pending_suggestions import PendingSuggestions
 from annotator.ui.widgets.store_undo_stack import StoreUndoStack
 from annotator.ui.suggestions.suggestion_overlay import SuggestionOverlay
 from annotator.ui.labelling.text_view import TextView
@@ -107,7 +108,7 @@ class Suggestions(QObject):
                  parent: QWidget) -> None:
         super().__init__(parent)
         self.layer, self.view, self.undo_stack, self.window = layer, view, undo_stack, parent
-        self.pending: list[Suggestion] = []
+        self.pending = PendingSuggestions()
         self.overlay = SuggestionOverlay(view, arcs.span_rects, arcs.visible_range)
         self.retraining: WorkTask | None = None
         self.preparing: WorkTask | None = None
@@ -117,6 +118,7 @@ class Suggestions(QObject):
         self._ready_for: str | None = None
         layer.documentChanged.connect(self.reload)
         layer.documentChanged.connect(self._suggest_on_open)
+        layer.spansChanged.connect(self._spans_changed)
         layer.store.subscribe(self._on_store_changed)
         view.cursorPositionChanged.connect(self._show)
         self.reload()
@@ -135,27 +137,43 @@ class Suggestions(QObject):
 
     def reload(self) -> None:
         doc = self.layer.document_id
-        self.pending = [] if doc is None else self.store.pending_suggestions(doc, self.layer.annotator)
+        self.pending = PendingSuggestions(
+            [] if doc is None else self.store.pending_suggestions(doc, self.layer.annotator))
         self._show()
 
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
-        if kind in ("suggestions", "spans") and document_id in (None, self.layer.document_id):
+        if kind == "spans" and self.layer.mirroring:
+            return  # an edit of the shown layer: `_spans_changed` reads where it lies
+        if kind in ("suggestions", "spans") and document_id in (None, self.layer.document_id) or kind == "schema":
             self.reload()
         elif kind == "status" and document_id is not None:
             self._retrain_if_due()
+
+    def _spans_changed(self, ranges: list[tuple[int, int]]) -> None:
+        """A span of the shown layer was added, changed or deleted: a suggestion
+        with its offsets and label is hidden or shown again, so the suggestions
+        starting where it lay (and lies) are read again, and only those."""
+        doc = self.layer.document_id
+        if doc is None:
+            return
+        low, high = min(start for start, _ in ranges), max(start for start, _ in ranges)
+        self.pending.replace_starting(
+            low, high, self.store.pending_suggestions(doc, self.layer.annotator, starting=(low, high)))
+        self._show()
 
     def _retrain_if_due(self) -> None:
         """Retrain the tagger in the background once enough more of its layer's
         documents are done than it learnt from (without a dialog: work goes on)."""
         if self.retraining is not None or not is_enabled(self.store, "crf"):
             return
-        stored = self.store.suggester_model("crf")
-        if stored is None or stored[1].get("layer") != self.layer.annotator:
+        # what the model learnt from, not the model (megabytes), and a count, not the documents
+        trained = self.store.suggester_detail("crf")
+        if trained is None or trained.get("layer") != self.layer.annotator:
             return
         annotator = self.layer.annotator
-        finished = len(self.store.documents_with_status(annotator, FINISHED))
+        finished = self.store.finished_count(annotator)
         due = int(self.store.setting(RETRAIN_AFTER_SETTING, str(DEFAULT_RETRAIN_AFTER)))  # type: ignore[arg-type]
-        if finished - stored[1].get("documents", 0) < due:
+        if finished - trained.get("documents", 0) < due:
             return
 
         def work(store: Store, progress) -> int:  # type: ignore[no-untyped-def]
@@ -220,10 +238,10 @@ class Suggestions(QObject):
     def current(self) -> Suggestion | None:
         """The suggestion under the caret (the surest of several), else the next one after it."""
         caret = self._caret()
-        under = [s for s in self.pending if s.start <= caret < s.end or s.start <= caret == s.end]
+        under = self.pending.under(caret)
         if under:
             return max(under, key=lambda s: s.confidence)
-        return next((s for s in self.pending if s.start >= caret), None)
+        return self.pending.first_from(caret)
 
     def _show(self) -> None:
         current = self.current()
@@ -248,10 +266,7 @@ class Suggestions(QObject):
     def step(self, direction: int) -> None:
         """Select the next (1) or previous (-1) suggestion."""
         caret = self._caret()
-        if direction > 0:
-            target = next((s for s in self.pending if s.start > caret), None)
-        else:
-            target = next((s for s in reversed(self.pending) if s.start < caret), None)
+        target = self.pending.first_from(caret, after=True) if direction > 0 else self.pending.last_before(caret)
         if target is None:
             self.message.emit("no more suggestions in this document")
             return
@@ -259,7 +274,7 @@ class Suggestions(QObject):
         self.view.centerCursor()
 
     def _go_after(self, offset: int) -> None:
-        target = next((s for s in self.pending if s.start >= offset), None)
+        target = self.pending.first_from(offset)
         self.view.place_caret(target.start if target else offset)
 
     def accept_above(self, confidence: float | None = None) -> None:
