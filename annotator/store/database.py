@@ -1,7 +1,7 @@
 """The Store: documents, schema, layers of spans and facts, statuses, decisions.
 
-`Store` is put together from one part per topic (documents.py, labels.py,
-spans.py, facts.py, workflow.py, bundles.py, search.py), all on `StoreCore` (core.py).
+`Store` is put together from one part per topic (documents.py, document_notes.py,
+labels.py, spans.py, facts.py, workflow.py, bundles.py, search.py), all on `StoreCore` (core.py).
 The names other modules import from here (errors, results, `now`) live in
 errors.py, results.py and rows.py.
 """
@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from annotator.store.bundles import BundlesMixin
 from annotator.store.core import ChangeListener, ProjectDatabase
+from annotator.store.document_notes import DocumentNotesMixin
 from annotator.store.documents import DocumentsMixin
 from annotator.store.errors import (
     CorruptDatabaseError,
@@ -97,7 +98,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     return Store.open(path, create=create)
 
 
-class Store(DocumentsMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
+class Store(DocumentsMixin, DocumentNotesMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
             SearchMixin, SuggestionsMixin, RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 

@@ -36,6 +36,7 @@ from annotator.ui.labelling.commands import SetStatus
 from annotator.ui.facts.current_facts import CurrentFacts
 from annotator.ui.labelling.current_layer import CurrentLayer
 from annotator.ui.documents.document_list import DocumentList
+from annotator.ui.documents.document_note import DocumentNote
 from annotator.ui.facts.fact_linking import FactLinking
 from annotator.ui.facts.fact_panel import FactPanel
 from annotator.ui.facts.fact_table import FactTable
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.facts = CurrentFacts(self.layer, self)
         self.fact_panel = FactPanel(self.facts, self.undo_stack, self)
         self.annotation_panel = AnnotationPanel(self.facts, self.undo_stack, self)
+        self.document_note = DocumentNote(self.layer, self.undo_stack, self)
         self.fact_table = FactTable(self.facts, self)
         self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
         self.arcs = ArcOverlay(self.text_view, self.facts)
@@ -90,7 +92,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.palette.labelClicked.connect(self._label_clicked)
-        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel, self.suggestions):
+        for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel, self.suggestions,
+                       self.document_note):
             source.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.documents.documentActivated.connect(self.show_document)
         store.subscribe(self._on_store_changed)
@@ -126,7 +129,12 @@ class MainWindow(QMainWindow):
         side.setSizes([430, 370])
         # the selected fact under the document list, where the column has room
         left = QSplitter(Qt.Orientation.Vertical, self)
-        left.addWidget(self.documents)
+        listed = QWidget(self)
+        listed_layout = QVBoxLayout(listed)
+        listed_layout.setContentsMargins(0, 0, 0, 0)
+        listed_layout.addWidget(self.documents, 1)
+        listed_layout.addWidget(self.document_note)
+        left.addWidget(listed)
         # the selected entity's attributes and note (hidden while none is selected) above the fact
         selected = QWidget(self)
         selected_layout = QVBoxLayout(selected)
@@ -209,6 +217,7 @@ class MainWindow(QMainWindow):
         document = bar.addMenu("&Document")
         self._action(document, "&Next", lambda: self.step_document(1), ["Ctrl+PgDown", "Alt+Right"], "nextDocument")
         self._action(document, "&Previous", lambda: self.step_document(-1), ["Ctrl+PgUp", "Alt+Left"], "previousDocument")
+        self._action(document, "Next &unfinished", self.next_unfinished, "Ctrl+Shift+N", "nextUnfinished")
         self.mark_done_action = self._action(document, "Mark &done", self.toggle_done, "Ctrl+D", "markDone")
 
         labels = bar.addMenu("&Labels")
@@ -252,6 +261,13 @@ class MainWindow(QMainWindow):
     def step_document(self, step: int) -> None:
         target = self.documents.neighbour(step)
         if target is not None:
+            self.show_document(target)
+
+    def next_unfinished(self) -> None:
+        target = self.documents.next_unfinished()
+        if target is None:
+            self.statusBar().showMessage("every listed document is finished", 4000)
+        else:
             self.show_document(target)
 
     def set_annotator(self, name: str) -> None:
@@ -477,6 +493,7 @@ class MainWindow(QMainWindow):
         self.layer.detach()
         self.facts.detach()
         self.documents.detach()
+        self.document_note.detach()
         self.suggestions.detach()
         super().closeEvent(event)
 

@@ -29,6 +29,7 @@ KEYS = [
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any edit"),
     ("Ctrl+PgDown, Alt+Right", "Next document"),
     ("Ctrl+PgUp, Alt+Left", "Previous document"),
+    ("Ctrl+Shift+N", "Next document you have not finished (in the list's filter and order)"),
     ("Ctrl+D", "Mark the document done (again: back to in progress)"),
     ("Ctrl+Shift+L", "Edit the label schema"),
     ("Ctrl+Shift+A", "Switch annotator"),
