@@ -188,3 +188,63 @@ def test_the_document_note_is_saved_as_typed_per_document_and_undone(qtbot, desk
     assert store.document_note(ids[0], "ana") == "cut off here" and note.toPlainText() == "cut off here"
     window.set_annotator("budi")
     assert note.toPlainText() == ""  # budi's layer has its own note
+
+
+# -- progress -----------------------------------------------------------------
+
+
+def test_progress_figures_count_statuses_spans_and_facts_per_annotator(desk):
+    store, ids = desk
+    store.add_span(ids[2], "budi", 0, 7, "LOCATION")
+    figures = store.progress_figures()
+    assert figures == {"documents": 5, "annotators": {
+        "ana": {"status": {"todo": 1, "in_progress": 2, "done": 1, "reviewed": 1}, "spans": {"PERSON": 4}, "facts": {}},
+        "budi": {"status": {"todo": 4, "in_progress": 0, "done": 1, "reviewed": 0}, "spans": {"LOCATION": 1},
+                 "facts": {}}}}
+
+
+def test_stats_prints_the_same_figures(tmp_path, desk):
+    import json
+
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from annotator.project import open_project
+
+    path = tmp_path / "p.db"
+    project = open_project(path)
+    doc, _ = project.add_document("t", "Joko di Bandung. Joko berkata.")
+    project.add_span(doc.id, "ana", 0, 4, "PERSON")
+    project.set_status(doc.id, "ana", "done")
+    expected = project.progress_figures()
+    project.close()
+    result = CliRunner().invoke(main, ["--db", str(path), "stats", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == expected
+    assert expected["annotators"]["ana"]["status"]["done"] == 1
+    result = CliRunner().invoke(main, ["--db", str(path), "stats"])
+    assert "1 document\n" in result.output and "done 1" in result.output and "spans: PERSON 1" in result.output
+
+
+def test_the_progress_panel_counts_when_shown_and_not_per_edit(qtbot, desk, open_window, monkeypatch):
+    from PySide6.QtWidgets import QDockWidget, QLabel
+
+    store, ids = desk
+    window = open_window(store)
+    panel = window.findChild(QDockWidget, "progressPanel")
+    assert not panel.isVisible()
+    counted = []
+    figures = store.progress_figures
+    monkeypatch.setattr(store, "progress_figures", lambda: counted.append(1) or figures())
+    window.findChild(QAction, "showProgress").trigger()
+    qtbot.waitUntil(lambda: counted == [1])
+    summary = window.findChild(QLabel, "progressSummary")
+    assert summary.text() == "ana: 2 of 5 documents finished, 4 spans, 0 facts"
+    assert ("PERSON", 4) in [(caption, n) for caption, n, _ in panel.chart.rows]
+    window.findChild(QAction, "markDone").trigger()  # delta done
+    window.step_document(2)
+    window.findChild(QAction, "markDone").trigger()  # echo done
+    assert counted == [1]  # an edit does not count
+    qtbot.waitUntil(lambda: summary.text().startswith("ana: 4 of 5"), timeout=10_000)
+    assert len(counted) == 2  # one count for the edits together
+    panel.chart.grab().save("/tmp/desk-list-chart.png")

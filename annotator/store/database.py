@@ -1,7 +1,7 @@
 """The Store: documents, schema, layers of spans and facts, statuses, decisions.
 
 `Store` is put together from one part per topic (documents.py, document_notes.py,
-labels.py, spans.py, facts.py, workflow.py, bundles.py, search.py), all on `StoreCore` (core.py).
+labels.py, spans.py, progress.py, facts.py, workflow.py, bundles.py, search.py), all on `StoreCore` (core.py).
 The names other modules import from here (errors, results, `now`) live in
 errors.py, results.py and rows.py.
 """
@@ -36,6 +36,7 @@ from annotator.store.errors import (
 )
 from annotator.store.facts import FactsMixin
 from annotator.store.history import HistoryMixin
+from annotator.store.progress import ProgressMixin
 from annotator.store.revert import RevertMixin
 from annotator.store.labels import LabelsMixin
 from annotator.store.migrations import migrations
@@ -99,7 +100,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
 
 
 class Store(DocumentsMixin, DocumentNotesMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
-            SearchMixin, SuggestionsMixin, RevertMixin, HistoryMixin):
+            SearchMixin, SuggestionsMixin, ProgressMixin, RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     def __init__(self, db: ProjectDatabase, path: Path | None) -> None:

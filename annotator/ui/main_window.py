@@ -37,6 +37,7 @@ from annotator.ui.facts.current_facts import CurrentFacts
 from annotator.ui.labelling.current_layer import CurrentLayer
 from annotator.ui.documents.document_list import DocumentList
 from annotator.ui.documents.document_note import DocumentNote
+from annotator.ui.documents.progress_panel import ProgressPanel
 from annotator.ui.facts.fact_linking import FactLinking
 from annotator.ui.facts.fact_panel import FactPanel
 from annotator.ui.facts.fact_table import FactTable
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.labelling.may_delete = self.fact_linking.may_delete
         self.fact_panel.fillRequested.connect(self.fact_linking.start_fill)
         self.labelling.relationRequested.connect(self.fact_linking.start_relation)
+        self.progress_panel = ProgressPanel(store, annotator, self)
         self._build_layout()
         self._build_status_bar()
         self._build_menus()
@@ -151,6 +153,8 @@ class MainWindow(QMainWindow):
         main.setStretchFactor(1, 1)
         main.setSizes([290, 600, 390])
         self.setCentralWidget(main)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.progress_panel)
+        self.progress_panel.hide()
 
     def _build_status_bar(self) -> None:
         self.annotator_status = QLabel(self)
@@ -237,6 +241,10 @@ class MainWindow(QMainWindow):
         self.show_arcs_action.setCheckable(True)
         self.show_arcs_action.setChecked(settings().value("showArcs", False, type=bool))
         self.arcs.set_show_all(self.show_arcs_action.isChecked())
+        progress = self.progress_panel.toggleViewAction()
+        progress.setText("&Progress")
+        progress.setObjectName("showProgress")
+        view.addAction(progress)
 
         review = bar.addMenu("&Review")
         self.review_action = self._action(review, "Review &document…", self.open_review, name="reviewDocument")
@@ -279,6 +287,7 @@ class MainWindow(QMainWindow):
         self.store.actor = name
         self.layer.set_annotator(name)
         self.documents.set_annotator(name)
+        self.progress_panel.set_annotator(name)
         self._update_status()
 
     def ask_annotator(self) -> None:
@@ -494,6 +503,7 @@ class MainWindow(QMainWindow):
         self.facts.detach()
         self.documents.detach()
         self.document_note.detach()
+        self.progress_panel.detach()
         self.suggestions.detach()
         super().closeEvent(event)
 
