@@ -46,6 +46,7 @@ from annotator.ui.labelling.label_palette import LabelPalette
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
 from annotator.ui.widgets.store_undo_stack import StoreUndoStack
+from annotator.ui.widgets.view_settings import ViewSettings
 from annotator.ui.suggestions.suggestions import Suggestions
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.widgets.plain_text import literal, no_mnemonic
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.fact_panel.fillRequested.connect(self.fact_linking.start_fill)
         self.labelling.relationRequested.connect(self.fact_linking.start_relation)
         self.progress_panel = ProgressPanel(store, annotator, self)
+        self.view_settings = ViewSettings(self.text_view, settings, self)
         self._build_layout()
         self._build_status_bar()
         self._build_menus()
@@ -241,6 +243,9 @@ class MainWindow(QMainWindow):
         self.show_arcs_action.setCheckable(True)
         self.show_arcs_action.setChecked(settings().value("showArcs", False, type=bool))
         self.arcs.set_show_all(self.show_arcs_action.isChecked())
+        view.addSeparator()
+        self.view_settings.add_actions(view)
+        view.addSeparator()
         progress = self.progress_panel.toggleViewAction()
         progress.setText("&Progress")
         progress.setObjectName("showProgress")

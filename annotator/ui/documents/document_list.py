@@ -51,7 +51,7 @@ class DocumentList(QWidget):
         self.order_box.setObjectName("documentOrder")
         self.order_box.setToolTip("Sort the list")
         for order, text in ORDER_NAMES.items():
-            self.order_box.addItem(f"by {text}", order)
+            self.order_box.addItem(text, order)
         self.model = DocumentListModel(store, annotator, self)
         # A tree view shown as a flat list: with one row height for all it asks
         # only for the rows in sight. QListView (Qt 6.11) lays out every row

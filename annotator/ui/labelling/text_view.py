@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.ui.labelling.current_layer import CurrentLayer, SpanRange
 from annotator.ui.labelling.span_highlighter import SpanHighlighter
+from annotator.ui.widgets.theme import is_dark
 
 MARGIN_BLOCKS = 2
 """Blocks painted beyond each edge of the view: every scroll paints what comes into view before the
@@ -45,6 +46,7 @@ class TextView(QPlainTextEdit):
         self.document().setDocumentMargin(14)
         self.layer = layer
         self.highlighter = SpanHighlighter(self.document(), layer)
+        self.highlighter.dark = is_dark(self.palette())
         self._shown_selected = -1
         self._anchor = 0
         """The offset whose covering spans Space cycles through (where the user clicked)."""
@@ -92,6 +94,12 @@ class TextView(QPlainTextEdit):
 
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
         if kind == "schema":
+            self._repaint_all()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and is_dark(self.palette()) != self.highlighter.dark:
+            self.highlighter.dark = is_dark(self.palette())  # the theme changed: spans get fills for it
             self._repaint_all()
 
     def _show_selected(self, span_id: int) -> None:
