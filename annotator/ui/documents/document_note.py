@@ -61,6 +61,8 @@ class DocumentNote(QWidget):
         layout.addWidget(self.note)
         self._shown: tuple[int, str] | None = None
         """(document, annotator) whose note the box holds."""
+        self._saved = ""
+        """The note as last read or written: the box differs from it only when typed in."""
         self.note.saveRequested.connect(self.save)
         layer.documentAboutToChange.connect(self.save)
         layer.documentChanged.connect(self.refresh)
@@ -69,6 +71,8 @@ class DocumentNote(QWidget):
         self.refresh()
 
     def detach(self) -> None:
+        """Save what was typed and stop following the store (the window closes)."""
+        self.save()
         self.store.unsubscribe(self._on_store_changed)
 
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
@@ -84,7 +88,10 @@ class DocumentNote(QWidget):
             self.note.show_note("", same_owner=False)
             return
         shown = (document_id, self.layer.annotator)
-        self.note.show_note(self.store.document_note(*shown), same_owner=shown == self._shown)
+        note = self.store.document_note(*shown)
+        self.note.show_note(note, same_owner=shown == self._shown)
+        if self.note.toPlainText() == note or shown != self._shown:
+            self._saved = note
         self._shown = shown
 
     def hideEvent(self, event) -> None:  # noqa: N802, ANN001
@@ -96,7 +103,10 @@ class DocumentNote(QWidget):
         if self._shown is None:
             return
         note = self.note.toPlainText()
-        if note != self.store.document_note(*self._shown):
-            refused = push(self.undo, SetDocumentNote(self.store, *self._shown, note))
-            if refused:
-                self.message.emit(refused)
+        if note == self._saved:
+            return  # nothing typed: the store is not read (it may be closing)
+        refused = push(self.undo, SetDocumentNote(self.store, *self._shown, note))
+        if refused:
+            self.message.emit(refused)
+        else:
+            self._saved = note
