@@ -18,7 +18,7 @@ from annotator.ui.widgets.plain_text import plain_label
 __all__ = ["STATUS_MARK", "STATUS_TEXT", "DocumentList"]
 
 FINISHED = ("done", "reviewed")
-ORDER_NAMES = {"id": "import order", "title": "title", "status": "status", "spans": "most spans"}
+ORDER_NAMES = {"id": "as imported", "title": "title A–Z", "status": "status", "spans": "most spans"}
 """The list's orders (the store's), as the sort box names them."""
 FILTER_DELAY_MS = 150
 """Typing pauses this long before the list is filtered: one search per pause, not per key."""
