@@ -89,12 +89,13 @@ def _within(m: _Matches) -> str:
     return "1" if m.where == "1" and not m.text else f"doc.id IN (SELECT {m.id} FROM {m.source} WHERE {m.where})"
 
 
-def _before(order: str) -> str:
-    """SQL true when `doc` comes before document :id in `order`."""
+def _keyed(order: str) -> tuple[str, str, str, str]:
+    """(key, its value for document :id, the comparison of keys before it, of keys after it) in `order`.
+    Rows before a document are counted as two index ranges (a smaller key; the
+    same key and a smaller id) rather than one OR, which SQLite would read whole."""
     key, direction = ORDERS[order]
     anchor = f"(SELECT {key.replace('doc.', 'anchor.')} FROM documents anchor WHERE anchor.id = :id)"
-    ahead = "<" if direction == "ASC" else ">"
-    return f"({key} {ahead} {anchor} OR ({key} = {anchor} AND doc.id < :id))"
+    return (key, anchor, "<", ">") if direction == "ASC" else (key, anchor, ">", "<")
 
 
 def _summary(row: tuple) -> DocumentSummary:
@@ -222,8 +223,10 @@ class SearchMixin(StoreCore):
         if order == "id":
             return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
                              params, query)[0][0]
-        # counted over the matches: a sort is a choice the user makes, not every list's cost
-        return self._run(f"SELECT count(*) FROM documents doc WHERE {_within(m)} AND {_before(order)}",
+        key, anchor, ahead, _ = _keyed(order)
+        within = _within(m)
+        return self._run(f"SELECT (SELECT count(*) FROM documents doc WHERE {within} AND {key} {ahead} {anchor}) + "
+                         f"(SELECT count(*) FROM documents doc WHERE {within} AND {key} = {anchor} AND doc.id < :id)",
                          params, query)[0][0]
 
     def next_unfinished(self, annotator: str, after: int | None, query: str = "", *,
@@ -240,14 +243,17 @@ class SearchMixin(StoreCore):
             self._take_list_order(m, params, query, order)
             first = (f"SELECT doc.id FROM temp.list_order lo CROSS JOIN documents doc ON doc.id = lo.id "
                      f"WHERE {unfinished} {{}} ORDER BY lo.rowid LIMIT 1")
-            later = "AND lo.rowid > (SELECT rowid FROM temp.list_order WHERE id = :id)"
+            later = ["AND lo.rowid > (SELECT rowid FROM temp.list_order WHERE id = :id)"]
+        elif order == "id":
+            first = f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} ORDER BY doc.id LIMIT 1"
+            later = ["AND doc.id > :id"]
         else:
-            key, direction = ORDERS.get(order, ("doc.id", "ASC"))
+            key, anchor, _, behind = _keyed(order)
             first = (f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} "
-                     f"ORDER BY {key} {direction}, doc.id LIMIT 1")
-            later = "AND doc.id > :id" if order == "id" else f"AND NOT {_before(order)} AND doc.id <> :id"
-        if after is not None:
-            rows = self._run(first.format(later), params, query)
+                     f"ORDER BY {key} {ORDERS[order][1]}, doc.id LIMIT 1")
+            later = [f"AND {key} = {anchor} AND doc.id > :id", f"AND {key} {behind} {anchor}"]  # ties, then the rest
+        for condition in later if after is not None else []:
+            rows = self._run(first.format(condition), params, query)
             if rows:
                 return rows[0][0]
         rows = self._run(first.format(""), params, query)  # round to the top
