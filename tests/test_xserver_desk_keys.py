@@ -9,11 +9,11 @@ import shutil
 
 import pytest
 
-from xserver import run_on_x, x_display  # noqa: F401 (x_display is a fixture)
+from xserver import SHOW_AND_FOCUS, run_on_x, x_display  # noqa: F401 (x_display is a fixture)
 
 DESK_KEYS = r"""
-import json, subprocess, time
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+import json
+from PySide6.QtWidgets import QApplication
 from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
 
@@ -24,24 +24,7 @@ second, _ = store.add_document("dua", "Artikel kedua tentang pasar.")
 third, _ = store.add_document("tiga", "Artikel ketiga tentang banjir.")
 store.set_status(second.id, "ana", "done")
 window = MainWindow(store, "ana")
-window.resize(1200, 780)
-window.show()
-
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
-
-text = window.findChild(QPlainTextEdit, "textView")
-wait_for(lambda: text.isVisible())
-wid = str(int(window.winId()))
-subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
-wait_for(lambda: QApplication.activeWindow() is window)
-text.setFocus()
+""" + SHOW_AND_FOCUS + r"""
 normal = text.font().pointSizeF()
 steps = {}
 for name, key, expected in [
