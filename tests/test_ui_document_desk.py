@@ -248,3 +248,16 @@ def test_the_progress_panel_counts_when_shown_and_not_per_edit(qtbot, desk, open
     qtbot.waitUntil(lambda: summary.text().startswith("ana: 4 of 5"), timeout=10_000)
     assert len(counted) == 2  # one count for the edits together
     panel.chart.grab().save("/tmp/desk-list-chart.png")
+
+
+def test_on_a_file_the_panel_counts_on_its_own_connection_in_the_background(qtbot, seeded_store, open_window):
+    from PySide6.QtWidgets import QDockWidget, QLabel
+
+    doc = seeded_store.document_ids()[0]
+    seeded_store.add_span(doc, "ana", 0, 11, "LOCATION")
+    window = open_window(seeded_store)
+    window.findChild(QAction, "showProgress").trigger()
+    panel = window.findChild(QDockWidget, "progressPanel")
+    qtbot.waitUntil(lambda: panel.figures is not None, timeout=10_000)
+    assert panel.task is not None and panel.task.result == seeded_store.progress_figures()
+    assert window.findChild(QLabel, "progressSummary").text().startswith("ana: 0 of 1 document finished, 1 span")
