@@ -45,6 +45,7 @@ def test_ctrl_plus_minus_and_zero_size_the_text_and_the_size_is_remembered(qtbot
     assert view.font().pointSizeF() == normal + 2
     qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert view.font().pointSizeF() == normal + 1
+    assert span_colours_at(view, 3)[1] != view.palette().base().color()  # the spans are still painted
     window.close()
     again = open_window(article)
     assert view_of(again).font().pointSizeF() == normal + 1  # remembered
