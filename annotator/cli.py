@@ -397,7 +397,8 @@ def stats(ctx: Context, as_json: bool) -> None:
     click.echo(f"{figures['documents']} document{'' if figures['documents'] == 1 else 's'}")
     for name, entry in figures["annotators"].items():
         click.echo(f"\n{name}")
-        click.echo("  " + ", ".join(f"{status.replace('_', ' ')} {n}" for status, n in entry["status"].items()))
+        click.echo("  " + ", ".join(f"{'to do' if status == 'todo' else status.replace('_', ' ')} {n}"
+                                    for status, n in entry["status"].items()))
         for kind in ("spans", "facts"):
             if entry[kind]:
                 click.echo(f"  {kind}: " + ", ".join(f"{label} {n}" for label, n in entry[kind].items()))
