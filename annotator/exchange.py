@@ -55,6 +55,7 @@ class ImportReport:
     spans_present: int = 0
     facts_present: int = 0
     statuses_kept: int = 0
+    notes_kept: int = 0
     annotations_differing: int = 0
     layers: list[str] = field(default_factory=list)
     """The annotators' layers the files wrote to (`--annotator`'s, or those the files name)."""
@@ -72,6 +73,8 @@ class ImportReport:
         if self.statuses_kept:
             out.append(f"statuses kept: {self.statuses_kept} document(s) keep their status here, "
                        "not the file's")
+        if self.notes_kept:
+            out.append(f"document notes kept: {self.notes_kept} document(s) keep their note here, not the file's")
         if self.annotations_differing:
             out.append(f"kept as they were: {self.annotations_differing} span(s) or fact(s) already present "
                        "have other attributes or notes in the file; the database keeps its own")
@@ -263,7 +266,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
         warnings=list(options.warnings), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,
-        statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
+        statuses_kept=summary.statuses_kept, notes_kept=summary.notes_kept, annotations_differing=summary.annotations_differing,
         layers=sorted(needs.layers),
     )
 

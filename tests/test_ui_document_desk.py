@@ -261,3 +261,52 @@ def test_on_a_file_the_panel_counts_on_its_own_connection_in_the_background(qtbo
     qtbot.waitUntil(lambda: panel.figures is not None, timeout=10_000)
     assert panel.task is not None and panel.task.result == seeded_store.progress_figures()
     assert window.findChild(QLabel, "progressSummary").text().startswith("ana: 0 of 1 document finished, 1 span")
+
+
+# -- document notes travel --------------------------------------------------------
+
+
+def test_document_notes_go_through_native_export_import_and_merge(tmp_path):
+    from annotator.formats.native import record_as_json, record_from_json
+    from annotator.project import open_project
+    from annotator.store.merge import merge_databases
+
+    ours = open_project(tmp_path / "ours.db")
+    doc, _ = ours.add_document("t", "Joko di Bandung.")
+    ours.add_span(doc.id, "ana", 0, 4, "PERSON")
+    ours.set_document_note(doc.id, "ana", "ana's doubt")
+    ours.set_document_note(doc.id, "budi", "only a note")
+    record = ours.annotated(doc.id)
+    assert record.notes == {"ana": "ana's doubt", "budi": "only a note"}
+    data = record_as_json(record)
+    assert data["notes"] == {"ana": "ana's doubt", "budi": "only a note"}
+    assert "notes" not in record_as_json(ours.annotated(doc.id, ["nobody"]))  # files without notes stay as they were
+    assert record_from_json(data, "x").notes == record.notes
+    with pytest.raises(ValueError, match="must be text"):
+        record_from_json({**data, "notes": {"ana": 3}}, "x")
+    assert [r.notes for r in ours.annotated_many(None)] == [record.notes]
+    ours.close()
+
+    theirs = open_project(tmp_path / "theirs.db")
+    other, _ = theirs.add_document("t", "Joko di Bandung.")
+    theirs.set_document_note(other.id, "ana", "a note of another ana")  # a clash: ours is kept
+    theirs.set_document_note(other.id, "cici", "cici's note")
+    summary = merge_databases(theirs, [tmp_path / "ours.db"])
+    assert theirs.document_notes(other.id) == {"ana": "a note of another ana", "budi": "only a note",
+                                               "cici": "cici's note"}
+    assert summary.clashes and summary.clashes[0].annotator == "ana"
+    theirs.close()
+
+
+def test_an_import_adds_notes_keeps_those_present_and_its_revert_takes_them_back(store):
+    doc, _ = store.add_document("t", "Joko di Bandung.")
+    store.set_document_note(doc.id, "ana", "mine")
+    record = AnnotatedDocument(Document(None, "t", "Joko di Bandung."), [], [], {},
+                               {"ana": "theirs", "budi": "budi's"})
+    summary = store.import_annotated([record])
+    assert store.document_notes(doc.id) == {"ana": "mine", "budi": "budi's"}
+    assert summary.notes_kept == 1
+    change = store.history(limit=1)[0]
+    assert change.kind == "import" and change.after["notes"] == [[doc.id, "budi", "budi's"]]
+    store.revert_change(change.id)
+    assert store.document_notes(doc.id) == {"ana": "mine"}

@@ -34,13 +34,15 @@ class AnnotatedDocument:
     This is what format readers produce and writers consume. Span and fact
     ids are only meaningful inside one bundle: readers may use any ids that
     are unique within it, and the store assigns its own on import.
-    `status` maps annotator name to that annotator's status for the document.
+    `status` maps annotator name to that annotator's status for the document,
+    `notes` to that annotator's note on the whole document (none: no entry).
     """
 
     document: Document
     spans: list[Span] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     status: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
 
     def annotators(self) -> list[str]:
         names = {s.annotator for s in self.spans} | {f.annotator for f in self.facts}
@@ -53,6 +55,7 @@ class AnnotatedDocument:
             [s for s in self.spans if s.annotator == annotator],
             [f for f in self.facts if f.annotator == annotator],
             {k: v for k, v in self.status.items() if k == annotator},
+            {k: v for k, v in self.notes.items() if k == annotator},
         )
 
 

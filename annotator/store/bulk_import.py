@@ -4,11 +4,11 @@
 chunk of documents and written with one `executemany` per table (spans: per
 label), with ids numbered on from the largest (safe: the caller holds the
 write transaction), instead of statements per document or per span. Foreign keys stay on: rows go in
-parent-first order (documents, spans, facts, arguments, statuses).
+parent-first order (documents, spans, facts, arguments, statuses, document notes).
 
 A document already present (the same file imported twice) keeps what it
 has: a span or fact identical to one already in its layer is not added
-again, and a status already set is kept. Attributes and notes are not part
+again, and a status or document note already set is kept. Attributes and notes are not part
 of "identical": where the record's differ, the database keeps its own and the
 summary counts them. Only matched documents pay for that look-up; new
 documents go straight to the rows.
@@ -67,6 +67,9 @@ _PRESENT_FACTS = "SELECT id, document_id, annotator, label, span_id, attributes,
 _PRESENT_ARGS = ("SELECT a.fact_id, a.role, a.span_id, a.target_fact_id FROM fact_args a "
                  "JOIN facts f ON f.id = a.fact_id WHERE f.document_id IN ({})")
 _PRESENT_STATUSES = "SELECT document_id, annotator, status FROM document_status WHERE document_id IN ({})"
+_INSERT_NOTE = ("INSERT INTO document_notes (document_id, annotator, note, updated) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(document_id, annotator) DO NOTHING")
+_PRESENT_NOTES = "SELECT document_id, annotator, note FROM document_notes WHERE document_id IN ({})"
 
 SpanRef = int | tuple[str, int]
 """A span already written (its id) or one waiting in this chunk (label, place among that label's rows)."""
@@ -82,6 +85,8 @@ class _Present:
     """(annotator, label, trigger, arguments) -> fact id; see `_fact_key`."""
     statuses: dict[str, str] = field(default_factory=dict)
     """Annotator -> status on the document."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Annotator -> note on the document."""
     details: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     """("span" or "fact", id) -> (attributes as stored JSON, note) of what is present."""
 
@@ -149,6 +154,7 @@ class BulkImport:
         self.facts: list[tuple] = []
         self.args: list[tuple] = []
         self.statuses: list[tuple] = []
+        self.notes: list[tuple] = []
         self.present = {}
 
     def run(self, records: Iterable[AnnotatedDocument], progress: Callable[[int], bool | None] | None,
@@ -207,6 +213,8 @@ class BulkImport:
                 present[doc_id].details[("fact", fact_id)] = (attributes, note)
             for doc_id, annotator, status in execute(_PRESENT_STATUSES.format(marks), part):
                 present[doc_id].statuses[annotator] = status
+            for doc_id, annotator, note in execute(_PRESENT_NOTES.format(marks), part):
+                present[doc_id].notes[annotator] = note
 
     def _present_in(self, doc_id: int) -> _Present:
         if doc_id not in self.present:
@@ -300,6 +308,16 @@ class BulkImport:
                     continue
                 present.statuses[layer] = status
             self.statuses.append((doc_id, layer, status, stamp))
+        for layer, note in record.notes.items():
+            layer = self._layer(layer)
+            if present is not None:
+                kept = present.notes.get(layer)
+                if kept is not None:
+                    summary.notes_kept += kept != note
+                    continue
+                present.notes[layer] = note
+                summary.notes_on_present.append((doc_id, layer, note))
+            self.notes.append((doc_id, layer, note, stamp))
         summary.document_ids.append(doc_id)
 
     def _add_facts(self, record: AnnotatedDocument, doc_id: int, span_refs: dict[int | None, SpanRef],
@@ -389,4 +407,5 @@ class BulkImport:
                 row if not isinstance(row[3], tuple) else (*row[:3], first_id[row[3][0]] + row[3][1], row[4])
                 for row in self.args])
         conn.executemany(_INSERT_STATUS, self.statuses)
+        conn.executemany(_INSERT_NOTE, self.notes)
         self._clear_rows()

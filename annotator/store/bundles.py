@@ -48,7 +48,9 @@ class BundlesMixin(StoreCore):
         spans = [s for s in self.spans(document_id) if names is None or s.annotator in names]
         facts = [f for f in self.facts(document_id) if names is None or f.annotator in names]
         status = {k: v for k, v in self.statuses(document_id).items() if names is None or k in names}
-        return AnnotatedDocument(doc, spans, facts, status)
+        notes = {k: v for k, v in self.document_notes(document_id).items()  # type: ignore[attr-defined]
+                 if names is None or k in names}
+        return AnnotatedDocument(doc, spans, facts, status, notes)
 
     def annotated_many(self, document_ids: Iterable[int] | None,
                        annotators: Iterable[str] | None = None, *,
@@ -98,11 +100,16 @@ class BundlesMixin(StoreCore):
                     f"SELECT document_id, annotator, status FROM document_status WHERE {where} ORDER BY annotator",
                     params):
                 statuses.setdefault(doc_id, {})[name] = status
+            notes: dict[int, dict[str, str]] = {}
+            for doc_id, name, note in conn.execute(
+                    f"SELECT document_id, annotator, note FROM document_notes WHERE {where} ORDER BY annotator",
+                    params):
+                notes.setdefault(doc_id, {})[name] = note
             for doc_id in chunk:
                 if doc_id not in docs:
                     raise StoreError(f"no document with id {doc_id}")
                 yield AnnotatedDocument(docs[doc_id], spans.get(doc_id, []), by_document.get(doc_id, []),
-                                        statuses.get(doc_id, {}))
+                                        statuses.get(doc_id, {}), notes.get(doc_id, {}))
 
     def labelled_many(self, document_ids: Iterable[int] | None,
                       annotators: Iterable[str] | None = None) -> Iterator[LabelledDocument]:

@@ -145,7 +145,7 @@ def _choose_layers(store: Store, record: AnnotatedDocument, source: str,
     existing = store.document_by_hash(digest)
     here = store.annotated(existing.id) if existing is not None else None  # type: ignore[arg-type]
     chosen = []
-    for name in sorted(set(record.annotators()) | set(record.status)):
+    for name in sorted(set(record.annotators()) | set(record.status) | set(record.notes)):
         content = layer_content(record, name)
         if (digest, name) not in layers and here is not None and _has_layer(here, name):
             layers[(digest, name)] = ("this database", layer_content(here, name))
@@ -172,7 +172,7 @@ def layer_content(record: AnnotatedDocument, annotator: str) -> tuple:
 
 
 def _has_layer(record: AnnotatedDocument, annotator: str) -> bool:
-    return (annotator in record.status or any(s.annotator == annotator for s in record.spans)
+    return (annotator in record.status or annotator in record.notes or any(s.annotator == annotator for s in record.spans)
             or any(f.annotator == annotator for f in record.facts))
 
 
@@ -183,6 +183,7 @@ def _restricted(record: AnnotatedDocument, names: list[str]) -> AnnotatedDocumen
         [s for s in record.spans if s.annotator in keep],
         [f for f in record.facts if f.annotator in keep],
         {k: v for k, v in record.status.items() if k in keep},
+        {k: v for k, v in record.notes.items() if k in keep},
     )
 
 

@@ -314,12 +314,16 @@ def _revert_import(store: RevertMixin, change: Change) -> None:
     for document_id, annotator, status in after["statuses"]:
         current = store.status(document_id, annotator)
         store._refuse_unless(current == status, change, f"{annotator}'s status on document {document_id} changed since")
+    for document_id, annotator, note in after.get("notes", []):
+        store._refuse_unless(store.document_note(document_id, annotator) == note, change,
+                             f"{annotator}'s note on document {document_id} changed since")
     with store.db.atomic():
         store.db.execute("DELETE FROM facts WHERE id BETWEEN ? AND ?", facts)
         store.db.execute("DELETE FROM spans WHERE id BETWEEN ? AND ?", spans)
-        for document_id, annotator, _ in after["statuses"]:
-            store.db.execute("DELETE FROM document_status WHERE document_id = ? AND annotator = ?",
-                             [document_id, annotator])
+        for table, rows in (("document_status", after["statuses"]), ("document_notes", after.get("notes", []))):
+            for document_id, annotator, _ in rows:
+                store.db.execute(f"DELETE FROM {table} WHERE document_id = ? AND annotator = ?",
+                                 [document_id, annotator])
         store.db.execute("DELETE FROM documents WHERE id BETWEEN ? AND ?", documents)
         for name in after["labels"]:
             if not store.label_usage(name):
