@@ -299,26 +299,31 @@ class BulkImport:
         summary.spans_present += len(record.spans) - added
         if span_refs is not None:
             self._add_facts(record, doc_id, span_refs, present)
-        for layer, status in record.status.items():
-            layer = self._layer(layer)
-            if present is not None:
-                kept = present.statuses.get(layer)
-                if kept is not None:
-                    summary.statuses_kept += kept != status
-                    continue
-                present.statuses[layer] = status
-            self.statuses.append((doc_id, layer, status, stamp))
-        for layer, note in record.notes.items():
-            layer = self._layer(layer)
-            if present is not None:
-                kept = present.notes.get(layer)
-                if kept is not None:
-                    summary.notes_kept += kept != note
-                    continue
-                present.notes[layer] = note
-                summary.notes_on_present.append((doc_id, layer, note))
-            self.notes.append((doc_id, layer, note, stamp))
+        statuses, differing = self._new_per_layer(record.status, None if present is None else present.statuses)
+        summary.statuses_kept += differing
+        self.statuses += [(doc_id, layer, status, stamp) for layer, status in statuses]
+        notes, differing = self._new_per_layer(record.notes, None if present is None else present.notes)
+        summary.notes_kept += differing
+        self.notes += [(doc_id, layer, note, stamp) for layer, note in notes]
+        if present is not None:
+            summary.notes_on_present += [(doc_id, layer, note) for layer, note in notes]
         summary.document_ids.append(doc_id)
+
+    def _new_per_layer(self, values: dict[str, str],
+                       present: dict[str, str] | None) -> tuple[list[tuple[str, str]], int]:
+        """Of a record's statuses or document notes by layer, the (layer, value) pairs to
+        write, and how many differ from the one their layer keeps here (`present`)."""
+        new, differing = [], 0
+        for layer, value in values.items():
+            layer = self._layer(layer)
+            if present is not None:
+                kept = present.get(layer)
+                if kept is not None:
+                    differing += kept != value
+                    continue
+                present[layer] = value
+            new.append((layer, value))
+        return new, differing
 
     def _add_facts(self, record: AnnotatedDocument, doc_id: int, span_refs: dict[int | None, SpanRef],
                    present: _Present | None) -> None:
