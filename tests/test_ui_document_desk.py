@@ -310,3 +310,24 @@ def test_an_import_adds_notes_keeps_those_present_and_its_revert_takes_them_back
     assert change.kind == "import" and change.after["notes"] == [[doc.id, "budi", "budi's"]]
     store.revert_change(change.id)
     assert store.document_notes(doc.id) == {"ana": "mine"}
+
+
+def test_a_sorted_and_filtered_long_list_still_reads_only_the_rows_in_view(qtbot, store, open_window):
+    store.import_annotated(
+        AnnotatedDocument(Document(None, f"Berita {i * 7 % 5000:04d}", f"Artikel nomor {i} tentang pasar."), [], [],
+                          {"ana": "done"} if i % 10 == 0 else {})
+        for i in range(5000))
+    window = open_window(store)
+    model = window.documents.model
+    choose(qtbot, window.findChild(QComboBox, "documentOrder"), "status")
+    qtbot.wait(10)  # let the view paint what it shows
+    # the page in view and the page of the current document (done: near the end), never every row
+    assert model.rowCount() == 5000 and 0 < model.fetched_rows() <= 300
+    assert window.documents.list.currentIndex().row() >= 4500
+    assert listed(window)[0].startswith("Berita") and "to do" in model.index(0, 0).data()
+    assert "done" in model.index(4999, 0).data()  # the last rows: the 500 done, read by their row number
+    choose(qtbot, window.findChild(QComboBox, "documentStatusFilter"), "done")
+    choose(qtbot, window.findChild(QComboBox, "documentOrder"), "title")
+    assert model.rowCount() < 500 and model.canFetchMore()  # a filtered list grows a page at a time
+    titles = [model.index(row, 0).data().split("\n")[0][2:] for row in range(100)]
+    assert titles == sorted(titles)
