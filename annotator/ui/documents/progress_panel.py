@@ -149,14 +149,15 @@ class ProgressPanel(QDockWidget):
             self._stale = True
             self._timer.start()
             return
-        self.task = WorkTask(self.store, lambda store, _progress: store.progress_figures(), self)
-        self.task.finished.connect(self._counted)
-        self.task.start()
+        task = self.task = WorkTask(self.store, lambda store, _progress: store.progress_figures(), self)
+        task.finished.connect(lambda: self._counted(task))
+        task.start()
 
-    def _counted(self) -> None:
-        task = self.task
-        if task is None:
-            return
+    def _counted(self, task: WorkTask) -> None:
+        task.deleteLater()  # a day of edits starts thousands of counts: none is kept
+        if task is not self.task:
+            return  # an older count, finished after a newer one began
+        self.task = None
         if task.error:
             self.summary.setText(f"could not count: {task.error}")
         elif task.result is not None:
