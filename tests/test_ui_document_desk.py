@@ -332,3 +332,18 @@ def test_a_sorted_and_filtered_long_list_still_reads_only_the_rows_in_view(qtbot
     assert model.rowCount() < 500 and model.canFetchMore()  # a filtered list grows a page at a time
     titles = [model.index(row, 0).data().split("\n")[0][2:] for row in range(100)]
     assert titles == sorted(titles)
+
+
+def test_the_progress_panel_is_where_it_was_left(qtbot, desk, open_window):
+    from PySide6.QtWidgets import QDockWidget
+
+    store, _ids = desk
+    window = open_window(store)
+    window.findChild(QAction, "showProgress").trigger()
+    window.close()
+    again = open_window(store)
+    assert again.findChild(QDockWidget, "progressPanel").isVisible()
+    qtbot.waitUntil(lambda: again.progress_panel.figures is not None)
+    again.findChild(QAction, "showProgress").trigger()
+    again.close()
+    assert not open_window(store).findChild(QDockWidget, "progressPanel").isVisible()

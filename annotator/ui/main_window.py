@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        state = settings().value("windowState")
+        if state is not None:
+            self.restoreState(state)  # the Progress panel where it was left, shown or not
         first = self.documents.first_document()
         if first is not None:
             self.show_document(first)
@@ -502,6 +505,7 @@ class MainWindow(QMainWindow):
         if self.automatic_backup is not None:
             self.automatic_backup.wait()  # the copy is never left half-written
         settings().setValue("geometry", self.saveGeometry())
+        settings().setValue("windowState", self.saveState())
         self.external_check.stop()
         self.store.unsubscribe(self._on_store_changed)
         self.layer.detach()
