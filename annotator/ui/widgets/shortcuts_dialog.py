@@ -31,7 +31,7 @@ KEYS = [
     ("Ctrl+PgUp, Alt+Left", "Previous document"),
     ("Ctrl+Shift+N", "Next document you have not finished (in the list's filter and order)"),
     ("Ctrl+D", "Mark the document done (again: back to in progress)"),
-    ("Ctrl+Plus (Ctrl+=) / Ctrl+Minus / Ctrl+0", "Larger / smaller / normal text"),
+    ("Ctrl+Plus / Minus / 0", "Larger / smaller / normal text"),
     ("Ctrl+Shift+L", "Edit the label schema"),
     ("Ctrl+Shift+A", "Switch annotator"),
     ("Ctrl+O / Ctrl+N", "Open / create a database"),
