@@ -44,6 +44,7 @@ def test_the_store_sorts_in_sql_and_finds_rows_in_every_order(desk):
     assert titles("status") == ["echo", "delta", "bravo", "Alpha", "charlie"]  # to do, in progress, done, reviewed
     assert titles("spans")[:2] == ["bravo", "delta"]
     assert titles("title", "status:done") == ["Alpha", "echo"]
+    assert titles("title", "status:finished annotator:ana") == ["Alpha", "charlie"]
     for order in ("id", "title", "status", "spans"):
         page = store.document_page("ana", "", order=order)
         assert [store.document_position(s.id, order=order, annotator="ana") for s in page] == list(range(5))
@@ -127,6 +128,11 @@ def test_status_and_annotator_boxes_filter_the_list(qtbot, desk, open_window):
     assert listed(window) == []
     choose(qtbot, who, "ana")
     assert listed(window) == ["charlie"]
+    choose(qtbot, status, "finished")
+    assert listed(window) == ["Alpha", "charlie"]  # what ana has finished: done or reviewed
+    choose(qtbot, who, "")
+    assert listed(window) == ["Alpha", "echo", "charlie"]
+    choose(qtbot, who, "ana")
     choose(qtbot, status, "todo")
     assert listed(window) == ["echo"]  # ana has not begun echo
     window.documents.filter.setText("banjir")

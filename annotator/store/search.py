@@ -332,9 +332,14 @@ def _status_condition(status: str, who: str | None, doc: str, param: Callable[[A
 
     A status is the one the list shows: the annotator's recorded status, else
     "in progress" once they have spans, else "to do". For anyone, "to do"
-    means nobody has begun the document.
+    means nobody has begun the document. "finished" is done or reviewed.
     """
     recorded_by_anyone = f"SELECT 1 FROM document_status ds WHERE ds.document_id = {doc}"
+    if status == "finished":
+        if who is None:
+            return f"EXISTS ({recorded_by_anyone} AND ds.status IN ('done', 'reviewed'))"
+        return (f"(SELECT status FROM document_status ds WHERE ds.document_id = {doc} "
+                f"AND ds.annotator = {param(who)}) IN ('done', 'reviewed')")
     if who is None:
         if status in FINISHED:
             return f"EXISTS ({recorded_by_anyone} AND ds.status = {param(status)})"

@@ -42,6 +42,7 @@ class DocumentList(QWidget):
         self.status_filter.setObjectName("documentStatusFilter")
         self.status_filter.setToolTip("Only documents of this status (status:…)")
         self.status_filter.addItem("any status", "")
+        self.status_filter.addItem("◉ finished (done or reviewed)", "finished")
         for status, text in STATUS_TEXT.items():
             self.status_filter.addItem(f"{STATUS_MARK[status]} {text}", status)
         self.annotator_filter = QComboBox(self)
