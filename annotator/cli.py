@@ -411,6 +411,24 @@ def search(ctx: Context, words: tuple[str, ...], as_json: bool, limit: int) -> N
         click.echo("no documents match", err=True)
 
 
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_context
+def stats(ctx: Context, as_json: bool) -> None:
+    """How far each annotator has come: documents per status, spans and facts per label."""
+    figures = ctx.store().progress_figures()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{figures['documents']} document{'' if figures['documents'] == 1 else 's'}")
+    for name, entry in figures["annotators"].items():
+        click.echo(f"\n{name}")
+        click.echo("  " + ", ".join(f"{'to do' if status == 'todo' else status.replace('_', ' ')} {n}"
+                                    for status, n in entry["status"].items()))
+        for kind in ("spans", "facts"):
+            if entry[kind]:
+                click.echo(f"  {kind}: " + ", ".join(f"{label} {n}" for label, n in entry[kind].items()))
+
 
 @main.command()
 @click.argument("document_id", metavar="[DOC]", type=int, required=False)

@@ -63,6 +63,7 @@ class ImportReport:
     spans_present: int = 0
     facts_present: int = 0
     statuses_kept: int = 0
+    notes_kept: int = 0
     annotations_differing: int = 0
     layers: list[str] = field(default_factory=list)
     """The annotators' layers the files wrote to (`--annotator`'s, or those the files name)."""
@@ -91,6 +92,8 @@ class ImportReport:
         if self.statuses_kept:
             out.append(f"statuses kept: {self.statuses_kept} document(s) keep their status here, "
                        "not the file's")
+        if self.notes_kept:
+            out.append(f"document notes kept: {self.notes_kept} document(s) keep their note here, not the file's")
         if self.annotations_differing:
             out.append(f"kept as they were: {self.annotations_differing} span(s) or fact(s) already present "
                        "have other attributes or notes in the file; the database keeps its own")
@@ -154,7 +157,8 @@ class _Spool:
         facts = [(*row[:_ARGS], [(a.role, a.span_id, a.fact_id) for a in row[_ARGS]], *row[_ARGS + 1:])
                  for row in map(_FACT_FIELDS, record.facts)]
         self._pending.append((doc.title, doc.text, doc.meta, list(map(_SPAN_FIELDS, record.spans)), facts,
-                              record.status, record.tokens.encode() if record.tokens is not None else None))
+                              record.status, record.tokens.encode() if record.tokens is not None else None,
+                              record.notes))
         self.count += 1
         if len(self._pending) == SPOOL_CHUNK:
             self._flush()
@@ -179,11 +183,11 @@ class _Spool:
             finally:
                 if collecting:
                     gc.enable()
-            for title, text, meta, spans, facts, status, tokens in chunk:
+            for title, text, meta, spans, facts, status, tokens, notes in chunk:
                 yield AnnotatedDocument(
                     Document(None, title, text, meta), [Span(*row) for row in spans],
                     [Fact(*row[:_ARGS], [Argument(*arg) for arg in row[_ARGS]], *row[_ARGS + 1:]) for row in facts],
-                    status, SourceTokens.decode(tokens) if tokens is not None else None)
+                    status, tokens=SourceTokens.decode(tokens) if tokens is not None else None, notes=notes)
 
 
 class SchemaNeeds:
@@ -286,7 +290,8 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
         warnings=list(options.warnings), notes=list(options.notes), document_ids=summary.document_ids,
         spans_present=summary.spans_present, facts_present=summary.facts_present,
-        statuses_kept=summary.statuses_kept, annotations_differing=summary.annotations_differing,
+        statuses_kept=summary.statuses_kept, notes_kept=summary.notes_kept,
+        annotations_differing=summary.annotations_differing,
         layers=sorted(needs.layers), documents_found=landing.found,
     )
 

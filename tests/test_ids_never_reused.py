@@ -61,7 +61,8 @@ def test_an_old_database_keeps_every_row_and_index(tmp_path, monkeypatch):
     assert content(store) == before
     new_indexes = indexes(store)
     later = {"facts_by_span", "changes_by_document", "changes_by_annotator",  # made by m004, m005, m006
-             "document_status_by_annotator", "documents_by_id", "documents_by_text"}  # and m007
+             "document_status_by_annotator", "documents_by_id", "documents_by_text",  # and m007
+             "documents_by_title"}  # and m009
     assert {k: v for k, v in new_indexes.items() if k not in later} == old_indexes
     assert "facts_by_span" in new_indexes  # new: deleting a span finds the facts it states by index
     for table in ["documents", "spans", "facts", "fact_args", "decisions"]:

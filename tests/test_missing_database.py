@@ -22,6 +22,7 @@ READ_ONLY_INVOCATIONS = {
     "revert": ["revert", "1"],
     "backup": ["backup", "--out", "{tmp}/copy.db"],
     "search": ["search", "Putin", "--json"],
+    "stats": ["stats", "--json"],
     "suggest": ["suggest", "status"],
 }
 CREATING = {"import", "restore"}

@@ -58,7 +58,7 @@ def test_prefix_and_phrase(store):
 @pytest.mark.parametrize("query, says", [
     ('"Joko Widodo', "quotation mark is not closed"),
     ("pe*rin", "'*' may only end a word"),
-    ("status:finished", "unknown status 'finished'"),
+    ("status:finish", "unknown status 'finish'"),
     ("label:", "label: needs a value"),
     ("label:NOSUCH", "no label named 'NOSUCH'"),
     ("— …", "no letters or digits"),

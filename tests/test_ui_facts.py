@@ -420,7 +420,7 @@ def test_selected_span_keeps_a_light_fill_under_black_text_for_every_colour(qtbo
     formats = span_ranges(block.layout())
     [painted] = [r.format for r in formats if r.start <= offset < r.start + r.length]
     # the selected quote keeps its label colour and is boxed by over- and underline
-    assert painted.background().color().name() == "#fb8072"
+    assert painted.background().color().name() == seeded_store.schema().label("QUOTE").color
     assert painted.fontOverline() and painted.fontUnderline()
     highlighter = view.highlighter
     dark = ["#1f1f1f", "#000080", "#8b0000", "#4b0082", "#006400"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QColor
 
 from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
@@ -85,7 +85,10 @@ def test_drag_and_person_key_stores_the_span_and_it_comes_back(qtbot, open_windo
     assert [(s.start, s.end) for s in view.layer.spans] == [(start, start + 14)]
     block = view.document().findBlock(start + 3)
     formats = [r for r in span_ranges(block.layout()) if r.start <= start + 3 - block.position() < r.start + r.length]
-    assert formats and formats[0].format.background().color().name() == "#8dd3c7"
+    from annotator.ui.labelling.span_highlighter import readable_fill
+
+    person = QColor(store.schema().label("PERSON").color)
+    assert formats and formats[0].format.background().color().name() == readable_fill(person).name()
     table = window.findChild(type(window.span_table), "spanTable")
     assert table.model().index(0, 0).data() == "Vladimir Putin"
     store.close()

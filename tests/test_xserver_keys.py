@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from xserver import run_on_x, x_display  # noqa: F401 (x_display is a fixture)
+from xserver import SHOW_AND_FOCUS, run_on_x, x_display  # noqa: F401 (x_display is a fixture)
 
 WALK_SHORTCUTS = r"""
 import json
@@ -52,37 +52,20 @@ print(json.dumps({"main": bindings(main), "review": bindings(review),
 """
 
 UNDO_REDO_BY_KEYS = r"""
-import json, subprocess, time
+import json
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtWidgets import QApplication
 from annotator.project import open_project
 from annotator.ui.main_window import MainWindow
 
 app = QApplication([])
 store = open_project("project.db", samples=True)
 window = MainWindow(store, "ana")
-window.resize(1200, 780)
-window.show()
 document = next(iter(store.documents())).id
-
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 def spans():
     return len(store.spans(document, "ana"))
-
-text = window.findChild(QPlainTextEdit, "textView")
-wait_for(lambda: text.isVisible())
-wid = str(int(window.winId()))
-subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
-wait_for(lambda: QApplication.activeWindow() is window)
-text.setFocus()
+""" + SHOW_AND_FOCUS + r"""
 cursor = text.textCursor()
 cursor.setPosition(0)
 cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, 11)

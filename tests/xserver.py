@@ -49,3 +49,29 @@ def run_on_x(display: str, script: str, tmp_path: Path, timeout: float = 120) ->
                XDG_DATA_HOME=str(tmp_path / "data"))
     return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                           timeout=timeout, cwd=tmp_path)
+
+
+SHOW_AND_FOCUS = r"""
+import subprocess, time
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+window.resize(1200, 780)
+window.show()
+text = window.findChild(QPlainTextEdit, "textView")
+wait_for(lambda: text.isVisible())
+wid = str(int(window.winId()))
+subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
+wait_for(lambda: QApplication.activeWindow() is window)
+text.setFocus()
+"""
+"""Script lines that show `window` (of the QApplication `app`) on the X server with
+the keyboard focus in its text: `wait_for(condition)`, `text` and the window id `wid` follow."""

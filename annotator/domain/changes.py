@@ -9,6 +9,7 @@ replaced and what it left, as JSON objects (None where nothing was):
   which go and come back with it;
 - fact: {"fact": {... "args": [...]}, "inbound": [[fact, position, role, target]]};
 - status: {"status": "done"};
+- document_note: {"note": "text"} (an annotator's note on a whole document);
 - label: {"label": {...}}; a delete also what went with it; a rename {"name"};
 - label_order: {"order": [names]}; attribute: {"attribute": {...}};
 - document: {"document": {"id", "title", "hash"}};
@@ -20,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("span", "fact", "status", "label", "label_order", "attribute", "document", "import")
+KINDS = ("span", "fact", "status", "document_note", "label", "label_order", "attribute", "document", "import")
 ACTIONS = ("add", "change", "delete", "rename")
 
 _DONE = {"add": "added", "change": "changed", "delete": "deleted", "rename": "renamed"}
@@ -47,7 +48,8 @@ class Change:
     """The change this one reverted (`annotator revert`)."""
 
     def what(self) -> str:
-        noun = {"span": "span", "fact": "fact", "status": "status of", "label": "label",
+        noun = {"span": "span", "fact": "fact", "status": "status of",
+                "document_note": "document note of", "label": "label",
                 "label_order": "label order", "attribute": "attribute", "document": "document",
                 "import": "import"}.get(self.kind, self.kind)
         target = f" {self.target}" if self.target else ""
@@ -89,6 +91,8 @@ def _short(kind: str, state: dict[str, Any] | None) -> str:
         return _clip(f'{fact["label"]}{trigger} ({roles})' if roles else f'{fact["label"]}{trigger}')
     if kind == "status":
         return state["status"]
+    if kind == "document_note":
+        return _clip(repr(state["note"]))
     if kind == "label" and "label" in state:
         label = state["label"]
         return _clip(f'{label["name"]} ({label["kind"]}, {label["color"]}, key {label["hotkey"] or "-"})')

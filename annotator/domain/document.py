@@ -74,19 +74,21 @@ class AnnotatedDocument:
     This is what format readers produce and writers consume. Span and fact
     ids are only meaningful inside one bundle: readers may use any ids that
     are unique within it, and the store assigns its own on import.
-    `status` maps annotator name to that annotator's status for the document.
+    `status` maps annotator name to that annotator's status for the document,
+    `notes` to that annotator's note on the whole document (none: no entry).
     """
 
     document: Document
     spans: list[Span] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     status: dict[str, str] = field(default_factory=dict)
-    tokens: SourceTokens | None = None
+    tokens: SourceTokens | None = field(default=None, kw_only=True)
     """The tokens and sentences the document came with from a token format, if it did."""
-    origin_hash: str | None = None
+    origin_hash: str | None = field(default=None, kw_only=True)
     """A token file's claim that this record is the document whose text has this
     content hash (our own export's `-DOCSTART-` line): the import then lands its
     spans on that document's text, when present, instead of adding the text rejoined."""
+    notes: dict[str, str] = field(default_factory=dict, kw_only=True)
 
     def annotators(self) -> list[str]:
         names = {s.annotator for s in self.spans} | {f.annotator for f in self.facts}
@@ -99,7 +101,8 @@ class AnnotatedDocument:
             [s for s in self.spans if s.annotator == annotator],
             [f for f in self.facts if f.annotator == annotator],
             {k: v for k, v in self.status.items() if k == annotator},
-            self.tokens,
+            tokens=self.tokens,
+            notes={k: v for k, v in self.notes.items() if k == annotator},
         )
 
 
@@ -144,7 +147,7 @@ class LabelledDocument:
         for fact in record.facts:
             facts[fact.annotator] = facts.get(fact.annotator, 0) + 1
         ordered = {name: sorted(entries, key=reading_order) for name, entries in sorted(layers.items())}
-        return cls(record.document, ordered, dict(record.status), facts, record.tokens)
+        return cls(record.document, ordered, dict(record.status), facts, tokens=record.tokens)
 
     def annotators(self) -> list[str]:
         return sorted({*self.layers, *self.facts})

@@ -14,7 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-STATUS_NAMES = ("todo", "in_progress", "done", "reviewed")
+STATUS_NAMES = ("todo", "in_progress", "done", "reviewed", "finished")
+"""The statuses a query may name; `finished` is done or reviewed."""
 KEYS = ("label", "status", "annotator")
 
 

@@ -38,6 +38,8 @@ def record_as_json(record: AnnotatedDocument) -> dict[str, Any]:
         "status": record.status,
         **({"tokens": {"starts": record.tokens.starts, "ends": record.tokens.ends,
                        "sentence_starts": record.tokens.sentence_starts}} if record.tokens is not None else {}),
+        # only when there are some: files written before document notes stay byte for byte as they were
+        **({"notes": record.notes} if record.notes else {}),
     }
 
 
@@ -104,7 +106,12 @@ def record_from_json(data: dict[str, Any], default_annotator: str) -> AnnotatedD
     for annotator, value in status.items():
         if not isinstance(value, str) or value not in STATUSES:
             raise ValueError(f"status {value!r} of {annotator!r} is not one of {', '.join(STATUSES)}")
-    return AnnotatedDocument(document, spans, facts, status, _tokens(data.get("tokens"), text))
+    notes = dict(an_object(data.get("notes"), "notes"))
+    for annotator, note in notes.items():
+        if not isinstance(note, str):
+            raise ValueError(f"note {note!r} of {annotator!r} on the document must be text")
+    return AnnotatedDocument(document, spans, facts, status, tokens=_tokens(data.get("tokens"), text),
+                             notes={k: v for k, v in notes.items() if v})
 
 
 def _name(value: Any, default: str) -> str:
@@ -140,7 +147,7 @@ def write(records: Iterable[AnnotatedDocument], path: Path, options: WriteOption
     return summary
 
 
-NATIVE_KEYS = frozenset({"id", "title", "facts", "status"})
+NATIVE_KEYS = frozenset({"id", "title", "facts", "status", "notes"})
 """Keys of a native record that spaCy's `{"text", "spans", "meta"}` lines lack."""
 NATIVE_SPAN_KEYS = frozenset({"id", "annotator", "attributes", "note"})
 

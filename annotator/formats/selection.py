@@ -135,7 +135,8 @@ def _only_layers(record: AnnotatedDocument, layers: set[str]) -> AnnotatedDocume
         [s for s in record.spans if s.annotator in layers],
         [f for f in record.facts if f.annotator in layers],
         {k: v for k, v in record.status.items() if k in layers},
-        record.tokens,
+        tokens=record.tokens,
+        notes={k: v for k, v in record.notes.items() if k in layers},
     )
 
 
@@ -152,7 +153,7 @@ def _only_labels(record: AnnotatedDocument, labels: set[str], dropped: Counter) 
         args = [a for a in fact.args if _kept(a, span_ids, fact_ids)]
         dropped["arguments filled by annotations of other labels"] += len(fact.args) - len(args)
         kept_facts.append(fact.with_(args=args))
-    return AnnotatedDocument(record.document, spans, kept_facts, dict(record.status), record.tokens)
+    return AnnotatedDocument(record.document, spans, kept_facts, dict(record.status), tokens=record.tokens, notes=dict(record.notes))
 
 
 def _kept(arg: Argument, span_ids: set, fact_ids: set) -> bool:

@@ -4,13 +4,13 @@
 chunk of documents and written with one `executemany` per table (spans: per
 label), with ids numbered on from the largest (safe: the caller holds the
 write transaction), instead of statements per document or per span. Foreign keys stay on: rows go in
-parent-first order (documents, spans, facts, arguments, statuses).
+parent-first order (documents, spans, facts, arguments, statuses, document notes).
 
 A record is the document already present with its source name and text,
 or with its text and no name (`matching_document`); identical texts under
 different names are different documents. A document already present (the
 same file imported twice) keeps what it has: a span or fact identical to one already in its layer is not added
-again, and a status already set is kept. Attributes and notes are not part
+again, and a status or document note already set is kept. Attributes and notes are not part
 of "identical": where the record's differ, the database keeps its own and the
 summary counts them. Only matched documents pay for that look-up; new
 documents go straight to the rows.
@@ -72,6 +72,9 @@ _PRESENT_FACTS = "SELECT id, document_id, annotator, label, span_id, attributes,
 _PRESENT_ARGS = ("SELECT a.fact_id, a.role, a.span_id, a.target_fact_id FROM fact_args a "
                  "JOIN facts f ON f.id = a.fact_id WHERE f.document_id IN ({})")
 _PRESENT_STATUSES = "SELECT document_id, annotator, status FROM document_status WHERE document_id IN ({})"
+_INSERT_NOTE = ("INSERT INTO document_notes (document_id, annotator, note, updated) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(document_id, annotator) DO NOTHING")
+_PRESENT_NOTES = "SELECT document_id, annotator, note FROM document_notes WHERE document_id IN ({})"
 
 SpanRef = int | tuple[str, int]
 """A span already written (its id) or one waiting in this chunk (label, place among that label's rows)."""
@@ -87,6 +90,8 @@ class _Present:
     """(annotator, label, trigger, arguments) -> fact id; see `_fact_key`."""
     statuses: dict[str, str] = field(default_factory=dict)
     """Annotator -> status on the document."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Annotator -> note on the document."""
     details: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     """("span" or "fact", id) -> (attributes as stored JSON, note) of what is present."""
 
@@ -157,6 +162,7 @@ class BulkImport:
         self.statuses: list[tuple] = []
         self.tokens: list[tuple[int, bytes]] = []
         """(document id, packed source tokens): a document already present keeps the tokens it has."""
+        self.notes: list[tuple] = []
         self.present = {}
 
     def run(self, records: Iterable[AnnotatedDocument], progress: Callable[[int], bool | None] | None,
@@ -218,6 +224,8 @@ class BulkImport:
                 present[doc_id].details[("fact", fact_id)] = (attributes, note)
             for doc_id, annotator, status in execute(_PRESENT_STATUSES.format(marks), part):
                 present[doc_id].statuses[annotator] = status
+            for doc_id, annotator, note in execute(_PRESENT_NOTES.format(marks), part):
+                present[doc_id].notes[annotator] = note
 
     def _present_in(self, doc_id: int) -> _Present:
         if doc_id not in self.present:
@@ -308,16 +316,31 @@ class BulkImport:
         summary.spans_present += len(record.spans) - added
         if span_refs is not None:
             self._add_facts(record, doc_id, span_refs, present)
-        for layer, status in record.status.items():
+        statuses, differing = self._new_per_layer(record.status, None if present is None else present.statuses)
+        summary.statuses_kept += differing
+        self.statuses += [(doc_id, layer, status, stamp) for layer, status in statuses]
+        notes, differing = self._new_per_layer(record.notes, None if present is None else present.notes)
+        summary.notes_kept += differing
+        self.notes += [(doc_id, layer, note, stamp) for layer, note in notes]
+        if present is not None:
+            summary.notes_on_present += [(doc_id, layer, note) for layer, note in notes]
+        summary.document_ids.append(doc_id)
+
+    def _new_per_layer(self, values: dict[str, str],
+                       present: dict[str, str] | None) -> tuple[list[tuple[str, str]], int]:
+        """Of a record's statuses or document notes by layer, the (layer, value) pairs to
+        write, and how many differ from the one their layer keeps here (`present`)."""
+        new, differing = [], 0
+        for layer, value in values.items():
             layer = self._layer(layer)
             if present is not None:
-                kept = present.statuses.get(layer)
+                kept = present.get(layer)
                 if kept is not None:
-                    summary.statuses_kept += kept != status
+                    differing += kept != value
                     continue
-                present.statuses[layer] = status
-            self.statuses.append((doc_id, layer, status, stamp))
-        summary.document_ids.append(doc_id)
+                present[layer] = value
+            new.append((layer, value))
+        return new, differing
 
     def _add_facts(self, record: AnnotatedDocument, doc_id: int, span_refs: dict[int | None, SpanRef],
                    present: _Present | None) -> None:
@@ -407,4 +430,5 @@ class BulkImport:
                 for row in self.args])
         conn.executemany(_INSERT_STATUS, self.statuses)
         conn.executemany(_INSERT_TOKENS, self.tokens)
+        conn.executemany(_INSERT_NOTE, self.notes)
         self._clear_rows()

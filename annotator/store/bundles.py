@@ -48,7 +48,9 @@ class BundlesMixin(StoreCore):
         spans = [s for s in self.spans(document_id) if names is None or s.annotator in names]
         facts = [f for f in self.facts(document_id) if names is None or f.annotator in names]
         status = {k: v for k, v in self.statuses(document_id).items() if names is None or k in names}
-        return AnnotatedDocument(doc, spans, facts, status)
+        notes = {k: v for k, v in self.document_notes(document_id).items()  # type: ignore[attr-defined]
+                 if names is None or k in names}
+        return AnnotatedDocument(doc, spans, facts, status, notes=notes)
 
     def source_tokens(self, document_id: int) -> SourceTokens | None:
         """The tokens and sentences the document was imported with from a token format, if any."""
@@ -107,12 +109,18 @@ class BundlesMixin(StoreCore):
                 statuses.setdefault(doc_id, {})[name] = status
             packed = dict(conn.execute(f"SELECT document_id, tokens FROM document_tokens WHERE document_id {among}",
                                        among_params).fetchall()) if tokens else {}
+            notes: dict[int, dict[str, str]] = {}
+            for doc_id, name, note in conn.execute(
+                    f"SELECT document_id, annotator, note FROM document_notes WHERE {where} ORDER BY annotator",
+                    params):
+                notes.setdefault(doc_id, {})[name] = note
             for doc_id in chunk:
                 if doc_id not in docs:
                     raise StoreError(f"no document with id {doc_id}")
                 data = packed.get(doc_id)
                 yield AnnotatedDocument(docs[doc_id], spans.get(doc_id, []), by_document.get(doc_id, []),
-                                        statuses.get(doc_id, {}), SourceTokens.decode(data) if data else None)
+                                        statuses.get(doc_id, {}), tokens=SourceTokens.decode(data) if data else None,
+                                        notes=notes.get(doc_id, {}))
 
     def labelled_many(self, document_ids: Iterable[int] | None,
                       annotators: Iterable[str] | None = None, *,

@@ -1,7 +1,7 @@
 """The Store: documents, schema, layers of spans and facts, statuses, decisions.
 
-`Store` is put together from one part per topic (documents.py, labels.py,
-spans.py, facts.py, workflow.py, bundles.py, search.py), all on `StoreCore` (core.py).
+`Store` is put together from one part per topic (documents.py, document_notes.py,
+labels.py, spans.py, progress.py, facts.py, workflow.py, bundles.py, search.py), all on `StoreCore` (core.py).
 The names other modules import from here (errors, results, `now`) live in
 errors.py, results.py and rows.py.
 """
@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from annotator.store.bundles import BundlesMixin
 from annotator.store.core import ChangeListener, ProjectDatabase
+from annotator.store.document_notes import DocumentNotesMixin
 from annotator.store.documents import DocumentsMixin
 from annotator.store.errors import (
     CorruptDatabaseError,
@@ -35,6 +36,7 @@ from annotator.store.errors import (
 )
 from annotator.store.facts import FactsMixin
 from annotator.store.history import HistoryMixin
+from annotator.store.progress import ProgressMixin
 from annotator.store.revert import RevertMixin
 from annotator.store.labels import LabelsMixin
 from annotator.store.migrations import migrations
@@ -97,8 +99,8 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     return Store.open(path, create=create)
 
 
-class Store(DocumentsMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
-            SearchMixin, SuggestionsMixin, RevertMixin, HistoryMixin):
+class Store(DocumentsMixin, DocumentNotesMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
+            SearchMixin, SuggestionsMixin, ProgressMixin, RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     def __init__(self, db: ProjectDatabase, path: Path | None) -> None:

@@ -185,17 +185,19 @@ class HistoryMixin(StoreCore):
     def _record_import(self, annotator: str | None, summary: ImportSummary, before: dict[str, int],
                        stamp: str) -> None:
         """One change for a whole import: the id ranges it added (new ids follow every
-        old one), the statuses it set on documents already present (those of new
-        documents go with them) and the labels it added; enough to revert it."""
+        old one), the statuses and document notes it set on documents already present
+        (those of new documents go with them) and the labels it added; enough to revert it."""
         after = self._last_ids()
         added = {table: [before[table] + 1, after[table]] for table in after if after[table] > before[table]}
-        if not added and not summary.labels_added:
-            return
         statuses = [list(r) for r in self.db.execute(
             "SELECT document_id, annotator, status FROM document_status WHERE updated = ? AND document_id <= ?",
             [stamp, before["documents"]])] if summary.documents_matched else []
+        notes = [list(n) for n in summary.notes_on_present]
+        if not added and not summary.labels_added and not statuses and not notes:
+            return
         self._record("import", "add", "", annotator=annotator, after={
-            "ranges": added, "statuses": statuses, "labels": list(summary.labels_added),
+            "ranges": added, "statuses": statuses, **({"notes": notes} if notes else {}),
+            "labels": list(summary.labels_added),
             "counts": {"documents": summary.documents_added, "spans": summary.spans, "facts": summary.facts}})
 
     # -- reading -----------------------------------------------------------------

@@ -158,7 +158,7 @@ def _choose_layers(store: Store, record: AnnotatedDocument, existing: Document |
     `existing` is the document of this database the record matches, `identity` the document's key in `layers`."""
     here = store.annotated(existing.id) if existing is not None else None  # type: ignore[arg-type]
     chosen = []
-    for name in sorted(set(record.annotators()) | set(record.status)):
+    for name in sorted(set(record.annotators()) | set(record.status) | set(record.notes)):
         content = layer_content(record, name)
         if (identity, name) not in layers and here is not None and _has_layer(here, name):
             layers[(identity, name)] = ("this database", layer_content(here, name))
@@ -185,7 +185,7 @@ def layer_content(record: AnnotatedDocument, annotator: str) -> tuple:
 
 
 def _has_layer(record: AnnotatedDocument, annotator: str) -> bool:
-    return (annotator in record.status or any(s.annotator == annotator for s in record.spans)
+    return (annotator in record.status or annotator in record.notes or any(s.annotator == annotator for s in record.spans)
             or any(f.annotator == annotator for f in record.facts))
 
 
@@ -196,7 +196,8 @@ def _restricted(record: AnnotatedDocument, names: list[str]) -> AnnotatedDocumen
         [s for s in record.spans if s.annotator in keep],
         [f for f in record.facts if f.annotator in keep],
         {k: v for k, v in record.status.items() if k in keep},
-        record.tokens,
+        tokens=record.tokens,
+        notes={k: v for k, v in record.notes.items() if k in keep},
     )
 
 

@@ -446,6 +446,27 @@ def m008_source_tokens(db: Database) -> None:
 
 
 @migrations()
+def m009_document_notes(db: Database) -> None:
+    # A note per document and annotator layer ("the scan is cut off here"),
+    # kept apart from the documents table so that reading a page of the list
+    # never reads notes. Titles indexed case-blind: the list sorted by title
+    # reads a page along the index instead of sorting every document.
+    _run(
+        db,
+        """
+        CREATE TABLE document_notes (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
+            note TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        );
+        CREATE INDEX documents_by_title ON documents(title COLLATE NOCASE, id)
+        """,
+    )
+
+
+@migrations()
 def m011_suggestions(db: Database) -> None:
     # What suggesters proposed, per document and annotator, and what became of
     # it; gazetteers, the spaCy label table and trained models of the project;

@@ -99,3 +99,8 @@ class ImportSummary:
     annotations_differing: int = 0
     """Spans and facts counted as present whose attributes or note in the record differ from the
     database's, which keeps its own."""
+    notes_kept: int = 0
+    """Document notes of the records not applied because the layer already had a different one."""
+    notes_on_present: list[tuple[int, str, str]] = field(default_factory=list)
+    """(document, annotator, note) of the document notes written on documents already present:
+    what reverting the import takes back (those of new documents go with them)."""

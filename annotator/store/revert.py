@@ -118,8 +118,8 @@ def _writes(change: Change) -> set[Entity]:
             found |= {("fact", row[0]) for row in state.get("args", [])}
         elif change.kind == "fact":
             found |= _fact_writes(state)
-        elif change.kind == "status":
-            found.add(("status", change.document_id, change.target))
+        elif change.kind in ("status", "document_note"):
+            found.add((change.kind, change.document_id, change.target))
         elif change.kind == "label":
             found.add(("label", state["label"]["name"] if "label" in state else state["name"]))
         elif change.kind in ("attribute", "document", "label_order"):
@@ -209,6 +209,13 @@ def _revert_status(store: RevertMixin, change: Change) -> None:
                          [document_id, annotator])
         store._record_status(document_id, annotator, expected, None)  # type: ignore[arg-type]
     store._changed("status", document_id)
+
+
+def _revert_document_note(store: RevertMixin, change: Change) -> None:
+    before, after = (state["note"] if state else "" for state in (change.before, change.after))
+    store._refuse_unless(store.document_note(change.document_id, change.target) == after, change,  # type: ignore[arg-type]
+                         f"{change.target}'s note on document {change.document_id} was changed since")
+    store.set_document_note(change.document_id, change.target, before)  # type: ignore[arg-type]
 
 
 def _current_label(store: RevertMixin, change: Change, name: str, expected: dict[str, Any]) -> None:
@@ -307,12 +314,16 @@ def _revert_import(store: RevertMixin, change: Change) -> None:
     for document_id, annotator, status in after["statuses"]:
         current = store.status(document_id, annotator)
         store._refuse_unless(current == status, change, f"{annotator}'s status on document {document_id} changed since")
+    for document_id, annotator, note in after.get("notes", []):
+        store._refuse_unless(store.document_note(document_id, annotator) == note, change,
+                             f"{annotator}'s note on document {document_id} changed since")
     with store.db.atomic():
         store.db.execute("DELETE FROM facts WHERE id BETWEEN ? AND ?", facts)
         store.db.execute("DELETE FROM spans WHERE id BETWEEN ? AND ?", spans)
-        for document_id, annotator, _ in after["statuses"]:
-            store.db.execute("DELETE FROM document_status WHERE document_id = ? AND annotator = ?",
-                             [document_id, annotator])
+        for table, rows in (("document_status", after["statuses"]), ("document_notes", after.get("notes", []))):
+            for document_id, annotator, _ in rows:
+                store.db.execute(f"DELETE FROM {table} WHERE document_id = ? AND annotator = ?",
+                                 [document_id, annotator])
         store.db.execute("DELETE FROM documents WHERE id BETWEEN ? AND ?", documents)
         for name in after["labels"]:
             if not store.label_usage(name):
@@ -331,6 +342,9 @@ _REVERTS: dict[tuple[str, str], Callable[[RevertMixin, Change], None]] = {
     ("status", "add"): _revert_status,
     ("status", "change"): _revert_status,
     ("status", "delete"): _revert_status,
+    ("document_note", "add"): _revert_document_note,
+    ("document_note", "change"): _revert_document_note,
+    ("document_note", "delete"): _revert_document_note,
     ("label", "add"): _revert_label_add,
     ("label", "change"): _revert_label_change,
     ("label", "delete"): _revert_label_delete,

@@ -14,8 +14,10 @@ def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
 
 
-PALETTE = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69",
-           "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f"]
+PALETTE = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#cc79a7", "#d55e00", "#0072b2",
+           "#ffaabb", "#ee8866", "#bbcc33", "#99ddff", "#44bb99", "#dddddd"]
+"""Colours of labels an import adds: Okabe–Ito's, then Paul Tol's light ones,
+which people with any colour vision tell apart (the default schema's too)."""
 
 
 def generated_color(i: int) -> str:

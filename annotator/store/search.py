@@ -58,6 +58,45 @@ class _Matches:
 _UNCERTAINTY = "coalesce((SELECT uncertainty FROM tagger_uncertainty WHERE document_id = {id}), -1)"
 """How unsure the tagger is of a document (suggestions' active learning); -1 when it has not said."""
 
+_LISTED_STATUS = """coalesce(
+    (SELECT status FROM document_status ds WHERE ds.document_id = doc.id AND ds.annotator = :who),
+    CASE WHEN EXISTS (SELECT 1 FROM spans s WHERE s.document_id = doc.id AND s.annotator = :who)
+         THEN 'in_progress' ELSE 'todo' END)"""
+
+ORDERS: dict[str, tuple[str, str]] = {
+    "title": ("doc.title COLLATE NOCASE", "ASC"),  # along the index documents_by_title (m009)
+    "status": (f"CASE {_LISTED_STATUS} WHEN 'todo' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'done' THEN 2 ELSE 3 END",
+               "ASC"),
+    "spans": ("(SELECT count(*) FROM spans s WHERE s.document_id = doc.id AND s.annotator = :who)", "DESC"),
+    "uncertainty": (_UNCERTAINTY.format(id="doc.id"), "DESC"),
+}
+"""The document list's orders besides document (import) order: a key of the
+row `doc` (per annotator :who) and its direction; ties go in document order."""
+
+SNAPSHOT_ORDERS = ("status", "spans")
+"""Orders whose key is worked out per document (~0.5 s at 100,000): sorted once
+into a temporary table, not again for every page."""
+
+
+def _order(name: str) -> str:
+    if name != "id" and name not in ORDERS:
+        raise StoreError(f"unknown order {name!r} (one of id, {', '.join(ORDERS)})")
+    return name
+
+
+def _within(m: _Matches) -> str:
+    """SQL true when `doc` is one of the matches (always, for no query)."""
+    return "1" if m.where == "1" and not m.text else f"doc.id IN (SELECT {m.id} FROM {m.source} WHERE {m.where})"
+
+
+def _keyed(order: str) -> tuple[str, str, str, str]:
+    """(key, its value for document :id, the comparison of keys before it, of keys after it) in `order`.
+    Rows before a document are counted as two index ranges (a smaller key; the
+    same key and a smaller id) rather than one OR, which SQLite would read whole."""
+    key, direction = ORDERS[order]
+    anchor = f"(SELECT {key.replace('doc.', 'anchor.')} FROM documents anchor WHERE anchor.id = :id)"
+    return (key, anchor, "<", ">") if direction == "ASC" else (key, anchor, ">", "<")
+
 
 def _summary(row: tuple) -> DocumentSummary:
     return DocumentSummary(row[0], row[1], row[2], row[3] or ("in_progress" if row[2] else "todo"),
@@ -78,6 +117,9 @@ def install_search_functions(conn: sqlite3.Connection) -> None:
 
 class SearchMixin(StoreCore):
     """The search and document-list part of `Store`."""
+
+    _list_order: tuple[str, str, str] | None = None
+    """(query, annotator, order) of the sorted ids in temp.list_order."""
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         """Documents matching `query`, in document order, with a snippet whose
@@ -106,23 +148,52 @@ class SearchMixin(StoreCore):
         return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where}", m.params, query)[0][0]
 
     def document_page(self, annotator: str, query: str = "", offset: int = 0,
-                      limit: int | None = None, *, by_uncertainty: bool = False) -> list[DocumentSummary]:
-        """Summaries of the matching documents from row `offset` on (document order,
-        or with `by_uncertainty` the ones the tagger is least sure of first), with
-        `annotator`'s span count and status."""
+                      limit: int | None = None, *, by_uncertainty: bool = False,
+                      order: str = "id") -> list[DocumentSummary]:
+        """Summaries of the matching documents from row `offset` on, with
+        `annotator`'s span count and status. In document order, or by one of
+        `ORDERS` (title, status, span count); with `by_uncertainty` the ones
+        the tagger is least sure of first."""
         m = self._matches(self._parse(query))
-        if by_uncertainty:
+        params = {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}
+        order = "uncertainty" if by_uncertainty else _order(order)
+        if order in SNAPSHOT_ORDERS:
+            self._take_list_order(m, params, query, order)
+            rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM temp.list_order lo CROSS JOIN documents doc "
+                             "ON doc.id = lo.id WHERE lo.rowid > :offset ORDER BY lo.rowid LIMIT :limit", params, query)
+        elif order != "id":
+            key, direction = ORDERS[order]
             rows = self._run(
-                f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
-                f"(SELECT {m.id} FROM {m.source} WHERE {m.where}) "
-                f"ORDER BY {_UNCERTAINTY.format(id='doc.id')} DESC, doc.id LIMIT :limit OFFSET :offset",
-                {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}, query)
-            return [_summary(r) for r in rows]
-        # the ids are counted off in the slim index; only the page's rows are read
-        rows = self._run(
-            f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN ({m.ids()}) ORDER BY doc.id",
-            {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}, query)
+                f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE {_within(m)} "
+                f"ORDER BY {key} {direction}, doc.id LIMIT :limit OFFSET :offset", params, query)
+        else:
+            # the ids are counted off in the slim index; only the page's rows are read
+            rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN ({m.ids()}) "
+                             "ORDER BY doc.id", params, query)
         return [_summary(r) for r in rows]
+
+    def _take_list_order(self, m: _Matches, params: dict[str, Any], query: str, order: str) -> None:
+        """Sort the matches once into a temporary table (this connection's
+        only) whose row numbers are the list's rows, so that every page after
+        the first is read by row number instead of sorting every document
+        again. Kept until `forget_list_order` or another query or order: rows
+        keep their place while they are edited, as a filtered list keeps rows
+        that stop matching."""
+        wanted = (query, params["who"], order)
+        if self._list_order == wanted:
+            return
+        key, direction = ORDERS[order]
+        self.db.execute("DROP TABLE IF EXISTS temp.list_order")
+        self._list_order = None
+        self._run(f"CREATE TEMP TABLE list_order AS SELECT doc.id AS id FROM documents doc WHERE {_within(m)} "
+                  f"ORDER BY {key} {direction}, doc.id", {k: v for k, v in params.items() if k not in (
+                      "limit", "offset", "id")}, query)
+        self.db.execute("CREATE INDEX temp.list_order_by_id ON list_order(id)")
+        self._list_order = wanted
+
+    def forget_list_order(self) -> None:
+        """Sort again at the next read (the list is reloaded: documents came, the filter changed)."""
+        self._list_order = None
 
     def document_summaries(self, annotator: str, query: str = "") -> list[DocumentSummary]:
         """Every document matching `query` (all for an empty one) with the annotator's
@@ -136,20 +207,57 @@ class SearchMixin(StoreCore):
             raise StoreError(f"no document with id {document_id}")
         return _summary(row)
 
-    def document_position(self, document_id: int, query: str = "", *, by_uncertainty: bool = False) -> int | None:
-        """The row of a document among the matches of `query` (None when it does not match)."""
+    def document_position(self, document_id: int, query: str = "", *, by_uncertainty: bool = False,
+                          order: str = "id", annotator: str = "") -> int | None:
+        """The row of a document among the matches of `query` in the list's
+        order (None when it does not match)."""
         m = self._matches(self._parse(query))
-        params = {**m.params, "id": document_id}
+        params = {**m.params, "id": document_id, "who": annotator}
+        order = "uncertainty" if by_uncertainty else _order(order)
+        if order in SNAPSHOT_ORDERS:
+            self._take_list_order(m, params, query, order)
+            row = self.db.execute("SELECT rowid - 1 FROM temp.list_order WHERE id = ?", [document_id]).fetchone()
+            return None if row is None else row[0]
         if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
             return None
-        if by_uncertainty:
-            # counted over the matches: ordering by uncertainty is a choice the user makes, not every list's cost
-            key = _UNCERTAINTY.format(id=m.id)
-            params["u"] = self.db.execute(f"SELECT {_UNCERTAINTY.format(id=':id')}", {"id": document_id}).fetchone()[0]
-            return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND "
-                             f"({key} > :u OR ({key} = :u AND {m.id} < :id))", params, query)[0][0]
-        return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
+        if order == "id":
+            return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
+                             params, query)[0][0]
+        key, anchor, ahead, _ = _keyed(order)
+        within = _within(m)
+        return self._run(f"SELECT (SELECT count(*) FROM documents doc WHERE {within} AND {key} {ahead} {anchor}) + "
+                         f"(SELECT count(*) FROM documents doc WHERE {within} AND {key} = {anchor} AND doc.id < :id)",
                          params, query)[0][0]
+
+    def next_unfinished(self, annotator: str, after: int | None, query: str = "", *,
+                        by_uncertainty: bool = False, order: str = "id") -> int | None:
+        """The first document after `after` in the list (the matches of `query`
+        in that order) that `annotator` has not marked done or reviewed, going
+        round to the top; None when every listed document is finished."""
+        m = self._matches(self._parse(query))
+        params = {**m.params, "who": annotator, "id": after if after is not None else 0}
+        order = "uncertainty" if by_uncertainty else _order(order)
+        unfinished = ("NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = doc.id "
+                      "AND ds.annotator = :who AND ds.status IN ('done', 'reviewed'))")
+        if order in SNAPSHOT_ORDERS:
+            self._take_list_order(m, params, query, order)
+            first = (f"SELECT doc.id FROM temp.list_order lo CROSS JOIN documents doc ON doc.id = lo.id "
+                     f"WHERE {unfinished} {{}} ORDER BY lo.rowid LIMIT 1")
+            later = ["AND lo.rowid > (SELECT rowid FROM temp.list_order WHERE id = :id)"]
+        elif order == "id":
+            first = f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} ORDER BY doc.id LIMIT 1"
+            later = ["AND doc.id > :id"]
+        else:
+            key, anchor, _, behind = _keyed(order)
+            first = (f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} "
+                     f"ORDER BY {key} {ORDERS[order][1]}, doc.id LIMIT 1")
+            later = [f"AND {key} = {anchor} AND doc.id > :id", f"AND {key} {behind} {anchor}"]  # ties, then the rest
+        for condition in later if after is not None else []:
+            rows = self._run(first.format(condition), params, query)
+            if rows:
+                return rows[0][0]
+        rows = self._run(first.format(""), params, query)  # round to the top
+        return rows[0][0] if rows and rows[0][0] != after else None
 
     def finished_count(self, annotator: str) -> int:
         """Documents `annotator` has marked done or reviewed (an index range, not every status)."""
@@ -224,9 +332,14 @@ def _status_condition(status: str, who: str | None, doc: str, param: Callable[[A
 
     A status is the one the list shows: the annotator's recorded status, else
     "in progress" once they have spans, else "to do". For anyone, "to do"
-    means nobody has begun the document.
+    means nobody has begun the document. "finished" is done or reviewed.
     """
     recorded_by_anyone = f"SELECT 1 FROM document_status ds WHERE ds.document_id = {doc}"
+    if status == "finished":
+        if who is None:
+            return f"EXISTS ({recorded_by_anyone} AND ds.status IN ('done', 'reviewed'))"
+        return (f"(SELECT status FROM document_status ds WHERE ds.document_id = {doc} "
+                f"AND ds.annotator = {param(who)}) IN ('done', 'reviewed')")
     if who is None:
         if status in FINISHED:
             return f"EXISTS ({recorded_by_anyone} AND ds.status = {param(status)})"

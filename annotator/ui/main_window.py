@@ -37,6 +37,8 @@ from annotator.ui.labelling.commands import SetStatus
 from annotator.ui.facts.current_facts import CurrentFacts
 from annotator.ui.labelling.current_layer import CurrentLayer
 from annotator.ui.documents.document_list import DocumentList
+from annotator.ui.documents.document_note import DocumentNote
+from annotator.ui.documents.progress_panel import ProgressPanel
 from annotator.ui.facts.fact_linking import FactLinking
 from annotator.ui.facts.fact_panel import FactPanel
 from annotator.ui.facts.fact_table import FactTable
@@ -48,6 +50,7 @@ from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
 from annotator.ui.widgets.edit_queue import save_waiting_edits
 from annotator.ui.widgets.undo_histories import UndoHistories
+from annotator.ui.widgets.view_settings import ViewSettings
 from annotator.ui.suggestions.suggestions import Suggestions
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.widgets.plain_text import literal, no_mnemonic, shortened
@@ -86,6 +89,7 @@ class MainWindow(QMainWindow):
         self.facts = CurrentFacts(self.layer, self)
         self.fact_panel = FactPanel(self.facts, self.undo_stack, self)
         self.annotation_panel = AnnotationPanel(self.facts, self.undo_stack, self)
+        self.document_note = DocumentNote(self.layer, self.undo_stack, self)
         self.fact_table = FactTable(self.facts, self)
         self.fact_linking = FactLinking(self.facts, self.text_view, self.undo_stack, self)
         self.arcs = ArcOverlay(self.text_view, self.facts)
@@ -96,13 +100,15 @@ class MainWindow(QMainWindow):
         self.labelling.may_delete = self.fact_linking.may_delete
         self.fact_panel.fillRequested.connect(self.fact_linking.start_fill)
         self.labelling.relationRequested.connect(self.fact_linking.start_relation)
+        self.progress_panel = ProgressPanel(store, annotator, self)
+        self.view_settings = ViewSettings(self.text_view, settings, self)
         self._build_layout()
         self._build_status_bar()
         self._build_menus()
         self._build_toolbar()
         self.palette.labelClicked.connect(self._label_clicked)
         for source in (self.labelling, self.fact_linking, self.fact_panel, self.annotation_panel, self.suggestions,
-                       self.find_bar):
+                       self.find_bar, self.document_note):
             source.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.documents.documentActivated.connect(self.show_document)
         store.subscribe(self._on_store_changed)
@@ -113,6 +119,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        state = settings().value("windowState")
+        if state is not None:
+            self.restoreState(state)  # the Progress panel where it was left, shown or not
         first = self.documents.first_document()
         if first is not None:
             self.show_document(first)
@@ -138,7 +147,12 @@ class MainWindow(QMainWindow):
         side.setSizes([430, 370])
         # the selected fact under the document list, where the column has room
         left = QSplitter(Qt.Orientation.Vertical, self)
-        left.addWidget(self.documents)
+        listed = QWidget(self)
+        listed_layout = QVBoxLayout(listed)
+        listed_layout.setContentsMargins(0, 0, 0, 0)
+        listed_layout.addWidget(self.documents, 1)
+        listed_layout.addWidget(self.document_note)
+        left.addWidget(listed)
         # the selected entity's attributes and note (hidden while none is selected) above the fact
         selected = QWidget(self)
         selected_layout = QVBoxLayout(selected)
@@ -174,6 +188,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.write_waiting)
         column.addWidget(main, 1)
         self.setCentralWidget(central)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.progress_panel)
+        self.progress_panel.hide()
 
     def _build_status_bar(self) -> None:
         self.annotator_status = QLabel(self)
@@ -242,6 +258,7 @@ class MainWindow(QMainWindow):
         document = bar.addMenu("&Document")
         self._action(document, "&Next", lambda: self.step_document(1), ["Ctrl+PgDown", "Alt+Right"], "nextDocument")
         self._action(document, "&Previous", lambda: self.step_document(-1), ["Ctrl+PgUp", "Alt+Left"], "previousDocument")
+        self._action(document, "Next &unfinished", self.next_unfinished, "Ctrl+Shift+N", "nextUnfinished")
         self.mark_done_action = self._action(document, "Mark &done", self.toggle_done, "Ctrl+D", "markDone")
 
         labels = bar.addMenu("&Labels")
@@ -266,6 +283,13 @@ class MainWindow(QMainWindow):
         self.labels_on_text_action.setCheckable(True)
         self.labels_on_text_action.setChecked(settings().value("labelsOnText", True, type=bool))
         self.label_tags.set_shown(self.labels_on_text_action.isChecked())
+        view.addSeparator()
+        self.view_settings.add_actions(view)
+        view.addSeparator()
+        progress = self.progress_panel.toggleViewAction()
+        progress.setText("&Progress")
+        progress.setObjectName("showProgress")
+        view.addAction(progress)
 
         review = bar.addMenu("&Review")
         self.review_action = self._action(review, "Review &document…", self.open_review, name="reviewDocument")
@@ -301,6 +325,13 @@ class MainWindow(QMainWindow):
         if target is not None:
             self.show_document(target)
 
+    def next_unfinished(self) -> None:
+        target = self.documents.next_unfinished()
+        if target is None:
+            self.statusBar().showMessage("every listed document is finished", 4000)
+        else:
+            self.show_document(target)
+
     def set_annotator(self, name: str) -> None:
         name = name.strip()
         if not name or name == self.layer.annotator:
@@ -310,6 +341,7 @@ class MainWindow(QMainWindow):
         self.store.actor = name
         self.layer.set_annotator(name)
         self.documents.set_annotator(name)
+        self.progress_panel.set_annotator(name)
         self._update_status()
 
     def ask_annotator(self) -> None:
@@ -549,11 +581,14 @@ class MainWindow(QMainWindow):
         if self.automatic_backup is not None:
             self.automatic_backup.wait()  # the copy is never left half-written
         settings().setValue("geometry", self.saveGeometry())
+        settings().setValue("windowState", self.saveState())
         self.external_check.stop()
         self.store.unsubscribe(self._on_store_changed)
         self.layer.detach()
         self.facts.detach()
         self.documents.detach()
+        self.document_note.detach()
+        self.progress_panel.detach()
         self.suggestions.detach()
         super().closeEvent(event)
 

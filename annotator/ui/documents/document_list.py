@@ -9,7 +9,8 @@ rather than counted again over every document.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView,
+                               QVBoxLayout, QWidget)
 
 from annotator.store import Store, StoreError
 from annotator.ui.documents.document_list_model import (
@@ -19,6 +20,8 @@ from annotator.ui.widgets.plain_text import plain_label
 
 __all__ = ["STATUS_MARK", "STATUS_TEXT", "DocumentList"]
 
+ORDER_NAMES = {"id": "as imported", "title": "title A–Z", "status": "status", "spans": "most spans"}
+"""The list's orders (the store's), as the sort box names them."""
 FILTER_DELAY_MS = 150
 """Typing pauses this long before the list is filtered: one search per pause, not per key."""
 
@@ -68,6 +71,21 @@ class DocumentList(QWidget):
         self.filter_message.setObjectName("documentFilterMessage")
         self.filter_message.setWordWrap(True)
         self.filter_message.hide()
+        self.status_filter = QComboBox(self)
+        self.status_filter.setObjectName("documentStatusFilter")
+        self.status_filter.setToolTip("Only documents of this status (status:…)")
+        self.status_filter.addItem("any status", "")
+        self.status_filter.addItem("◉ finished (done or reviewed)", "finished")
+        for status, text in STATUS_TEXT.items():
+            self.status_filter.addItem(f"{STATUS_MARK[status]} {text}", status)
+        self.annotator_filter = QComboBox(self)
+        self.annotator_filter.setObjectName("documentAnnotatorFilter")
+        self.annotator_filter.setToolTip("Whose status and spans (annotator:…): with a status, who finished it")
+        self.order_box = QComboBox(self)
+        self.order_box.setObjectName("documentOrder")
+        self.order_box.setToolTip("Sort the list")
+        for order, text in ORDER_NAMES.items():
+            self.order_box.addItem(text, order)
         self.model = DocumentListModel(store, annotator, self)
         self.list = flat_list_view(self)
         self.list.setObjectName("documentList")
@@ -75,6 +93,13 @@ class DocumentList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
+        choices = QHBoxLayout()
+        choices.setSpacing(2)
+        for box in (self.status_filter, self.annotator_filter, self.order_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)
+            choices.addWidget(box, 1)
+        layout.addLayout(choices)
         layout.addWidget(self.filter_message)
         layout.addWidget(self.list)
         self._current: int | None = None
@@ -85,6 +110,10 @@ class DocumentList(QWidget):
         self._filter_timer.timeout.connect(self.apply_filter)
         self.filter.textChanged.connect(self._filter_timer.start)
         self.filter.returnPressed.connect(self.apply_filter)
+        self._fill_annotators()
+        for box in (self.status_filter, self.annotator_filter):
+            box.currentIndexChanged.connect(self.apply_filter)
+        self.order_box.currentIndexChanged.connect(self._order_changed)
         self.list.selectionModel().currentChanged.connect(self._row_changed)
         store.subscribe(self._on_store_changed)
         self.destroyed.connect(lambda: store.unsubscribe(self._on_store_changed))
@@ -122,7 +151,22 @@ class DocumentList(QWidget):
         removed, or another program changed the database)."""
         self.done = self.store.finished_count(self.annotator)
         self.total = self.store.document_count()
+        self._fill_annotators()
         self._reload()
+
+    def _fill_annotators(self) -> None:
+        chosen = self.annotator_filter.currentData()
+        names = self.store.annotators()
+        wanted = ["", *names]
+        if [self.annotator_filter.itemData(i) for i in range(self.annotator_filter.count())] == wanted:
+            return
+        self.annotator_filter.blockSignals(True)
+        self.annotator_filter.clear()
+        self.annotator_filter.addItem("by anyone", "")
+        for name in names:
+            self.annotator_filter.addItem(f"by {name}", name)
+        self.annotator_filter.setCurrentIndex(max(0, self.annotator_filter.findData(chosen)))
+        self.annotator_filter.blockSignals(False)
 
     def _reload(self, query: str | None = None) -> None:
         self.model.reload(query, self.annotator)
@@ -142,10 +186,26 @@ class DocumentList(QWidget):
         self.annotator = annotator
         self.refresh()
 
+    def query(self) -> str:
+        """The filter box's query with the status and annotator chosen (the search syntax)."""
+        terms = [self.filter.text().strip()]
+        if status := self.status_filter.currentData():
+            terms.append(f"status:{status}")
+        if who := self.annotator_filter.currentData():
+            terms.append(f'annotator:"{who}"' if any(c.isspace() for c in who) else f"annotator:{who}")
+        return " ".join(term for term in terms if term)
+
+    def set_order(self, order: str) -> None:
+        self.order_box.setCurrentIndex(self.order_box.findData(order))
+
+    def _order_changed(self) -> None:
+        self.model.order = self.order_box.currentData()
+        self.apply_filter()
+
     def apply_filter(self) -> None:
         self._filter_timer.stop()
         try:
-            self._reload(self.filter.text().strip())
+            self._reload(self.query())
         except StoreError as exc:
             # the list stays as it was while the query cannot be read (an open quotation mark)
             self.filter_message.setText(exc.message)
@@ -194,6 +254,10 @@ class DocumentList(QWidget):
             self.model.fetchMore()  # the next match of a filtered list, past the rows read so far
         summary = self.model.summary_at(row + step)
         return None if summary is None else summary.id
+
+    def next_unfinished(self) -> int | None:
+        """The next listed document (round to the top) the annotator has not marked done or reviewed."""
+        return self.model.next_unfinished(self._current)
 
     def progress(self) -> tuple[int, int]:
         """(done, total) over all documents, whatever the filter."""

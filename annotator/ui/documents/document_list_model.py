@@ -42,6 +42,8 @@ class DocumentListModel(QAbstractListModel):
         self.query = ""
         self.by_uncertainty = False
         """List the documents the tagger is least sure of first (suggestions' active learning)."""
+        self.order = "id"
+        """The store's order of the rows: id (import order), title, status or spans (`Store.ORDERS`)."""
         self._complete = True
         """Whether every matching row is counted in `_count` (else more may be fetched)."""
         self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
@@ -124,7 +126,7 @@ class DocumentListModel(QAbstractListModel):
 
     def _read_page(self, number: int) -> list[DocumentSummary]:
         page = self.store.document_page(self.annotator, self.query, number * PAGE, PAGE,
-                                        by_uncertainty=self.by_uncertainty)
+                                        by_uncertainty=self.by_uncertainty, order=self.order)
         self._keep(number, page)
         return page
 
@@ -148,7 +150,8 @@ class DocumentListModel(QAbstractListModel):
         further on would read every match before it."""
         row = self._rows.get(document_id)
         if row is None and self._complete:
-            row = self.store.document_position(document_id, self.query, by_uncertainty=self.by_uncertainty)
+            row = self.store.document_position(document_id, self.query, by_uncertainty=self.by_uncertainty,
+                                               order=self.order, annotator=self.annotator)
             if row is not None:
                 self.summary_at(row)  # keep its page: an edit of it then knows what it was
         return row
@@ -173,6 +176,11 @@ class DocumentListModel(QAbstractListModel):
         self.dataChanged.emit(index, index)
         return before
 
+    def next_unfinished(self, after: int | None) -> int | None:
+        """The next listed document (in the list's order, round to the top) the annotator has not finished."""
+        return self.store.next_unfinished(self.annotator, after, self.query, by_uncertainty=self.by_uncertainty,
+                                          order=self.order)
+
     def forget_rows(self) -> None:
         """Read every row again when shown (many documents changed at once)."""
         self._pages.clear()
@@ -188,8 +196,10 @@ class DocumentListModel(QAbstractListModel):
         query = self.query if query is None else query
         annotator = annotator or self.annotator
         first: list[DocumentSummary] | None = None
+        self.store.forget_list_order()
         if query:
-            first = self.store.document_page(annotator, query, 0, PAGE, by_uncertainty=self.by_uncertainty)
+            first = self.store.document_page(annotator, query, 0, PAGE, by_uncertainty=self.by_uncertainty,
+                                             order=self.order)
             count = len(first)
         else:
             count = self.store.document_count()

@@ -27,6 +27,7 @@ from annotator.ui.facts.current_facts import CurrentFacts
 from annotator.ui.facts.fact_commands import SetFactNote, clear_role, push, set_attribute
 from annotator.ui.widgets.note_edit import NoteEdit
 from annotator.ui.widgets.plain_text import literal, no_mnemonic, plain_label
+from annotator.ui.widgets.theme import text_colour_on
 
 MISSING_COLOR = "#c0392b"
 EMPTY_TEXT = ("No fact selected.\n\nSelect text and press a fact label's key (u QUOTE, h HAPPENING, "
@@ -104,7 +105,8 @@ class FactPanel(QScrollArea):
         label = self.store.schema().label(fact.label)
         color = label.color if label else "#cccccc"
         self.title.setText(f"{fact.label}  #{fact.id}" + ("" if fact.span_id is not None else "  (relation)"))
-        self.title.setStyleSheet(f"background: {color}; color: #111; padding: 3px 6px; border-radius: 3px;"
+        self.title.setStyleSheet(f"background: {color}; color: {text_colour_on(QColor(color)).name()}; "
+                                 "padding: 3px 6px; border-radius: 3px;"
                                  " font-weight: bold;")
         self.text.setText(" ".join(self.facts.text_of(fact, spans).split()))
         self._show_roles(fact, spans)
@@ -186,7 +188,8 @@ class FactPanel(QScrollArea):
         jump = QPushButton(no_mnemonic(text[:40] + ("…" if len(text) > 40 else "")), box)
         jump.setObjectName(f"filler:{arg.role}")
         jump.setToolTip(literal(f"{target_label}: {text}\nClick to go to it"))
-        jump.setStyleSheet(f"QPushButton {{ background: {color.name()}; color: #111; border: 1px solid "
+        jump.setStyleSheet(f"QPushButton {{ background: {color.name()}; color: {text_colour_on(color).name()}; "
+                           "border: 1px solid "
                            f"{color.darker(150).name()}; padding: 1px 5px; }}")
         jump.clicked.connect(lambda _=False, a=arg: self._jump(a))
         clear = QToolButton(box)

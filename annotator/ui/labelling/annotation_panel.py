@@ -11,7 +11,7 @@ one undo step.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from annotator.domain import Span
@@ -21,6 +21,7 @@ from annotator.ui.facts.current_facts import CurrentFacts
 from annotator.ui.facts.fact_commands import push
 from annotator.ui.widgets.note_edit import NoteEdit
 from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR
+from annotator.ui.widgets.theme import text_colour_on
 
 
 class AnnotationPanel(QFrame):
@@ -85,7 +86,7 @@ class AnnotationPanel(QFrame):
         label = self.store.schema().label(span.label)
         color = label.color if label else NO_LABEL_COLOR
         self.title.setText(f"{span.label}  {span.start}–{span.end}")
-        style = f"background: {color}; color: #111; padding: 3px 6px; border-radius: 3px; font-weight: bold;"
+        style = f"background: {color}; color: {text_colour_on(QColor(color)).name()}; padding: 3px 6px; border-radius: 3px; font-weight: bold;"
         if self.title.styleSheet() != style:
             # restyling costs a re-polish; labelling entity after entity of one label needs none
             self.title.setStyleSheet(style)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton, QVBoxLayout, 
 from annotator.domain import Label
 from annotator.store import Store
 from annotator.ui.widgets.plain_text import literal, no_mnemonic
+from annotator.ui.widgets.theme import text_colour_on
 
 
 COLUMNS = 2
@@ -62,7 +63,7 @@ class LabelPalette(QWidget):
         color = QColor(label.color)
         border = color.darker(150).name()
         button.setStyleSheet(
-            f"QPushButton {{ background: {color.name()}; color: #111; border: 1px solid {border};"
+            f"QPushButton {{ background: {color.name()}; color: {text_colour_on(color).name()}; border: 1px solid {border};"
             f" border-radius: 4px; padding: 4px 8px; text-align: left; }}"
             f"QPushButton:hover {{ background: {color.lighter(110).name()}; }}"
             f"QPushButton:pressed {{ background: {color.darker(115).name()}; }}"

@@ -28,9 +28,10 @@ from PySide6.QtGui import (
 )
 
 from annotator.ui.labelling.current_layer import CurrentLayer
+from annotator.ui.widgets.theme import DARK_TEXT, LIGHT_TEXT, contrast
 
 NO_LABEL_COLOR = "#cccccc"
-TEXT_COLOR = QColor("#111111")
+TEXT_COLOR = DARK_TEXT
 MIN_CONTRAST = 6.0
 """Text on a span's fill must keep this WCAG contrast (AA asks 4.5, AAA 7)."""
 
@@ -49,6 +50,8 @@ class SpanHighlighter(QObject):
         self.blocks_painted = 0
         """How many times a block was painted: what tests count."""
         self.set_font(document.defaultFont())
+        self.dark = False
+        """Paint for a dark background: light text on darkened fills (the text view sets it)."""
         self.reload_colors()
 
     def set_font(self, font: QFont) -> None:
@@ -174,7 +177,8 @@ class SpanHighlighter(QObject):
         key = (label, min(depth, 4), selected)
         fmt = self._formats.get(key)
         if fmt is None:
-            fmt = self._formats[key] = _span_format(QColor(self._colors.get(label, NO_LABEL_COLOR)), *key[1:])
+            fmt = self._formats[key] = _span_format(QColor(self._colors.get(label, NO_LABEL_COLOR)), *key[1:],
+                                                    dark=self.dark)
         return fmt
 
 
@@ -248,13 +252,14 @@ def _paragraph_space(block: QTextBlock) -> int | None:
     return space if space >= 0 else None
 
 
-def _span_format(color: QColor, depth: int, selected: bool) -> QTextCharFormat:
+def _span_format(color: QColor, depth: int, selected: bool, *, dark: bool = False) -> QTextCharFormat:
     fmt = QTextCharFormat()
     # deeper spans get a darker shade and an underline so nesting shows
     background = color.darker(100 + 18 * depth) if depth else color
-    # the fill stays light whatever the label colour and selection: the text on it must stay readable
-    fmt.setBackground(readable_fill(background))
-    fmt.setForeground(TEXT_COLOR)
+    # the fill stays light (dark on a dark theme) whatever the label colour: the text on it must stay readable
+    text = LIGHT_TEXT if dark else TEXT_COLOR
+    fmt.setBackground(readable_fill(background, text))
+    fmt.setForeground(text)
     if depth:
         fmt.setFontUnderline(True)
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
@@ -264,28 +269,17 @@ def _span_format(color: QColor, depth: int, selected: bool) -> QTextCharFormat:
         fmt.setFontUnderline(True)
         fmt.setFontOverline(True)
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(QColor("#000000"))
+        fmt.setUnderlineColor(QColor("#ffffff" if dark else "#000000"))
     return fmt
 
 
-def readable_fill(color: QColor) -> QColor:
-    """`color`, or the least blend of it with white against which the text has a
-    contrast of at least MIN_CONTRAST."""
+def readable_fill(color: QColor, text: QColor = TEXT_COLOR) -> QColor:
+    """`color`, or the least blend of it with white (black, under light text)
+    against which `text` has a contrast of at least MIN_CONTRAST."""
+    towards = 0.0 if text == LIGHT_TEXT else 1.0
     for step in range(0, 101, 5):
         share = step / 100
-        fill = QColor.fromRgbF(*(c + (1 - c) * share for c in (color.redF(), color.greenF(), color.blueF())))
-        if contrast(fill, TEXT_COLOR) >= MIN_CONTRAST:
+        fill = QColor.fromRgbF(*(c + (towards - c) * share for c in (color.redF(), color.greenF(), color.blueF())))
+        if contrast(fill, text) >= MIN_CONTRAST:
             return fill
-    return QColor("#ffffff")
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two colours (1 to 21)."""
-    lighter, darker = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _luminance(color: QColor) -> float:
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    return 0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF()) + 0.0722 * linear(color.blueF())
+    return QColor("#000000" if towards == 0.0 else "#ffffff")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.ui.labelling.current_layer import CurrentLayer, SpanRange
 from annotator.ui.labelling.span_highlighter import SpanHighlighter, line_room
+from annotator.ui.widgets.theme import is_dark
 
 MARGIN_BLOCKS = 2
 """Blocks painted beyond each edge of the view: every scroll paints what comes into view before the
@@ -53,6 +54,7 @@ class TextView(QPlainTextEdit):
         self.layer = layer
         self.highlighter = SpanHighlighter(self.document(), layer)
         self.highlighter.set_font(self.font())
+        self.highlighter.dark = is_dark(self.palette())
         self._shown_selected = -1
         self._anchor = 0
         """The offset whose covering spans Space cycles through (where the user clicked)."""
@@ -97,6 +99,10 @@ class TextView(QPlainTextEdit):
                 self.setFont(font)  # comes back here with a whole point size
                 return
             self.highlighter.set_font(font)
+            self._repaint_all()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "highlighter") \
+                and is_dark(self.palette()) != self.highlighter.dark:
+            self.highlighter.dark = is_dark(self.palette())  # the theme changed: spans get fills for it
             self._repaint_all()
 
     def tag_box(self, line: QRectF, width: float) -> QRectF:
