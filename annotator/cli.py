@@ -772,5 +772,133 @@ def suggest_status(ctx: Context, layer: str | None) -> None:
         click.echo(line)
 
 
+# -- teams: the shared PostgreSQL server (issue 15) ---------------------------
+
+_server_option = click.option("--server", "url", envvar="ANNOTATOR_SERVER", required=True, metavar="URL",
+                              help="The team server, postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE "
+                                   "(default: $ANNOTATOR_SERVER).")
+
+
+@main.command("sync")
+@_server_option
+@pass_context
+def sync_command(ctx: Context, url: str) -> None:
+    """Push your layer (and gold, as a reviewer) to the team server and pull the
+    documents assigned to you, the schema, gold and, as a reviewer, every layer.
+    Run it again after a failure or a kill: it ends as one clean sync would."""
+    from annotator.server.sync import sync
+
+    store = ctx.store(write=True)
+    with _terminal_progress("sync") as progress:
+        summary = sync(store, url, ctx.annotator, lambda stage, done, total: total and progress(done, total))
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.group("team", cls=CommandGroup)
+def team_group() -> None:
+    """The team project on a PostgreSQL server: set it up, add members, put
+    documents on it, assign them and see how far everyone is."""
+
+
+@team_group.command("init")
+@click.argument("url", metavar="URL")
+@click.option("--lead", required=True, metavar="NAME", help="The project's first lead (a PostgreSQL login role).")
+@click.option("--password", metavar="TEXT", help="The lead's password (asked for when not given).")
+def team_init(url: str, lead: str, password: str | None) -> None:
+    """Set up the team project in the PostgreSQL database at URL (connect as its
+    owner or a superuser): tables, row-level security, group roles and the lead.
+    Run again, it brings an older project up to date and changes nothing else."""
+    from annotator.server.setup import init_project
+
+    if password is None:
+        password = click.prompt(f"password for {lead}", hide_input=True, confirmation_prompt=True)
+    applied = init_project(url, lead, password)
+    click.echo(f"team project ready ({len(applied)} migration(s) applied); lead: {lead}")
+
+
+@team_group.command("add-member")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["annotator", "reviewer", "lead"]), default="annotator", show_default=True)
+@click.option("--password", metavar="TEXT", help="Their password (asked for when not given).")
+@_server_option
+def team_add_member(name: str, role: str, password: str | None, url: str) -> None:
+    """Make NAME a member of the project (a PostgreSQL login role of that name;
+    their annotator name too). Run by the lead."""
+    from annotator.server.roles import add_member
+
+    if password is None:
+        password = click.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    with _server(url) as conn:
+        add_member(conn, name, role, password)
+    click.echo(f"{name} is now a {role} of the team project")
+
+
+@team_group.command("push-documents")
+@_server_option
+@pass_context
+def team_push_documents(ctx: Context, url: str) -> None:
+    """Put every document of --db, and its schema, on the server (the lead's)."""
+    from annotator.server.documents import push_documents
+
+    store = ctx.store()
+    with _server(url) as conn, _terminal_progress("documents") as progress:
+        pushed = push_documents(conn, store, progress)
+    click.echo(f"{pushed.added} document(s) added, {pushed.present} already on the server"
+               + ("; schema updated" if pushed.schema else ""))
+
+
+@team_group.command("assign")
+@click.option("--annotator", "name", required=True, metavar="NAME", help="Whom to assign documents to.")
+@click.option("--documents", "query", metavar="QUERY", help="The documents of --db this search finds.")
+@click.option("--count", type=click.IntRange(min=1), metavar="N", help="N documents nobody has yet.")
+@click.option("--overlap", type=click.IntRange(min=0), default=0, metavar="K",
+              help="Of the --count, K documents someone else has too (to measure agreement on).")
+@_server_option
+@pass_context
+def team_assign(ctx: Context, name: str, query: str | None, count: int | None, overlap: int, url: str) -> None:
+    """Assign documents to an annotator (run by the lead)."""
+    from annotator.server.assignments import assign
+
+    if (query is None) == (count is None):
+        raise click.UsageError("give --documents QUERY or --count N")
+    hashes = None
+    if query is not None:
+        store = ctx.store()
+        hits = store.search(query, limit=max(store.document_count(query), 1))
+        hashes = sorted(store.document_hashes([h.id for h in hits]).values())
+    with _server(url) as conn:
+        assigned = assign(conn, name, hashes=hashes, count=count, overlap=overlap)
+    click.echo(f"{assigned} document(s) assigned to {name}")
+
+
+@team_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_server_option
+def team_status(as_json: bool, url: str) -> None:
+    """Per annotator: documents assigned, how many in each status, spans and facts."""
+    from annotator.server.assignments import status
+
+    with _server(url) as conn:
+        progress = status(conn)
+    if as_json:
+        click.echo(json.dumps([p.as_json() for p in progress], indent=2, ensure_ascii=False))
+        return
+    for p in progress:
+        states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in p.statuses.items())
+        click.echo(f"{p.annotator}: {p.assigned} assigned ({states}); {p.spans} span(s), {p.facts} fact(s)")
+
+
+@contextmanager
+def _server(url: str) -> Iterator[Any]:
+    from annotator.server.setup import open_project
+
+    conn = open_project(url)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 if __name__ == "__main__":
     main()

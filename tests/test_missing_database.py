@@ -23,6 +23,9 @@ READ_ONLY_INVOCATIONS = {
     "backup": ["backup", "--out", "{tmp}/copy.db"],
     "search": ["search", "Putin", "--json"],
     "suggest": ["suggest", "status"],
+    # the local database is opened before the server is reached (port 9: nothing listens)
+    "sync": ["sync", "--server", "postgresql://ana@127.0.0.1:9/project"],
+    "team": ["team", "push-documents", "--server", "postgresql://lena@127.0.0.1:9/project"],
 }
 CREATING = {"import", "restore"}
 """Commands meant to make a database: import, and restore (which puts a backup in its place)."""

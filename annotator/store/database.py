@@ -61,6 +61,7 @@ from annotator.store.search import SearchMixin, SearchQueryError, install_search
 from annotator.store.span_positions import SpanPositionsMixin
 from annotator.store.spans import SpansMixin
 from annotator.store.suggestions import SuggestionsMixin
+from annotator.store.sync_records import SyncRecordsMixin
 from annotator.store.workflow import WorkflowMixin
 
 __all__ = [
@@ -98,7 +99,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
 
 
 class Store(DocumentsMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
-            SearchMixin, SuggestionsMixin, RevertMixin, HistoryMixin):
+            SearchMixin, SuggestionsMixin, SyncRecordsMixin, RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     def __init__(self, db: ProjectDatabase, path: Path | None) -> None:

@@ -1,0 +1,238 @@
+"""What a sync with the team server reads from and writes into the local file:
+a layer of one document as a state keyed by server ids (uids), the same state
+put back, and the bookkeeping of what the server last had (migration m013).
+
+Local ids are this file's own and are never reused. A row made here is known
+to the server as `<database id>:<kind>:<local id>`; a row pulled from the
+server gets a new local id and its uid is kept in `sync_ids`, so that the
+next pull updates that row instead of adding it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from annotator.store.core import StoreCore
+from annotator.store.rows import now
+
+EMPTY_LAYER: dict[str, Any] = {"status": None, "spans": [], "facts": []}
+
+
+def layer_hash(state: dict[str, Any]) -> str:
+    """The same for two states exactly when they hold the same rows."""
+    return hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class SyncRecordsMixin(StoreCore):
+    """The sync part of `Store`; the team server's code (annotator/server/) calls it."""
+
+    # -- cursors and bookkeeping ----------------------------------------------
+
+    def sync_value(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_sync_values(self, values: dict[str, str]) -> None:
+        with self.db.atomic():
+            for key, value in values.items():
+                self.db.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+
+    @property
+    def database_id(self) -> str:
+        return self.sync_value("database_id")  # type: ignore[return-value]
+
+    def synced_hash(self, document_id: int, annotator: str) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM sync_layers WHERE document_id = ? AND annotator = ?",
+                              [document_id, annotator]).fetchone()
+        return row[0] if row else None
+
+    def mark_synced(self, layers: Iterable[tuple[int, str, str]]) -> None:
+        """(document id, annotator, content hash) the server now holds."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO sync_layers (document_id, annotator, content_hash) VALUES (?, ?, ?) "
+                "ON CONFLICT(document_id, annotator) DO UPDATE SET content_hash = excluded.content_hash",
+                list(layers))
+
+    def last_change_id(self) -> int:
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
+
+    def layer_candidates(self, annotators: list[str], after: int) -> list[int]:
+        """Documents where a layer of `annotators` may have changed since change `after`.
+        A change of no one document (an import, a label renamed or deleted) may have
+        touched any of them: then every document the layers or the bookkeeping name."""
+        marks = ",".join("?" * len(annotators))
+        whole = after == 0 or self.db.execute(
+            "SELECT 1 FROM changes WHERE id > ? AND document_id IS NULL AND kind != 'sync' LIMIT 1",
+            [after]).fetchone() is not None
+        if whole:
+            sql = " UNION ".join(f"SELECT document_id FROM {t} WHERE annotator IN ({marks})"
+                                 for t in ("spans", "facts", "document_status", "sync_layers"))
+            return sorted(r[0] for r in self.db.execute(sql, annotators * 4))
+        return [r[0] for r in self.db.execute(
+            f"SELECT DISTINCT document_id FROM changes WHERE id > ? AND annotator IN ({marks}) "
+            "AND document_id IS NOT NULL AND kind != 'sync' ORDER BY document_id", [after, *annotators])]
+
+    def document_ids_by_hash(self, hashes: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for first in range(0, len(hashes), 500):
+            chunk = hashes[first:first + 500]
+            found.update(self.db.execute(f"SELECT hash, id FROM documents WHERE hash IN ({','.join('?' * len(chunk))})",
+                                         chunk).fetchall())
+        return found
+
+    def document_hashes(self, document_ids: list[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for first in range(0, len(document_ids), 500):
+            chunk = document_ids[first:first + 500]
+            found.update(self.db.execute(f"SELECT id, hash FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                                         chunk).fetchall())
+        return found
+
+    def decisions_after(self, reviewer: str, after: int) -> list[dict[str, Any]]:
+        return [d for d in self.decisions() if d["id"] > after and d["reviewer"] == reviewer]
+
+    # -- a layer as a state ----------------------------------------------------
+
+    def _uid(self, kind: str, local_id: int, known: dict[tuple[str, int], str]) -> str:
+        return known.get((kind, local_id)) or f"{self.database_id}:{kind}:{local_id}"
+
+    def _known_uids(self, kind: str, ids: Iterable[int]) -> dict[tuple[str, int], str]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        return {(kind, r[0]): r[1] for r in self.db.execute(
+            f"SELECT local_id, uid FROM sync_ids WHERE kind = ? AND local_id IN ({','.join('?' * len(ids))})",
+            [kind, *ids])}
+
+    def layer_state(self, document_id: int, annotator: str) -> dict[str, Any]:
+        """The annotator's spans, facts (with their roles) and status on the document,
+        every row named by its uid: what the server holds of the layer."""
+        spans = self.spans(document_id, annotator)
+        facts = self.facts(document_id, annotator)  # type: ignore[attr-defined]
+        span_ids = {s.id for s in spans} | {a.span_id for f in facts for a in f.args if a.span_id} | {
+            f.span_id for f in facts if f.span_id}
+        fact_ids = {f.id for f in facts} | {a.fact_id for f in facts for a in f.args if a.fact_id}
+        known = self._known_uids("span", span_ids) | self._known_uids("fact", fact_ids)
+        status = self.db.execute("SELECT status FROM document_status WHERE document_id = ? AND annotator = ?",
+                                 [document_id, annotator]).fetchone()
+        return {
+            "status": status[0] if status else None,
+            "spans": sorted(({"uid": self._uid("span", s.id, known), "start": s.start, "end": s.end,  # type: ignore[arg-type]
+                              "label": s.label, "text": s.text, "attributes": s.attributes, "note": s.note,
+                              "created": s.created, "updated": s.updated} for s in spans), key=lambda s: s["uid"]),
+            "facts": sorted(({"uid": self._uid("fact", f.id, known), "label": f.label,  # type: ignore[arg-type]
+                              "span": None if f.span_id is None else self._uid("span", f.span_id, known),
+                              "args": [[a.role, "span", self._uid("span", a.span_id, known)] if a.span_id else
+                                       [a.role, "fact", self._uid("fact", a.fact_id, known)] for a in f.args],  # type: ignore[arg-type]
+                              "attributes": f.attributes, "note": f.note, "created": f.created,
+                              "updated": f.updated} for f in facts), key=lambda f: f["uid"]),
+        }
+
+    def _local_id(self, kind: str, uid: str) -> int | None:
+        row = self.db.execute("SELECT local_id FROM sync_ids WHERE kind = ? AND uid = ?", [kind, uid]).fetchone()
+        if row is not None:
+            return row[0]
+        own = f"{self.database_id}:{kind}:"
+        if uid.startswith(own) and uid[len(own):].isdigit():
+            return int(uid[len(own):])
+        return None
+
+    def apply_layer_state(self, document_id: int, annotator: str, state: dict[str, Any], *, by: str) -> None:
+        """Make the local layer what `state` says (a pull): rows the state names are
+        updated or added (new local ids, their uids kept), the layer's other rows
+        deleted. One change in the history says the layer came from the server
+        (from `by`); one transaction, with its bookkeeping."""
+        content_hash = layer_hash(state)
+        if layer_hash(self.layer_state(document_id, annotator)) == content_hash:
+            self.mark_synced([(document_id, annotator, content_hash)])
+            return
+        text = self.document_text(document_id)  # type: ignore[attr-defined]
+        spans = [s for s in state["spans"] if 0 <= s["start"] < s["end"] <= len(text)]
+        with self.db.atomic():
+            self._defer_foreign_keys()
+            self.ensure_annotator(annotator)  # type: ignore[attr-defined]
+            self.ensure_labels({s["label"] for s in spans}, "entity")  # type: ignore[attr-defined]
+            self.ensure_labels({f["label"] for f in state["facts"]}, "fact")  # type: ignore[attr-defined]
+            span_ids = self._apply_spans(document_id, annotator, spans, text)
+            self._apply_facts(document_id, annotator, state["facts"], span_ids)
+            if state["status"] is None:
+                self.db.execute("DELETE FROM document_status WHERE document_id = ? AND annotator = ?",
+                                [document_id, annotator])
+            else:
+                self.db.execute(
+                    "INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(document_id, annotator) DO UPDATE SET status = excluded.status, "
+                    "updated = excluded.updated", [document_id, annotator, state["status"], now()])
+            self._record("sync", "pull", annotator, annotator=annotator, document_id=document_id,  # type: ignore[attr-defined]
+                         after={"from": by, "hash": content_hash})
+            self.mark_synced([(document_id, annotator, content_hash)])
+        for kind in ("spans", "facts", "status"):
+            self._changed(kind, document_id)
+
+    def _remember(self, kind: str, local_id: int, uid: str) -> None:
+        if uid != f"{self.database_id}:{kind}:{local_id}":
+            # REPLACE: a uid whose earlier local row was deleted here moves to the new row
+            self.db.execute("INSERT OR REPLACE INTO sync_ids (kind, local_id, uid) VALUES (?, ?, ?)",
+                            [kind, local_id, uid])
+
+    def _apply_spans(self, document_id: int, annotator: str, spans: list[dict[str, Any]],
+                     text: str) -> dict[str, int]:
+        present = {r[0] for r in self.db.execute("SELECT id FROM spans WHERE document_id = ? AND annotator = ?",
+                                                 [document_id, annotator])}
+        ids: dict[str, int] = {}
+        for s in spans:
+            values = [s["start"], s["end"], s["label"], text[s["start"]:s["end"]],
+                      json.dumps(s["attributes"], ensure_ascii=False), s["note"], s["created"], s["updated"]]
+            local = self._local_id("span", s["uid"])
+            if local in present:
+                self.db.execute('UPDATE spans SET start = ?, "end" = ?, label = ?, text = ?, attributes = ?, '
+                                "note = ?, created = ?, updated = ? WHERE id = ?", [*values, local])
+            else:
+                local = self.db.execute(
+                    'INSERT INTO spans (start, "end", label, text, attributes, note, created, updated, '
+                    "document_id, annotator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [*values, document_id, annotator]).lastrowid
+                self._remember("span", local, s["uid"])  # type: ignore[arg-type]
+            ids[s["uid"]] = local  # type: ignore[assignment]
+        self._delete_rows("span", present - set(ids.values()))
+        return ids
+
+    def _apply_facts(self, document_id: int, annotator: str, facts: list[dict[str, Any]],
+                     span_ids: dict[str, int]) -> None:
+        present = {r[0] for r in self.db.execute("SELECT id FROM facts WHERE document_id = ? AND annotator = ?",
+                                                 [document_id, annotator])}
+        ids: dict[str, int] = {}
+        for f in facts:
+            span = None if f["span"] is None else span_ids.get(f["span"], self._local_id("span", f["span"]))
+            values = [f["label"], span, json.dumps(f["attributes"], ensure_ascii=False), f["note"], f["created"],
+                      f["updated"]]
+            local = self._local_id("fact", f["uid"])
+            if local in present:
+                self.db.execute("UPDATE facts SET label = ?, span_id = ?, attributes = ?, note = ?, created = ?, "
+                                "updated = ? WHERE id = ?", [*values, local])
+            else:
+                local = self.db.execute(
+                    "INSERT INTO facts (label, span_id, attributes, note, created, updated, document_id, annotator) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [*values, document_id, annotator]).lastrowid
+                self._remember("fact", local, f["uid"])  # type: ignore[arg-type]
+            ids[f["uid"]] = local  # type: ignore[assignment]
+        self._delete_rows("fact", present - set(ids.values()))
+        for f in facts:
+            self.db.execute("DELETE FROM fact_args WHERE fact_id = ?", [ids[f["uid"]]])
+            for position, (role, kind, uid) in enumerate(f["args"]):
+                target = (span_ids.get(uid) if kind == "span" else ids.get(uid)) or self._local_id(kind, uid)
+                if target is None or not self.db.execute(f"SELECT 1 FROM {kind}s WHERE id = ?", [target]).fetchone():
+                    continue  # a filler the server did not send along: the role stays empty
+                self.db.execute(
+                    f"INSERT INTO fact_args (fact_id, position, role, {'span_id' if kind == 'span' else 'target_fact_id'}) "
+                    "VALUES (?, ?, ?, ?)", [ids[f["uid"]], position, role, target])
+
+    def _delete_rows(self, kind: str, ids: set[int]) -> None:
+        for local in ids:
+            self.db.execute(f"DELETE FROM {kind}s WHERE id = ?", [local])
+            self.db.execute("DELETE FROM sync_ids WHERE kind = ? AND local_id = ?", [kind, local])
