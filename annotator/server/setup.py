@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.server import migrations, roles
-from annotator.server.connection import connect, server_error
+from annotator.server.connection import SCHEMA, connect, server_error
 
 
 def init_project(url: str, lead: str, password: str | None) -> list[str]:
@@ -41,6 +41,11 @@ def open_project(url: str) -> Any:
 
     conn = connect(url)
     try:
+        member, stranger = conn.execute(
+            "SELECT current_user, to_regnamespace(%s) IS NOT NULL AND NOT has_schema_privilege(%s, 'USAGE')",
+            [SCHEMA, SCHEMA]).fetchone()
+        if stranger:
+            raise ServerError(f"{conn.info_url}: {member} is not a member of this team project")
         migrations.refuse_newer(conn)
         if migrations.pending(conn):
             raise ServerError(f"{conn.info_url}: no team project here, or an older one "
