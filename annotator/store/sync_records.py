@@ -63,6 +63,7 @@ class SyncRecordsMixin(StoreCore):
 
     def layer_candidates(self, annotators: list[str], after: int) -> list[int]:
         """Documents where a layer of `annotators` may have changed since change `after`.
+        Adding a document (a pull does) changes no layer, nor does a pull (kind sync).
         A change of no one document (an import, a label renamed or deleted) may have
         touched any of them: then every document the layers or the bookkeeping name."""
         marks = ",".join("?" * len(annotators))
@@ -75,7 +76,7 @@ class SyncRecordsMixin(StoreCore):
             return sorted(r[0] for r in self.db.execute(sql, annotators * 4))
         return [r[0] for r in self.db.execute(
             f"SELECT DISTINCT document_id FROM changes WHERE id > ? AND annotator IN ({marks}) "
-            "AND document_id IS NOT NULL AND kind != 'sync' ORDER BY document_id", [after, *annotators])]
+            "AND document_id IS NOT NULL AND kind NOT IN ('sync', 'document') ORDER BY document_id", [after, *annotators])]
 
     def document_ids_by_hash(self, hashes: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
