@@ -48,8 +48,16 @@ def default_annotator() -> str:
 
 class Context:
     def __init__(self, db: str | None, annotator: str | None) -> None:
+        from annotator.server.connection import is_server_url
+
+        given = db or os.environ.get("ANNOTATOR_DB")
+        self.server_url = given if given and is_server_url(given) else None
+        """A team server given as --db: commands that read work on a copy pulled from it."""
         try:
-            self.db_path, self.is_default = resolve_db_path(db)
+            if self.server_url:
+                self.db_path, self.is_default = Path(self.server_url), False  # until the copy is made
+            else:
+                self.db_path, self.is_default = resolve_db_path(db)
         except StoreError as exc:
             raise command_error(exc) from exc
         self.annotator = annotator or default_annotator()
@@ -60,6 +68,8 @@ class Context:
         `create` (import); every other refuses a path with no database and
         creates nothing. A command that only reads may read a database it
         cannot write (a read-only file or folder); one that writes says `write`."""
+        if self._store is None and self.server_url:
+            self._store = self._server_copy(create or write)
         if self._store is None:
             try:
                 try:
@@ -74,6 +84,31 @@ class Context:
                 click.echo(f"created {self.db_path}")
             self._store.actor = self.annotator  # who the change history names
         return self._store
+
+    def _server_copy(self, writes: bool) -> Store:
+        """What the server lets this member read, pulled into a temporary local file
+        (removed when the command ends): how commands that only read take a server."""
+        import atexit
+        import shutil
+        import tempfile
+
+        from annotator.server.connection import shown
+        from annotator.server.sync import sync
+
+        url = self.server_url
+        if writes:
+            raise NoDatabaseGiven(f"{shown(url)}: a team server is only read by commands that read "  # type: ignore[arg-type]
+                                  "(annotator --db FILE sync --server URL makes a file to work in)")
+        folder = Path(tempfile.mkdtemp(prefix="annotator-server-copy-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        self.db_path = folder / "copy.db"
+        try:
+            store = open_project(self.db_path)
+            sync(store, url, None)  # type: ignore[arg-type]
+        except StoreError as exc:
+            raise command_error(exc) from exc
+        store.actor = self.annotator
+        return store
 
 
 class NoDatabaseGiven(click.ClickException):
@@ -122,6 +157,11 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
     With no command, opens the annotating window.
     """
     ctx.obj = Context(db, annotator)
+    if ctx.invoked_subcommand is None and ctx.obj.server_url:
+        from annotator.server.connection import shown
+
+        raise NoDatabaseGiven(f"{shown(ctx.obj.server_url)}: is a URL; the window opens SQLite database files only "
+                              "(annotator --db FILE sync --server URL makes one from a team server)")
     if ctx.invoked_subcommand is None:
         from annotator.ui.system_libraries import startup_problem
 

@@ -63,13 +63,14 @@ class SyncSummary:
         return lines
 
 
-def sync(store: Store, url: str, annotator: str, progress: Progress | None = None) -> SyncSummary:
+def sync(store: Store, url: str, annotator: str | None, progress: Progress | None = None) -> SyncSummary:
+    """Sync `store` as `annotator`, who must be the member the server knows (None: whoever that is)."""
     import psycopg
 
     conn = open_project(url)
     try:
         member = conn.execute("SELECT current_user").fetchone()[0]
-        if member != annotator:
+        if annotator is not None and member != annotator:
             raise ServerError(f"{conn.info_url}: the server knows you as {member}, and this sync would push "
                               f"{annotator}'s layer; use --annotator {member}")
         summary = SyncSummary(member=member, role=team_role(conn))
