@@ -157,23 +157,25 @@ def _security(conn: Any, groups: dict[str, str]) -> None:
     from psycopg import sql
 
     team = sql.Identifier(groups["team"])
-    lead_or_reviewer = f"{SCHEMA}.in_team_group('reviewer') OR {SCHEMA}.in_team_group('lead')"
+    # (SELECT …): a scalar subquery is computed once per statement, not once per row
+    lead, reviewer = f"(SELECT {SCHEMA}.in_team_group('lead'))", f"(SELECT {SCHEMA}.in_team_group('reviewer'))"
+    lead_or_reviewer = f"{reviewer} OR {lead}"
     policies = {
         "documents": [
             ("SELECT", f"{lead_or_reviewer} OR EXISTS (SELECT 1 FROM {SCHEMA}.assignments a "
                        f"WHERE a.document_id = documents.id AND a.annotator = current_user)", None),
-            ("INSERT", None, f"{SCHEMA}.in_team_group('lead')"),
+            ("INSERT", None, lead),
         ],
         "project_schema": [
             ("SELECT", "true", None),
-            ("INSERT", None, f"{SCHEMA}.in_team_group('lead')"),
-            ("UPDATE", f"{SCHEMA}.in_team_group('lead')", f"{SCHEMA}.in_team_group('lead')"),
+            ("INSERT", None, lead),
+            ("UPDATE", lead, lead),
         ],
         "assignments": [
             ("SELECT", f"annotator = current_user OR {lead_or_reviewer}", None),
-            ("INSERT", None, f"{SCHEMA}.in_team_group('lead')"),
-            ("UPDATE", f"{SCHEMA}.in_team_group('lead')", f"{SCHEMA}.in_team_group('lead')"),
-            ("DELETE", f"{SCHEMA}.in_team_group('lead')", None),
+            ("INSERT", None, lead),
+            ("UPDATE", lead, lead),
+            ("DELETE", lead, None),
         ],
         "layers": [
             ("SELECT", f"annotator = current_user OR annotator = 'gold' OR {lead_or_reviewer}", None),
@@ -183,7 +185,7 @@ def _security(conn: Any, groups: dict[str, str]) -> None:
         ],
         "decisions": [
             ("SELECT", lead_or_reviewer, None),
-            ("INSERT", None, f"{SCHEMA}.in_team_group('reviewer') AND reviewer = current_user"),
+            ("INSERT", None, f"{reviewer} AND reviewer = current_user"),
         ],
         "changes": [
             ("SELECT", "true", None),
