@@ -82,7 +82,13 @@ def test_edits_and_deletes_reach_the_reviewer_and_ids_stay_put(project):
     ids_after = sorted(s.id for d in rita.document_ids() for s in rita.spans(d, "ana"))
     # the edited span kept its local id, the deleted one went, nothing was added anew
     assert set(ids_after) < set(ids_before) and len(ids_after) == len(ids_before) - 1
-    assert first and rita.history(limit=1)[0].kind == "sync"
+    pulled = rita.history(limit=1)[0]
+    assert first and pulled.kind == "sync"
+    rita.close()
+    shown = run("--db", project.local("rita"), "history", "--limit", "1").output
+    assert "layer of ana pulled" in shown and "as ana left it on the team server" in shown
+    refused = run("--db", project.local("rita"), "revert", pulled.id, ok=False)
+    assert refused.exit_code == 1 and "the layer is its owner's" in refused.output
 
 
 def test_schema_changes_by_the_lead_reach_the_annotators(project):
