@@ -15,6 +15,17 @@ def project(server_database, tmp_path):
     return start_project(server_database, tmp_path, TEXTS)
 
 
+def test_the_window_and_the_sqlite_path_never_import_psycopg():
+    import subprocess
+    import sys
+
+    code = ("import sys, annotator.cli, annotator.store, annotator.server.sync, annotator.server.setup; "
+            "from click.testing import CliRunner; CliRunner().invoke(annotator.cli.main, ['--help']); "
+            "print('psycopg' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
 def test_init_twice_changes_nothing_and_a_newer_server_is_refused(project):
     import psycopg
 
