@@ -931,9 +931,9 @@ def team_status(as_json: bool, url: str) -> None:
 
 @contextmanager
 def _server(url: str) -> Iterator[Any]:
-    from annotator.server.setup import open_project
+    from annotator.server.setup import open_team_project
 
-    conn = open_project(url)
+    conn = open_team_project(url)
     try:
         yield conn
     finally:

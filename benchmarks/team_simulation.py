@@ -92,7 +92,7 @@ def _simulate(cluster, folder: Path, args) -> int:
     from annotator.server.assignments import assign
     from annotator.server.documents import push_documents
     from annotator.server.roles import add_member
-    from annotator.server.setup import init_project, open_project as open_server
+    from annotator.server.setup import init_project, open_team_project as open_server
 
     def url(name: str) -> str:
         return cluster.url(name, f"pw-{name}", "simulation")

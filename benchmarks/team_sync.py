@@ -28,7 +28,7 @@ from annotator.project import open_project  # noqa: E402
 from annotator.server.assignments import assign  # noqa: E402
 from annotator.server.documents import push_documents  # noqa: E402
 from annotator.server.roles import add_member  # noqa: E402
-from annotator.server.setup import init_project, open_project as open_server  # noqa: E402
+from annotator.server.setup import init_project, open_team_project as open_server  # noqa: E402
 from annotator.server.sync import sync  # noqa: E402
 
 WORDS = "Presiden Rusia Vladimir Putin bertemu Kim Jong Un di Vladivostok pada Kamis untuk membahas nuklir".split()

@@ -49,6 +49,7 @@ class TeamProject:
 
 def start_project(admin_url: str, folder: Path, documents: list[tuple[str, str]]) -> TeamProject:
     """A project whose lead, lena, pushed `documents` (title, text) and the default schema."""
+    folder.mkdir(parents=True, exist_ok=True)
     project = TeamProject(admin_url, folder)
     run("team", "init", admin_url, "--lead", "lena", "--password", PASSWORD.format(name="lena"))
     store = open_project(project.local("lena"))

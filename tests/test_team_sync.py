@@ -175,7 +175,9 @@ def test_the_server_refuses_writes_by_anyone_but_the_owner(project):
         ]:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 ana.execute(statement, params)
-        # rows ana may not write are rows ana cannot even see: updates and deletes find nothing
+        # rows ana may not write are rows ana cannot even see: updates and deletes find nothing;
+        # of the documents, ana sees the three assigned to her
+        assert ana.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
         assert ana.execute("UPDATE layers SET content_hash = 'x' WHERE annotator = 'budi'").rowcount == 0
         assert ana.execute("SELECT count(*) FROM layers WHERE annotator = 'budi'").fetchone()[0] == 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -197,6 +199,13 @@ def test_a_sync_as_someone_else_or_by_a_stranger_is_refused_with_a_message(proje
     stranger = run("--db", project.local("stranger"), "--annotator", "stranger", "sync", "--server",
                    project.url("stranger"), ok=False)
     assert "stranger is not a member of this team project" in stranger.output
+    elsewhere = start_project(postgres_cluster.new_database("t_another_project"), project.folder / "other", [])
+    elsewhere.add("ana")
+    other = run("--db", project.local("ana"), "--annotator", "ana", "sync", "--server", project.url("ana"))
+    assert other.exit_code == 0
+    other = run("--db", project.local("ana"), "--annotator", "ana", "sync", "--server",
+                elsewhere.url("ana"), ok=False)
+    assert "was synced with another team project" in other.output
     wrong = run("--db", project.local("ana"), "--annotator", "ana", "sync", "--server",
                 project.url("ana").replace("secret-ana", "wrong"), ok=False)
     assert wrong.exit_code == 1 and "cannot connect" in wrong.output and "wrong" not in wrong.output.split("(")[0]

@@ -23,8 +23,8 @@ def assign(conn: Any, annotator: str, *, hashes: list[str] | None = None, count:
     try:
         with conn.transaction():
             if hashes is not None:
-                missing = [h for h in hashes if conn.execute("SELECT 1 FROM documents WHERE hash = %s", [h]).fetchone()
-                           is None]
+                present = {r[0] for r in conn.execute("SELECT hash FROM documents WHERE hash = ANY(%s)", [hashes])}
+                missing = set(hashes) - present
                 if missing:
                     raise ServerError(f"{conn.info_url}: {len(missing)} of the documents found are not on the server "
                                       "(`annotator team push-documents` puts them there)")

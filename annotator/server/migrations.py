@@ -79,6 +79,12 @@ def s001_team_project(conn: Any, groups: dict[str, str]) -> None:
     # their roles, status), so writing it is one upsert, and writing the same
     # state twice changes nothing.
     _run(conn, f"""
+        CREATE TABLE {SCHEMA}.project (
+            id integer PRIMARY KEY CHECK (id = 1),
+            uid text NOT NULL DEFAULT gen_random_uuid()::text,
+            created timestamptz NOT NULL DEFAULT now()
+        );
+        INSERT INTO {SCHEMA}.project (id) VALUES (1);
         CREATE FUNCTION {SCHEMA}.in_team_group(kind text) RETURNS boolean LANGUAGE sql STABLE AS $$
             SELECT pg_has_role(current_user, left(current_database(), 40) || '_' || kind, 'MEMBER')
         $$;
@@ -193,7 +199,8 @@ def _security(conn: Any, groups: dict[str, str]) -> None:
         ],
     }
     conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(SCHEMA), team))
-    conn.execute(sql.SQL("GRANT SELECT ON {}.migrations TO {}").format(sql.Identifier(SCHEMA), team))
+    for table in ("migrations", "project"):
+        conn.execute(sql.SQL("GRANT SELECT ON {}.{} TO {}").format(sql.Identifier(SCHEMA), sql.Identifier(table), team))
     conn.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(sql.Identifier(SCHEMA), team))
     for table, rules in policies.items():
         name = sql.SQL("{}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table))

@@ -32,7 +32,7 @@ def _init(conn: Any, lead: str, password: str | None) -> list[str]:
     return applied
 
 
-def open_project(url: str) -> Any:
+def open_team_project(url: str) -> Any:
     """A connection to a set-up project; refused, saying why, when the server has
     no project yet, or one set up by a newer annotator."""
     import psycopg

@@ -29,7 +29,7 @@ from annotator.domain import GOLD
 from annotator.server.connection import ServerError, server_error
 from annotator.server.project_schema import adopt_schema, push_schema, schema_hash, schema_json, server_schema
 from annotator.server.roles import team_role
-from annotator.server.setup import open_project
+from annotator.server.setup import open_team_project
 from annotator.store import Store
 from annotator.store.sync_records import EMPTY_LAYER, layer_hash
 
@@ -67,7 +67,7 @@ def sync(store: Store, url: str, annotator: str | None, progress: Progress | Non
     """Sync `store` as `annotator`, who must be the member the server knows (None: whoever that is)."""
     import psycopg
 
-    conn = open_project(url)
+    conn = open_team_project(url)
     try:
         member = conn.execute("SELECT current_user").fetchone()[0]
         if annotator is not None and member != annotator:
@@ -76,6 +76,7 @@ def sync(store: Store, url: str, annotator: str | None, progress: Progress | Non
         summary = SyncSummary(member=member, role=team_role(conn))
         if not summary.role:
             raise ServerError(f"{conn.info_url}: {member} is not a member of this team project")
+        _same_project(conn, store)
         owned = [member] + ([GOLD] if summary.role in ("reviewer", "lead") else [])
         _push(conn, store, owned, summary, progress)
         _pull(conn, store, owned, summary, progress)
@@ -84,6 +85,17 @@ def sync(store: Store, url: str, annotator: str | None, progress: Progress | Non
         raise server_error(exc, conn) from exc
     finally:
         conn.close()
+
+
+def _same_project(conn: Any, store: Store) -> None:
+    """A local file keeps cursors of one team project: another project's would be wrong."""
+    project = conn.execute("SELECT uid FROM project").fetchone()[0]
+    known = store.sync_value("server_project")
+    if known is None:
+        store.set_sync_values({"server_project": project})
+    elif known != project:
+        raise ServerError(f"{store.path}: was synced with another team project than {conn.info_url}; "
+                          "sync it with that one, or start a new file for this one")
 
 
 # -- push -----------------------------------------------------------------------
