@@ -209,3 +209,22 @@ def test_a_sync_as_someone_else_or_by_a_stranger_is_refused_with_a_message(proje
     wrong = run("--db", project.local("ana"), "--annotator", "ana", "sync", "--server",
                 project.url("ana").replace("secret-ana", "wrong"), ok=False)
     assert wrong.exit_code == 1 and "cannot connect" in wrong.output and "wrong" not in wrong.output.split("(")[0]
+
+
+def test_a_new_file_gets_the_annotators_own_layer_back_and_carries_on(project):
+    project.sync("ana")
+    _annotate(project.local("ana"), "ana")
+    project.sync("ana")
+    laptop = project.folder / "ana-laptop.db"
+    Store.open(laptop).close()
+    run("--db", laptop, "--annotator", "ana", "sync", "--server", project.url("ana"))
+    assert layers_by_text(laptop, ["ana"]) == layers_by_text(project.local("ana"), ["ana"])
+    store = Store.open(laptop)
+    store.actor = "ana"
+    document_id = store.document_ids()[0]
+    store.delete_span(store.spans(document_id, "ana")[0].id)
+    store.close()
+    assert "pushed 1 layer(s)" in run("--db", laptop, "--annotator", "ana", "sync", "--server",
+                                      project.url("ana")).output
+    project.sync("rita")
+    assert layers_by_text(project.local("rita"), ["ana"]) == layers_by_text(laptop, ["ana"])
