@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from team_layers import layer_content, layers_by_text
+from team_layers import layers_by_text
 from team_project import run, start_project
 
 from annotator.domain import Argument, Label
