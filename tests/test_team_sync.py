@@ -228,3 +228,17 @@ def test_a_new_file_gets_the_annotators_own_layer_back_and_carries_on(project):
                                       project.url("ana")).output
     project.sync("rita")
     assert layers_by_text(project.local("rita"), ["ana"]) == layers_by_text(laptop, ["ana"])
+
+
+def test_a_layer_another_client_wrote_that_is_no_layer_is_left_out_with_a_message(project):
+    project.sync("ana")
+    with _raw(project, "ana") as ana:
+        document_id = ana.execute("SELECT id FROM documents ORDER BY id LIMIT 1").fetchone()[0]
+        for n, content in enumerate(['{"spans": "x"}', '{"status": null, "facts": [], "spans": [{"uid": 1}]}']):
+            ana.execute("INSERT INTO layers (document_id, annotator, content, content_hash) VALUES (%s, 'ana', %s, %s) "
+                        "ON CONFLICT (document_id, annotator) DO UPDATE SET content = excluded.content, "
+                        "content_hash = excluded.content_hash, xact = pg_current_xact_id()",
+                        [document_id, content, f"h{n}"])
+            result = project.sync("rita")
+            assert "left out, not a layer annotator can read: ana's layer of document" in result.output
+    assert layers_by_text(project.local("rita"), ["ana"]) == {}

@@ -31,7 +31,7 @@ from annotator.server.project_schema import adopt_schema, push_schema, schema_ha
 from annotator.server.roles import team_role
 from annotator.server.setup import open_team_project
 from annotator.store import Store
-from annotator.store.sync_records import EMPTY_LAYER, layer_hash
+from annotator.store.sync_records import EMPTY_LAYER, layer_hash, layer_state_problem
 
 BATCH = 500
 
@@ -49,7 +49,8 @@ class SyncSummary:
     schema_pulled: bool = False
     documents_pulled: int = 0
     layers_pulled: int = 0
-    kept_local: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    """Layers on the server that are not layer states (written by another client), left out."""
 
     def lines(self) -> list[str]:
         lines = [f"synced as {self.member} ({self.role})",
@@ -58,6 +59,7 @@ class SyncSummary:
                  (", the schema" if self.schema_pushed else ""),
                  f"pulled {self.documents_pulled} document(s), {self.layers_pulled} layer(s)" +
                  (", the schema" if self.schema_pulled else "")]
+        lines += [f"left out, not a layer annotator can read: {what}" for what in self.unreadable]
         if self.not_on_server:
             lines.append(f"{self.not_on_server} layer(s) of documents the server does not have were not pushed")
         return lines
@@ -233,6 +235,9 @@ def _pull_layers(conn: Any, store: Store, since: str, owned: list[str], summary:
                 for digest, layer, state, content_hash, by in batch:
                     document_id = local_ids.get(digest)
                     if document_id is None or not _may_take(store, document_id, layer, owned, content_hash):
+                        continue
+                    if (problem := layer_state_problem(state)) is not None:
+                        summary.unreadable.append(f"{layer}'s layer of document {document_id} ({problem})")
                         continue
                     if layer_hash(store.layer_state(document_id, layer)) != content_hash:
                         store.apply_layer_state(document_id, layer, state, by=by)

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from annotator.domain import STATUSES
 from annotator.store.core import StoreCore
 from annotator.store.rows import now
 
@@ -24,6 +25,29 @@ EMPTY_LAYER: dict[str, Any] = {"status": None, "spans": [], "facts": []}
 def layer_hash(state: dict[str, Any]) -> str:
     """The same for two states exactly when they hold the same rows."""
     return hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+_SPAN_FIELDS = {"uid": str, "start": int, "end": int, "label": str, "text": str, "attributes": dict, "note": str,
+                "created": str, "updated": str}
+_FACT_FIELDS = {"uid": str, "label": str, "attributes": dict, "note": str, "created": str, "updated": str}
+
+
+def layer_state_problem(state: Any) -> str | None:
+    """What makes `state` no layer state (the server holds what its owner's client sent), or None."""
+    if not isinstance(state, dict) or not isinstance(state.get("spans"), list) or \
+            not isinstance(state.get("facts"), list) or state.get("status") not in (None, *STATUSES):
+        return "not a layer (spans, facts and a status)"
+    for span in state["spans"]:
+        if not isinstance(span, dict) or any(type(span.get(k)) is not t for k, t in _SPAN_FIELDS.items()):
+            return f"a span is not {', '.join(_SPAN_FIELDS)}"
+    for fact in state["facts"]:
+        if not isinstance(fact, dict) or any(type(fact.get(k)) is not t for k, t in _FACT_FIELDS.items()) \
+                or not (fact.get("span") is None or isinstance(fact.get("span"), str)) \
+                or not isinstance(fact.get("args"), list) or not all(
+                    isinstance(a, list) and len(a) == 3 and isinstance(a[0], str) and a[1] in ("span", "fact")
+                    and isinstance(a[2], str) for a in fact["args"]):
+            return "a fact is not a label, a span, arguments and attributes"
+    return None
 
 
 class SyncRecordsMixin(StoreCore):
