@@ -239,11 +239,7 @@ def _pull_layers(conn: Any, store: Store, since: str, owned: list[str], summary:
                     if (problem := layer_state_problem(state)) is not None:
                         summary.unreadable.append(f"{layer}'s layer of document {document_id} ({problem})")
                         continue
-                    if layer_hash(store.layer_state(document_id, layer)) != content_hash:
-                        store.apply_layer_state(document_id, layer, state, by=by)
-                        summary.layers_pulled += 1
-                    else:
-                        store.mark_synced([(document_id, layer, content_hash)])
+                    summary.layers_pulled += store.apply_layer_state(document_id, layer, state, by=by)
             if progress:
                 progress("pulling layers", summary.layers_pulled, 0)
 

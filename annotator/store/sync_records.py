@@ -67,7 +67,10 @@ class SyncRecordsMixin(StoreCore):
 
     @property
     def database_id(self) -> str:
-        return self.sync_value("database_id")  # type: ignore[return-value]
+        # made by m013 and never changed: read once
+        if getattr(self, "_database_id", None) is None:
+            self._database_id = self.sync_value("database_id")
+        return self._database_id  # type: ignore[return-value]
 
     def synced_hash(self, document_id: int, annotator: str) -> str | None:
         row = self.db.execute("SELECT content_hash FROM sync_layers WHERE document_id = ? AND annotator = ?",
@@ -159,23 +162,33 @@ class SyncRecordsMixin(StoreCore):
         }
 
     def _local_id(self, kind: str, uid: str) -> int | None:
-        row = self.db.execute("SELECT local_id FROM sync_ids WHERE kind = ? AND uid = ?", [kind, uid]).fetchone()
-        if row is not None:
-            return row[0]
-        own = f"{self.database_id}:{kind}:"
-        if uid.startswith(own) and uid[len(own):].isdigit():
-            return int(uid[len(own):])
-        return None
+        return self._local_ids(kind, [uid]).get(uid)
 
-    def apply_layer_state(self, document_id: int, annotator: str, state: dict[str, Any], *, by: str) -> None:
+    def _local_ids(self, kind: str, uids: list[str]) -> dict[str, int]:
+        """The local ids of rows the server knows by `uids`: pulled ones by the
+        bookkeeping, the ones made here by their own id."""
+        found: dict[str, int] = {}
+        own = f"{self.database_id}:{kind}:"
+        for uid in uids:
+            if uid.startswith(own) and uid[len(own):].isdigit():
+                found[uid] = int(uid[len(own):])
+        for first in range(0, len(uids), 500):
+            chunk = uids[first:first + 500]
+            found.update(self.db.execute(
+                f"SELECT uid, local_id FROM sync_ids WHERE kind = ? AND uid IN ({','.join('?' * len(chunk))})",
+                [kind, *chunk]).fetchall())
+        return found
+
+    def apply_layer_state(self, document_id: int, annotator: str, state: dict[str, Any], *, by: str) -> bool:
         """Make the local layer what `state` says (a pull): rows the state names are
         updated or added (new local ids, their uids kept), the layer's other rows
         deleted. One change in the history says the layer came from the server
-        (from `by`); one transaction, with its bookkeeping."""
+        (from `by`); one transaction, with its bookkeeping. False when the layer
+        held that state already (then only the bookkeeping is written)."""
         content_hash = layer_hash(state)
         if layer_hash(self.layer_state(document_id, annotator)) == content_hash:
             self.mark_synced([(document_id, annotator, content_hash)])
-            return
+            return False
         text = self.document_text(document_id)  # type: ignore[attr-defined]
         spans = [s for s in state["spans"] if 0 <= s["start"] < s["end"] <= len(text)]
         with self.db.atomic():
@@ -198,6 +211,7 @@ class SyncRecordsMixin(StoreCore):
             self.mark_synced([(document_id, annotator, content_hash)])
         for kind in ("spans", "facts", "status"):
             self._changed(kind, document_id)
+        return True
 
     def _remember(self, kind: str, local_id: int, uid: str) -> None:
         if uid != f"{self.database_id}:{kind}:{local_id}":
@@ -210,10 +224,11 @@ class SyncRecordsMixin(StoreCore):
         present = {r[0] for r in self.db.execute("SELECT id FROM spans WHERE document_id = ? AND annotator = ?",
                                                  [document_id, annotator])}
         ids: dict[str, int] = {}
+        known = self._local_ids("span", [s["uid"] for s in spans])
         for s in spans:
             values = [s["start"], s["end"], s["label"], text[s["start"]:s["end"]],
                       json.dumps(s["attributes"], ensure_ascii=False), s["note"], s["created"], s["updated"]]
-            local = self._local_id("span", s["uid"])
+            local = known.get(s["uid"])
             if local in present:
                 self.db.execute('UPDATE spans SET start = ?, "end" = ?, label = ?, text = ?, attributes = ?, '
                                 "note = ?, created = ?, updated = ? WHERE id = ?", [*values, local])
@@ -232,11 +247,12 @@ class SyncRecordsMixin(StoreCore):
         present = {r[0] for r in self.db.execute("SELECT id FROM facts WHERE document_id = ? AND annotator = ?",
                                                  [document_id, annotator])}
         ids: dict[str, int] = {}
+        known = self._local_ids("fact", [f["uid"] for f in facts])
         for f in facts:
-            span = None if f["span"] is None else span_ids.get(f["span"], self._local_id("span", f["span"]))
+            span = None if f["span"] is None else span_ids.get(f["span"]) or self._local_id("span", f["span"])
             values = [f["label"], span, json.dumps(f["attributes"], ensure_ascii=False), f["note"], f["created"],
                       f["updated"]]
-            local = self._local_id("fact", f["uid"])
+            local = known.get(f["uid"])
             if local in present:
                 self.db.execute("UPDATE facts SET label = ?, span_id = ?, attributes = ?, note = ?, created = ?, "
                                 "updated = ? WHERE id = ?", [*values, local])
