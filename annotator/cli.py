@@ -931,11 +931,16 @@ def team_status(as_json: bool, url: str) -> None:
 
 @contextmanager
 def _server(url: str) -> Iterator[Any]:
+    from annotator.server.connection import server_error
     from annotator.server.setup import open_team_project
 
-    conn = open_team_project(url)
+    conn = open_team_project(url)  # says so when psycopg is missing
+    import psycopg
+
     try:
         yield conn
+    except psycopg.Error as exc:  # whatever the server refused or failed: a message, not a traceback
+        raise server_error(exc, conn) from exc
     finally:
         conn.close()
 

@@ -66,3 +66,22 @@ def test_only_the_lead_assigns(project):
     project.add("ana")
     refused = run("team", "assign", "--annotator", "ana", "--count", "2", "--server", project.url("ana"), ok=False)
     assert refused.exit_code == 1 and "refused" in refused.output
+
+
+def test_status_as_text_and_members_that_cannot_be(project):
+    project.add("ana")
+    run("team", "assign", "--annotator", "ana", "--count", "2", "--server", project.url("lena"))
+    text = run("team", "status", "--server", project.url("lena")).output
+    assert text == "ana: 2 assigned (2 todo, 0 in progress, 0 done, 0 reviewed); 0 span(s), 0 fact(s)\n"
+    for name in ("gold", " "):
+        refused = run("team", "add-member", name, "--password", "x", "--server", project.url("lena"), ok=False)
+        assert refused.exit_code == 1 and "cannot be a member's name" in refused.output
+    # only the lead adds members
+    refused = run("team", "add-member", "eve", "--password", "x", "--server", project.url("ana"), ok=False)
+    assert refused.exit_code == 1 and "refused" in refused.output
+
+
+def test_a_wrong_password_is_a_message_without_the_password(project):
+    url = project.url("lena").replace("secret-lena", "not-the-password")
+    result = run("team", "status", "--server", url, ok=False)
+    assert result.exit_code == 1 and "cannot connect" in result.output and "not-the-password" not in result.output

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.domain import GOLD
-from annotator.server.connection import ServerError
+from annotator.server.connection import ServerError, server_error
 
 ROLES = ("annotator", "reviewer", "lead")
 """What a member may be; a reviewer and a lead are members of the groups below them too."""
@@ -39,12 +39,21 @@ def add_member(conn: Any, name: str, role: str, password: str | None) -> None:
     """Make `name` a login role in the groups of `role` (annotator, reviewer, lead); a
     role that exists already (a member of another project on this server) keeps its
     other memberships, and gets the password when one is given."""
-    from psycopg import sql
+    import psycopg
 
     if role not in ROLES:
         raise ServerError(f"unknown team role {role!r} (one of {', '.join(ROLES)})")
     if not name.strip() or name == GOLD or name.startswith("pg_"):
         raise ServerError(f"{name!r} cannot be a member's name (it is {GOLD!r}, empty or reserved)")
+    try:
+        _add_member(conn, name, role, password)
+    except psycopg.Error as exc:
+        raise server_error(exc, conn) from exc
+
+
+def _add_member(conn: Any, name: str, role: str, password: str | None) -> None:
+    from psycopg import sql
+
     groups = group_names(conn)
     person = sql.Identifier(name)
     with conn.transaction():

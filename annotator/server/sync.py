@@ -136,31 +136,46 @@ def _push_batch(conn: Any, store: Store, documents: list[int], owned: list[str],
         return
     server_ids = dict(conn.execute("SELECT hash, id FROM documents WHERE hash = ANY(%s)",
                                    [sorted({hashes[d] for d, *_ in changed})]).fetchall())
-    done = []
-    with conn.transaction():
-        for document_id, layer, state, digest in changed:
-            server_id = server_ids.get(hashes[document_id])
-            if server_id is None:
-                summary.not_on_server += 1
-                continue
-            written = conn.execute(
-                "INSERT INTO layers (document_id, annotator, content, content_hash, status, spans, facts) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (document_id, annotator) DO UPDATE SET "
-                "content = excluded.content, content_hash = excluded.content_hash, status = excluded.status, "
-                "spans = excluded.spans, facts = excluded.facts, updated = now(), updated_by = current_user, "
-                "xact = pg_current_xact_id() WHERE layers.content_hash <> excluded.content_hash RETURNING 1",
-                [server_id, layer, json.dumps(state, ensure_ascii=False), digest, state["status"] or "todo",
-                 len(state["spans"]), len(state["facts"])]).fetchone()
-            if written:
-                summary.layers_pushed += 1
-                conn.execute(
-                    "INSERT INTO changes (change_uid, kind, document_id, annotator, detail) "
-                    "VALUES (%s, 'layer', %s, %s, %s) ON CONFLICT (change_uid) DO NOTHING",
-                    [f"{store.database_id}:{hashes[document_id]}:{layer}:{digest}", server_id, layer,
-                     json.dumps({"hash": digest, "spans": len(state["spans"]), "facts": len(state["facts"]),
-                                 "status": state["status"]})])
-            done.append((document_id, layer, digest))
+    rows, done = [], []
+    for document_id, layer, state, digest in changed:
+        server_id = server_ids.get(hashes[document_id])
+        if server_id is None:
+            summary.not_on_server += 1
+            continue
+        rows.append({"document_id": server_id, "annotator": layer, "content": state, "content_hash": digest,
+                     "status": state["status"] or "todo", "spans": len(state["spans"]),
+                     "facts": len(state["facts"]),
+                     "change_uid": f"{store.database_id}:{hashes[document_id]}:{layer}:{digest}"})
+        done.append((document_id, layer, digest))
+    if rows:
+        # one statement (and transaction) for the batch: the states, and a change logged
+        # for each state the server did not hold yet
+        summary.layers_pushed += conn.execute(_WRITE_LAYERS, [json.dumps(rows, ensure_ascii=False)]).fetchone()[0]
     store.mark_synced(done)
+
+
+_WRITE_LAYERS = """
+WITH incoming AS (
+    SELECT * FROM jsonb_to_recordset(%s::jsonb) AS x(document_id bigint, annotator text, content jsonb,
+        content_hash text, status text, spans integer, facts integer, change_uid text)
+), written AS (
+    INSERT INTO layers (document_id, annotator, content, content_hash, status, spans, facts)
+    SELECT document_id, annotator, content, content_hash, status, spans, facts FROM incoming
+    ON CONFLICT (document_id, annotator) DO UPDATE SET content = excluded.content,
+        content_hash = excluded.content_hash, status = excluded.status, spans = excluded.spans,
+        facts = excluded.facts, updated = now(), updated_by = current_user, xact = pg_current_xact_id()
+    WHERE layers.content_hash <> excluded.content_hash
+    RETURNING document_id, annotator
+), logged AS (
+    INSERT INTO changes (change_uid, kind, document_id, annotator, detail)
+    SELECT i.change_uid, 'layer', i.document_id, i.annotator, jsonb_build_object('hash', i.content_hash,
+        'spans', i.spans, 'facts', i.facts, 'status', i.content -> 'status')
+    FROM incoming i JOIN written w USING (document_id, annotator)
+    ON CONFLICT (change_uid) DO NOTHING
+    RETURNING 1
+)
+SELECT count(*) FROM written
+"""
 
 
 def _push_decisions(conn: Any, store: Store, summary: SyncSummary) -> None:
