@@ -213,34 +213,47 @@ class SyncRecordsMixin(StoreCore):
             self._changed(kind, document_id)
         return True
 
-    def _remember(self, kind: str, local_id: int, uid: str) -> None:
-        if uid != f"{self.database_id}:{kind}:{local_id}":
-            # REPLACE: a uid whose earlier local row was deleted here moves to the new row
-            self.db.execute("INSERT OR REPLACE INTO sync_ids (kind, local_id, uid) VALUES (?, ?, ?)",
-                            [kind, local_id, uid])
-
     def _apply_spans(self, document_id: int, annotator: str, spans: list[dict[str, Any]],
                      text: str) -> dict[str, int]:
+        # the rows of a layer go in with one executemany each for updates and additions:
+        # a reviewer pulls tens of thousands of layers
         present = {r[0] for r in self.db.execute("SELECT id FROM spans WHERE document_id = ? AND annotator = ?",
                                                  [document_id, annotator])}
         ids: dict[str, int] = {}
         known = self._local_ids("span", [s["uid"] for s in spans])
+        updates, additions = [], []
         for s in spans:
             values = [s["start"], s["end"], s["label"], text[s["start"]:s["end"]],
                       json.dumps(s["attributes"], ensure_ascii=False), s["note"], s["created"], s["updated"]]
             local = known.get(s["uid"])
             if local in present:
-                self.db.execute('UPDATE spans SET start = ?, "end" = ?, label = ?, text = ?, attributes = ?, '
-                                "note = ?, created = ?, updated = ? WHERE id = ?", [*values, local])
+                updates.append([*values, local])
+                ids[s["uid"]] = local  # type: ignore[assignment]
             else:
-                local = self.db.execute(
-                    'INSERT INTO spans (start, "end", label, text, attributes, note, created, updated, '
-                    "document_id, annotator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [*values, document_id, annotator]).lastrowid
-                self._remember("span", local, s["uid"])  # type: ignore[arg-type]
-            ids[s["uid"]] = local  # type: ignore[assignment]
+                additions.append((s["uid"], values))
+        self.db.conn.executemany('UPDATE spans SET start = ?, "end" = ?, label = ?, text = ?, attributes = ?, '
+                                 "note = ?, created = ?, updated = ? WHERE id = ?", updates)
+        if additions:
+            # the write lock is held (BEGIN IMMEDIATE), so these ids are free; AUTOINCREMENT's
+            # counter moves past them, so they are never handed out again
+            first = self.db.execute(
+                "SELECT max((SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'spans'), "
+                "(SELECT coalesce(max(id), 0) FROM spans)) + 1").fetchone()[0]
+            self.db.conn.executemany(
+                'INSERT INTO spans (id, start, "end", label, text, attributes, note, created, updated, '
+                "document_id, annotator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[first + i, *values, document_id, annotator] for i, (_, values) in enumerate(additions)])
+            for i, (uid, _) in enumerate(additions):
+                ids[uid] = first + i
+            self._remember_all("span", [(first + i, uid) for i, (uid, _) in enumerate(additions)])
         self._delete_rows("span", present - set(ids.values()))
         return ids
+
+    def _remember_all(self, kind: str, rows: list[tuple[int, str]]) -> None:
+        own = f"{self.database_id}:{kind}:"
+        # REPLACE: a uid whose earlier local row was deleted here moves to the new row
+        self.db.conn.executemany("INSERT OR REPLACE INTO sync_ids (kind, local_id, uid) VALUES (?, ?, ?)",
+                                 [(kind, local, uid) for local, uid in rows if uid != f"{own}{local}"])
 
     def _apply_facts(self, document_id: int, annotator: str, facts: list[dict[str, Any]],
                      span_ids: dict[str, int]) -> None:
@@ -260,7 +273,7 @@ class SyncRecordsMixin(StoreCore):
                 local = self.db.execute(
                     "INSERT INTO facts (label, span_id, attributes, note, created, updated, document_id, annotator) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [*values, document_id, annotator]).lastrowid
-                self._remember("fact", local, f["uid"])  # type: ignore[arg-type]
+                self._remember_all("fact", [(local, f["uid"])])  # type: ignore[list-item]
             ids[f["uid"]] = local  # type: ignore[assignment]
         self._delete_rows("fact", present - set(ids.values()))
         for f in facts:
