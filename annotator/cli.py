@@ -829,8 +829,11 @@ def sync_command(ctx: Context, url: str) -> None:
     from annotator.server.sync import sync
 
     store = ctx.store(write=True)
-    with _terminal_progress("sync") as progress:
-        summary = sync(store, url, ctx.annotator, lambda stage, done, total: total and progress(done, total))
+    try:
+        with _terminal_progress("sync") as progress:
+            summary = sync(store, url, ctx.annotator, lambda stage, done, total: total and progress(done, total))
+    except KeyboardInterrupt:  # as safe as a kill: what was done stays, the rest is done by the next sync
+        _interrupted("the sync stopped part way; run it again to finish")
     for line in summary.lines():
         click.echo(line)
 

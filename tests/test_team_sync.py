@@ -103,6 +103,25 @@ def test_schema_changes_by_the_lead_reach_the_annotators(project):
     assert ana.schema().label("TOPIK").color == "#123456"
 
 
+def test_a_label_only_the_local_file_has_stays_while_its_spans_use_it(project):
+    project.sync("ana")
+    ana = Store.open(project.local("ana"))
+    ana.actor = "ana"
+    ana.save_label(Label("LOKAL", "entity", color="#654321", hotkey="9"))
+    ana.add_span(ana.document_ids()[0], "ana", 0, 8, "LOKAL")
+    ana.close()
+    lead = Store.open(project.local("lena"))
+    lead.actor = "lena"
+    lead.save_label(Label("TOPIK", "entity", color="#123456", hotkey="9"))
+    lead.close()
+    project.sync("lena")
+    project.sync("ana")
+    ana = Store.open(project.local("ana"))
+    names = [label.name for label in ana.schema().labels]
+    assert names[-2:] == ["TOPIK", "LOKAL"]
+    assert ana.schema().label("LOKAL").hotkey == "" and ana.schema().label("TOPIK").hotkey == "9"
+
+
 def test_two_annotators_offline_then_syncing_in_either_order(project, tmp_path):
     project.sync("ana")
     project.sync("budi")

@@ -7,7 +7,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from annotator.domain import Schema
+from annotator.domain import Schema, SchemaError
+from annotator.server.connection import ServerError
 from annotator.store import Store
 from annotator.store.history import attribute_from, label_from
 
@@ -55,4 +56,7 @@ def adopt_schema(store: Store, state: dict[str, Any]) -> None:
     for i, label in enumerate(kept):
         label.order = len(incoming.labels) + i
         label.hotkey = "" if incoming.by_hotkey(label.hotkey) else label.hotkey
-    store.set_schema(Schema(incoming.labels + kept, incoming.attributes))
+    try:
+        store.set_schema(Schema(incoming.labels + kept, incoming.attributes))
+    except SchemaError as exc:
+        raise ServerError(f"the team project's schema cannot be taken into {store.path}: {exc}") from exc
