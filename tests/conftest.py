@@ -60,9 +60,12 @@ def postgres_cluster():
 @pytest.fixture
 def server_database(postgres_cluster, request):
     """A fresh, empty PostgreSQL database for one test; its superuser URL."""
+    import hashlib
     import re
 
-    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    # short enough for the project's group role names (<database>_reviewer), one per test
+    digest = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:6]
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:30] + "_" + digest
     return postgres_cluster.new_database(name)
 
 
