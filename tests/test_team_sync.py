@@ -261,3 +261,19 @@ def test_a_layer_another_client_wrote_that_is_no_layer_is_left_out_with_a_messag
             result = project.sync("rita")
             assert "left out, not a layer annotator can read: ana's layer of document" in result.output
     assert layers_by_text(project.local("rita"), ["ana"]) == {}
+
+
+def test_changes_to_layers_that_are_not_yours_are_not_pushed_and_you_are_told(project):
+    project.sync("ana")
+    ana = Store.open(project.local("ana"))
+    ana.actor = "ana"
+    document_id = ana.document_ids()[0]
+    ana.add_span(document_id, "gold", 0, 8, "PERSON")
+    ana.add_span(document_id, "budi", 0, 8, "PERSON")
+    ana.add_span(document_id, "ana", 0, 8, "PERSON")
+    ana.close()
+    result = project.sync("ana").output
+    assert "pushed 1 layer(s)" in result
+    assert "not pushed, as the server takes only the layers you own: your changes to budi, gold" in result
+    with _raw(project, "lena") as lena:
+        assert lena.execute("SELECT annotator FROM layers").fetchall() == [("ana",)]

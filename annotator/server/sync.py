@@ -49,6 +49,8 @@ class SyncSummary:
     schema_pulled: bool = False
     documents_pulled: int = 0
     layers_pulled: int = 0
+    not_yours: list[str] = field(default_factory=list)
+    """Layers changed here that this member does not own: not pushed (the server would refuse them)."""
     unreadable: list[str] = field(default_factory=list)
     """Layers on the server that are not layer states (written by another client), left out."""
 
@@ -59,6 +61,9 @@ class SyncSummary:
                  (", the schema" if self.schema_pushed else ""),
                  f"pulled {self.documents_pulled} document(s), {self.layers_pulled} layer(s)" +
                  (", the schema" if self.schema_pulled else "")]
+        if self.not_yours:
+            lines.append(f"not pushed, as the server takes only the layers you own: your changes to "
+                         f"{', '.join(self.not_yours)}")
         lines += [f"left out, not a layer annotator can read: {what}" for what in self.unreadable]
         if self.not_on_server:
             lines.append(f"{self.not_on_server} layer(s) of documents the server does not have were not pushed")
@@ -113,6 +118,7 @@ def _push(conn: Any, store: Store, owned: list[str], summary: SyncSummary, progr
     cursor = int(store.sync_value("pushed_change", "0"))  # type: ignore[arg-type]
     top = store.last_change_id()  # read first: a change made while this runs is looked at next time
     candidates = store.layer_candidates(owned, cursor)
+    summary.not_yours = store.others_changed(owned, cursor)
     for first in range(0, len(candidates), BATCH):
         _push_batch(conn, store, candidates[first:first + BATCH], owned, summary)
         if progress:

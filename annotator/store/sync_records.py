@@ -105,6 +105,14 @@ class SyncRecordsMixin(StoreCore):
             f"SELECT DISTINCT document_id FROM changes WHERE id > ? AND annotator IN ({marks}) "
             "AND document_id IS NOT NULL AND kind NOT IN ('sync', 'document') ORDER BY document_id", [after, *annotators])]
 
+    def others_changed(self, owned: list[str], after: int) -> list[str]:
+        """Layers not in `owned` changed here since change `after` (pulls aside)."""
+        marks = ",".join("?" * len(owned))
+        return [r[0] for r in self.db.execute(
+            f"SELECT DISTINCT annotator FROM changes WHERE id > ? AND annotator NOT IN ({marks}) "
+            "AND document_id IS NOT NULL AND kind NOT IN ('sync', 'document') ORDER BY annotator",
+            [after, *owned])]
+
     def document_ids_by_hash(self, hashes: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for first in range(0, len(hashes), 500):
