@@ -247,15 +247,15 @@ def _pull_layers(conn: Any, store: Store, since: str, owned: list[str], summary:
                  progress: Progress | None) -> None:
     with conn.cursor(name="pulled_layers") as rows:
         rows.execute(
-            "SELECT d.hash, l.annotator, l.content, l.content_hash, l.updated_by FROM layers l "
+            "SELECT d.hash, l.annotator, l.content, l.updated_by FROM layers l "
             f"JOIN documents d ON d.id = l.document_id WHERE (l.xact >= %(since)s::xid8 OR {_NEW_FOR_ME}) "
             "ORDER BY l.document_id, l.annotator", {"since": since})
         while batch := rows.fetchmany(BATCH):
             local_ids = store.document_ids_by_hash(sorted({r[0] for r in batch}))
             with store.transaction():
-                for digest, layer, state, content_hash, by in batch:
+                for digest, layer, state, by in batch:
                     document_id = local_ids.get(digest)
-                    if document_id is None or not _may_take(store, document_id, layer, owned, content_hash):
+                    if document_id is None or not _may_take(store, document_id, layer, owned):
                         continue
                     if (problem := layer_state_problem(state)) is not None:
                         summary.unreadable.append(f"{layer}'s layer of document {document_id} ({problem})")
@@ -265,7 +265,7 @@ def _pull_layers(conn: Any, store: Store, since: str, owned: list[str], summary:
                 progress("pulling layers", summary.layers_pulled, 0)
 
 
-def _may_take(store: Store, document_id: int, layer: str, owned: list[str], content_hash: str) -> bool:
+def _may_take(store: Store, document_id: int, layer: str, owned: list[str]) -> bool:
     """The server's state of a layer this person owns replaces the local one only when
     nothing was changed here since it was last synced (a new copy of the database,
     another reviewer's gold); local work is pushed by the next sync instead."""
