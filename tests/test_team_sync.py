@@ -277,3 +277,33 @@ def test_changes_to_layers_that_are_not_yours_are_not_pushed_and_you_are_told(pr
     assert "not pushed, as the server takes only the layers you own: your changes to budi, gold" in result
     with _raw(project, "lena") as lena:
         assert lena.execute("SELECT annotator FROM layers").fetchall() == [("ana",)]
+
+
+def test_a_layer_committed_after_a_pull_began_is_pulled_by_the_next_one(project):
+    """Row order on the server is the order transactions began, not the order they
+    committed: a pull must not step past a write still under way."""
+    import json
+
+    from annotator.store.sync_records import layer_hash
+
+    project.sync("budi")
+    _annotate(project.local("budi"), "budi", with_fact=False)
+    budi_local = Store.open(project.local("budi"))
+    state = budi_local.layer_state(budi_local.document_ids()[0], "budi")
+    digest = budi_local.document(budi_local.document_ids()[0]).hash
+    budi_local.close()
+    slow = psycopg.connect(project.url("budi"), options="-c search_path=annotator")  # not autocommit
+    try:
+        document_id = slow.execute("SELECT id FROM documents WHERE hash = %s", [digest]).fetchone()[0]
+        slow.execute("INSERT INTO layers (document_id, annotator, content, content_hash) VALUES (%s, 'budi', %s, %s)",
+                     [document_id, json.dumps(state), layer_hash(state)])
+        # budi's transaction is open, with its id taken, while ana's later one commits and rita pulls
+        project.sync("ana")
+        _annotate(project.local("ana"), "ana", with_fact=False)
+        project.sync("ana")
+        assert "3 layer(s)" in project.sync("rita").output
+        slow.commit()
+    finally:
+        slow.close()
+    assert "1 layer(s)" in project.sync("rita").output
+    assert len(layers_by_text(project.local("rita"), ["budi"])) == 1
