@@ -162,6 +162,16 @@ def test_gold_by_the_reviewer_reaches_the_annotators(project):
     assert layers_by_text(project.local("budi"), ["gold"]) == gold
     with _raw(project, "lena") as lena:
         assert lena.execute("SELECT reviewer, kind, choice FROM decisions").fetchall() == [("rita", "span", "accept")]
+    # another reviewer gets the decision, once; rita's own is not pulled back as a second one
+    project.add("rex", "reviewer")
+    assert "1 review decision(s)" in project.sync("rex").output
+    assert "review decision" not in project.sync("rex").output.splitlines()[2]
+    project.sync("rita")
+    for name in ("rex", "rita"):
+        store = Store.open(project.local(name))
+        assert [(d["reviewer"], d["choice"], d["detail"]) for d in store.decisions()] == [
+            ("rita", "accept", {"from": "ana"})]
+        store.close()
 
 
 def _raw(project, name):

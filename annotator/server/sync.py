@@ -49,6 +49,7 @@ class SyncSummary:
     schema_pulled: bool = False
     documents_pulled: int = 0
     layers_pulled: int = 0
+    decisions_pulled: int = 0
     not_yours: list[str] = field(default_factory=list)
     """Layers changed here that this member does not own: not pushed (the server would refuse them)."""
     unreadable: list[str] = field(default_factory=list)
@@ -60,6 +61,7 @@ class SyncSummary:
                  (f", {self.decisions_pushed} review decision(s)" if self.decisions_pushed else "") +
                  (", the schema" if self.schema_pushed else ""),
                  f"pulled {self.documents_pulled} document(s), {self.layers_pulled} layer(s)" +
+                 (f", {self.decisions_pulled} review decision(s)" if self.decisions_pulled else "") +
                  (", the schema" if self.schema_pulled else "")]
         if self.not_yours:
             lines.append(f"not pushed, as the server takes only the layers you own: your changes to "
@@ -219,7 +221,18 @@ def _pull(conn: Any, store: Store, owned: list[str], summary: SyncSummary, progr
         _pull_schema(conn, store, summary)
         _pull_documents(conn, store, since, summary, progress)
         _pull_layers(conn, store, since, owned, summary, progress)
+        if summary.role in ("reviewer", "lead"):
+            _pull_decisions(conn, store, since, summary)
     store.set_sync_values({"pulled_xact": xmin})
+
+
+def _pull_decisions(conn: Any, store: Store, since: str, summary: SyncSummary) -> None:
+    rows = conn.execute("SELECT r.uid, d.hash, r.reviewer, r.kind, r.choice, r.detail, r.created FROM decisions r "
+                        "JOIN documents d ON d.id = r.document_id WHERE r.xact >= %s::xid8 ORDER BY r.created, r.uid",
+                        [since]).fetchall()
+    local_ids = store.document_ids_by_hash(sorted({r[1] for r in rows}))
+    summary.decisions_pulled += store.add_pulled_decisions(
+        [(uid, local_ids[digest], *rest) for uid, digest, *rest in rows if digest in local_ids])
 
 
 def _pull_schema(conn: Any, store: Store, summary: SyncSummary) -> None:

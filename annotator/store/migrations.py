@@ -398,7 +398,7 @@ def m013_sync_bookkeeping(db: Database) -> None:
         db,
         """
         CREATE TABLE sync_ids (
-            kind TEXT NOT NULL CHECK (kind IN ('span', 'fact')),
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'fact', 'decision')),
             local_id INTEGER NOT NULL,
             uid TEXT NOT NULL,
             PRIMARY KEY (kind, local_id)

@@ -132,6 +132,25 @@ class SyncRecordsMixin(StoreCore):
     def decisions_after(self, reviewer: str, after: int) -> list[dict[str, Any]]:
         return [d for d in self.decisions() if d["id"] > after and d["reviewer"] == reviewer]
 
+    def add_pulled_decisions(self, decisions: list[tuple[str, int, str, str, str, Any, str]]) -> int:
+        """Another reviewer's decisions, (uid, document id, reviewer, kind, choice, detail,
+        created), each once: those already here (made here, or pulled before) are skipped."""
+        known = self._local_ids("decision", [d[0] for d in decisions])
+        added = 0
+        with self.db.atomic():
+            for uid, document_id, reviewer, kind, choice, detail, created in decisions:
+                if uid in known:
+                    continue
+                local = self.db.execute(
+                    "INSERT INTO decisions (document_id, reviewer, kind, choice, detail, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [document_id, reviewer, kind, choice, json.dumps(detail, ensure_ascii=False), created]).lastrowid
+                self._remember_all("decision", [(local, uid)])  # type: ignore[list-item]
+                added += 1
+        if added:
+            self._changed("decisions")
+        return added
+
     # -- a layer as a state ----------------------------------------------------
 
     def _uid(self, kind: str, local_id: int, known: dict[tuple[str, int], str]) -> str:
