@@ -48,8 +48,16 @@ def default_annotator() -> str:
 
 class Context:
     def __init__(self, db: str | None, annotator: str | None) -> None:
+        from annotator.server.connection import is_server_url
+
+        given = db or os.environ.get("ANNOTATOR_DB")
+        self.server_url = given if given and is_server_url(given) else None
+        """A team server given as --db: commands that read work on a copy pulled from it."""
         try:
-            self.db_path, self.is_default = resolve_db_path(db)
+            if self.server_url:
+                self.db_path, self.is_default = Path(self.server_url), False  # until the copy is made
+            else:
+                self.db_path, self.is_default = resolve_db_path(db)
         except StoreError as exc:
             raise command_error(exc) from exc
         self.annotator = annotator or default_annotator()
@@ -67,6 +75,8 @@ class Context:
         `create` (import); every other refuses a path with no database and
         creates nothing. A command that only reads may read a database it
         cannot write (a read-only file or folder); one that writes says `write`."""
+        if self._store is None and self.server_url:
+            self._store = self._server_copy(create or write)
         if self._store is None:
             try:
                 try:
@@ -81,6 +91,31 @@ class Context:
                 click.echo(f"created {self.db_path}")
             self._store.actor = self.annotator  # who the change history names
         return self._store
+
+    def _server_copy(self, writes: bool) -> Store:
+        """What the server lets this member read, pulled into a temporary local file
+        (removed when the command ends): how commands that only read take a server."""
+        import atexit
+        import shutil
+        import tempfile
+
+        from annotator.server.connection import shown
+        from annotator.server.sync import sync
+
+        url = self.server_url
+        if writes:
+            raise NoDatabaseGiven(f"{shown(url)}: a team server is only read by commands that read "  # type: ignore[arg-type]
+                                  "(annotator --db FILE sync --server URL makes a file to work in)")
+        folder = Path(tempfile.mkdtemp(prefix="annotator-server-copy-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        self.db_path = folder / "copy.db"
+        try:
+            store = open_project(self.db_path)
+            sync(store, url, None)  # type: ignore[arg-type]
+        except StoreError as exc:
+            raise command_error(exc) from exc
+        store.actor = self.annotator
+        return store
 
 
 class NoDatabaseGiven(click.ClickException):
@@ -129,6 +164,11 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
     With no command, opens the annotating window.
     """
     ctx.obj = Context(db, annotator)
+    if ctx.invoked_subcommand is None and ctx.obj.server_url:
+        from annotator.server.connection import shown
+
+        raise NoDatabaseGiven(f"{shown(ctx.obj.server_url)}: is a URL; the window opens SQLite database files only "
+                              "(annotator --db FILE sync --server URL makes one from a team server)")
     if ctx.invoked_subcommand is None:
         from annotator.ui.system_libraries import startup_problem
 
@@ -832,6 +872,142 @@ def suggest_status(ctx: Context, layer: str | None) -> None:
             precision = "n/a" if r.precision is None else f"{r.precision:.3f}"
             line += f"; accepted {r.accepted}, rejected {r.rejected}, pending {r.pending}, precision {precision}"
         click.echo(line)
+
+
+# -- teams: the shared PostgreSQL server (issue 15) ---------------------------
+
+_server_option = click.option("--server", "url", envvar="ANNOTATOR_SERVER", required=True, metavar="URL",
+                              help="The team server, postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE "
+                                   "(default: $ANNOTATOR_SERVER).")
+
+
+@main.command("sync")
+@_server_option
+@pass_context
+def sync_command(ctx: Context, url: str) -> None:
+    """Push your layer (and gold, as a reviewer) to the team server and pull the
+    documents assigned to you, the schema, gold and, as a reviewer, every layer.
+    Run it again after a failure or a kill: it ends as one clean sync would."""
+    from annotator.server.sync import sync
+
+    store = ctx.store(write=True)
+    try:
+        with _terminal_progress("sync") as progress:
+            summary = sync(store, url, ctx.annotator, lambda stage, done, total: total and progress(done, total))
+    except KeyboardInterrupt:  # as safe as a kill: what was done stays, the rest is done by the next sync
+        _interrupted("the sync stopped part way; run it again to finish")
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.group("team", cls=CommandGroup)
+def team_group() -> None:
+    """The team project on a PostgreSQL server: set it up, add members, put
+    documents on it, assign them and see how far everyone is."""
+
+
+@team_group.command("init")
+@click.argument("url", metavar="URL")
+@click.option("--lead", required=True, metavar="NAME", help="The project's first lead (a PostgreSQL login role).")
+@click.option("--password", metavar="TEXT", help="The lead's password (asked for when not given).")
+def team_init(url: str, lead: str, password: str | None) -> None:
+    """Set up the team project in the PostgreSQL database at URL (connect as its
+    owner or a superuser): tables, row-level security, group roles and the lead.
+    Run again, it brings an older project up to date and changes nothing else."""
+    from annotator.server.setup import init_project
+
+    if password is None:
+        password = click.prompt(f"password for {lead}", hide_input=True, confirmation_prompt=True)
+    applied = init_project(url, lead, password)
+    click.echo(f"team project ready ({len(applied)} migration(s) applied); lead: {lead}")
+
+
+@team_group.command("add-member")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["annotator", "reviewer", "lead"]), default="annotator", show_default=True)
+@click.option("--password", metavar="TEXT", help="Their password (asked for when not given).")
+@_server_option
+def team_add_member(name: str, role: str, password: str | None, url: str) -> None:
+    """Make NAME a member of the project (a PostgreSQL login role of that name;
+    their annotator name too). Run by the lead."""
+    from annotator.server.roles import add_member
+
+    if password is None:
+        password = click.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    with _server(url) as conn:
+        add_member(conn, name, role, password)
+    click.echo(f"{name} is now a {role} of the team project")
+
+
+@team_group.command("push-documents")
+@_server_option
+@pass_context
+def team_push_documents(ctx: Context, url: str) -> None:
+    """Put every document of --db, and its schema, on the server (the lead's)."""
+    from annotator.server.documents import push_documents
+
+    store = ctx.store()
+    with _server(url) as conn, _terminal_progress("documents") as progress:
+        pushed = push_documents(conn, store, progress)
+    click.echo(f"{pushed.added} document(s) added, {pushed.present} already on the server"
+               + ("; schema updated" if pushed.schema else ""))
+
+
+@team_group.command("assign")
+@click.option("--annotator", "name", required=True, metavar="NAME", help="Whom to assign documents to.")
+@click.option("--documents", "query", metavar="QUERY", help="The documents of --db this search finds.")
+@click.option("--count", type=click.IntRange(min=1), metavar="N", help="N documents nobody has yet.")
+@click.option("--overlap", type=click.IntRange(min=0), default=0, metavar="K",
+              help="Of the --count, K documents someone else has too (to measure agreement on).")
+@_server_option
+@pass_context
+def team_assign(ctx: Context, name: str, query: str | None, count: int | None, overlap: int, url: str) -> None:
+    """Assign documents to an annotator (run by the lead)."""
+    from annotator.server.assignments import assign
+
+    if (query is None) == (count is None):
+        raise click.UsageError("give --documents QUERY or --count N")
+    hashes = None
+    if query is not None:
+        store = ctx.store()
+        hits = store.search(query, limit=max(store.document_count(query), 1))
+        hashes = sorted(store.document_hashes([h.id for h in hits]).values())
+    with _server(url) as conn:
+        assigned = assign(conn, name, hashes=hashes, count=count, overlap=overlap)
+    click.echo(f"{assigned} document(s) assigned to {name}")
+
+
+@team_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_server_option
+def team_status(as_json: bool, url: str) -> None:
+    """Per annotator: documents assigned, how many in each status, spans and facts."""
+    from annotator.server.assignments import status
+
+    with _server(url) as conn:
+        progress = status(conn)
+    if as_json:
+        click.echo(json.dumps([p.as_json() for p in progress], indent=2, ensure_ascii=False))
+        return
+    for p in progress:
+        states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in p.statuses.items())
+        click.echo(f"{p.annotator}: {p.assigned} assigned ({states}); {p.spans} span(s), {p.facts} fact(s)")
+
+
+@contextmanager
+def _server(url: str) -> Iterator[Any]:
+    from annotator.server.connection import server_error
+    from annotator.server.setup import open_team_project
+
+    conn = open_team_project(url)  # says so when psycopg is missing
+    import psycopg
+
+    try:
+        yield conn
+    except psycopg.Error as exc:  # whatever the server refused or failed: a message, not a traceback
+        raise server_error(exc, conn) from exc
+    finally:
+        conn.close()
 
 
 if __name__ == "__main__":

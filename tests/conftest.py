@@ -44,6 +44,32 @@ def seed_text() -> str:
     return sample_files()[0].read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throw-away PostgreSQL cluster for the whole run (tests/postgres_server.py);
+    the tests that use it are skipped, saying why, where PostgreSQL is missing."""
+    from postgres_server import missing_reason, start_cluster, stop_cluster
+
+    reason = missing_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    cluster = start_cluster()
+    yield cluster
+    stop_cluster(cluster)
+
+
+@pytest.fixture
+def server_database(postgres_cluster, request):
+    """A fresh, empty PostgreSQL database for one test; its superuser URL."""
+    import hashlib
+    import re
+
+    # short enough for the project's group role names (<database>_reviewer), one per test
+    digest = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:6]
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:30] + "_" + digest
+    return postgres_cluster.new_database(name)
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     """Keep QSettings and the default database of each test in its own folder."""

@@ -13,7 +13,7 @@ class Block:
             raise ImportError('Qt is blocked below the UI layer: ' + name)
 sys.meta_path.insert(0, Block())
 import pkgutil, importlib, annotator
-for package in ('domain', 'store', 'formats', 'review', 'suggest'):
+for package in ('domain', 'store', 'formats', 'review', 'suggest', 'server'):
     mod = importlib.import_module('annotator.' + package)
     for info in pkgutil.walk_packages(mod.__path__, mod.__name__ + '.'):
         importlib.import_module(info.name)
@@ -40,6 +40,7 @@ MAY_IMPORT = {
     "export_workers": {"store", "formats", "domain"},
     "suggest": {"domain", "formats"},
     "suggesting": {"store", "suggest", "domain"},
+    "server": {"store", "domain"},
 }
 
 

@@ -24,6 +24,9 @@ READ_ONLY_INVOCATIONS = {
     "search": ["search", "Putin", "--json"],
     "stats": ["stats", "--json"],
     "suggest": ["suggest", "status"],
+    # the local database is opened before the server is reached (port 9: nothing listens)
+    "sync": ["sync", "--server", "postgresql://ana@127.0.0.1:9/project"],
+    "team": ["team", "push-documents", "--server", "postgresql://lena@127.0.0.1:9/project"],
 }
 CREATING = {"import", "restore"}
 """Commands meant to make a database: import, and restore (which puts a backup in its place)."""
@@ -96,14 +99,26 @@ def test_a_folder_is_not_a_database(tmp_path, command):
     assert everything_under(tmp_path) == ["projects"]
 
 
-@pytest.mark.parametrize("url", ["postgresql://ana@localhost/corpus", "http://example.org/corpus.db",
-                                 "sqlite:///corpus.db"])
+@pytest.mark.parametrize("url", ["http://example.org/corpus.db", "sqlite:///corpus.db"])
 @pytest.mark.parametrize("command", [["check"], ["import", "--samples"]])
 def test_a_url_is_not_a_database(tmp_path, monkeypatch, url, command):
     monkeypatch.chdir(tmp_path)
     result = run("--db", url, *command)
     assert result.exit_code == 2
     assert result.output.startswith(f"Error: {url}: is a URL; annotator opens SQLite database files only")
+    assert everything_under(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", [["import", "--samples"], ["revert", "1"], []])
+def test_a_team_server_as_db_is_only_read(tmp_path, monkeypatch, command):
+    """Commands that read take a team server (tests/test_team_read_commands.py); one that
+    writes, and the window, refuse it before connecting and create nothing."""
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://ana:secret@localhost/corpus"
+    result = run("--db", url, *command)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: postgresql://ana@localhost/corpus: a team server is only read"
+                                    if command else "Error: postgresql://ana@localhost/corpus: is a URL; the window opens")
     assert everything_under(tmp_path) == []
 
 

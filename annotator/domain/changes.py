@@ -24,7 +24,7 @@ from typing import Any
 KINDS = ("span", "fact", "status", "document_note", "label", "label_order", "attribute", "document", "import")
 ACTIONS = ("add", "change", "delete", "rename")
 
-_DONE = {"add": "added", "change": "changed", "delete": "deleted", "rename": "renamed"}
+_DONE = {"add": "added", "change": "changed", "delete": "deleted", "rename": "renamed", "pull": "pulled"}
 _SHOWN = 40
 """Characters of a value shown in a one-line summary."""
 
@@ -51,7 +51,7 @@ class Change:
         noun = {"span": "span", "fact": "fact", "status": "status of",
                 "document_note": "document note of", "label": "label",
                 "label_order": "label order", "attribute": "attribute", "document": "document",
-                "import": "import"}.get(self.kind, self.kind)
+                "import": "import", "sync": "layer of"}.get(self.kind, self.kind)
         target = f" {self.target}" if self.target else ""
         text = f"{noun}{target} {_DONE.get(self.action, self.action)}"
         return f"{text} (reverting #{self.reverts})" if self.reverts is not None else text
@@ -60,6 +60,8 @@ class Change:
         """Before → after, in a few words: for a change, only what differs."""
         if self.kind == "import":
             return _import_summary(self.after or self.before or {})
+        if self.kind == "sync":
+            return f"as {(self.after or {}).get('from', '?')} left it on the team server"
         if self.action == "change" and self.before and self.after:
             inner = {"span": "span", "fact": "fact", "label": "label", "attribute": "attribute"}.get(self.kind)
             if inner in self.before and inner in self.after:

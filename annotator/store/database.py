@@ -63,6 +63,7 @@ from annotator.store.search import SearchMixin, SearchQueryError, install_search
 from annotator.store.span_positions import SpanPositionsMixin
 from annotator.store.spans import SpansMixin
 from annotator.store.suggestions import SuggestionsMixin
+from annotator.store.sync_records import SyncRecordsMixin
 from annotator.store.workflow import WorkflowMixin
 
 __all__ = [
@@ -99,8 +100,8 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     return Store.open(path, create=create)
 
 
-class Store(DocumentsMixin, DocumentNotesMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin, BundlesMixin,
-            SearchMixin, SuggestionsMixin, ProgressMixin, RevertMixin, HistoryMixin):
+class Store(DocumentsMixin, DocumentNotesMixin, LabelsMixin, SpansMixin, SpanPositionsMixin, FactsMixin, WorkflowMixin,
+            BundlesMixin, SearchMixin, SuggestionsMixin, ProgressMixin, SyncRecordsMixin, RevertMixin, HistoryMixin):
     """A project database. Construct with `Store.open(path)` or `Store.memory()`."""
 
     def __init__(self, db: ProjectDatabase, path: Path | None) -> None:

@@ -512,3 +512,35 @@ def m011_suggestions(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations()
+def m013_sync_bookkeeping(db: Database) -> None:
+    # What a sync with the team server needs to remember (annotator/store/sync_records.py):
+    # the server's id (uid) of every row pulled from it under a local id, since
+    # local ids are this file's own and never reused; the content hash of each
+    # layer as the server last had it, to tell what changed since; cursors.
+    # database_id makes the uids of rows made here unique across databases.
+    _run(
+        db,
+        """
+        CREATE TABLE sync_ids (
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'fact', 'decision')),
+            local_id INTEGER NOT NULL,
+            uid TEXT NOT NULL,
+            PRIMARY KEY (kind, local_id)
+        );
+        CREATE UNIQUE INDEX sync_ids_by_uid ON sync_ids(kind, uid);
+        CREATE TABLE sync_layers (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        );
+        CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        INSERT INTO sync_state (key, value) VALUES ('database_id', lower(hex(randomblob(16))))
+        """,
+    )

@@ -50,7 +50,8 @@ class RevertMixin(HistoryMixin):
         change = self.change(change_id)
         revert = _REVERTS.get((change.kind, change.action))
         if revert is None:
-            hint = "; import the file again" if change.kind == "import" else ""
+            hint = {"import": "; import the file again",
+                    "sync": "; the layer is its owner's, changed by them and pulled by a sync"}.get(change.kind, "")
             raise RevertRefused(f"change {change_id} ({change.what()}) cannot be reverted{hint}")
         self._refuse_if_later_changes_depend(change)
         last = self.db.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
