@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from annotator.store.errors import StoreError
 
@@ -26,6 +26,19 @@ def shown(url: str) -> str:
         return url
     host = parts.hostname or ""
     netloc = f"{parts.username}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def with_password(url: str, password: str) -> str:
+    """`url` carrying `password` (one it already carries is replaced; none given: as it is)."""
+    if not password:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    netloc = f"{quote(unquote(parts.username or ''), safe='')}:{quote(password, safe='')}@{host}" + (
+        f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 

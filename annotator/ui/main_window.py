@@ -48,6 +48,7 @@ from annotator.ui.labelling.label_palette import LabelPalette
 from annotator.ui.labelling.label_tags import LabelTags
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
+from annotator.ui.files.team_sync import TeamSync
 from annotator.ui.widgets.edit_queue import save_waiting_edits
 from annotator.ui.widgets.undo_histories import UndoHistories
 from annotator.ui.widgets.view_settings import ViewSettings
@@ -102,6 +103,9 @@ class MainWindow(QMainWindow):
         self.labelling.relationRequested.connect(self.fact_linking.start_relation)
         self.progress_panel = ProgressPanel(store, annotator, self)
         self.view_settings = ViewSettings(self.text_view, settings, self)
+        self.team_sync = TeamSync(self, store)
+        self.team_sync.synced.connect(lambda lines: self.statusBar().showMessage("synced: " + "; ".join(lines[1:]), 8000))
+        self.team_sync.failed.connect(lambda error: self.statusBar().showMessage(f"sync: {error}", 10000))
         self._build_layout()
         self._build_status_bar()
         self._build_menus()
@@ -240,6 +244,7 @@ class MainWindow(QMainWindow):
         self._action(file, "Import &sample articles", self.import_samples, name="importSamples")
         self._action(file, "&Merge databases…", self.merge_databases, name="mergeDatabases")
         self._action(file, "&Check database…", self.check_database, name="checkDatabase")
+        self._action(file, "S&ync with team server…", self.team_sync.show_dialog, name="syncWithServer")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
 
@@ -580,6 +585,7 @@ class MainWindow(QMainWindow):
             return
         if self.automatic_backup is not None:
             self.automatic_backup.wait()  # the copy is never left half-written
+        self.team_sync.stop()
         settings().setValue("geometry", self.saveGeometry())
         settings().setValue("windowState", self.saveState())
         self.external_check.stop()
