@@ -317,3 +317,27 @@ def test_a_layer_committed_after_a_pull_began_is_pulled_by_the_next_one(project)
         slow.close()
     assert "1 layer(s)" in project.sync("rita").output
     assert len(layers_by_text(project.local("rita"), ["budi"])) == 1
+
+
+def test_a_document_note_travels_with_its_layer(project):
+    project.sync("ana")
+    store = Store.open(project.local("ana"), create=False)
+    store.actor = "ana"
+    first = store.document_ids()[0]
+    store.set_document_note(first, "ana", "the scan stops half way")
+    digest = store.document(first).hash
+    store.close()
+    assert "pushed 1 layer(s)" in project.sync("ana").output
+    project.sync("rita")
+    rita = Store.open(project.local("rita"), create=False)
+    [there] = [d for d in rita.document_ids() if rita.document(d).hash == digest]
+    assert rita.document_notes(there) == {"ana": "the scan stops half way"}
+    rita.close()
+    store = Store.open(project.local("ana"), create=False)
+    store.set_document_note(first, "ana", "")  # taken back: the note goes on the server too
+    store.close()
+    assert "pushed 1 layer(s)" in project.sync("ana").output
+    project.sync("rita")
+    rita = Store.open(project.local("rita"), create=False)
+    assert rita.document_notes(there) == {}
+    rita.close()

@@ -47,6 +47,8 @@ def layer_state_problem(state: Any) -> str | None:
                     isinstance(a, list) and len(a) == 3 and isinstance(a[0], str) and a[1] in ("span", "fact")
                     and isinstance(a[2], str) for a in fact["args"]):
             return "a fact is not a label, a span, arguments and attributes"
+    if not isinstance(state.get("note", ""), str):
+        return "its note on the document is not text"
     return None
 
 
@@ -98,9 +100,9 @@ class SyncRecordsMixin(StoreCore):
             "SELECT 1 FROM changes WHERE id > ? AND document_id IS NULL AND kind != 'sync' LIMIT 1",
             [after]).fetchone() is not None
         if whole:
-            sql = " UNION ".join(f"SELECT document_id FROM {t} WHERE annotator IN ({marks})"
-                                 for t in ("spans", "facts", "document_status", "sync_layers"))
-            return sorted(r[0] for r in self.db.execute(sql, annotators * 4))
+            tables = ("spans", "facts", "document_status", "document_notes", "sync_layers")
+            sql = " UNION ".join(f"SELECT document_id FROM {t} WHERE annotator IN ({marks})" for t in tables)
+            return sorted(r[0] for r in self.db.execute(sql, annotators * len(tables)))
         return [r[0] for r in self.db.execute(
             f"SELECT DISTINCT document_id FROM changes WHERE id > ? AND annotator IN ({marks}) "
             "AND document_id IS NOT NULL AND kind NOT IN ('sync', 'document') ORDER BY document_id", [after, *annotators])]
@@ -175,7 +177,10 @@ class SyncRecordsMixin(StoreCore):
         known = self._known_uids("span", span_ids) | self._known_uids("fact", fact_ids)
         status = self.db.execute("SELECT status FROM document_status WHERE document_id = ? AND annotator = ?",
                                  [document_id, annotator]).fetchone()
+        note = self.document_note(document_id, annotator)  # type: ignore[attr-defined]
         return {
+            # only when there is one: states of layers without a note hash as they did before notes
+            **({"note": note} if note else {}),
             "status": status[0] if status else None,
             "spans": sorted(({"uid": self._uid("span", s.id, known), "start": s.start, "end": s.end,  # type: ignore[arg-type]
                               "label": s.label, "text": s.text, "attributes": s.attributes, "note": s.note,
@@ -233,10 +238,18 @@ class SyncRecordsMixin(StoreCore):
                     "INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(document_id, annotator) DO UPDATE SET status = excluded.status, "
                     "updated = excluded.updated", [document_id, annotator, state["status"], now()])
+            if state.get("note"):
+                self.db.execute(
+                    "INSERT INTO document_notes (document_id, annotator, note, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(document_id, annotator) DO UPDATE SET note = excluded.note, updated = excluded.updated",
+                    [document_id, annotator, state["note"], now()])
+            else:
+                self.db.execute("DELETE FROM document_notes WHERE document_id = ? AND annotator = ?",
+                                [document_id, annotator])
             self._record("sync", "pull", annotator, annotator=annotator, document_id=document_id,  # type: ignore[attr-defined]
                          after={"from": by, "hash": content_hash})
             self.mark_synced([(document_id, annotator, content_hash)])
-        for kind in ("spans", "facts", "status"):
+        for kind in ("spans", "facts", "status", "document_note"):
             self._changed(kind, document_id)
         return True
 
