@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from team_layers import layers_by_text
 from team_project import PASSWORD, run, start_project
 from test_ui_labelling import open_window, view_of  # noqa: F401 (a fixture)
@@ -57,6 +57,8 @@ def test_sync_from_the_window_pulls_pushes_and_keeps_the_address_without_its_pas
     assert window.documents.model.rowCount() >= 2  # the list shows what was pulled, without reopening
     assert store.setting(SERVER_SETTING) == server
     assert window.team_sync.timer.isActive()  # automatic syncs every few minutes from now on
+    team = window.findChild(QLabel, "progressTeam")  # View → Progress, connected: the server's figures
+    assert team.text().splitlines()[1] == "ana: 0 of 2 assigned finished, 0 spans, 0 facts"
 
     # label in the window, then the next (automatic) sync pushes it
     document = store.document_ids()[0]
@@ -70,6 +72,7 @@ def test_sync_from_the_window_pulls_pushes_and_keeps_the_address_without_its_pas
     window.team_sync.sync_in_background()
     qtbot.waitUntil(lambda: window.team_sync.running is None, timeout=60000)
     assert "synced" in window.statusBar().currentMessage()
+    assert team.text().splitlines()[1] == "ana: 0 of 2 assigned finished, 1 span, 0 facts"
     lead = project.sync("lena")  # the lead reads everyone's layers
     assert "layer(s)" in lead.output
     assert layers_by_text(project.local("lena"), ["ana"]) == layers_by_text(project.local("ana"), ["ana"])

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.team_sync = TeamSync(self, store)
         self.team_sync.synced.connect(lambda lines: self.statusBar().showMessage("synced: " + "; ".join(lines[1:]), 8000))
         self.team_sync.failed.connect(lambda error: self.statusBar().showMessage(f"sync: {error}", 10000))
+        self.team_sync.teamProgress.connect(self.progress_panel.show_team)
         self._build_layout()
         self._build_status_bar()
         self._build_menus()

@@ -108,10 +108,15 @@ class ProgressPanel(QDockWidget):
         self.summary.setObjectName("progressSummary")
         self.summary.setWordWrap(True)
         self.chart = ProgressChart(body)
+        self.team = plain_label(parent=body)
+        self.team.setObjectName("progressTeam")
+        self.team.setWordWrap(True)
+        self.team.hide()  # until a sync with the team server has told
         layout = QVBoxLayout(body)
         layout.addWidget(self.who)
         layout.addWidget(self.summary)
         layout.addWidget(self.chart)
+        layout.addWidget(self.team)
         layout.addStretch(1)
         self.setWidget(body)
         self.task: WorkTask | None = None
@@ -162,6 +167,19 @@ class ProgressPanel(QDockWidget):
             self.summary.setText(f"could not count: {task.error}")
         elif task.result is not None:
             self._show(task.result)
+
+    def show_team(self, entries: list[dict[str, Any]]) -> None:
+        """The team server's figures after a sync: per annotator, their assigned documents finished."""
+        lines = ["Team server, at the last sync:"]
+        for entry in entries:
+            finished = entry["statuses"].get("done", 0) + entry["statuses"].get("reviewed", 0)
+            lines.append(f"{entry['annotator']}: {finished:,} of {entry['assigned']:,} assigned finished, "
+                         f"{entry['spans']:,} span{'' if entry['spans'] == 1 else 's'}, "
+                         f"{entry['facts']:,} fact{'' if entry['facts'] == 1 else 's'}")
+        if not entries:
+            lines.append("no documents assigned yet")
+        self.team.setText("\n".join(lines))
+        self.team.show()
 
     def _show(self, figures: dict[str, Any]) -> None:
         self.figures = figures

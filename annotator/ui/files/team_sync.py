@@ -40,14 +40,22 @@ class SyncCancelled(StoreError):
 def sync_work(url: str, annotator: str):
     """The work of one sync for a background task: its progress callback's
     False (Cancel) stops the sync by raising `SyncCancelled`."""
-    def work(store: Store, progress) -> list[str]:
+    def work(store: Store, progress) -> tuple[list[str], list[dict]]:
+        from annotator.server.assignments import status
+        from annotator.server.setup import open_team_project
         from annotator.server.sync import sync
 
         def told(_stage: str, done: int, total: int) -> None:
             if not progress(done, total):
                 raise SyncCancelled("the sync stopped part way; sync again to finish it")
 
-        return sync(store, url, annotator, told).lines()
+        lines = sync(store, url, annotator, told).lines()
+        conn = open_team_project(url)
+        try:  # the team's progress as the server sees it (as much of it as this member may read)
+            team = [entry.as_json() for entry in status(conn)]
+        finally:
+            conn.close()
+        return lines, team
     return work
 
 
@@ -98,6 +106,8 @@ class TeamSync(QObject):
 
     synced = Signal(list)
     """The summary lines of a sync that ended well."""
+    teamProgress = Signal(list)
+    """Per annotator, as `annotator team status --json` gives it, after each sync."""
     failed = Signal(str)
 
     def __init__(self, window, store: Store) -> None:  # window: MainWindow (no import: it imports us)
@@ -159,8 +169,10 @@ class TeamSync(QObject):
         if task.cancelled or task.error:
             self.failed.emit(task.error)
             return [], task.error
-        self.synced.emit(task.result)
-        return task.result, ""
+        lines, team = task.result
+        self.synced.emit(lines)
+        self.teamProgress.emit(team)
+        return lines, ""
 
     def sync_in_background(self) -> None:
         """An automatic sync: the window goes on; its status bar says how it ended."""
@@ -174,7 +186,9 @@ class TeamSync(QObject):
             if task.error:
                 self.failed.emit(task.error)
             else:
-                self.synced.emit(task.result)
+                lines, team = task.result
+                self.synced.emit(lines)
+                self.teamProgress.emit(team)
 
         task.finished.connect(done)
         task.start()
