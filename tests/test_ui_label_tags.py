@@ -185,3 +185,19 @@ def test_role_names_of_the_selected_fact_cover_no_text(qtbot, open_window, seede
     assert [role for role, _ in window.arcs.tagged] == ["speaker"]
     glyphs = [g.adjusted(0.5, 0.5, -0.5, -0.5) for _, g in lines_on_screen(view)]
     assert not any(box.intersects(g) for _, box in window.arcs.tagged for g in glyphs)
+
+
+def test_every_layer_over_the_text_stays_over_it_when_the_text_scrolls(qtbot, open_window, store):
+    from PySide6.QtCore import QPoint
+
+    add_article(store, long_article(), "Joko Widodo")
+    window = open_window(store)
+    view = window.findChild(TextView, "textView")
+    window.arcs.set_show_all(True)
+    for overlay in (window.label_tags, window.arcs):
+        overlay.show()
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
+    qtbot.wait(1)
+    for overlay in (window.label_tags, window.arcs):
+        assert overlay.pos() == QPoint(0, 0), overlay.objectName()
+        assert overlay.geometry() == view.viewport().rect()

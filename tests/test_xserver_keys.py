@@ -96,25 +96,8 @@ from annotator.ui.main_window import MainWindow
 app = QApplication([])
 store = open_project("project.db", samples=True)
 window = MainWindow(store, "ana")
-window.resize(1200, 780)
-window.show()
 document = next(iter(store.documents())).id
-
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
-
-text = window.findChild(QPlainTextEdit, "textView")
-wait_for(lambda: text.isVisible())
-wid = str(int(window.winId()))
-subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
-wait_for(lambda: QApplication.activeWindow() is window)
-text.setFocus()
+""" + SHOW_AND_FOCUS + r"""
 bar = window.findChild(QWidget, "findBar")
 line = bar.findChild(QLineEdit, "findText")
 count = bar.findChild(QLabel, "findCount")
@@ -188,23 +171,8 @@ store = open_project("project.db")
 for i in range(4):
     store.add_document(f"Berita {i}", f"Artikel nomor {i}.")
 window = MainWindow(store, "ana")
-window.resize(1200, 780)
-window.show()
-
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
-
+""" + SHOW_AND_FOCUS + r"""
 listing = window.findChild(QAbstractItemView, "documentList")
-wait_for(lambda: listing.isVisible())
-wid = str(int(window.winId()))
-subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
-wait_for(lambda: QApplication.activeWindow() is window)
 listing.setFocus()
 wait_for(listing.hasFocus)
 rows = {}

@@ -13,32 +13,26 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMoveEvent, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
 
 from annotator.domain import Fact
 from annotator.ui.facts.current_facts import CurrentFacts
 from annotator.ui.labelling.text_view import TextView
+from annotator.ui.widgets.viewport_overlay import ViewportOverlay
 
 ARG_COLOR = QColor("#222222")
 
 
-class ArcOverlay(QWidget):
+class ArcOverlay(ViewportOverlay):
     def __init__(self, view: TextView, facts: CurrentFacts) -> None:
-        super().__init__(view.viewport())
-        self.setObjectName("arcOverlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        super().__init__(view, "arcOverlay")
         self.view, self.facts = view, facts
         self.show_all = False
         self.tagged: list[tuple[str, QRectF]] = []
         """(role, box) of the role names the last repaint drew: what tests look at."""
         self.rubber_band: tuple[QPoint, QPoint] | None = None
         """The line of a Ctrl+drag link in progress, as brat draws one while linking."""
-        self.setGeometry(view.viewport().rect())
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda *_: self.update())
         facts.selectedChanged.connect(lambda *_: self._show_if_needed())
         facts.factsChanged.connect(self._facts_changed)
         self._places: tuple[list[int], list[tuple[int, Fact]], int] | None = None
@@ -66,16 +60,6 @@ class ArcOverlay(QWidget):
         # text costs a blend of the whole viewport on every repaint
         self.setVisible(self.show_all or self.facts.selected_id != -1 or self.rubber_band is not None)
         self.update()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.view.viewport().rect())
-        return False
-
-    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 (Qt's name)
-        # scrolling the text scrolls the viewport's children with it (QWidget.scroll): stay over the viewport
-        if self.pos() != QPoint(0, 0):
-            self.move(0, 0)
 
     # -- geometry ---------------------------------------------------------------
 

@@ -11,24 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent
-from PySide6.QtWidgets import QWidget
 
 from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR, readable_fill
 from annotator.ui.labelling.text_view import TextView
+from annotator.ui.widgets.viewport_overlay import ViewportOverlay
 
 TAG_GAP = 3.0
 """Pixels kept between two names on one line."""
 
 
-class LabelTags(QWidget):
+class LabelTags(ViewportOverlay):
     def __init__(self, view: TextView, span_rects: Callable[[int, int], list[QRectF]],
                  visible_range: Callable[[], tuple[int, int]]) -> None:
-        super().__init__(view.viewport())
-        self.setObjectName("labelTags")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        super().__init__(view, "labelTags")
         self.view = view
         self._span_rects, self._visible_range = span_rects, visible_range
         self._colors: dict[str, QColor] = {}
@@ -36,9 +33,6 @@ class LabelTags(QWidget):
         """The spans of the range last on screen: a repaint for the caret's blink asks the layer nothing."""
         self.drawn: list[tuple[int, QRectF]] = []
         """(span id, box) of the names the last repaint drew: what tests look at."""
-        self.setGeometry(view.viewport().rect())
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda *_: self.update())
         for changed in (view.layer.spansChanged, view.layer.spansReset, view.layer.documentChanged):
             changed.connect(self._forget)
         view.layer.store.subscribe(self._on_store_changed)
@@ -60,11 +54,6 @@ class LabelTags(QWidget):
         if kind == "schema":
             self._colors = {}
             self._forget()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.view.viewport().rect())
-        return False
 
     def _color(self, label: str) -> QColor:
         if not self._colors:

@@ -6,24 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QMoveEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.suggestions.pending_suggestions import PendingSuggestions
+from annotator.ui.widgets.viewport_overlay import ViewportOverlay
 
 LABEL_GREY = QColor("#777777")
 LABEL_BACKGROUND = QColor(255, 255, 255, 220)
 
 
-class SuggestionOverlay(QWidget):
+class SuggestionOverlay(ViewportOverlay):
     def __init__(self, view: TextView, span_rects: Callable[[int, int], list[QRectF]],
                  visible_range: Callable[[], tuple[int, int]]) -> None:
-        super().__init__(view.viewport())
-        self.setObjectName("suggestionOverlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        super().__init__(view, "suggestionOverlay")
         self.view = view
         self._span_rects, self._visible_range = span_rects, visible_range
         self.suggestions = PendingSuggestions()
@@ -33,9 +30,6 @@ class SuggestionOverlay(QWidget):
         """(suggestion id, box) of the names the last repaint drew: what tests look at."""
         self.suggestions_painted = 0
         """How many suggestions paint events have drawn (tests check that it follows the screen, not the document)."""
-        self.setGeometry(view.viewport().rect())
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda *_: self.update())
         self.setVisible(False)
 
     def show_suggestions(self, suggestions: PendingSuggestions, current_id: int = -1) -> None:
@@ -46,16 +40,6 @@ class SuggestionOverlay(QWidget):
         self.setVisible(bool(suggestions))
         self.raise_()
         self.update()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.view.viewport().rect())
-        return False
-
-    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 (Qt's name)
-        # scrolling the text scrolls the viewport's children with it (QWidget.scroll): stay over the viewport
-        if self.pos() != QPoint(0, 0):
-            self.move(0, 0)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         lo, hi = self._visible_range()
