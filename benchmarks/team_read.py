@@ -94,7 +94,7 @@ def _run(cluster, folder: Path, documents: int, spans: int) -> int:
     reviewer.close()
     annotator = [sys.executable, "-m", "annotator.cli"]
     for what, args in (("export CoNLL", ["export", "--format", "conll", "--out", str(folder / "out.conll"),
-                                         "--overwrite", "--annotator", "ana", "--tokenizer", "regex"]),
+                                         "--overwrite", "--annotator", "ana", "--status", "any", "--tokenizer", "regex"]),
                        ("agreement", ["agreement"])):
         for where, db in (("SQLite file", str(folder / "rita.db")), ("team server", url("rita"))):
             began = time.perf_counter()
