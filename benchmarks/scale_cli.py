@@ -336,12 +336,17 @@ def build(name: str, source: Path, skip_import: bool, figures: Figures | None) -
 
 
 def main() -> int:
+    global RESULTS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="articles in the corpus (default 100,000)")
     parser.add_argument("--skip-import", action="store_true", help="reuse the database a previous run built")
     parser.add_argument("--no-readme", action="store_true", help="do not write the figures to benchmarks/README.md")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="folder for the corpora, databases and exports (default benchmarks/results; "
+                             "a million articles take ~15 GB there)")
     parser.add_argument("--floor", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    RESULTS = args.results
     if args.floor:
         FLOORS[args.floor[0]](*args.floor[1:])
         return 0

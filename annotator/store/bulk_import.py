@@ -111,6 +111,9 @@ class BulkImport:
         self.next_document = self._next_id("documents")
         self.next_span = self._next_id("spans")
         self.next_fact = self._next_id("facts")
+        self.first_new_document = self.next_document
+        self.statuses_set_on_present: list[list] = []
+        """[document id, layer, status] set on documents that were in the database before the import."""
         self.document_ids: dict[str, int] = {}
         """Content hash -> id, for the chunk's documents found in the database or added by this import."""
         self.present: dict[int, _Present] = {}
@@ -158,6 +161,7 @@ class BulkImport:
                     if progress is not None and progress(done) is False:
                         raise cancelled(done)
                 self._flush()
+                self.store._settle_search_terms()
                 # the chunk's documents are in the table now, where the next
                 # chunks find them: memory stays the same for any file size
                 self.document_ids.clear()
@@ -287,6 +291,8 @@ class BulkImport:
                     summary.statuses_kept += kept != status
                     continue
                 present.statuses[layer] = status
+                if doc_id < self.first_new_document:
+                    self.statuses_set_on_present.append([doc_id, layer, status])
             self.statuses.append((doc_id, layer, status, stamp))
         summary.document_ids.append(doc_id)
 

@@ -183,17 +183,15 @@ class HistoryMixin(StoreCore):
                 for table in ("documents", "spans", "facts")}
 
     def _record_import(self, annotator: str | None, summary: ImportSummary, before: dict[str, int],
-                       stamp: str) -> None:
+                       statuses: list[list]) -> None:
         """One change for a whole import: the id ranges it added (new ids follow every
-        old one), the statuses it set on documents already present (those of new
+        old one), the statuses it set on documents already present ([document id,
+        layer, status], found by the import, not by reading every status; those of new
         documents go with them) and the labels it added; enough to revert it."""
         after = self._last_ids()
         added = {table: [before[table] + 1, after[table]] for table in after if after[table] > before[table]}
         if not added and not summary.labels_added:
             return
-        statuses = [list(r) for r in self.db.execute(
-            "SELECT document_id, annotator, status FROM document_status WHERE updated = ? AND document_id <= ?",
-            [stamp, before["documents"]])] if summary.documents_matched else []
         self._record("import", "add", "", annotator=annotator, after={
             "ranges": added, "statuses": statuses, "labels": list(summary.labels_added),
             "counts": {"documents": summary.documents_added, "spans": summary.spans, "facts": summary.facts}})

@@ -8,15 +8,16 @@ documents in Python.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.domain.search import QuerySyntaxError, SearchQuery, TextTerm, parse_query
-from annotator.store.core import StoreCore
 from annotator.store.errors import StoreError
 from annotator.store.results import DocumentSummary, SearchHit
+from annotator.store.search_terms import SearchTermsMixin
 
 FINISHED = ("done", "reviewed")
 
@@ -49,6 +50,11 @@ class _Matches:
     """The expression of a matching document's id in `source`."""
     text: bool
 
+    @property
+    def everything(self) -> bool:
+        """True when every document matches (an empty query)."""
+        return self.where == "1" and not self.text
+
     def ids(self) -> str:
         """A query of the ids from row :offset on, :limit of them (-1: all), in order."""
         return (f"SELECT {self.id} FROM {self.source} WHERE {self.where} "
@@ -57,6 +63,18 @@ class _Matches:
 
 _UNCERTAINTY = "coalesce((SELECT uncertainty FROM tagger_uncertainty WHERE document_id = {id}), -1)"
 """How unsure the tagger is of a document (suggestions' active learning); -1 when it has not said."""
+
+_BLOCK_BITS = 10
+"""document_blocks counts the documents of each run of 2**10 ids (migration m010)."""
+
+_IDS_BEFORE = (f"SELECT (SELECT coalesce(sum(n), 0) FROM document_blocks WHERE block < :id >> {_BLOCK_BITS}) + "
+               f"(SELECT count(*) FROM documents INDEXED BY documents_by_id "
+               f"WHERE id >= (:id >> {_BLOCK_BITS}) << {_BLOCK_BITS} AND id < :id)")
+"""How many documents have a smaller id than :id: the blocks before its own summed, its own block counted."""
+
+_BLOCK_OF_ROW = (f"SELECT block << {_BLOCK_BITS}, before FROM (SELECT block, n, sum(n) OVER (ORDER BY block) - n AS before "
+                 f"FROM document_blocks) WHERE before + n > :row ORDER BY block LIMIT 1")
+"""The first id of the block holding the document at row :row (from 0) of all documents, and the rows before that block."""
 
 
 def _summary(row: tuple) -> DocumentSummary:
@@ -76,7 +94,7 @@ def install_search_functions(conn: sqlite3.Connection) -> None:
     conn.create_function(_SPAN_TERM_FUNCTION, 3, _term_in, deterministic=True)
 
 
-class SearchMixin(StoreCore):
+class SearchMixin(SearchTermsMixin):
     """The search and document-list part of `Store`."""
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
@@ -111,18 +129,51 @@ class SearchMixin(StoreCore):
         or with `by_uncertainty` the ones the tagger is least sure of first), with
         `annotator`'s span count and status."""
         m = self._matches(self._parse(query))
+        limit = -1 if limit is None else limit
         if by_uncertainty:
-            rows = self._run(
-                f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
-                f"(SELECT {m.id} FROM {m.source} WHERE {m.where}) "
-                f"ORDER BY {_UNCERTAINTY.format(id='doc.id')} DESC, doc.id LIMIT :limit OFFSET :offset",
-                {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}, query)
-            return [_summary(r) for r in rows]
+            ids = self._ids_by_uncertainty(m, offset, limit, query)
+            rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
+                             f"(SELECT value FROM json_each(:ids))", {"who": annotator, "ids": json.dumps(ids)}, query)
+            place = {doc_id: i for i, doc_id in enumerate(ids)}
+            return sorted(map(_summary, rows), key=lambda summary: place[summary.id])
+        if m.everything and offset > 0:
+            # skip whole blocks of ids by their counts, then count off the rest
+            block = self.db.execute(_BLOCK_OF_ROW, {"row": offset}).fetchone()
+            if block is None:
+                return []
+            m = _Matches(m.source, f"{m.id} >= :first", {"first": block[0]}, m.id, False)
+            offset -= block[1]
         # the ids are counted off in the slim index; only the page's rows are read
         rows = self._run(
             f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN ({m.ids()}) ORDER BY doc.id",
-            {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}, query)
+            {**m.params, "who": annotator, "limit": limit, "offset": offset}, query)
         return [_summary(r) for r in rows]
+
+    def _ids_by_uncertainty(self, m: _Matches, offset: int, limit: int, query: str) -> list[int]:
+        """Ids of the matches from row `offset` on, the ones the tagger is least
+        sure of first, then the ones it has not measured (as -1) in id order:
+        read in the order of the index of uncertainties, not sorted."""
+        if self.db.execute("SELECT 1 FROM tagger_uncertainty WHERE uncertainty <= -1 LIMIT 1").fetchone():
+            # a measure at or below "not measured" mixes the two parts: sort (not what the tagger gives)
+            return [r[0] for r in self._run(
+                f"SELECT {m.id} FROM {m.source} WHERE {m.where} "
+                f"ORDER BY {_UNCERTAINTY.format(id=m.id)} DESC, {m.id} LIMIT :limit OFFSET :offset",
+                {**m.params, "limit": limit, "offset": offset}, query)]
+        matching = "" if m.everything else f"WHERE t.document_id IN (SELECT {m.id} FROM {m.source} WHERE {m.where})"
+        measured = [r[0] for r in self._run(
+            f"SELECT t.document_id FROM tagger_uncertainty t {matching} "
+            f"ORDER BY t.uncertainty DESC, t.document_id LIMIT :limit OFFSET :offset",
+            {**m.params, "limit": limit, "offset": offset}, query)]
+        if 0 <= limit <= len(measured):
+            return measured
+        before = offset + len(measured) if measured else self._run(
+            f"SELECT count(*) FROM tagger_uncertainty t {matching}", m.params, query)[0][0]
+        rest = [r[0] for r in self._run(
+            f"SELECT {m.id} FROM {m.source} WHERE {m.where} AND NOT EXISTS "
+            f"(SELECT 1 FROM tagger_uncertainty t WHERE t.document_id = {m.id}) ORDER BY {m.id} LIMIT :limit OFFSET :offset",
+            {**m.params, "limit": limit - len(measured) if limit >= 0 else -1,
+             "offset": max(offset - before, 0)}, query)]
+        return measured + rest
 
     def document_summaries(self, annotator: str, query: str = "") -> list[DocumentSummary]:
         """Every document matching `query` (all for an empty one) with the annotator's
@@ -143,13 +194,35 @@ class SearchMixin(StoreCore):
         if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
             return None
         if by_uncertainty:
-            # counted over the matches: ordering by uncertainty is a choice the user makes, not every list's cost
-            key = _UNCERTAINTY.format(id=m.id)
-            params["u"] = self.db.execute(f"SELECT {_UNCERTAINTY.format(id=':id')}", {"id": document_id}).fetchone()[0]
-            return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND "
-                             f"({key} > :u OR ({key} = :u AND {m.id} < :id))", params, query)[0][0]
+            return self._uncertainty_position(m, document_id, query)
+        if m.everything:
+            return self.db.execute(_IDS_BEFORE, {"id": document_id}).fetchone()[0]
         return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
                          params, query)[0][0]
+
+    def _uncertainty_position(self, m: _Matches, document_id: int, query: str) -> int:
+        # counted in the index of uncertainties, over the matches when filtered
+        params = {**m.params, "id": document_id}
+        if self.db.execute("SELECT 1 FROM tagger_uncertainty WHERE uncertainty <= -1 LIMIT 1").fetchone():
+            key = _UNCERTAINTY.format(id=m.id)
+            params["u"] = self.db.execute(f"SELECT {_UNCERTAINTY.format(id=':id')}", params).fetchone()[0]
+            return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND "
+                             f"({key} > :u OR ({key} = :u AND {m.id} < :id))", params, query)[0][0]
+        matching = "" if m.everything else f"AND t.document_id IN (SELECT {m.id} FROM {m.source} WHERE {m.where})"
+        row = self.db.execute("SELECT uncertainty FROM tagger_uncertainty WHERE document_id = :id", params).fetchone()
+        if row is not None:
+            params["u"] = row[0]
+            return self._run(f"SELECT count(*) FROM tagger_uncertainty t WHERE "
+                             f"(t.uncertainty > :u OR (t.uncertainty = :u AND t.document_id < :id)) {matching}",
+                             params, query)[0][0]
+        measured = self._run(f"SELECT count(*) FROM tagger_uncertainty t WHERE 1 {matching}", params, query)[0][0]
+        if m.everything:
+            return measured + self.db.execute(_IDS_BEFORE, params).fetchone()[0] - self.db.execute(
+                "SELECT count(*) FROM tagger_uncertainty WHERE document_id < :id", params).fetchone()[0]
+        unmeasured_before = self._run(
+            f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id AND NOT EXISTS "
+            f"(SELECT 1 FROM tagger_uncertainty t WHERE t.document_id = {m.id})", params, query)[0][0]
+        return measured + unmeasured_before
 
     def finished_count(self, annotator: str) -> int:
         """Documents `annotator` has marked done or reviewed (an index range, not every status)."""
@@ -179,6 +252,17 @@ class SearchMixin(StoreCore):
                 raise SearchQueryError(f"search {query!r}: {exc}") from exc
             raise
 
+    def _fts_term(self, term: TextTerm) -> str:
+        """`term` in FTS5 syntax, a prefix spelled out into the words it stands
+        for (read lazily, in document order, where FTS5 would merge them first)."""
+        if not term.prefix:
+            return term.fts()
+        words = self.words_starting(term.words[-1])
+        if not words:  # too many to spell out, or none (then FTS5 finds none, at once)
+            return term.fts()
+        phrase = " ".join(term.words[:-1])
+        return "(" + " OR ".join(f'"{phrase} {word}"' if phrase else f'"{word}"' for word in words) + ")"
+
     def _matches(self, query: SearchQuery) -> _Matches:
         params: dict[str, Any] = {}
         conditions: list[str] = []
@@ -191,7 +275,7 @@ class SearchMixin(StoreCore):
         if query.text:
             # the index yields ids in order; conditions test the id, so no text is read
             source, doc = "documents_fts", "documents_fts.rowid"
-            params["match"] = " ".join(term.fts() for term in query.text)
+            params["match"] = " AND ".join(map(self._fts_term, query.text))
             conditions.append("documents_fts MATCH :match")
         else:
             source, doc = "documents d", "d.id"
