@@ -75,9 +75,16 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
     """Each record's lines: `-DOCSTART-`, then a blank line after each sentence."""
     pieces = []
     names = TagNames(options.labels or ())
-    tag = names.tag
+    written = names.tags
     for tagged in tag_examples(records, options, summary):
-        words, tags = tagged.words, list(map(tag, tagged.tags))
+        words, tags = tagged.words, tagged.tags
+        # a few distinct tags per document: name those, and map the tokens
+        # (in C) only when a label's tag is spelled differently
+        distinct = set(tags)
+        for tag in distinct.difference(written):
+            names.tag(tag)
+        if any(written[tag] != tag for tag in distinct):
+            tags = list(map(written.__getitem__, tags))
         pieces.append(f"{DOCSTART} -X- O O\n\n")
         for first, last in tagged.sentences:
             pieces.append("\n".join(map(" ".join, zip(words[first:last], tags[first:last]))))

@@ -37,7 +37,9 @@ class WordFinder:
 
     def __init__(self) -> None:
         self.conn = sqlite3.connect(":memory:", check_same_thread=False)
-        self.conn.execute(f"CREATE VIRTUAL TABLE texts USING fts5(title, text, content='', tokenize='{TOKENIZER}')")
+        # no content, no positions: only the list of words is read (a fifth faster)
+        self.conn.execute(f"CREATE VIRTUAL TABLE texts USING fts5(title, text, content='', detail=none, "
+                          f"tokenize='{TOKENIZER}')")
         self.conn.execute("CREATE VIRTUAL TABLE words USING fts5vocab(texts, 'row')")
 
     def words(self, texts: Iterable[tuple[str, str]]) -> list[str]:
