@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from annotator.domain import AnnotatedDocument, Document, LabelledDocument
@@ -75,20 +76,20 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
     """Each record's lines: `-DOCSTART-`, then a blank line after each sentence."""
     pieces = []
     names = TagNames(options.labels or ())
-    written = names.tags
+    line_ends: dict[str, str] = {}
+    """A tag -> what follows a token on its line: " B-PERSON\n". A document's
+    text is its words and these, interleaved: no string is made per token."""
     for tagged in tag_examples(records, options, summary):
         words, tags = tagged.words, tagged.tags
-        # a few distinct tags per document: name those, and map the tokens
-        # (in C) only when a label's tag is spelled differently
-        distinct = set(tags)
-        for tag in distinct.difference(written):
-            names.tag(tag)
-        if any(written[tag] != tag for tag in distinct):
-            tags = list(map(written.__getitem__, tags))
         pieces.append(f"{DOCSTART} -X- O O\n\n")
-        for first, last in tagged.sentences:
-            pieces.append("\n".join(map(" ".join, zip(words[first:last], tags[first:last]))))
-            pieces.append("\n\n")
+        if not words:
+            continue
+        for tag in set(tags).difference(line_ends):
+            line_ends[tag] = f" {names.tag(tag)}\n"
+        ends = list(map(line_ends.__getitem__, tags))
+        for _, last in tagged.sentences:
+            ends[last - 1] += "\n"
+        pieces.append("".join(chain.from_iterable(zip(words, ends))))
     summary.notes += [note for note in names.note() if note not in summary.notes]
     return pieces
 
