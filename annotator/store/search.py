@@ -153,8 +153,7 @@ class SearchMixin(SearchTermsMixin):
         """Ids of the matches from row `offset` on, the ones the tagger is least
         sure of first, then the ones it has not measured (as -1) in id order:
         read in the order of the index of uncertainties, not sorted."""
-        if self.db.execute("SELECT 1 FROM tagger_uncertainty WHERE uncertainty <= -1 LIMIT 1").fetchone():
-            # a measure at or below "not measured" mixes the two parts: sort (not what the tagger gives)
+        if self._unmeasured_mixed():
             return [r[0] for r in self._run(
                 f"SELECT {m.id} FROM {m.source} WHERE {m.where} "
                 f"ORDER BY {_UNCERTAINTY.format(id=m.id)} DESC, {m.id} LIMIT :limit OFFSET :offset",
@@ -200,10 +199,16 @@ class SearchMixin(SearchTermsMixin):
         return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
                          params, query)[0][0]
 
+    def _unmeasured_mixed(self) -> bool:
+        """Whether a measure sits at or below the -1 of "not measured", so that
+        the two cannot be read one after the other and are sorted instead (the
+        tagger gives none: its uncertainty is between 0 and 1)."""
+        return self.db.execute("SELECT 1 FROM tagger_uncertainty WHERE uncertainty <= -1 LIMIT 1").fetchone() is not None
+
     def _uncertainty_position(self, m: _Matches, document_id: int, query: str) -> int:
         # counted in the index of uncertainties, over the matches when filtered
         params = {**m.params, "id": document_id}
-        if self.db.execute("SELECT 1 FROM tagger_uncertainty WHERE uncertainty <= -1 LIMIT 1").fetchone():
+        if self._unmeasured_mixed():
             key = _UNCERTAINTY.format(id=m.id)
             params["u"] = self.db.execute(f"SELECT {_UNCERTAINTY.format(id=':id')}", params).fetchone()[0]
             return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND "
