@@ -14,7 +14,7 @@ import pytest
 from annotator.domain import AnnotatedDocument, Argument, Document
 from annotator.store import Store
 from annotator.store import search_terms
-from annotator.store.search import _BLOCK_BITS
+from annotator.store.search import _BLOCK_BITS, _BLOCK_OF_ROW, _IDS_BEFORE
 
 BLOCK = 1 << _BLOCK_BITS
 
@@ -179,10 +179,10 @@ def test_the_windows_queries_use_the_indexes(gappy):
     assert "suggestions_by_span" in plan(
         gappy, "SELECT span_id, id FROM suggestions WHERE state = 'accepted' AND span_id IN (1, 2)")
     assert "facts_by_label" in plan(gappy, "SELECT 1 FROM facts WHERE label = 'QUOTE'")
-    position = plan(gappy, "SELECT (SELECT coalesce(sum(n), 0) FROM document_blocks WHERE block < 5) + "
-                           "(SELECT count(*) FROM documents INDEXED BY documents_by_id WHERE id >= 5120 AND id < 5200)")
+    position = plan(gappy, _IDS_BEFORE, {"id": 2 * BLOCK + 5})
     assert "SEARCH document_blocks USING INTEGER PRIMARY KEY" in position
     assert "SEARCH documents USING COVERING INDEX documents_by_id" in position
+    assert "documents " not in plan(gappy, _BLOCK_OF_ROW, {"row": 1500})  # the blocks alone
 
 
 def test_an_import_over_present_documents_records_the_statuses_it_set(store):
