@@ -54,6 +54,8 @@ from operator import itemgetter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# this checkout's annotator (the floors and the search step import it), not the one installed
+sys.path.insert(0, str(HERE.parent))
 RESULTS = HERE / "results"
 README = HERE / "README.md"
 SEED = 11
@@ -154,7 +156,8 @@ def run(argv: list[str], stdout: Path | None = None) -> tuple[float, int]:
     processes it waited for: export workers)."""
     out = open(stdout, "w") if stdout else subprocess.DEVNULL
     began = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+    child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE,
+                             env={**os.environ, "PYTHONPATH": str(HERE.parent)})  # this checkout's annotator
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - began
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -442,7 +445,6 @@ def search_figures(db: Path, figures: Figures) -> None:
     search` ask), and the document list's row of the last document and its
     last page, in this process; beside each, the bare FTS5 query of the same
     words (rowids only). Target: under 50 ms."""
-    sys.path.insert(0, str(HERE.parent))
     from annotator.store import Store
 
     store = Store.open_read_only(db)
