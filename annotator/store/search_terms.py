@@ -2,8 +2,9 @@
 m010), and prefixes spelled out into those words.
 
 FTS5 answers `pemerin*` by merging the entries of every word starting so
-before it returns its first hit: at a million articles a prefix of words
-found in every article takes half a second. The same words joined by OR are
+before it returns its first hit, which takes time with how often those words
+occur (42 ms over 100,000 articles that all hold pemerintah, `b*` 0.3 s), not
+with the 20 hits asked for. The same words joined by OR are
 read side by side in document order, so the first 20 hits cost what the
 first 20 hits of one word cost. The list is kept here: triggers note every
 document added or edited (`search_terms_pending`), the store adds their words
@@ -90,6 +91,8 @@ class SearchTermsMixin(StoreCore):
         found = {row[0] for row in self.db.execute(
             f"SELECT term FROM search_terms WHERE term >= :low{bound} LIMIT :most",
             {"low": low, "high": high, "most": MOST_WORDS + 1})}
+        if len(found) > MOST_WORDS:
+            return None
         pending = self.db.execute(
             "SELECT p.document_id, d.title, d.text FROM search_terms_pending p JOIN documents d "
             "ON d.id = p.document_id LIMIT ?", [MOST_PENDING + 1]).fetchall()
