@@ -117,6 +117,19 @@ class Context:
         store.actor = self.annotator
         return store
 
+    def forget_new_database(self) -> bool:
+        """Remove the database this command created, when nothing went into it
+        (an import that failed): True when it did. Samples the default database
+        was given count as nothing, as they come with any new default database."""
+        store = self._store
+        if store is None or not store.created or store.path is None:
+            return False
+        store.close()
+        self._store = None
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+        return True
+
 
 class NoDatabaseGiven(click.ClickException):
     """The path given names no database: exit status 2, as for a mistyped option."""
@@ -209,7 +222,7 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
     text) are matched, not duplicated; on them a span or fact identical to one
     already in its layer is not added again, and a status already set is kept.
     """
-    from annotator.exchange import import_files
+    from annotator.exchange import check_import_paths, import_files
     from annotator.formats.base import max_document_size
 
     if not paths and not samples:
@@ -220,6 +233,10 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
         raise click.BadParameter(str(exc), param_hint="--max-document-size") from None
     if layer:  # given after `import`: the same meaning as before it
         ctx.annotator = layer
+    try:
+        check_import_paths(paths, fmt)
+    except (ValueError, StoreError) as exc:
+        raise click.ClickException(f"{exc}; nothing was imported") from exc
     store = ctx.store(create=True)
     if samples:
         added = add_samples(store)
@@ -233,6 +250,9 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
                                   title_field=title_field, layers_from_folders=layers_from_folders,
                                   label_field=label_field, max_document_size=limit)
         except (ValueError, StoreError) as exc:
+            if not samples and ctx.forget_new_database():
+                raise click.ClickException(f"{exc}; nothing was imported, and the new database "
+                                           f"{ctx.db_path} was removed again") from exc
             raise click.ClickException(f"{exc}; nothing was imported") from exc
     for line in report.lines():
         click.echo(line)

@@ -108,6 +108,17 @@ class ImportReport:
         return out
 
 
+def check_import_paths(paths: Sequence[Path], format: str | None = None) -> None:
+    """Refuse, before anything is opened or created, paths that name nothing
+    and files whose format cannot be read (the records are checked as they are read)."""
+    for path in map(Path, paths):
+        if not path.exists():
+            raise FormatError(path, "no such file or folder")
+        fmt = get_format(format) if format else detect_format(path)
+        if fmt.read is None:
+            raise ExchangeError(f"the {fmt.name} format can only be exported")
+
+
 def read_files(paths: Sequence[Path], format: str | None = None, options: ReadOptions | None = None,
                progress: Progress | None = None) -> Iterator[AnnotatedDocument]:
     """Every record of the files, one at a time (`progress` hears the count

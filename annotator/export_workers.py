@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,19 +45,47 @@ MOST_WORKERS = 4
 
 def usable_cores() -> int:
     """Cores this process may run on (fewer than the machine's under a CPU mask)
-    that other programs are not keeping busy (the one-minute load average):
-    on a busy machine, workers only fight each other and the writer."""
+    that other programs are keeping busy now: on a busy machine, workers only
+    fight each other and the writer."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]
-    except OSError:
-        busy = 0.0
     # a core counts as taken only once a whole core's worth of work waits: the
     # little a desktop's other programs do should not cost an export its workers
-    return max(1, cores - int(busy))
+    return max(1, cores - int(busy_cores()))
+
+
+BUSY_SAMPLE_SECONDS = 0.2
+
+
+def busy_cores() -> float:
+    """How many cores' worth of work the machine is doing now, measured over
+    `BUSY_SAMPLE_SECONDS` (/proc/stat). Not the load average: it lags a minute
+    behind, so a long job that just ended (the previous export, a benchmark's
+    floor) would still count and leave this export without its workers."""
+    first = _cpu_times()
+    if first is not None:
+        time.sleep(BUSY_SAMPLE_SECONDS)
+        second = _cpu_times()
+        if second is not None and second[1] > first[1]:
+            idle, total = second[0] - first[0], second[1] - first[1]
+            return (os.cpu_count() or 1) * (1 - idle / total)
+    try:
+        return os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return 0.0
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) clock ticks of every CPU since boot, or None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(n) for n in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is inside user)
+    return fields[3] + fields[4], sum(fields[:8])
 
 
 def worker_count(requested: int | None, documents: int, fmt: Format, store: Store) -> int:
@@ -69,7 +98,8 @@ def worker_count(requested: int | None, documents: int, fmt: Format, store: Stor
     if not sys.platform.startswith("linux"):
         return 1
     if requested is None:
-        requested = min(usable_cores(), MOST_WORKERS, store.estimated_text_length() // CHARACTERS_PER_WORKER)
+        by_size = min(MOST_WORKERS, store.estimated_text_length() // CHARACTERS_PER_WORKER)
+        requested = min(usable_cores(), by_size) if by_size > 1 else 1
     return max(1, min(requested, -(-documents // RUN_DOCUMENTS)))
 
 

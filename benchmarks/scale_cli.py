@@ -44,15 +44,18 @@ import os
 import random
 import re
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# this checkout's annotator (the floors and the search step import it), not the one installed
+sys.path.insert(0, str(HERE.parent))
 RESULTS = HERE / "results"
 README = HERE / "README.md"
 SEED = 11
@@ -60,6 +63,16 @@ AGREEMENT_DOCUMENTS = 10_000
 ANNOTATORS = ("ana", "budi", "citra")
 IMPORT_TARGET = 0.5
 CONLL_TARGET = 0.9
+SEARCH_TARGET_MS = 50
+STEPS = ("import", "check", "native", "conll", "agreement", "search")
+SEARCHES = [  # (what, query, the bare FTS5 query of the same words: rowids only)
+    ("search: a word in every article", "pemerintah", '"pemerintah"'),
+    ("search: a prefix of 3 such words", "pemerin*", '"pemerintah" OR "pemerintahan" OR "pemerintahnya"'),
+    ("search: a phrase", '"Joko Widodo"', '"joko widodo"'),
+    ("search: two words", "Bandung Pertamina", '"bandung" "pertamina"'),
+    ("search: a label and a word", "label:PERSON Widodo", '"widodo"'),
+    ("search: a status", "status:done", None),
+]
 
 FIRST = "Joko Siti Budi Dewi Agus Rina Hendra Putri Andi Maya Bambang Sri".split()
 LAST = "Widodo Rahayu Santoso Lestari Wijaya Hidayat Kusuma Pratama Nugroho Saputra".split()
@@ -143,7 +156,8 @@ def run(argv: list[str], stdout: Path | None = None) -> tuple[float, int]:
     processes it waited for: export workers)."""
     out = open(stdout, "w") if stdout else subprocess.DEVNULL
     began = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+    child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE,
+                             env={**os.environ, "PYTHONPATH": str(HERE.parent)})  # this checkout's annotator
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - began
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -305,6 +319,13 @@ class Figures:
         if target and share < target:
             self.missed.append(f"{what}: {share:.2f} of the floor's rate, below {target}")
 
+    def timed(self, what: str, ms: float, floor_ms: float | None, floor_name: str, target_ms: float) -> None:
+        beside = f"{floor_ms:.2f} ms ({floor_name})" if floor_ms is not None else "–"
+        print(f"{what:<34} {ms:8.2f} ms (target < {target_ms} ms)   [{beside}]", flush=True)
+        self.rows.append((what, f"{ms:.2f} ms", beside, f"< {target_ms} ms", "–"))
+        if ms >= target_ms:
+            self.missed.append(f"{what}: {ms:.1f} ms, not under {target_ms} ms")
+
     def note(self, what: str, ours: tuple[float, int], remark: str) -> None:
         seconds, kb = ours
         print(f"{what:<34} {seconds:8.1f} s  {remark:<42} peak {kb / 1024:7.0f} MB", flush=True)
@@ -336,54 +357,111 @@ def build(name: str, source: Path, skip_import: bool, figures: Figures | None) -
 
 
 def main() -> int:
+    global RESULTS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="articles in the corpus (default 100,000)")
     parser.add_argument("--skip-import", action="store_true", help="reuse the database a previous run built")
     parser.add_argument("--no-readme", action="store_true", help="do not write the figures to benchmarks/README.md")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="folder for the corpora, databases and exports (default benchmarks/results; "
+                             "a million articles take ~15 GB there)")
+    parser.add_argument("--only", choices=STEPS, action="append",
+                        help="run only this step (repeatable; the figures are printed, not written to the README)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of the CoNLL step (floor and exports in turn; the best of each is shown)")
     parser.add_argument("--floor", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    RESULTS = args.results
     if args.floor:
         FLOORS[args.floor[0]](*args.floor[1:])
         return 0
 
+    steps = set(args.only or STEPS)
     figures = Figures()
     out = RESULTS / "out"
     out.mkdir(parents=True, exist_ok=True)
     print(f"{args.size:,} articles of ~2 KB with 20 spans each; agreement over {AGREEMENT_DOCUMENTS:,} x "
           f"{len(ANNOTATORS)} annotators; seconds include starting Python and opening the database", flush=True)
     source = corpus_file(f"scale-{args.size}", args.size, ("ana",))
-    db = build(f"scale-{args.size}", source, args.skip_import, figures)
+    db = build(f"scale-{args.size}", source, args.skip_import or "import" not in steps,
+               figures if "import" in steps else None)
 
     figures.note("open (annotator show 1)", run(annotator(db, "show", "1", "--all-layers")),
                  "start-up and opening, in every figure")
 
-    floor_s, _ = run(floor("check", db))
-    figures.add("check", run(annotator(db, "check")), floor_s, "raw read and compare")
+    if "check" in steps:
+        floor_s, _ = run(floor("check", db))
+        figures.add("check", run(annotator(db, "check")), floor_s, "raw read and compare")
 
-    floor_s, _ = run(floor("native", db, out / "raw.jsonl"))
-    figures.add("native export", run(annotator(db, "export", "--format", "native", "--out", str(out / "all.jsonl"))),
-                floor_s, "raw read + json.dumps")
+    if "native" in steps:
+        floor_s, _ = run(floor("native", db, out / "raw.jsonl"))
+        figures.add("native export", run(annotator(db, "export", "--format", "native", "--out",
+                                                   str(out / "all.jsonl"))), floor_s, "raw read + json.dumps")
 
-    report = RESULTS / "bare-conll.json"
-    run(floor("conll", db, out / "bare.conll"), stdout=report)
-    bare = json.loads(report.read_text())
-    conll = ["export", "--format", "conll", "--tokenizer", "regex"]
-    figures.add("CoNLL export (workers as chosen)", run(annotator(db, *conll, "--out", str(out / "all.conll"))),
-                bare["loop"], "bare BIO loop", CONLL_TARGET)
-    figures.add("CoNLL export, --workers 1", run(annotator(db, *conll, "--workers", "1", "--out", str(out / "one.conll"))),
-                bare["loop"], "bare BIO loop")
+    if "conll" in steps:
+        # the floor and the two exports take turns, each the best of --repeat
+        # rounds: on a shared machine a minute's load moves one run by half
+        report = RESULTS / "bare-conll.json"
+        conll = ["export", "--format", "conll", "--tokenizer", "regex"]
+        loops, chosen, single = [], [], []
+        for _ in range(args.repeat):
+            run(floor("conll", db, out / "bare.conll"), stdout=report)
+            loops.append(json.loads(report.read_text())["loop"])
+            chosen.append(run(annotator(db, *conll, "--out", str(out / "all.conll"))))
+            single.append(run(annotator(db, *conll, "--workers", "1", "--out", str(out / "one.conll"))))
+        best = " (best of %d)" % args.repeat if args.repeat > 1 else ""
+        figures.add(f"CoNLL export (workers as chosen){best}", min(chosen), min(loops), "bare BIO loop", CONLL_TARGET)
+        figures.add(f"CoNLL export, --workers 1{best}", min(single), min(loops), "bare BIO loop")
 
-    layers = corpus_file(f"agreement-{AGREEMENT_DOCUMENTS}", AGREEMENT_DOCUMENTS, ANNOTATORS)
-    adb = build(f"agreement-{AGREEMENT_DOCUMENTS}", layers, args.skip_import, None)
-    floor_s, _ = run(floor("agreement", adb))
-    figures.add(f"agreement, {AGREEMENT_DOCUMENTS:,} docs x {len(ANNOTATORS)}", run(annotator(adb, "agreement", "--json")),
-                floor_s, "raw read + tokenize")
+    if "agreement" in steps:
+        layers = corpus_file(f"agreement-{AGREEMENT_DOCUMENTS}", AGREEMENT_DOCUMENTS, ANNOTATORS)
+        adb = build(f"agreement-{AGREEMENT_DOCUMENTS}", layers, args.skip_import, None)
+        floor_s, _ = run(floor("agreement", adb))
+        figures.add(f"agreement, {AGREEMENT_DOCUMENTS:,} docs x {len(ANNOTATORS)}",
+                    run(annotator(adb, "agreement", "--json")), floor_s, "raw read + tokenize")
+
+    if "search" in steps:
+        search_figures(db, figures)
 
     for miss in figures.missed:
         print(f"MISSED: {miss}", file=sys.stderr)
-    if not args.no_readme:
+    if not args.no_readme and not args.only:
         write_readme(args.size, figures)
     return 1 if figures.missed else 0
+
+
+def median_ms(work: Callable[[], object], repeat: int = 7) -> float:
+    work()  # warms the page cache, as a person's second search finds it
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
+def search_figures(db: Path, figures: Figures) -> None:
+    """First hits of `Store.search` (as the window's filter box and `annotator
+    search` ask), and the document list's row of the last document and its
+    last page, in this process; beside each, the bare FTS5 query of the same
+    words (rowids only). Target: under 50 ms."""
+    from annotator.store import Store
+
+    store = Store.open_read_only(db)
+    bare = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    for what, query, fts in SEARCHES:
+        ours = median_ms(lambda: store.search(query))
+        floor_ms = median_ms(lambda: bare.execute(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rowid LIMIT 20", [fts]).fetchall()
+        ) if fts else None
+        figures.timed(what, ours, floor_ms, "bare FTS5, 20 rowids", SEARCH_TARGET_MS)
+    size = store.document_count()
+    last = store.document_page("ana", "", size - 1, 1)[0].id
+    figures.timed("list: row of the last document", median_ms(lambda: store.document_position(last)), None, "",
+                  SEARCH_TARGET_MS)
+    figures.timed("list: its page (100 rows)", median_ms(lambda: store.document_page("ana", "", size - 100, 100)),
+                  None, "", SEARCH_TARGET_MS)
+    store.close()
 
 
 BEGIN, END = "<!-- scale_cli: begin -->", "<!-- scale_cli: end -->"

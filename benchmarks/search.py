@@ -29,6 +29,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+# this checkout's annotator, not the one installed: a script's folder is its first import path
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from annotator.domain import AnnotatedDocument, Document, Span
 from annotator.project import open_project
 from annotator.store import Store

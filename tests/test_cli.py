@@ -36,7 +36,23 @@ def test_non_utf8_file_is_named_and_nothing_imported(tmp_path):
     result = run("--db", str(db), "import", str(good), str(bad))
     assert result.exit_code == 1
     assert "bad.txt:2" in result.output and "not UTF-8" in result.output
-    assert Store.open(db).document_ids() == []
+    # the database this import created is gone again: a failed first import leaves no empty project
+    assert "was removed again" in result.output and not db.exists()
+    run("--db", str(db), "import", str(good))
+    result = run("--db", str(db), "import", str(bad))
+    assert result.exit_code == 1 and "removed" not in result.output
+    assert [d.title for d in Store.open(db).documents()] == ["fine"]  # one it did not create stays
+
+
+def test_import_checks_its_files_before_it_creates_a_database(tmp_path):
+    db = tmp_path / "p.db"
+    result = run("--db", str(db), "import", str(tmp_path / "missing.jsonl"))
+    assert result.exit_code == 1 and "missing.jsonl" in result.output and "no such file" in result.output
+    odd = tmp_path / "notes.xyz"
+    odd.write_text("?", encoding="utf-8")
+    result = run("--db", str(db), "import", str(odd))
+    assert result.exit_code == 1 and "notes.xyz" in result.output and "--format" in result.output
+    assert "created" not in result.output and not db.exists()
 
 
 def test_check_exit_status(tmp_path):

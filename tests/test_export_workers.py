@@ -159,7 +159,21 @@ def test_a_worker_that_dies_fails_the_export_instead_of_hanging(corpus, tmp_path
 
 def test_busy_cores_are_not_counted(monkeypatch):
     monkeypatch.setattr(export_workers.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (0.8, 0.5, 0.5))  # a desktop's background
-    assert export_workers.usable_cores() == 2
-    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (7.0, 6.0, 5.0))  # other programs fill both
+    monkeypatch.setattr(export_workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(export_workers, "BUSY_SAMPLE_SECONDS", 0)
+    samples = iter([(1000, 2000), (1080, 2200)])  # 80 of 200 ticks idle: 1.2 cores busy now
+    monkeypatch.setattr(export_workers, "_cpu_times", lambda: next(samples))
+    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (7.0, 6.0, 5.0))  # a minute ago: not now
     assert export_workers.usable_cores() == 1
+    samples = iter([(1000, 2000), (1170, 2200)])  # 0.3 cores busy: a desktop's background
+    assert export_workers.usable_cores() == 2
+    # without /proc/stat, the load average
+    monkeypatch.setattr(export_workers, "_cpu_times", lambda: None)
+    assert export_workers.usable_cores() == 1
+    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (0.8, 0.5, 0.5))
+    assert export_workers.usable_cores() == 2
+
+
+def test_busy_cores_reads_this_machine():
+    busy = export_workers.busy_cores()
+    assert 0 <= busy <= (export_workers.os.cpu_count() or 1) + 0.01

@@ -21,9 +21,11 @@ def old_database(path, monkeypatch) -> None:
     apply = migrations.apply
     monkeypatch.setattr(migrations, "apply", lambda db: apply(db, stop_before="m004_ids_never_reused"))
     store = Store.open(path)
-    # today's store writes its change history (m005, after m004) with every edit:
-    # a table for the filling only, taken away again
+    # today's store writes its change history (m005, after m004) with every edit,
+    # and keeps the word list for prefixes (m010): tables for the filling only, taken away again
     m005_change_history(store.db)
+    store.db.execute("CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID")
+    store.db.execute("CREATE TABLE search_terms_pending (document_id INTEGER PRIMARY KEY)")
     install_default_schema(store)
     # and the column today's store names documents by (m007, after m004), which m004 leaves behind
     store.db.execute("ALTER TABLE documents ADD COLUMN source_name TEXT NOT NULL DEFAULT ''")
@@ -35,7 +37,8 @@ def old_database(path, monkeypatch) -> None:
     store.delete_span(store.add_span(doc.id, "ana", 25, 32, "LOCATION").id)  # the largest span id, freed
     store.record_decision(doc.id, "rina", "span", "take")
     store.set_status(doc.id, "ana", "done")
-    store.db.execute("DROP TABLE changes")
+    for table in ("changes", "search_terms", "search_terms_pending"):
+        store.db.execute(f"DROP TABLE {table}")
     store.close()
     monkeypatch.setattr(migrations, "apply", apply)
 
@@ -62,7 +65,7 @@ def test_an_old_database_keeps_every_row_and_index(tmp_path, monkeypatch):
     new_indexes = indexes(store)
     later = {"facts_by_span", "changes_by_document", "changes_by_annotator",  # made by m004, m005, m006
              "document_status_by_annotator", "documents_by_id", "documents_by_text",  # and m007
-             "documents_by_title"}  # and m009
+             "documents_by_title", "facts_by_label"}  # and m009, m010
     assert {k: v for k, v in new_indexes.items() if k not in later} == old_indexes
     assert "facts_by_span" in new_indexes  # new: deleting a span finds the facts it states by index
     for table in ["documents", "spans", "facts", "fact_args", "decisions"]:

@@ -88,8 +88,8 @@ def test_the_command_refuses_deep_json_with_one_line_and_adds_nothing(tmp_path):
     assert result.output.strip().splitlines() == [
         f"created {tmp_path / 'p.db'}",  # import makes the project it was named (issue 16)
         f"Error: {path}:2: arrays or objects are nested more than {MAX_DEPTH} deep; not a record this tool can "
-        "read; nothing was imported"]
-    assert Store.open(tmp_path / "p.db").document_ids() == []
+        f"read; nothing was imported, and the new database {tmp_path / 'p.db'} was removed again"]
+    assert not (tmp_path / "p.db").exists()
 
 
 # -- one document over the size limit ----------------------------------------------

@@ -58,16 +58,21 @@ def older_database(path: Path) -> Path:
     db = ProjectDatabase(conn, path)
     configure(db, in_memory=True)  # keeps SQLite's default journal: the file is not in WAL mode
     migrations.apply(db, stop_before="m002_spans_in_reading_order")
-    # today's store writes its change history (m005) with every edit: a table for
+    # today's store writes its change history (m005) with every edit: tables for
     # the filling only, taken away again, so the file is what m001 made
     m005_change_history(db)
     # and names its documents (m007): a column for the filling only, taken away again
     conn.execute("ALTER TABLE documents ADD COLUMN source_name TEXT NOT NULL DEFAULT ''")
+    # and the word list for prefixes (m010) that adding a document keeps
+    conn.execute("CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute("CREATE TABLE search_terms_pending (document_id INTEGER PRIMARY KEY)")
     store = Store(db, path)
     install_default_schema(store)
     fill(store)
     conn.execute("DROP TABLE changes")
     conn.execute("ALTER TABLE documents DROP COLUMN source_name")
+    conn.execute("DROP TABLE search_terms")
+    conn.execute("DROP TABLE search_terms_pending")
     conn.commit()
     store.close()
     return path

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from annotator.domain import AnnotatedDocument, Document, LabelledDocument
@@ -81,15 +82,27 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
     """Each record's lines: `-DOCSTART-`, then a blank line after each sentence."""
     pieces = []
     names = TagNames(options.labels or ())
-    tag = names.tag
+    line_ends: dict[str, str] = {}
+    """A tag -> what follows a token on its line: " B-PERSON\n". A document's
+    text is its words and these, interleaved: no string is made per token."""
+    tab_ends: dict[str, str] = {}
+    """The same after a token holding white space: TAB before the tag."""
     for tagged in tag_examples(records, options, summary):
-        words, tags = tagged.words, list(map(tag, tagged.tags))
+        words, tags = tagged.words, tagged.tags
         pieces.append(docstart_line(tagged.example.document) if options.document_ids else PLAIN_DOCSTART)
-        # a token imported holding a space ("ketua umum") is written as it came: TAB-separated
-        line = _line if any(map(_SPACE.search, words)) else " ".join
-        for first, last in tagged.sentences:
-            pieces.append("\n".join(map(line, zip(words[first:last], tags[first:last]))))
-            pieces.append("\n\n")
+        if not words:
+            continue
+        for tag in set(tags).difference(line_ends):
+            line_ends[tag] = f" {names.tag(tag)}\n"
+            tab_ends[tag] = f"\t{names.tag(tag)}\n"
+        if _SPACE.search("".join(words)):  # one search a document, not one a token
+            # a token imported holding a space ("ketua umum") is written as it came: TAB-separated
+            ends = [(tab_ends if _SPACE.search(word) else line_ends)[tag] for word, tag in zip(words, tags)]
+        else:
+            ends = list(map(line_ends.__getitem__, tags))
+        for _, last in tagged.sentences:
+            ends[last - 1] += "\n"
+        pieces.append("".join(chain.from_iterable(zip(words, ends))))
     notes = names.note() + ([DOCUMENT_IDS_NOTE] if options.document_ids and pieces else [])
     summary.notes += [note for note in notes if note not in summary.notes]
     return pieces
@@ -97,10 +110,6 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
 
 PLAIN_DOCSTART = f"{DOCSTART} -X- O O\n\n"
 _SPACE = re.compile(r"\s")
-
-
-def _line(pair: tuple[str, str]) -> str:
-    return ("\t" if _SPACE.search(pair[0]) else " ").join(pair)
 DOCUMENT_IDS_NOTE = ("each -DOCSTART- line names its document (id=, hash=), so that importing the file again "
                      "finds the documents; spacy convert needs --no-document-ids")
 

@@ -133,6 +133,9 @@ class BulkImport:
         self.next_document = self._next_id("documents")
         self.next_span = self._next_id("spans")
         self.next_fact = self._next_id("facts")
+        self.first_new_document = self.next_document
+        self.statuses_set_on_present: list[list] = []
+        """[document id, layer, status] set on documents that were in the database before the import."""
         self.document_ids: dict[str, dict[str, int]] = {}
         """Content hash -> source name -> id (oldest first), for the chunk's texts: the
         documents found in the database or added by this import."""
@@ -184,6 +187,7 @@ class BulkImport:
                     if progress is not None and progress(done) is False:
                         raise cancelled(done)
                 self._flush()
+                self.store._settle_search_terms()
                 # the chunk's documents are in the table now, where the next
                 # chunks find them: memory stays the same for any file size
                 self.document_ids.clear()
@@ -319,6 +323,8 @@ class BulkImport:
         statuses, differing = self._new_per_layer(record.status, None if present is None else present.statuses)
         summary.statuses_kept += differing
         self.statuses += [(doc_id, layer, status, stamp) for layer, status in statuses]
+        if doc_id < self.first_new_document:
+            self.statuses_set_on_present += [[doc_id, layer, status] for layer, status in statuses]
         notes, differing = self._new_per_layer(record.notes, None if present is None else present.notes)
         summary.notes_kept += differing
         self.notes += [(doc_id, layer, note, stamp) for layer, note in notes]

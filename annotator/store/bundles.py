@@ -231,8 +231,9 @@ class BundlesMixin(StoreCore):
         stamp = now()
         with self.db.atomic():
             last_ids = self._last_ids()
-            BulkImport(self, annotator, summary, stamp, generated_color).run(records, progress, ImportCancelled)
-            self._record_import(annotator, summary, last_ids, stamp)
+            bulk = BulkImport(self, annotator, summary, stamp, generated_color)
+            bulk.run(records, progress, ImportCancelled)
+            self._record_import(annotator, summary, last_ids, sorted(bulk.statuses_set_on_present))
         self._schema = None
         self._changed("schema")
         self._changed("documents")

@@ -9,12 +9,12 @@ from typing import Any
 
 from annotator.domain import Document, content_hash
 from annotator.domain.document import matching_document, source_name_of
-from annotator.store.core import StoreCore
 from annotator.store.errors import StoreError
 from annotator.store.rows import now
+from annotator.store.search_terms import SearchTermsMixin
 
 
-class DocumentsMixin(StoreCore):
+class DocumentsMixin(SearchTermsMixin):
     """The documents part of `Store`."""
 
     def add_document(self, title: str, text: str, meta: dict[str, Any] | None = None) -> tuple[Document, bool]:
@@ -39,6 +39,7 @@ class DocumentsMixin(StoreCore):
             "INSERT INTO documents (title, text, hash, meta, created, source_name) VALUES (?, ?, ?, ?, ?, ?)",
             [title, text, digest, json.dumps(meta, ensure_ascii=False), now(), name],
         )
+        self._settle_search_terms()
         return Document(cursor.lastrowid, title, text, meta), True
 
     def document(self, document_id: int) -> Document:

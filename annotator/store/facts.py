@@ -85,16 +85,20 @@ class FactsMixin(StoreCore):
         if schema_label is None or schema_label.kind != "fact":
             raise StoreError(f"{label!r} is not a fact label")
         stamp = now()
+        written = json.dumps(attributes or {}, ensure_ascii=False)
+        args = [Argument(a.role, a.span_id, a.fact_id) for a in args]
         with self.db.atomic():
             self.ensure_annotator(annotator)
             cursor = self.db.execute(
                 "INSERT INTO facts (document_id, annotator, label, span_id, attributes, note, created, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [document_id, annotator, label, span_id, json.dumps(attributes or {}, ensure_ascii=False), note, stamp, stamp],
+                [document_id, annotator, label, span_id, written, note, stamp, stamp],
             )
             fact_id = cursor.lastrowid
-            self._write_args(fact_id, list(args))
-            fact = self.fact(fact_id)  # type: ignore[arg-type]
+            self._insert_args(fact_id, args)  # type: ignore[arg-type]
+            # the fact as its rows now hold it, without reading them back
+            fact = fact_from_row((fact_id, document_id, annotator, label, span_id, written, note, stamp, stamp))
+            fact.args = args
             self._record_fact("add", DeletedFact(fact, []))
             self._touch_status(document_id, annotator)
         self._changed("facts", document_id)
@@ -117,13 +121,15 @@ class FactsMixin(StoreCore):
         with self.db.atomic():
             old = self._expected_fact(fact_id, expect, changes).fact
             new = old.with_(**changes, updated=now())
+            written = json.dumps(new.attributes, ensure_ascii=False)
             self.db.execute(
                 "UPDATE facts SET label = ?, span_id = ?, attributes = ?, note = ?, updated = ? WHERE id = ?",
-                [new.label, new.span_id, json.dumps(new.attributes, ensure_ascii=False), new.note, new.updated, fact_id],
+                [new.label, new.span_id, written, new.note, new.updated, fact_id],
             )
+            # the fact as its rows now hold it, without reading them back
+            new = new.with_(attributes=json.loads(written), args=[Argument(a.role, a.span_id, a.fact_id) for a in new.args])
             if "args" in changes:
-                self._write_args(fact_id, list(new.args))
-            new = self.fact(fact_id)
+                self._write_args(fact_id, new.args)
             self._record_fact_change(old, new)
         self._changed("facts", old.document_id)
         return new
@@ -142,7 +148,10 @@ class FactsMixin(StoreCore):
             )
             self.db.execute("DELETE FROM fact_args WHERE fact_id = ?", [f.id])
             self._insert_args(f.id, f.args, to.positions)  # type: ignore[arg-type]
-            self._record_fact_change(old, self.fact(f.id))  # type: ignore[arg-type]
+            # as read back: arguments by position, then as inserted
+            in_order = [arg for _, arg in sorted(zip(to.positions or range(len(f.args)), f.args), key=lambda p: p[0])]
+            self._record_fact_change(old, f.with_(attributes=json.loads(json.dumps(f.attributes, ensure_ascii=False)),
+                                                  args=[Argument(a.role, a.span_id, a.fact_id) for a in in_order]))
         self._changed("facts", f.document_id)
 
     def delete_fact(self, fact_id: int, *,
@@ -152,18 +161,19 @@ class FactsMixin(StoreCore):
         put back) must also find the same roles filled with it."""
         with self.db.atomic():
             if isinstance(expect, DeletedFact):
-                self._expected_fact(fact_id, StoredFact(expect.fact, expect.positions))
+                stored = self._expected_fact(fact_id, StoredFact(expect.fact, expect.positions))
             else:
-                self._expected_fact(fact_id, expect)
-            deleted = self._delete_fact(fact_id)
+                stored = self._expected_fact(fact_id, expect)
+            deleted = self._delete_fact(fact_id, stored)
             if isinstance(expect, DeletedFact) and deleted.inbound != expect.inbound:
                 raise in_the_way(f"the roles {what(deleted.fact)} fills were changed")
             self._record_fact("delete", deleted)
         self._changed("facts", deleted.fact.document_id)
         return deleted
 
-    def _delete_fact(self, fact_id: int) -> DeletedFact:
-        stored = self.stored_fact(fact_id)
+    def _delete_fact(self, fact_id: int, stored: StoredFact | None = None) -> DeletedFact:
+        """Delete the fact (`stored`: as the caller read it in this transaction)."""
+        stored = stored or self.stored_fact(fact_id)
         inbound = [tuple(r) for r in self.db.execute(
             "SELECT fact_id, position, role, target_fact_id FROM fact_args WHERE target_fact_id = ? "
             "ORDER BY fact_id, position", [fact_id])]

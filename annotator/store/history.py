@@ -183,15 +183,13 @@ class HistoryMixin(StoreCore):
                 for table in ("documents", "spans", "facts")}
 
     def _record_import(self, annotator: str | None, summary: ImportSummary, before: dict[str, int],
-                       stamp: str) -> None:
+                       statuses: list[list]) -> None:
         """One change for a whole import: the id ranges it added (new ids follow every
-        old one), the statuses and document notes it set on documents already present
+        old one), the statuses ([document id, layer, status], found by the import, not by
+        reading every status) and document notes it set on documents already present
         (those of new documents go with them) and the labels it added; enough to revert it."""
         after = self._last_ids()
         added = {table: [before[table] + 1, after[table]] for table in after if after[table] > before[table]}
-        statuses = [list(r) for r in self.db.execute(
-            "SELECT document_id, annotator, status FROM document_status WHERE updated = ? AND document_id <= ?",
-            [stamp, before["documents"]])] if summary.documents_matched else []
         notes = [list(n) for n in summary.notes_on_present]
         if not added and not summary.labels_added and not statuses and not notes:
             return

@@ -170,7 +170,9 @@ class LabelsMixin(StoreCore):
     def span_labels(self, annotators: Iterable[str] | None = None) -> list[str]:
         """The labels the spans of these layers (every layer when None) carry, by name."""
         if annotators is None:
-            rows = self.db.execute("SELECT DISTINCT label FROM spans ORDER BY label")
+            # a look-up per label in spans_by_label, not a walk over every span
+            rows = self.db.execute(
+                "SELECT name FROM labels WHERE EXISTS (SELECT 1 FROM spans WHERE label = labels.name) ORDER BY name")
         else:
             names = list(annotators)
             rows = self.db.execute(f"SELECT DISTINCT label FROM spans WHERE annotator IN ({','.join('?' * len(names))}) "
@@ -178,7 +180,9 @@ class LabelsMixin(StoreCore):
         return [r[0] for r in rows]
 
     def _used_labels(self) -> set[str]:
-        rows = self.db.execute("SELECT DISTINCT label FROM spans UNION SELECT DISTINCT label FROM facts")
+        # every label a span or fact carries has its row (foreign keys): a look-up per label
+        rows = self.db.execute("SELECT name FROM labels WHERE EXISTS (SELECT 1 FROM spans WHERE label = labels.name) "
+                               "OR EXISTS (SELECT 1 FROM facts WHERE label = labels.name)")
         return {r[0] for r in rows}
 
     def delete_label(self, name: str, *, annotations: str = "refuse", relabel_to: str | None = None,

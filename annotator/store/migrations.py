@@ -515,6 +515,58 @@ def m011_suggestions(db: Database) -> None:
 
 
 @migrations()
+def m010_indexes_for_scale(db: Database) -> None:
+    # What stays fast at a million documents (issue 11).
+    #
+    # The list ordered by uncertainty reads this index in order instead of
+    # sorting every document by a lookup each; undoing or deleting spans finds
+    # the suggestions that made them by span id instead of reading them all.
+    # facts_by_label: whether a label is in use (every schema change asks) and
+    # the foreign key check when a label row goes are look-ups, as for spans.
+    #
+    # document_blocks counts the documents in each run of 1,024 ids, kept by
+    # triggers, so that a document's row in the list (the documents before it)
+    # and the list's page at row N are a sum over a thousand blocks and a count
+    # inside one, not a count over every id before it.
+    #
+    # search_terms lists every word the full-text index holds. FTS5 answers a
+    # prefix (pemerin*) by merging the entries of every word it stands for
+    # before it returns the first hit, which grows with the corpus; the same
+    # words joined by OR are read lazily, so the store spells a prefix out into
+    # them. Triggers note the documents whose words are not in the list yet
+    # (search_terms_pending); the store adds their words when it writes them
+    # (SearchTermsMixin) and a search reads the few left over itself, so a
+    # document added by any program is found. Words of deleted documents stay:
+    # a word that matches nothing costs a lookup.
+    for statement in (
+        "CREATE INDEX tagger_uncertainty_order ON tagger_uncertainty(uncertainty DESC, document_id)",
+        "CREATE INDEX suggestions_by_span ON suggestions(span_id)",
+        "CREATE INDEX facts_by_label ON facts(label)",
+        "CREATE TABLE document_blocks (block INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+        "INSERT INTO document_blocks (block, n) SELECT id >> 10, count(*) FROM documents GROUP BY id >> 10",
+        """CREATE TRIGGER document_blocks_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO document_blocks (block, n) VALUES (new.id >> 10, 1)
+                ON CONFLICT (block) DO UPDATE SET n = n + 1;
+        END""",
+        """CREATE TRIGGER document_blocks_delete AFTER DELETE ON documents BEGIN
+            UPDATE document_blocks SET n = n - 1 WHERE block = old.id >> 10;
+        END""",
+        "CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
+        "CREATE VIRTUAL TABLE temp.m010_terms USING fts5vocab(main, documents_fts, 'row')",
+        "INSERT INTO search_terms (term) SELECT term FROM temp.m010_terms",
+        "DROP TABLE temp.m010_terms",
+        "CREATE TABLE search_terms_pending (document_id INTEGER PRIMARY KEY)",
+        """CREATE TRIGGER search_terms_insert AFTER INSERT ON documents BEGIN
+            INSERT OR IGNORE INTO search_terms_pending (document_id) VALUES (new.id);
+        END""",
+        """CREATE TRIGGER search_terms_update AFTER UPDATE OF title, text ON documents BEGIN
+            INSERT OR IGNORE INTO search_terms_pending (document_id) VALUES (new.id);
+        END""",
+    ):
+        db.execute(statement)
+
+
+@migrations()
 def m013_sync_bookkeeping(db: Database) -> None:
     # What a sync with the team server needs to remember (annotator/store/sync_records.py):
     # the server's id (uid) of every row pulled from it under a local id, since

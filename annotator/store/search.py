@@ -8,15 +8,16 @@ documents in Python.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.domain.search import QuerySyntaxError, SearchQuery, TextTerm, parse_query
-from annotator.store.core import StoreCore
 from annotator.store.errors import StoreError
 from annotator.store.results import DocumentSummary, SearchHit
+from annotator.store.search_terms import SearchTermsMixin
 
 FINISHED = ("done", "reviewed")
 
@@ -48,6 +49,11 @@ class _Matches:
     id: str
     """The expression of a matching document's id in `source`."""
     text: bool
+
+    @property
+    def everything(self) -> bool:
+        """True when every document matches (an empty query)."""
+        return self.where == "1" and not self.text
 
     def ids(self) -> str:
         """A query of the ids from row :offset on, :limit of them (-1: all), in order."""
@@ -97,6 +103,18 @@ def _keyed(order: str) -> tuple[str, str, str, str]:
     anchor = f"(SELECT {key.replace('doc.', 'anchor.')} FROM documents anchor WHERE anchor.id = :id)"
     return (key, anchor, "<", ">") if direction == "ASC" else (key, anchor, ">", "<")
 
+_BLOCK_BITS = 10
+"""document_blocks counts the documents of each run of 2**10 ids (migration m010)."""
+
+_IDS_BEFORE = (f"SELECT (SELECT coalesce(sum(n), 0) FROM document_blocks WHERE block < :id >> {_BLOCK_BITS}) + "
+               f"(SELECT count(*) FROM documents INDEXED BY documents_by_id "
+               f"WHERE id >= (:id >> {_BLOCK_BITS}) << {_BLOCK_BITS} AND id < :id)")
+"""How many documents have a smaller id than :id: the blocks before its own summed, its own block counted."""
+
+_BLOCK_OF_ROW = (f"SELECT block << {_BLOCK_BITS}, before FROM (SELECT block, n, sum(n) OVER (ORDER BY block) - n AS before "
+                 f"FROM document_blocks) WHERE before + n > :row ORDER BY block LIMIT 1")
+"""The first id of the block holding the document at row :row (from 0) of all documents, and the rows before that block."""
+
 
 def _summary(row: tuple) -> DocumentSummary:
     return DocumentSummary(row[0], row[1], row[2], row[3] or ("in_progress" if row[2] else "todo"),
@@ -115,7 +133,7 @@ def install_search_functions(conn: sqlite3.Connection) -> None:
     conn.create_function(_SPAN_TERM_FUNCTION, 3, _term_in, deterministic=True)
 
 
-class SearchMixin(StoreCore):
+class SearchMixin(SearchTermsMixin):
     """The search and document-list part of `Store`."""
 
     _list_order: tuple[str, str, str] | None = None
@@ -155,8 +173,15 @@ class SearchMixin(StoreCore):
         `ORDERS` (title, status, span count); with `by_uncertainty` the ones
         the tagger is least sure of first."""
         m = self._matches(self._parse(query))
-        params = {**m.params, "who": annotator, "limit": -1 if limit is None else limit, "offset": offset}
+        limit = -1 if limit is None else limit
         order = "uncertainty" if by_uncertainty else _order(order)
+        if order == "uncertainty":
+            ids = self._ids_by_uncertainty(m, offset, limit, query)
+            rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
+                             f"(SELECT value FROM json_each(:ids))", {"who": annotator, "ids": json.dumps(ids)}, query)
+            place = {doc_id: i for i, doc_id in enumerate(ids)}
+            return sorted(map(_summary, rows), key=lambda summary: place[summary.id])
+        params = {**m.params, "who": annotator, "limit": limit, "offset": offset}
         if order in SNAPSHOT_ORDERS:
             self._take_list_order(m, params, query, order)
             rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM temp.list_order lo CROSS JOIN documents doc "
@@ -167,6 +192,13 @@ class SearchMixin(StoreCore):
                 f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE {_within(m)} "
                 f"ORDER BY {key} {direction}, doc.id LIMIT :limit OFFSET :offset", params, query)
         else:
+            if m.everything and offset > 0:
+                # skip whole blocks of ids by their counts, then count off the rest
+                block = self.db.execute(_BLOCK_OF_ROW, {"row": offset}).fetchone()
+                if block is None:
+                    return []
+                m = _Matches(m.source, f"{m.id} >= :first", {"first": block[0]}, m.id, False)
+                params = {**m.params, "who": annotator, "limit": limit, "offset": offset - block[1]}
             # the ids are counted off in the slim index; only the page's rows are read
             rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN ({m.ids()}) "
                              "ORDER BY doc.id", params, query)
@@ -195,6 +227,31 @@ class SearchMixin(StoreCore):
         """Sort again at the next read (the list is reloaded: documents came, the filter changed)."""
         self._list_order = None
 
+    def _ids_by_uncertainty(self, m: _Matches, offset: int, limit: int, query: str) -> list[int]:
+        """Ids of the matches from row `offset` on, the ones the tagger is least
+        sure of first, then the ones it has not measured (as -1) in id order:
+        read in the order of the index of uncertainties, not sorted."""
+        if self._unmeasured_mixed():
+            return [r[0] for r in self._run(
+                f"SELECT {m.id} FROM {m.source} WHERE {m.where} "
+                f"ORDER BY {_UNCERTAINTY.format(id=m.id)} DESC, {m.id} LIMIT :limit OFFSET :offset",
+                {**m.params, "limit": limit, "offset": offset}, query)]
+        matching = "" if m.everything else f"WHERE t.document_id IN (SELECT {m.id} FROM {m.source} WHERE {m.where})"
+        measured = [r[0] for r in self._run(
+            f"SELECT t.document_id FROM tagger_uncertainty t {matching} "
+            f"ORDER BY t.uncertainty DESC, t.document_id LIMIT :limit OFFSET :offset",
+            {**m.params, "limit": limit, "offset": offset}, query)]
+        if 0 <= limit <= len(measured):
+            return measured
+        before = offset + len(measured) if measured else self._run(
+            f"SELECT count(*) FROM tagger_uncertainty t {matching}", m.params, query)[0][0]
+        rest = [r[0] for r in self._run(
+            f"SELECT {m.id} FROM {m.source} WHERE {m.where} AND NOT EXISTS "
+            f"(SELECT 1 FROM tagger_uncertainty t WHERE t.document_id = {m.id}) ORDER BY {m.id} LIMIT :limit OFFSET :offset",
+            {**m.params, "limit": limit - len(measured) if limit >= 0 else -1,
+             "offset": max(offset - before, 0)}, query)]
+        return measured + rest
+
     def document_summaries(self, annotator: str, query: str = "") -> list[DocumentSummary]:
         """Every document matching `query` (all for an empty one) with the annotator's
         span count and status: for short lists (review's choice of documents)."""
@@ -220,7 +277,11 @@ class SearchMixin(StoreCore):
             return None if row is None else row[0]
         if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
             return None
+        if order == "uncertainty":
+            return self._uncertainty_position(m, document_id, query)
         if order == "id":
+            if m.everything:
+                return self.db.execute(_IDS_BEFORE, {"id": document_id}).fetchone()[0]
             return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id",
                              params, query)[0][0]
         key, anchor, ahead, _ = _keyed(order)
@@ -259,6 +320,36 @@ class SearchMixin(StoreCore):
         rows = self._run(first.format(""), params, query)  # round to the top
         return rows[0][0] if rows and rows[0][0] != after else None
 
+    def _unmeasured_mixed(self) -> bool:
+        """Whether a measure sits at or below the -1 of "not measured", so that
+        the two cannot be read one after the other and are sorted instead (the
+        tagger gives none: its uncertainty is between 0 and 1)."""
+        return self.db.execute("SELECT 1 FROM tagger_uncertainty WHERE uncertainty <= -1 LIMIT 1").fetchone() is not None
+
+    def _uncertainty_position(self, m: _Matches, document_id: int, query: str) -> int:
+        # counted in the index of uncertainties, over the matches when filtered
+        params = {**m.params, "id": document_id}
+        if self._unmeasured_mixed():
+            key = _UNCERTAINTY.format(id=m.id)
+            params["u"] = self.db.execute(f"SELECT {_UNCERTAINTY.format(id=':id')}", params).fetchone()[0]
+            return self._run(f"SELECT count(*) FROM {m.source} WHERE {m.where} AND "
+                             f"({key} > :u OR ({key} = :u AND {m.id} < :id))", params, query)[0][0]
+        matching = "" if m.everything else f"AND t.document_id IN (SELECT {m.id} FROM {m.source} WHERE {m.where})"
+        row = self.db.execute("SELECT uncertainty FROM tagger_uncertainty WHERE document_id = :id", params).fetchone()
+        if row is not None:
+            params["u"] = row[0]
+            return self._run(f"SELECT count(*) FROM tagger_uncertainty t WHERE "
+                             f"(t.uncertainty > :u OR (t.uncertainty = :u AND t.document_id < :id)) {matching}",
+                             params, query)[0][0]
+        measured = self._run(f"SELECT count(*) FROM tagger_uncertainty t WHERE 1 {matching}", params, query)[0][0]
+        if m.everything:
+            return measured + self.db.execute(_IDS_BEFORE, params).fetchone()[0] - self.db.execute(
+                "SELECT count(*) FROM tagger_uncertainty WHERE document_id < :id", params).fetchone()[0]
+        unmeasured_before = self._run(
+            f"SELECT count(*) FROM {m.source} WHERE {m.where} AND {m.id} < :id AND NOT EXISTS "
+            f"(SELECT 1 FROM tagger_uncertainty t WHERE t.document_id = {m.id})", params, query)[0][0]
+        return measured + unmeasured_before
+
     def finished_count(self, annotator: str) -> int:
         """Documents `annotator` has marked done or reviewed (an index range, not every status)."""
         return self.db.execute(
@@ -287,6 +378,17 @@ class SearchMixin(StoreCore):
                 raise SearchQueryError(f"search {query!r}: {exc}") from exc
             raise
 
+    def _fts_term(self, term: TextTerm) -> str:
+        """`term` in FTS5 syntax, a prefix spelled out into the words it stands
+        for (read lazily, in document order, where FTS5 would merge them first)."""
+        if not term.prefix:
+            return term.fts()
+        words = self.words_starting(term.words[-1])
+        if not words:  # too many to spell out, or none (then FTS5 finds none, at once)
+            return term.fts()
+        phrase = " ".join(term.words[:-1])
+        return "(" + " OR ".join(f'"{phrase} {word}"' if phrase else f'"{word}"' for word in words) + ")"
+
     def _matches(self, query: SearchQuery) -> _Matches:
         params: dict[str, Any] = {}
         conditions: list[str] = []
@@ -299,7 +401,7 @@ class SearchMixin(StoreCore):
         if query.text:
             # the index yields ids in order; conditions test the id, so no text is read
             source, doc = "documents_fts", "documents_fts.rowid"
-            params["match"] = " ".join(term.fts() for term in query.text)
+            params["match"] = " AND ".join(map(self._fts_term, query.text))
             conditions.append("documents_fts MATCH :match")
         else:
             source, doc = "documents d", "d.id"

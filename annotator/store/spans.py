@@ -118,8 +118,8 @@ class SpansMixin(StoreCore):
         undo put back) must also find the same facts and filled roles, or the
         delete is rolled back and refused."""
         with self.db.atomic():
-            self._expected_span(span_id, expect.span if isinstance(expect, DeletedSpan) else expect)
-            deleted = self._delete_span(span_id)
+            span = self._expected_span(span_id, expect.span if isinstance(expect, DeletedSpan) else expect)
+            deleted = self._delete_span(span_id, span)
             if isinstance(expect, DeletedSpan) and (deleted.facts, deleted.args) != (expect.facts, expect.args):
                 raise in_the_way(f"the facts stated by or filled with {what(deleted.span)} were changed")
             self._record_span("delete", deleted)
@@ -127,8 +127,9 @@ class SpansMixin(StoreCore):
         self._changed("facts", deleted.span.document_id)
         return deleted
 
-    def _delete_span(self, span_id: int) -> DeletedSpan:
-        span = self.span(span_id)
+    def _delete_span(self, span_id: int, span: Span | None = None) -> DeletedSpan:
+        """Delete the span (`span`: as the caller read it in this transaction) and the facts it states."""
+        span = span or self.span(span_id)
         facts = [self._delete_fact(r[0]) for r in
                  self.db.execute("SELECT id FROM facts WHERE span_id = ? ORDER BY id", [span_id]).fetchall()]
         args = [tuple(r) for r in self.db.execute(

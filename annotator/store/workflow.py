@@ -42,14 +42,15 @@ class WorkflowMixin(StoreCore):
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
         with self.db.atomic():
-            current = self.status(document_id, annotator)
+            row = self.db.execute("SELECT status FROM document_status WHERE document_id = ? AND annotator = ?",
+                                  [document_id, annotator]).fetchone()
+            recorded = row[0] if row else None
+            current = recorded or "todo"
             if expect is not None and current != expect:
                 raise in_the_way(f"{annotator}'s status on document {document_id} is {current.replace('_', ' ')} now, "
                                  f"not {expect.replace('_', ' ')}")
             self.ensure_annotator(annotator)
-            before = self.db.execute("SELECT status FROM document_status WHERE document_id = ? AND annotator = ?",
-                                     [document_id, annotator]).fetchone()
-            self._record_status(document_id, annotator, before and before[0], status)
+            self._record_status(document_id, annotator, recorded, status)
             self.db.execute(
                 "INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(document_id, annotator) DO UPDATE SET status = excluded.status, updated = excluded.updated",
