@@ -71,6 +71,25 @@ def server_database(postgres_cluster, request):
 
 
 @pytest.fixture(autouse=True)
+def qt_garbage_collected(request):
+    """After a test that drove widgets, let Qt delete what it was told to and
+    collect the Python cycles around those widgets then, while the test's own
+    objects are still whole: left to pytest's final collection, such cycles were
+    torn down in no useful order and crashed the process after every test had
+    passed (a segmentation fault at pytest_unconfigure)."""
+    yield
+    if "qtbot" not in request.fixturenames:
+        return
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    gc.collect()
+
+
+@pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     """Keep QSettings and the default database of each test in its own folder."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
