@@ -73,6 +73,9 @@ def test_sync_from_the_window_pulls_pushes_and_keeps_the_address_without_its_pas
     qtbot.waitUntil(lambda: window.team_sync.running is None, timeout=60000)
     assert "synced" in window.statusBar().currentMessage()
     assert team.text().splitlines()[1] == "ana: 0 of 2 assigned finished, 1 span, 0 facts"
+    # the choice is kept: the next window on this file syncs every few minutes from the start
+    window.close()
+    assert open_window(store, "ana").team_sync.timer.isActive()
     lead = project.sync("lena")  # the lead reads everyone's layers
     assert "layer(s)" in lead.output
     assert layers_by_text(project.local("lena"), ["ana"]) == layers_by_text(project.local("ana"), ["ana"])

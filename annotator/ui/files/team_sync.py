@@ -31,6 +31,7 @@ from annotator.ui.widgets.plain_text import plain_label
 
 AUTOMATIC_SYNC_MS = 5 * 60 * 1000
 SERVER_SETTING = "team_server"
+AUTOMATIC_SETTING = "team_sync_automatic"
 
 
 class SyncCancelled(StoreError):
@@ -120,6 +121,10 @@ class TeamSync(QObject):
         self.timer.timeout.connect(self.sync_in_background)
         self.running: SyncTask | None = None
         self.dialog: SyncDialog | None = None
+        if self.server and store.setting(AUTOMATIC_SETTING) == "1":
+            # chosen in an earlier session: sync every few minutes from the start, with
+            # the password PostgreSQL finds itself (~/.pgpass, $PGPASSWORD) until one is typed
+            self.timer.start()
 
     def _url(self) -> str:
         from annotator.server.connection import with_password
@@ -144,6 +149,7 @@ class TeamSync(QObject):
                 self.timer.start()
             elif not dialog.automatic.isChecked():
                 self.timer.stop()
+            self._keep(AUTOMATIC_SETTING, "1" if self.timer.isActive() else "0")
 
         dialog.sync_button.clicked.connect(sync_now)
         dialog.automatic.toggled.connect(lambda on: None if on else self.timer.stop())
@@ -154,12 +160,14 @@ class TeamSync(QObject):
         from annotator.server.connection import shown
 
         self.server, self.password = server, password
-        kept = shown(server)  # never the password
-        if self.store.setting(SERVER_SETTING) != kept:
+        self._keep(SERVER_SETTING, shown(server))  # never the password
+
+    def _keep(self, key: str, value: str) -> None:
+        if self.store.setting(key) != value:
             try:
-                self.store.set_setting(SERVER_SETTING, kept)
+                self.store.set_setting(key, value)
             except StoreError:
-                pass  # a read-only database still syncs nothing, but says so below
+                pass  # a read-only database still syncs nothing, but says so when it tries
 
     def sync_now(self) -> tuple[list[str], str]:
         """Sync behind a progress dialog with Cancel: (summary lines, error)."""
