@@ -353,3 +353,13 @@ def test_the_progress_panel_is_where_it_was_left(qtbot, desk, open_window):
     again.findChild(QAction, "showProgress").trigger()
     again.close()
     assert not open_window(store).findChild(QDockWidget, "progressPanel").isVisible()
+
+
+def test_next_unfinished_on_the_only_unfinished_document_says_so(qtbot, open_window, seeded_store):
+    window = open_window(seeded_store)
+    window.text_view.setFocus()
+    qtbot.keyClick(window.text_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.statusBar().currentMessage() == "no other listed document is unfinished"  # not "every … finished"
+    qtbot.keyClick(window.text_view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.statusBar().currentMessage() == "every listed document is finished"

@@ -152,30 +152,13 @@ class MainWindow(QMainWindow):
         side.setSizes([430, 370])
         # the selected fact under the document list, where the column has room
         left = QSplitter(Qt.Orientation.Vertical, self)
-        listed = QWidget(self)
-        listed_layout = QVBoxLayout(listed)
-        listed_layout.setContentsMargins(0, 0, 0, 0)
-        listed_layout.addWidget(self.documents, 1)
-        listed_layout.addWidget(self.document_note)
-        left.addWidget(listed)
+        left.addWidget(column(self, (self.documents, 1), (self.document_note, 0), spacing=-1))
         # the selected entity's attributes and note (hidden while none is selected) above the fact
-        selected = QWidget(self)
-        selected_layout = QVBoxLayout(selected)
-        selected_layout.setContentsMargins(0, 0, 0, 0)
-        selected_layout.setSpacing(0)
-        selected_layout.addWidget(self.annotation_panel)
-        selected_layout.addWidget(self.fact_panel, 1)
-        left.addWidget(selected)
+        left.addWidget(column(self, (self.annotation_panel, 0), (self.fact_panel, 1)))
         left.setSizes([300, 500])
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(left)
-        text_pane = QWidget(self)
-        text_layout = QVBoxLayout(text_pane)
-        text_layout.setContentsMargins(0, 0, 0, 0)
-        text_layout.setSpacing(0)
-        text_layout.addWidget(self.find_bar)
-        text_layout.addWidget(self.text_view, 1)
-        main.addWidget(text_pane)
+        main.addWidget(column(self, (self.find_bar, 0), (self.text_view, 1)))
         main.addWidget(side)
         main.setStretchFactor(1, 1)
         main.setSizes([290, 600, 390])
@@ -186,13 +169,7 @@ class MainWindow(QMainWindow):
         self.write_waiting.setWordWrap(True)
         self.write_waiting.setStyleSheet("QLabel { background: #fff3c4; color: #3d3000; padding: 4px 8px; }")
         self.write_waiting.hide()
-        central = QWidget(self)
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.write_waiting)
-        column.addWidget(main, 1)
-        self.setCentralWidget(central)
+        self.setCentralWidget(column(self, (self.write_waiting, 0), (main, 1)))
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.progress_panel)
         self.progress_panel.hide()
 
@@ -333,7 +310,11 @@ class MainWindow(QMainWindow):
 
     def next_unfinished(self) -> None:
         target = self.documents.next_unfinished()
-        if target is None:
+        shown = self.layer.document_id
+        if target is None and shown is not None and \
+                self.store.document_summary(shown, self.layer.annotator).status not in ("done", "reviewed"):
+            self.statusBar().showMessage("no other listed document is unfinished", 4000)
+        elif target is None:
             self.statusBar().showMessage("every listed document is finished", 4000)
         else:
             self.show_document(target)
@@ -598,6 +579,17 @@ class MainWindow(QMainWindow):
         self.progress_panel.detach()
         self.suggestions.detach()
         super().closeEvent(event)
+
+
+def column(parent: QWidget, *parts: tuple[QWidget, int], spacing: int = 0) -> QWidget:
+    """`parts` (widget, stretch) stacked top to bottom without margins (spacing -1: the style's)."""
+    holder = QWidget(parent)
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(spacing)
+    for widget, stretch in parts:
+        layout.addWidget(widget, stretch)
+    return holder
 
 
 def remember_database(path: Path) -> None:
