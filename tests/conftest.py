@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,10 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Enabled before pytest's own fault handler, so pytest enables it again when it
+# unconfigures: a crash after the last test then still prints where it happened.
+faulthandler.enable()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,23 +75,50 @@ def server_database(postgres_cluster, request):
     return postgres_cluster.new_database(name)
 
 
-@pytest.fixture(autouse=True)
-def qt_garbage_collected(request):
-    """After a test that drove widgets, let Qt delete what it was told to and
-    collect the Python cycles around those widgets then, while the test's own
-    objects are still whole: left to pytest's final collection, such cycles were
-    torn down in no useful order and crashed the process after every test had
-    passed (a segmentation fault at pytest_unconfigure)."""
-    yield
-    if "qtbot" not in request.fixturenames:
+def _collect_qt_garbage(*, close_windows: bool = False) -> None:
+    """Let Qt delete what it was told to, then collect the Python cycles that
+    still hold widgets, while the Qt application and its modules are whole.
+
+    Left to a later collection, a window kept alive by a reference cycle was torn down at pytest's final `gc.collect()` in
+    `pytest_unconfigure`, in no useful order, and crashed the process with a
+    segmentation fault after every test had passed."""
+    if "PySide6.QtWidgets" not in sys.modules:
         return
     import gc
 
     from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
 
+    if QApplication.instance() is None:
+        return
+    if close_windows:
+        for widget in QApplication.topLevelWidgets():
+            widget.close()
+            widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
     gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """After a test that had Qt objects: pytest lets go of the test's fixtures
+    (the window a fixture opened) only once its teardown is over, so the
+    collection runs here, not in a fixture's teardown, where the window was
+    still referenced and became garbage for some later test to collect."""
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    uses_qt = {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ()))
+    if uses_qt or (QApplication.instance() is not None and QApplication.allWidgets()):
+        _collect_qt_garbage()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    _collect_qt_garbage(close_windows=True)
 
 
 @pytest.fixture(autouse=True)

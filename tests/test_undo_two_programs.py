@@ -316,3 +316,29 @@ def test_schema_steps_keep_what_another_program_changed_in_the_schema(programs, 
     stack.push(ReorderLabels(a, names[1:] + names[:1]))
     b.reorder_labels(names)
     assert isinstance(stack.undo(), EditConflictError)
+
+
+def test_a_stack_and_its_commands_are_freed_without_the_cycle_collector(programs, qapp):
+    """A stack that kept commands, and refused a step, goes as soon as nobody
+    refers to it: no reference cycle runs through it, its commands and the
+    refusal (collecting such a cycle crashed the process inside PySide)."""
+    import gc
+    import weakref
+
+    a, b, doc = programs
+    undo = StoreUndoStack()
+    undo.push(AddSpan(a, doc, "ana", *where("Andi"), "PERSON"))
+    undo.push(new_span_command(a, doc, "ana", *where("Budi"), "PERSON"))
+    undo.undo()
+    with b.transaction():
+        b.db.execute("CREATE TRIGGER no_deletes BEFORE DELETE ON spans BEGIN SELECT RAISE(ABORT, 'kept'); END")
+    refusal = undo.undo()
+    assert isinstance(refusal, EditConflictError) and "kept" in refusal.message
+    gone = weakref.ref(undo)
+    gc.disable()
+    try:
+        del undo, refusal
+        assert gone() is None
+    finally:
+        gc.enable()
+    assert [s.label for s in a.spans(doc, "ana")] == ["PERSON"]

@@ -27,6 +27,7 @@ with it until then), and a failure met later is reported through `refused`.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -66,7 +67,7 @@ class StoreUndoStack(QUndoStack):
             return EditWaiting(self.queue.waiting_message())  # type: ignore[union-attr]
         for method in ("redo", "undo"):
             # PySide looks an override up on the instance before the class
-            setattr(command, method, self._guarded(command, getattr(command, method)))
+            setattr(command, method, self._guarded(command, getattr(type(command), method)))
         return self._in_turn(lambda: self._push_now(command), _Push(self, command))
 
     def undo(self) -> StoreError | None:  # type: ignore[override]
@@ -112,21 +113,30 @@ class StoreUndoStack(QUndoStack):
                 self._stepping_over = False
         return self._report()
 
-    def _guarded(self, command: QUndoCommand, run: Callable[[], None]) -> Callable[[], None]:
+    def _guarded(self, command: QUndoCommand, run: Callable[[QUndoCommand], None]) -> Callable[[], None]:
+        # The stack keeps its commands, so the guard refers to both weakly: a
+        # strong reference would make a cycle (stack -> command -> guard ->
+        # stack) that only Python's collector frees, and collecting a stack
+        # together with its commands crashed the process inside PySide.
+        stack_ref, command_ref = weakref.ref(self), weakref.ref(command)
+
         def guarded() -> None:
-            if self._stepping_over:
+            stack, step = stack_ref(), command_ref()
+            if stack is None or step is None or stack._stepping_over:
                 return
             try:
                 try:
-                    run()
+                    run(step)
                 except BaseException:
-                    self.queue.rollback()
+                    stack.queue.rollback()
                     raise
-                self.queue.commit()  # a commit that fails (a full disk) fails the step
+                stack.queue.commit()  # a commit that fails (a full disk) fails the step
             except Exception as exc:  # noqa: BLE001 (nothing may cross into Qt, which would move the stack on)
-                self._failure = exc if isinstance(exc, StoreError) else _unexpected(command, exc)
-                if self._pushing:
-                    command.setObsolete(True)  # Qt then deletes it instead of keeping it
+                # kept and returned without its traceback, whose frames (this one's
+                # callers) would hold the stack in a cycle with the refusal
+                stack._failure = _detached(exc) if isinstance(exc, StoreError) else _unexpected(step, exc)
+                if stack._pushing:
+                    step.setObsolete(True)  # Qt then deletes it instead of keeping it
         return guarded
 
     def _report(self) -> StoreError | None:
@@ -152,6 +162,17 @@ class _Push(NamedTuple):
 def _merged(waiting: QUndoCommand, command: QUndoCommand) -> bool:
     """Whether the waiting command took `command` over (Qt's merging, before either ran)."""
     return command.id() != -1 and command.id() == waiting.id() and waiting.mergeWith(command)
+
+
+def _detached(exc: StoreError) -> StoreError:
+    """`exc` and the errors it came from, without their tracebacks."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        link.__traceback__ = None
+        link = link.__cause__ or link.__context__
+    return exc
 
 
 def _unexpected(command: QUndoCommand, exc: Exception) -> StoreError:
