@@ -530,3 +530,20 @@ def test_the_role_picker_offers_the_filler_nearest_the_fact_first(qtbot, open_wi
     qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
     (fact,) = seeded_store.facts(view.layer.document_id, "ana")
     assert [(a.role, seeded_store.span(a.span_id).start) for a in fact.args] == [("speaker", putin)]
+
+
+def test_fact_table_shortens_a_long_filler_after_a_whole_word(qtbot, open_window, seeded_store):
+    from annotator.domain import Argument
+
+    window = open_window(seeded_store)
+    view = view_of(window)
+    quote, _ = make_quote_and_putin(qtbot, window)
+    text = view.layer.text
+    start = quote_range(text)[0] + 1  # a long "speaker" of many words: the quote's own words
+    long_name = seeded_store.add_span(quote.document_id, "ana", start, start + 60, "PERSON")
+    seeded_store.update_fact(quote.id, args=[Argument("speaker", long_name.id)])
+    roles = window.findChild(QWidget, "factTable").model().index(0, 2).data()
+    words = " ".join(text[start:start + 60].split())
+    assert roles.startswith("speaker=") and roles.endswith("…")
+    shown = roles[len("speaker="):-1]
+    assert words.startswith(shown) and not words[len(shown)].isalnum() and len(shown) <= 30  # a whole word

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QWidget
 
 from annotator.ui.facts.current_facts import CurrentFacts
 from annotator.ui.widgets.item_table import Index, ItemTable, ItemTableModel
-from annotator.ui.widgets.plain_text import literal
+from annotator.ui.widgets.plain_text import literal, shortened
 
 COLUMNS = ("Type", "Text", "Roles", "Problems")
 
@@ -36,7 +36,7 @@ class FactTableModel(ItemTableModel):
         self._rows = []
         for fact in self.facts.facts:
             roles = "; ".join(
-                f"{a.role}={' '.join(self.facts.argument_text(a.span_id, a.fact_id, spans).split())[:30]}"
+                f"{a.role}={shortened(self.facts.argument_text(a.span_id, a.fact_id, spans), 30)}"
                 for a in fact.args
             )
             problems = self.facts.problems(fact, spans)
