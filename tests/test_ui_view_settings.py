@@ -175,3 +175,20 @@ def test_an_existing_database_keeps_its_colours(tmp_path):
     project = open_project(path)
     assert project.schema().label("PERSON").color == "#8dd3c7"
     project.close()
+
+
+def test_the_fact_panels_grey_text_stays_readable_in_the_dark_theme(qtbot, article, open_window):
+    from PySide6.QtWidgets import QLabel
+
+    from annotator.ui.widgets.theme import contrast, is_dark
+
+    window = open_window(article)
+    empty = window.findChild(QLabel, "factPanelEmpty")
+    window.findChild(QAction, "themeDark").trigger()
+    qtbot.waitUntil(lambda: is_dark(empty.parentWidget().palette()))
+    shown = empty.palette().color(empty.foregroundRole())
+    assert contrast(shown, empty.parentWidget().palette().window().color()) >= 4.5  # #555 on the dark window: 1.9
+    window.findChild(QAction, "themeLight").trigger()
+    qtbot.waitUntil(lambda: not is_dark(empty.parentWidget().palette()))
+    shown = empty.palette().color(empty.foregroundRole())
+    assert contrast(shown, empty.parentWidget().palette().window().color()) >= 3

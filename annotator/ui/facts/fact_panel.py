@@ -9,7 +9,7 @@ the saves of one editing run merge into one undo step.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QPalette, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -75,7 +75,7 @@ class FactPanel(QScrollArea):
         self.empty = QLabel(EMPTY_TEXT, body)
         self.empty.setObjectName("factPanelEmpty")
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #555;")
+        quiet(self.empty)
         for widget in (self.empty, self.title, self.text, self.roles, self.problems, self.attributes, self.note):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -124,7 +124,7 @@ class FactPanel(QScrollArea):
         roles = label.roles if label else []
         for row, role in enumerate(roles):
             number = QLabel(str(row + 1) if row < 9 else "", self.roles)
-            number.setStyleSheet("color: #777;")
+            quiet(number)
             name = plain_label(role.name, self.roles)
             name.setObjectName(f"role:{role.name}")
             name.setToolTip(literal(
@@ -139,7 +139,10 @@ class FactPanel(QScrollArea):
             if not fact.fillers(role.name):
                 empty = plain_label(f"{role.name}: required" if role.required else "—", self.roles)
                 empty.setObjectName(f"missing:{role.name}" if role.required else f"empty:{role.name}")
-                empty.setStyleSheet(f"color: {MISSING_COLOR}; font-weight: bold;" if role.required else "color: #999;")
+                if role.required:
+                    empty.setStyleSheet(f"color: {MISSING_COLOR}; font-weight: bold;")
+                else:
+                    quiet(empty)
                 fillers.addWidget(empty)
             fillers.addStretch(1)
             holder = QWidget(self.roles)
@@ -239,3 +242,9 @@ class FactPanel(QScrollArea):
         if refused:
             self.message.emit(refused)
 
+
+def quiet(label: QLabel) -> None:
+    """Grey text that stays readable in the light and the dark theme: the
+    palette's placeholder colour, followed when the theme changes (a fixed grey
+    such as #555 all but vanished on the dark theme's background)."""
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
