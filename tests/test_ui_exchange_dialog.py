@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QProgressDialog
 
 from annotator.exchange import import_files
 from annotator.store import Store
@@ -129,6 +129,28 @@ def test_a_training_format_exports_finished_documents_of_one_layer(qtbot, tmp_pa
     written = (tmp_path / "out.conll").read_text(encoding="utf-8")
     assert "Budi B-PERSON" in written and "Bandung O" in written and "Belum" not in written
     assert "left out 1: documents with no layer of the chosen status" in task.result.lines()
+
+
+def test_the_conll_export_can_leave_documents_unnamed_for_spacy_convert(qtbot, tmp_path):
+    store = open_project(tmp_path / "p.db")
+    doc, _ = store.add_document("a", "Budi tinggal di Bandung.")
+    store.add_span(doc.id, "ana", 0, 4, "PERSON")
+    store.set_status(doc.id, "ana", "done")
+    dialog = ExportDialog(None, store, "ana")
+    qtbot.addWidget(dialog)
+    names = dialog.findChild(QCheckBox, "exportDocumentIds")
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    assert not names.isEnabled()  # CoNLL's switch only
+    dialog.format.setCurrentIndex(dialog.format.findData("conll"))
+    assert names.isEnabled() and names.isChecked()
+    for checked, out in ((True, tmp_path / "named.conll"), (False, tmp_path / "plain.conll")):
+        if names.isChecked() != checked:
+            qtbot.mouseClick(names, Qt.MouseButton.LeftButton, pos=names.rect().topLeft() + QPoint(6, names.height() // 2))
+        assert names.isChecked() == checked
+        dialog.out.setText(str(out))
+        assert run_with_progress(None, store, "Exporting…", dialog.work()).error == ""
+    assert (tmp_path / "named.conll").read_text(encoding="utf-8").startswith("-DOCSTART- id=")
+    assert (tmp_path / "plain.conll").read_text(encoding="utf-8").startswith("-DOCSTART- -X- O O\n")
 
 
 def test_export_dialog_offers_the_corpus_language(qtbot, store):

@@ -160,6 +160,10 @@ class ExportDialog(QDialog):
         self.nested = QComboBox(objectName="exportNested")
         for policy in NESTED_POLICIES:
             self.nested.addItem(f"keep the {policy}", policy)
+        # as `annotator export --document-ids/--no-document-ids` (CoNLL only)
+        self.document_ids = QCheckBox("Name each document in its -DOCSTART- line (a re-import finds it; "
+                                      "spacy convert takes only unnamed ones)", objectName="exportDocumentIds")
+        self.document_ids.setChecked(True)
         self.format.currentIndexChanged.connect(self._enable_token_choices)
         self._enable_token_choices()
         # what goes out, in the words the summary will use
@@ -193,6 +197,7 @@ class ExportDialog(QDialog):
         form.addRow("Tokenizer", self.tokenizer)
         form.addRow("Language", self.language)
         form.addRow("Nested entities", self.nested)
+        form.addRow(self.document_ids)
         form.addRow(buttons)
 
     def export_choice(self) -> ExportChoice:
@@ -208,6 +213,7 @@ class ExportDialog(QDialog):
         tokens = self._formats[self.format.currentData()].tokens
         for widget in (self.tokenizer, self.language, self.nested):
             widget.setEnabled(tokens)
+        self.document_ids.setEnabled(self.format.currentData() == "conll")
 
     def _ask_out(self) -> None:
         fmt = self._formats[self.format.currentData()]
@@ -225,7 +231,8 @@ class ExportDialog(QDialog):
         ratios = [box.value() for box in self.ratios] if self.split.isChecked() else None
         seed = self.seed.value()
         options = WriteOptions(tokenizer=self.tokenizer.currentData(), language=self.language.text().strip() or "xx",
-                               nested=self.nested.currentData(), overwrite=overwrite)
+                               nested=self.nested.currentData(), overwrite=overwrite,
+                               document_ids=self.document_ids.isChecked())
         return lambda store, progress: export(
             store, fmt, out, choice=choice, labels=labels,
             split_ratios=[r / sum(ratios) for r in ratios] if ratios and sum(ratios) else None, seed=seed,
