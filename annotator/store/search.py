@@ -116,6 +116,19 @@ _BLOCK_OF_ROW = (f"SELECT block << {_BLOCK_BITS}, before FROM (SELECT block, n, 
 """The first id of the block holding the document at row :row (from 0) of all documents, and the rows before that block."""
 
 
+_UNFINISHED_BLOCKS = ("SELECT b.block FROM document_blocks b LEFT JOIN finished_blocks f "
+                      "ON f.annotator = :who AND f.block = b.block "
+                      "WHERE b.block >= :from AND b.n > coalesce(f.n, 0) ORDER BY b.block")
+"""The runs of ids (from the run of id :from on) holding a document :who has not finished."""
+
+_FIRST_UNFINISHED_IN_BLOCK = (
+    f"SELECT doc.id FROM documents doc INDEXED BY documents_by_id "
+    f"WHERE doc.id >= :block << {_BLOCK_BITS} AND doc.id < (:block + 1) << {_BLOCK_BITS} AND doc.id > :after "
+    f"AND NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = doc.id AND ds.annotator = :who "
+    f"AND ds.status IN ('done', 'reviewed')) ORDER BY doc.id LIMIT 1")
+"""The first document after :after in the run :block that :who has not finished."""
+
+
 def _summary(row: tuple) -> DocumentSummary:
     return DocumentSummary(row[0], row[1], row[2], row[3] or ("in_progress" if row[2] else "todo"),
                            sorted(row[4].split("\n")) if row[4] else [])
@@ -300,6 +313,8 @@ class SearchMixin(SearchTermsMixin):
         order = "uncertainty" if by_uncertainty else _order(order)
         unfinished = ("NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = doc.id "
                       "AND ds.annotator = :who AND ds.status IN ('done', 'reviewed'))")
+        if order == "id" and m.everything:
+            return self._next_unfinished_by_blocks(annotator, after)
         if order in SNAPSHOT_ORDERS:
             self._take_list_order(m, params, query, order)
             first = (f"SELECT doc.id FROM temp.list_order lo CROSS JOIN documents doc ON doc.id = lo.id "
@@ -319,6 +334,19 @@ class SearchMixin(SearchTermsMixin):
                 return rows[0][0]
         rows = self._run(first.format(""), params, query)  # round to the top
         return rows[0][0] if rows and rows[0][0] != after else None
+
+    def _next_unfinished_by_blocks(self, annotator: str, after: int | None) -> int | None:
+        """`next_unfinished` over every document in id order: the runs of ids
+        holding fewer finished documents than documents (m012) are found from
+        the counts, and the first such run after `after` read, so nearly all
+        documents being done costs a look at each run's counts, not at each status."""
+        for low in ((after, -1) if after is not None else (-1,)):
+            params = {"who": annotator, "after": low, "from": max(low, 0) >> _BLOCK_BITS}
+            for (block,) in self.db.execute(_UNFINISHED_BLOCKS, params).fetchall():
+                row = self.db.execute(_FIRST_UNFINISHED_IN_BLOCK, {**params, "block": block}).fetchone()
+                if row is not None:
+                    return None if low != after and row[0] == after else row[0]
+        return None
 
     def _unmeasured_mixed(self) -> bool:
         """Whether a measure sits at or below the -1 of "not measured", so that
@@ -351,9 +379,9 @@ class SearchMixin(SearchTermsMixin):
         return measured + unmeasured_before
 
     def finished_count(self, annotator: str) -> int:
-        """Documents `annotator` has marked done or reviewed (an index range, not every status)."""
+        """Documents `annotator` has marked done or reviewed: two counts kept by triggers (m012)."""
         return self.db.execute(
-            "SELECT count(*) FROM document_status WHERE annotator = ? AND status IN ('done', 'reviewed')",
+            "SELECT coalesce(sum(n), 0) FROM status_counts WHERE annotator = ? AND status IN ('done', 'reviewed')",
             [annotator]).fetchone()[0]
 
     # -- queries into SQL -----------------------------------------------------
