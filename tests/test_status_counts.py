@@ -202,3 +202,26 @@ def test_next_unfinished_by_runs_agrees_with_reading_every_status(nearly_all_don
         later = [i for i in unfinished if after is None or i > after]
         expected = later[0] if later else next((i for i in unfinished if i != after), None)
         assert store.next_unfinished("ana", after) == expected
+
+
+# -- next unfinished along a sorted order ---------------------------------------------
+
+
+@pytest.mark.parametrize("order", ["status", "spans"])
+def test_next_unfinished_along_a_sorted_order_reads_it_a_chunk_at_a_time(store, monkeypatch, order):
+    from annotator.store import search
+
+    monkeypatch.setattr(search, "_CHUNK", 7)
+    ids = store.import_annotated(records(40, status={"ana": "done"})).document_ids
+    for i in (5, 33):
+        store.set_status(ids[i], "ana", "todo")
+    listed = [s.id for s in store.document_page("ana", "", order=order)]
+    first, second = sorted((ids[5], ids[33]), key=listed.index)
+    assert store.next_unfinished("ana", None, order=order) == first
+    assert store.next_unfinished("ana", first, order=order) == second
+    assert store.next_unfinished("ana", listed[-1], order=order) == first  # round to the top
+    assert store.next_unfinished("ana", listed[listed.index(second) + 1], order=order) == first
+    store.set_status(first, "ana", "done")
+    assert store.next_unfinished("ana", second, order=order) is None  # the only one left is the current one
+    store.set_status(second, "ana", "reviewed")
+    assert store.next_unfinished("ana", listed[3], order=order) is None

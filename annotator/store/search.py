@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -80,8 +82,34 @@ ORDERS: dict[str, tuple[str, str]] = {
 row `doc` (per annotator :who) and its direction; ties go in document order."""
 
 SNAPSHOT_ORDERS = ("status", "spans")
-"""Orders whose key is worked out per document (~0.5 s at 100,000): sorted once
-into a temporary table, not again for every page."""
+"""Orders whose key is worked out per document (0.25 s at 100,000, seconds at a
+million): sorted once into a `ListOrder`, not again for every page. The window
+sorts on a connection of its own in the background and hands the result over
+(`adopt_list_order`); any other read sorts first when no order is held."""
+
+_CHUNK = 2000
+"""Documents of a sorted order looked at per query when seeking the next unfinished one."""
+
+
+@dataclass(frozen=True)
+class ListOrder:
+    """The matches of a query sorted once in one of `SNAPSHOT_ORDERS`: which
+    document is at each row, and (for a document's row) the ids in id order
+    with their rows. About 24 bytes a document; rows keep their place while
+    their documents are edited, as a filtered list keeps rows that stop matching."""
+
+    key: tuple[str, str, str]
+    """(query, annotator, order)."""
+    ids: array
+    """The document at each row."""
+    by_id: array
+    """The same ids in id order."""
+    rows: array
+    """The row of each of `by_id`."""
+
+    def row_of(self, document_id: int) -> int | None:
+        i = bisect_left(self.by_id, document_id)
+        return self.rows[i] if i < len(self.by_id) and self.by_id[i] == document_id else None
 
 
 def _order(name: str) -> str:
@@ -149,8 +177,8 @@ def install_search_functions(conn: sqlite3.Connection) -> None:
 class SearchMixin(SearchTermsMixin):
     """The search and document-list part of `Store`."""
 
-    _list_order: tuple[str, str, str] | None = None
-    """(query, annotator, order) of the sorted ids in temp.list_order."""
+    _list_order: ListOrder | None = None
+    """The sorted order the list's reads in `SNAPSHOT_ORDERS` follow."""
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         """Documents matching `query`, in document order, with a snippet whose
@@ -189,17 +217,12 @@ class SearchMixin(SearchTermsMixin):
         limit = -1 if limit is None else limit
         order = "uncertainty" if by_uncertainty else _order(order)
         if order == "uncertainty":
-            ids = self._ids_by_uncertainty(m, offset, limit, query)
-            rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
-                             f"(SELECT value FROM json_each(:ids))", {"who": annotator, "ids": json.dumps(ids)}, query)
-            place = {doc_id: i for i, doc_id in enumerate(ids)}
-            return sorted(map(_summary, rows), key=lambda summary: place[summary.id])
-        params = {**m.params, "who": annotator, "limit": limit, "offset": offset}
+            return self._summaries_of(self._ids_by_uncertainty(m, offset, limit, query), annotator)
         if order in SNAPSHOT_ORDERS:
-            self._take_list_order(m, params, query, order)
-            rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM temp.list_order lo CROSS JOIN documents doc "
-                             "ON doc.id = lo.id WHERE lo.rowid > :offset ORDER BY lo.rowid LIMIT :limit", params, query)
-        elif order != "id":
+            ids = self._take_list_order(annotator, query, order).ids
+            return self._summaries_of(list(ids[offset:] if limit < 0 else ids[offset:offset + limit]), annotator)
+        params = {**m.params, "who": annotator, "limit": limit, "offset": offset}
+        if order != "id":
             key, direction = ORDERS[order]
             rows = self._run(
                 f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE {_within(m)} "
@@ -217,24 +240,51 @@ class SearchMixin(SearchTermsMixin):
                              "ORDER BY doc.id", params, query)
         return [_summary(r) for r in rows]
 
-    def _take_list_order(self, m: _Matches, params: dict[str, Any], query: str, order: str) -> None:
-        """Sort the matches once into a temporary table (this connection's
-        only) whose row numbers are the list's rows, so that every page after
-        the first is read by row number instead of sorting every document
-        again. Kept until `forget_list_order` or another query or order: rows
-        keep their place while they are edited, as a filtered list keeps rows
-        that stop matching."""
-        wanted = (query, params["who"], order)
-        if self._list_order == wanted:
-            return
+    def _summaries_of(self, ids: list[int], annotator: str) -> list[DocumentSummary]:
+        """The summaries of documents `ids`, in that order (those deleted since left out)."""
+        rows = self.db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
+                               f"(SELECT value FROM json_each(:ids))", {"who": annotator, "ids": json.dumps(ids)})
+        place = {doc_id: i for i, doc_id in enumerate(ids)}
+        return sorted(map(_summary, rows), key=lambda summary: place[summary.id])
+
+    def list_order(self, annotator: str, query: str, order: str) -> ListOrder:
+        """Sort the matches of `query` in `order` (one of `SNAPSHOT_ORDERS`), for
+        `annotator`: seconds at a million documents, so the window does it on a
+        connection of its own, off its thread, and hands it to `adopt_list_order`."""
+        if order not in SNAPSHOT_ORDERS:
+            raise StoreError(f"order {order!r} is read along an index, not sorted (sorted: {', '.join(SNAPSHOT_ORDERS)})")
+        m = self._matches(self._parse(query))
         key, direction = ORDERS[order]
-        self.db.execute("DROP TABLE IF EXISTS temp.list_order")
-        self._list_order = None
-        self._run(f"CREATE TEMP TABLE list_order AS SELECT doc.id AS id FROM documents doc WHERE {_within(m)} "
-                  f"ORDER BY {key} {direction}, doc.id", {k: v for k, v in params.items() if k not in (
-                      "limit", "offset", "id")}, query)
-        self.db.execute("CREATE INDEX temp.list_order_by_id ON list_order(id)")
-        self._list_order = wanted
+        by_id, rows = array("q"), array("q")
+        try:
+            # the row of each document, handed out in id order: both arrays without a sort in Python
+            for document_id, row in self.db.conn.execute(
+                    f"SELECT doc.id, row_number() OVER (ORDER BY {key} {direction}, doc.id) - 1 "
+                    f"FROM documents doc WHERE {_within(m)} ORDER BY doc.id", {**m.params, "who": annotator}):
+                by_id.append(document_id)
+                rows.append(row)
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc):
+                raise SearchQueryError(f"search {query!r}: {exc}") from exc
+            raise
+        ids = array("q", bytes(8 * len(by_id)))
+        for document_id, row in zip(by_id, rows):
+            ids[row] = document_id
+        return ListOrder((query, annotator, order), ids, by_id, rows)
+
+    def adopt_list_order(self, sorted_order: ListOrder) -> None:
+        """Read the list in `sorted_order` (made by `list_order`, on this or another connection)
+        until `forget_list_order` or another query, annotator or order."""
+        self._list_order = sorted_order
+
+    def has_list_order(self, annotator: str, query: str, order: str) -> bool:
+        """Whether reads of the list in `order` have their sorted order (else they sort first)."""
+        return self._list_order is not None and self._list_order.key == (query, annotator, order)
+
+    def _take_list_order(self, annotator: str, query: str, order: str) -> ListOrder:
+        if not self.has_list_order(annotator, query, order):
+            self._list_order = self.list_order(annotator, query, order)
+        return self._list_order  # type: ignore[return-value]
 
     def forget_list_order(self) -> None:
         """Sort again at the next read (the list is reloaded: documents came, the filter changed)."""
@@ -285,9 +335,7 @@ class SearchMixin(SearchTermsMixin):
         params = {**m.params, "id": document_id, "who": annotator}
         order = "uncertainty" if by_uncertainty else _order(order)
         if order in SNAPSHOT_ORDERS:
-            self._take_list_order(m, params, query, order)
-            row = self.db.execute("SELECT rowid - 1 FROM temp.list_order WHERE id = ?", [document_id]).fetchone()
-            return None if row is None else row[0]
+            return self._take_list_order(annotator, query, order).row_of(document_id)
         if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
             return None
         if order == "uncertainty":
@@ -316,11 +364,8 @@ class SearchMixin(SearchTermsMixin):
         if order == "id" and m.everything:
             return self._next_unfinished_by_blocks(annotator, after)
         if order in SNAPSHOT_ORDERS:
-            self._take_list_order(m, params, query, order)
-            first = (f"SELECT doc.id FROM temp.list_order lo CROSS JOIN documents doc ON doc.id = lo.id "
-                     f"WHERE {unfinished} {{}} ORDER BY lo.rowid LIMIT 1")
-            later = ["AND lo.rowid > (SELECT rowid FROM temp.list_order WHERE id = :id)"]
-        elif order == "id":
+            return self._next_unfinished_in(self._take_list_order(annotator, query, order), annotator, after)
+        if order == "id":
             first = f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} ORDER BY doc.id LIMIT 1"
             later = ["AND doc.id > :id"]
         else:
@@ -334,6 +379,22 @@ class SearchMixin(SearchTermsMixin):
                 return rows[0][0]
         rows = self._run(first.format(""), params, query)  # round to the top
         return rows[0][0] if rows and rows[0][0] != after else None
+
+    def _next_unfinished_in(self, sorted_order: ListOrder, annotator: str, after: int | None) -> int | None:
+        """`next_unfinished` along a sorted order, a few thousand rows a query."""
+        ids = sorted_order.ids
+        row = None if after is None else sorted_order.row_of(after)
+        start = 0 if row is None else row + 1
+        for begin, end in ((start, len(ids)), (0, start)):  # then round to the top
+            for chunk in range(begin, end, _CHUNK):
+                found = self.db.execute(
+                    "SELECT j.value FROM json_each(:ids) j WHERE EXISTS (SELECT 1 FROM documents WHERE id = j.value) "
+                    "AND NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = j.value "
+                    "AND ds.annotator = :who AND ds.status IN ('done', 'reviewed')) ORDER BY j.key LIMIT 1",
+                    {"ids": json.dumps(list(ids[chunk:min(chunk + _CHUNK, end)])), "who": annotator}).fetchone()
+                if found is not None:
+                    return None if begin == 0 and found[0] == after else found[0]
+        return None
 
     def _next_unfinished_by_blocks(self, annotator: str, after: int | None) -> int | None:
         """`next_unfinished` over every document in id order: the runs of ids
