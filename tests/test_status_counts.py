@@ -225,3 +225,23 @@ def test_next_unfinished_along_a_sorted_order_reads_it_a_chunk_at_a_time(store, 
     assert store.next_unfinished("ana", second, order=order) is None  # the only one left is the current one
     store.set_status(second, "ana", "reviewed")
     assert store.next_unfinished("ana", listed[3], order=order) is None
+
+
+def test_next_unfinished_along_a_sorted_order_finds_the_few_left_by_their_runs(store):
+    from annotator.store import search
+
+    ids = store.import_annotated(records(3 * BLOCK, status={"ana": "done"})).document_ids
+    for i in (7, BLOCK + 3, 2 * BLOCK + 9):
+        store.set_status(ids[i], "ana", "in_progress")
+    store.adopt_list_order(store.list_order("ana", "", "status", rows=True))
+    listed = list(store.list_order("ana", "", "status").ids)
+    assert listed[:3] == [ids[7], ids[BLOCK + 3], ids[2 * BLOCK + 9]]  # in progress first, then the done
+    assert store.document_count() - store.finished_count("ana") <= search._FEW_UNFINISHED
+    assert store.next_unfinished("ana", ids[7], order="status") == ids[BLOCK + 3]
+    assert store.next_unfinished("ana", ids[500], order="status") == ids[7]  # from a done row: round to the top
+    store.set_status(ids[BLOCK + 3], "ana", "done")  # marked since the sort: skipped where it stays
+    assert store.next_unfinished("ana", ids[7], order="status") == ids[2 * BLOCK + 9]
+    store.set_status(ids[7], "ana", "done")
+    assert store.next_unfinished("ana", ids[2 * BLOCK + 9], order="status") is None
+    store.set_status(ids[600], "ana", "todo")  # unmarked since the sort: found where it stays
+    assert store.next_unfinished("ana", ids[2 * BLOCK + 9], order="status") == ids[600]

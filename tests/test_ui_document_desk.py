@@ -393,7 +393,7 @@ def test_on_a_file_the_list_sorts_in_the_background_and_says_so_meanwhile(qtbot,
     choose(qtbot, window.findChild(QComboBox, "documentOrder"), "spans")
     choose(qtbot, window.findChild(QComboBox, "documentOrder"), "title")  # before the sort by spans ends
     assert not message.isVisible() and listed(window) == sorted(titles, key=str.casefold)
-    qtbot.waitUntil(lambda: not window.documents._sorts)
+    qtbot.waitUntil(lambda: not window.documents.sorting)
     assert listed(window) == sorted(titles, key=str.casefold)  # the sort no longer wanted is dropped
     window.close()
     store.close()

@@ -102,12 +102,17 @@ class ListOrder:
     """(query, annotator, order)."""
     ids: array
     """The document at each row."""
-    by_id: array
-    """The same ids in id order."""
-    rows: array
+    by_id: array | None = None
+    """The same ids in id order, when asked for (`list_order(..., rows=True)`)."""
+    rows: array | None = None
     """The row of each of `by_id`."""
 
     def row_of(self, document_id: int) -> int | None:
+        if self.by_id is None or self.rows is None:
+            try:  # a walk over the ids in C: a few ms at 100,000
+                return self.ids.index(document_id)
+            except ValueError:
+                return None
         i = bisect_left(self.by_id, document_id)
         return self.rows[i] if i < len(self.by_id) and self.by_id[i] == document_id else None
 
@@ -149,12 +154,17 @@ _UNFINISHED_BLOCKS = ("SELECT b.block FROM document_blocks b LEFT JOIN finished_
                       "WHERE b.block >= :from AND b.n > coalesce(f.n, 0) ORDER BY b.block")
 """The runs of ids (from the run of id :from on) holding a document :who has not finished."""
 
-_FIRST_UNFINISHED_IN_BLOCK = (
+_UNFINISHED_IN_BLOCK = (
     f"SELECT doc.id FROM documents doc INDEXED BY documents_by_id "
     f"WHERE doc.id >= :block << {_BLOCK_BITS} AND doc.id < (:block + 1) << {_BLOCK_BITS} AND doc.id > :after "
     f"AND NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = doc.id AND ds.annotator = :who "
-    f"AND ds.status IN ('done', 'reviewed')) ORDER BY doc.id LIMIT 1")
-"""The first document after :after in the run :block that :who has not finished."""
+    f"AND ds.status IN ('done', 'reviewed')) ORDER BY doc.id")
+"""The documents after :after in the run :block that :who has not finished."""
+
+_FEW_UNFINISHED = 1000
+"""At most this many unfinished documents are looked up by their runs of ids and placed in a
+sorted order, rather than the order read until one is found (which, by status, reads every
+finished row after the current one)."""
 
 
 def _summary(row: tuple) -> DocumentSummary:
@@ -247,30 +257,32 @@ class SearchMixin(SearchTermsMixin):
         place = {doc_id: i for i, doc_id in enumerate(ids)}
         return sorted(map(_summary, rows), key=lambda summary: place[summary.id])
 
-    def list_order(self, annotator: str, query: str, order: str) -> ListOrder:
+    def list_order(self, annotator: str, query: str, order: str, *, rows: bool = False) -> ListOrder:
         """Sort the matches of `query` in `order` (one of `SNAPSHOT_ORDERS`), for
         `annotator`: seconds at a million documents, so the window does it on a
-        connection of its own, off its thread, and hands it to `adopt_list_order`."""
+        connection of its own, off its thread, and hands it to `adopt_list_order`.
+        With `rows`, also the ids in id order with their rows, so that a document's
+        row is a bisection (a third more time: for the window's background sort)."""
         if order not in SNAPSHOT_ORDERS:
             raise StoreError(f"order {order!r} is read along an index, not sorted (sorted: {', '.join(SNAPSHOT_ORDERS)})")
         m = self._matches(self._parse(query))
         key, direction = ORDERS[order]
-        by_id, rows = array("q"), array("q")
+        # sorted once by SQLite into a table of this connection's own, whose row numbers are the
+        # rows; read out in that order and in id order (SQLite sorts the pairs faster than Python)
+        self.db.execute("DROP TABLE IF EXISTS temp.list_order")
         try:
-            # the row of each document, handed out in id order: both arrays without a sort in Python
-            for document_id, row in self.db.conn.execute(
-                    f"SELECT doc.id, row_number() OVER (ORDER BY {key} {direction}, doc.id) - 1 "
-                    f"FROM documents doc WHERE {_within(m)} ORDER BY doc.id", {**m.params, "who": annotator}):
+            self._run(f"CREATE TEMP TABLE list_order AS SELECT doc.id AS id FROM documents doc WHERE {_within(m)} "
+                      f"ORDER BY {key} {direction}, doc.id", {**m.params, "who": annotator}, query)
+            ids = array("q", (r[0] for r in self.db.conn.execute("SELECT id FROM temp.list_order ORDER BY rowid")))
+            if not rows:
+                return ListOrder((query, annotator, order), ids)
+            by_id, row_of_id = array("q"), array("q")
+            for document_id, row in self.db.conn.execute("SELECT id, rowid - 1 FROM temp.list_order ORDER BY id"):
                 by_id.append(document_id)
-                rows.append(row)
-        except sqlite3.OperationalError as exc:
-            if "fts5" in str(exc):
-                raise SearchQueryError(f"search {query!r}: {exc}") from exc
-            raise
-        ids = array("q", bytes(8 * len(by_id)))
-        for document_id, row in zip(by_id, rows):
-            ids[row] = document_id
-        return ListOrder((query, annotator, order), ids, by_id, rows)
+                row_of_id.append(row)
+            return ListOrder((query, annotator, order), ids, by_id, row_of_id)
+        finally:
+            self.db.execute("DROP TABLE IF EXISTS temp.list_order")
 
     def adopt_list_order(self, sorted_order: ListOrder) -> None:
         """Read the list in `sorted_order` (made by `list_order`, on this or another connection)
@@ -385,6 +397,13 @@ class SearchMixin(SearchTermsMixin):
         ids = sorted_order.ids
         row = None if after is None else sorted_order.row_of(after)
         start = 0 if row is None else row + 1
+        if not sorted_order.key[0] and sorted_order.by_id is not None \
+                and self.document_count() - self.finished_count(annotator) <= _FEW_UNFINISHED:
+            rows = sorted(r for r in map(sorted_order.row_of, self._unfinished_ids(annotator)) if r is not None)
+            later = [r for r in rows if r >= start]
+            if later:
+                return ids[later[0]]
+            return ids[rows[0]] if rows and ids[rows[0]] != after else None  # round to the top
         for begin, end in ((start, len(ids)), (0, start)):  # then round to the top
             for chunk in range(begin, end, _CHUNK):
                 found = self.db.execute(
@@ -396,6 +415,12 @@ class SearchMixin(SearchTermsMixin):
                     return None if begin == 0 and found[0] == after else found[0]
         return None
 
+    def _unfinished_ids(self, annotator: str) -> list[int]:
+        """Every document `annotator` has not finished, found by the runs of ids holding one (m012)."""
+        params = {"who": annotator, "after": -1, "from": 0}
+        return [document_id for (block,) in self.db.execute(_UNFINISHED_BLOCKS, params).fetchall()
+                for (document_id,) in self.db.execute(_UNFINISHED_IN_BLOCK, {**params, "block": block})]
+
     def _next_unfinished_by_blocks(self, annotator: str, after: int | None) -> int | None:
         """`next_unfinished` over every document in id order: the runs of ids
         holding fewer finished documents than documents (m012) are found from
@@ -404,7 +429,7 @@ class SearchMixin(SearchTermsMixin):
         for low in ((after, -1) if after is not None else (-1,)):
             params = {"who": annotator, "after": low, "from": max(low, 0) >> _BLOCK_BITS}
             for (block,) in self.db.execute(_UNFINISHED_BLOCKS, params).fetchall():
-                row = self.db.execute(_FIRST_UNFINISHED_IN_BLOCK, {**params, "block": block}).fetchone()
+                row = self.db.execute(_UNFINISHED_IN_BLOCK + " LIMIT 1", {**params, "block": block}).fetchone()
                 if row is not None:
                     return None if low != after and row[0] == after else row[0]
         return None

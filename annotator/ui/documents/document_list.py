@@ -194,9 +194,15 @@ class DocumentList(QWidget):
         if self._current is not None:
             self._show_current()
 
+    @property
+    def sorting(self) -> bool:
+        """Whether a sort is still running in the background (the window waits for it when it closes)."""
+        return bool(self._sorts)
+
     def _sort(self, order: str) -> None:
         annotator, query = self.annotator, self.model.query
-        task = WorkTask(self.store, lambda store, _progress: store.list_order(annotator, query, order), self)
+        task = WorkTask(self.store, lambda store, _progress: store.list_order(annotator, query, order, rows=True),
+                        self)
         self._sorts.append(task)
         self._wanted_sort = task
         task.finished.connect(lambda: self._sorted(task))
