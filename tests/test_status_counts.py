@@ -245,3 +245,15 @@ def test_next_unfinished_along_a_sorted_order_finds_the_few_left_by_their_runs(s
     assert store.next_unfinished("ana", ids[2 * BLOCK + 9], order="status") is None
     store.set_status(ids[600], "ana", "todo")  # unmarked since the sort: found where it stays
     assert store.next_unfinished("ana", ids[2 * BLOCK + 9], order="status") == ids[600]
+
+
+def test_a_sort_told_to_stop_stops_and_the_next_one_sorts(store, monkeypatch):
+    from annotator.store import StoreError, search
+
+    monkeypatch.setattr(search, "_STEPS_BETWEEN_LOOKS", 1000)
+    ids = store.import_annotated(records(3 * BLOCK, status={"ana": "done"})).document_ids
+    asked = []
+    with pytest.raises(StoreError, match="stopped"):
+        store.list_order("ana", "", "spans", rows=True, keep_going=lambda: asked.append(1) or len(asked) < 2)
+    sorted_order = store.list_order("ana", "", "spans", rows=True)
+    assert len(sorted_order.ids) == len(ids) and sorted_order.row_of(sorted_order.ids[-1]) == len(ids) - 1

@@ -87,6 +87,9 @@ million): sorted once into a `ListOrder`, not again for every page. The window
 sorts on a connection of its own in the background and hands the result over
 (`adopt_list_order`); any other read sorts first when no order is held."""
 
+_STEPS_BETWEEN_LOOKS = 1_000_000
+"""SQLite's steps between two looks at whether a sort should go on (a few ms)."""
+
 _CHUNK = 2000
 """Documents of a sorted order looked at per query when seeking the next unfinished one."""
 
@@ -257,12 +260,14 @@ class SearchMixin(SearchTermsMixin):
         place = {doc_id: i for i, doc_id in enumerate(ids)}
         return sorted(map(_summary, rows), key=lambda summary: place[summary.id])
 
-    def list_order(self, annotator: str, query: str, order: str, *, rows: bool = False) -> ListOrder:
+    def list_order(self, annotator: str, query: str, order: str, *, rows: bool = False,
+                   keep_going: Callable[[], bool] | None = None) -> ListOrder:
         """Sort the matches of `query` in `order` (one of `SNAPSHOT_ORDERS`), for
         `annotator`: seconds at a million documents, so the window does it on a
         connection of its own, off its thread, and hands it to `adopt_list_order`.
         With `rows`, also the ids in id order with their rows, so that a document's
-        row is a bisection (a third more time: for the window's background sort)."""
+        row is a bisection (a third more time: for the window's background sort).
+        `keep_going` is asked now and then; once it says no, the sort stops with a `StoreError`."""
         if order not in SNAPSHOT_ORDERS:
             raise StoreError(f"order {order!r} is read along an index, not sorted (sorted: {', '.join(SNAPSHOT_ORDERS)})")
         m = self._matches(self._parse(query))
@@ -270,6 +275,8 @@ class SearchMixin(SearchTermsMixin):
         # sorted once by SQLite into a table of this connection's own, whose row numbers are the
         # rows; read out in that order and in id order (SQLite sorts the pairs faster than Python)
         self.db.execute("DROP TABLE IF EXISTS temp.list_order")
+        if keep_going is not None:
+            self.db.conn.set_progress_handler(lambda: 0 if keep_going() else 1, _STEPS_BETWEEN_LOOKS)
         try:
             self._run(f"CREATE TEMP TABLE list_order AS SELECT doc.id AS id FROM documents doc WHERE {_within(m)} "
                       f"ORDER BY {key} {direction}, doc.id", {**m.params, "who": annotator}, query)
@@ -281,7 +288,12 @@ class SearchMixin(SearchTermsMixin):
                 by_id.append(document_id)
                 row_of_id.append(row)
             return ListOrder((query, annotator, order), ids, by_id, row_of_id)
+        except sqlite3.OperationalError as exc:
+            if keep_going is not None and "interrupt" in str(exc):
+                raise StoreError("the sort was stopped") from exc
+            raise
         finally:
+            self.db.conn.set_progress_handler(None, 0)
             self.db.execute("DROP TABLE IF EXISTS temp.list_order")
 
     def adopt_list_order(self, sorted_order: ListOrder) -> None:
@@ -289,14 +301,11 @@ class SearchMixin(SearchTermsMixin):
         until `forget_list_order` or another query, annotator or order."""
         self._list_order = sorted_order
 
-    def has_list_order(self, annotator: str, query: str, order: str) -> bool:
-        """Whether reads of the list in `order` have their sorted order (else they sort first)."""
-        return self._list_order is not None and self._list_order.key == (query, annotator, order)
-
     def _take_list_order(self, annotator: str, query: str, order: str) -> ListOrder:
-        if not self.has_list_order(annotator, query, order):
+        """The sorted order held for these reads, sorted first when none is."""
+        if self._list_order is None or self._list_order.key != (query, annotator, order):
             self._list_order = self.list_order(annotator, query, order)
-        return self._list_order  # type: ignore[return-value]
+        return self._list_order
 
     def forget_list_order(self) -> None:
         """Sort again at the next read (the list is reloaded: documents came, the filter changed)."""

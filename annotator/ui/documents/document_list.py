@@ -134,6 +134,8 @@ class DocumentList(QWidget):
         self._filter_timer.stop()
         self.store.unsubscribe(self._on_store_changed)
         for task in self._sorts:
+            task.finished.disconnect()
+            task.cancel()
             task.wait()
 
     # -- following the store ----------------------------------------------------
@@ -187,6 +189,8 @@ class DocumentList(QWidget):
         # of its own, off this thread; meanwhile the list shows the matches as imported
         self.model.order = "id" if background else wanted
         self.model.reload(query, self.annotator)
+        for task in self._sorts:
+            task.cancel()  # no longer wanted: stopped at SQLite's next look
         self._wanted_sort = None
         self.sort_message.hide()
         if background:
@@ -201,8 +205,8 @@ class DocumentList(QWidget):
 
     def _sort(self, order: str) -> None:
         annotator, query = self.annotator, self.model.query
-        task = WorkTask(self.store, lambda store, _progress: store.list_order(annotator, query, order, rows=True),
-                        self)
+        task = WorkTask(self.store, lambda store, progress: store.list_order(
+            annotator, query, order, rows=True, keep_going=lambda: progress(0, 0)), self)
         self._sorts.append(task)
         self._wanted_sort = task
         task.finished.connect(lambda: self._sorted(task))
