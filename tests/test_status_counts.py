@@ -257,3 +257,28 @@ def test_a_sort_told_to_stop_stops_and_the_next_one_sorts(store, monkeypatch):
         store.list_order("ana", "", "spans", rows=True, keep_going=lambda: asked.append(1) or len(asked) < 2)
     sorted_order = store.list_order("ana", "", "spans", rows=True)
     assert len(sorted_order.ids) == len(ids) and sorted_order.row_of(sorted_order.ids[-1]) == len(ids) - 1
+
+
+@pytest.mark.parametrize("few", [True, False])
+def test_next_unfinished_by_title_and_in_a_filtered_list_when_nearly_all_are_done(store, monkeypatch, few):
+    from annotator.store import search
+
+    monkeypatch.setattr(search, "_FEW_UNFINISHED", 1000 if few else 0)  # both ways give the same answers
+    ids = store.import_annotated(records(2 * BLOCK, status={"ana": "done"})).document_ids
+    left = [ids[30], ids[BLOCK + 2], ids[BLOCK + 500]]  # titles Berita 30, Berita 1026, Berita 1524
+    for i in left:
+        store.set_status(i, "ana", "in_progress")
+    by_title = sorted(left, key=lambda i: store.document(i).title.casefold())
+    assert by_title == [ids[BLOCK + 2], ids[BLOCK + 500], ids[30]]
+    assert store.next_unfinished("ana", None, order="title") == by_title[0]
+    assert store.next_unfinished("ana", by_title[0], order="title") == by_title[1]
+    assert store.next_unfinished("ana", ids[BLOCK + 100], order="title") == by_title[1]  # Berita 1124: before 1524
+    assert store.next_unfinished("ana", ids[31], order="title") == by_title[0]  # Berita 31 is after all: round
+    assert store.next_unfinished("ana", by_title[2], order="title") == by_title[0]  # round to the top
+    assert store.next_unfinished("ana", ids[BLOCK + 3], "Berita") == ids[BLOCK + 500]  # filtered, id order
+    assert store.next_unfinished("ana", ids[BLOCK + 600], "Berita") == ids[30]  # round to the top
+    assert store.next_unfinished("ana", ids[0], "status:in_progress annotator:ana", order="title") == by_title[0]
+    for i in left[1:]:
+        store.set_status(i, "ana", "done")
+    assert store.next_unfinished("ana", ids[30], "Berita", order="title") is None  # only the current one left
+    assert store.next_unfinished("ana", ids[5], "Berita", order="title") == ids[30]

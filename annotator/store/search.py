@@ -165,9 +165,9 @@ _UNFINISHED_IN_BLOCK = (
 """The documents after :after in the run :block that :who has not finished."""
 
 _FEW_UNFINISHED = 1000
-"""At most this many unfinished documents are looked up by their runs of ids and placed in a
-sorted order, rather than the order read until one is found (which, by status, reads every
-finished row after the current one)."""
+"""At most this many unfinished documents are looked up by their runs of ids and the list's order
+and filter applied to them, rather than the list read until one comes (which, nearly all done,
+reads nearly every row after the current one; by status, every finished row)."""
 
 
 def _summary(row: tuple) -> DocumentSummary:
@@ -386,12 +386,21 @@ class SearchMixin(SearchTermsMixin):
             return self._next_unfinished_by_blocks(annotator, after)
         if order in SNAPSHOT_ORDERS:
             return self._next_unfinished_in(self._take_list_order(annotator, query, order), annotator, after)
+        # With few documents left unfinished, those are found by their runs of ids (m012) and the list's
+        # order and filter applied to them alone, instead of the list read until one comes: by title, a
+        # filter or uncertainty, nearly all done meant reading nearly every document after the current one
+        source, within = "documents doc", _within(m)
+        few = self._few_unfinished(annotator)
+        if few is not None:
+            source = "json_each(:few) few CROSS JOIN documents doc ON doc.id = few.value"
+            within = "1" if m.everything else f"EXISTS (SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = doc.id)"
+            params["few"] = json.dumps(few)
         if order == "id":
-            first = f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} ORDER BY doc.id LIMIT 1"
+            first = f"SELECT doc.id FROM {source} WHERE {within} AND {unfinished} {{}} ORDER BY doc.id LIMIT 1"
             later = ["AND doc.id > :id"]
         else:
             key, anchor, _, behind = _keyed(order)
-            first = (f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} "
+            first = (f"SELECT doc.id FROM {source} WHERE {within} AND {unfinished} {{}} "
                      f"ORDER BY {key} {ORDERS[order][1]}, doc.id LIMIT 1")
             later = [f"AND {key} = {anchor} AND doc.id > :id", f"AND {key} {behind} {anchor}"]  # ties, then the rest
         for condition in later if after is not None else []:
@@ -406,9 +415,9 @@ class SearchMixin(SearchTermsMixin):
         ids = sorted_order.ids
         row = None if after is None else sorted_order.row_of(after)
         start = 0 if row is None else row + 1
-        if not sorted_order.key[0] and sorted_order.by_id is not None \
-                and self.document_count() - self.finished_count(annotator) <= _FEW_UNFINISHED:
-            rows = sorted(r for r in map(sorted_order.row_of, self._unfinished_ids(annotator)) if r is not None)
+        few = self._few_unfinished(annotator) if not sorted_order.key[0] and sorted_order.by_id is not None else None
+        if few is not None:
+            rows = sorted(r for r in map(sorted_order.row_of, few) if r is not None)
             later = [r for r in rows if r >= start]
             if later:
                 return ids[later[0]]
@@ -424,8 +433,11 @@ class SearchMixin(SearchTermsMixin):
                     return None if begin == 0 and found[0] == after else found[0]
         return None
 
-    def _unfinished_ids(self, annotator: str) -> list[int]:
-        """Every document `annotator` has not finished, found by the runs of ids holding one (m012)."""
+    def _few_unfinished(self, annotator: str) -> list[int] | None:
+        """Every document `annotator` has not finished, when there are at most `_FEW_UNFINISHED`
+        (found by the runs of ids holding one, m012); None when there are more."""
+        if self.document_count() - self.finished_count(annotator) > _FEW_UNFINISHED:
+            return None
         params = {"who": annotator, "after": -1, "from": 0}
         return [document_id for (block,) in self.db.execute(_UNFINISHED_BLOCKS, params).fetchall()
                 for (document_id,) in self.db.execute(_UNFINISHED_IN_BLOCK, {**params, "block": block})]
