@@ -609,7 +609,10 @@ def m012_status_counts(db: Database) -> None:
     # status_counts holds the number of rows of each (annotator, status);
     # finished_blocks each annotator's done or reviewed documents per run of
     # 1,024 ids (the runs document_blocks counts, m010), so that a run with fewer
-    # finished documents than documents is where an unfinished one lies.
+    # finished documents than documents is where an unfinished one lies. (One
+    # write is not seen: another program's INSERT OR REPLACE over a status, whose
+    # implicit delete fires no trigger unless that program turned recursive
+    # triggers on; the store never writes statuses so.)
     take_back = """
             UPDATE status_counts SET n = n - 1 WHERE annotator = old.annotator AND status = old.status;
             UPDATE finished_blocks SET n = n - 1
