@@ -49,7 +49,7 @@ class TextView(QPlainTextEdit):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         # Shown only as needed, the scroll bar went away with the old text and came back with the
-        # new one: two widths, so every other document was laid out, highlighted and painted three times
+        # new one: two widths, so each document shown was laid out, highlighted and painted twice more
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         font = self.font()
         # a whole point size: the room above lines (span_highlighter.room_format) is exact for those
