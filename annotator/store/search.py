@@ -272,29 +272,33 @@ class SearchMixin(SearchTermsMixin):
             raise StoreError(f"order {order!r} is read along an index, not sorted (sorted: {', '.join(SNAPSHOT_ORDERS)})")
         m = self._matches(self._parse(query))
         key, direction = ORDERS[order]
-        # sorted once by SQLite into a table of this connection's own, whose row numbers are the
-        # rows; read out in that order and in id order (SQLite sorts the pairs faster than Python)
-        self.db.execute("DROP TABLE IF EXISTS temp.list_order")
+        params = {**m.params, "who": annotator}
         if keep_going is not None:
             self.db.conn.set_progress_handler(lambda: 0 if keep_going() else 1, _STEPS_BETWEEN_LOOKS)
-        try:
-            self._run(f"CREATE TEMP TABLE list_order AS SELECT doc.id AS id FROM documents doc WHERE {_within(m)} "
-                      f"ORDER BY {key} {direction}, doc.id", {**m.params, "who": annotator}, query)
-            ids = array("q", (r[0] for r in self.db.conn.execute("SELECT id FROM temp.list_order ORDER BY rowid")))
+        try:  # reads only: a read-only database sorts too
             if not rows:
-                return ListOrder((query, annotator, order), ids)
+                return ListOrder((query, annotator, order), array("q", (r[0] for r in self.db.conn.execute(
+                    f"SELECT doc.id FROM documents doc WHERE {_within(m)} ORDER BY {key} {direction}, doc.id",
+                    params))))
+            # the row of each document handed out in id order: both arrays without a sort in Python
             by_id, row_of_id = array("q"), array("q")
-            for document_id, row in self.db.conn.execute("SELECT id, rowid - 1 FROM temp.list_order ORDER BY id"):
+            for document_id, row in self.db.conn.execute(
+                    f"SELECT doc.id, row_number() OVER (ORDER BY {key} {direction}, doc.id) - 1 "
+                    f"FROM documents doc WHERE {_within(m)} ORDER BY doc.id", params):
                 by_id.append(document_id)
                 row_of_id.append(row)
+            ids = array("q", bytes(8 * len(by_id)))
+            for document_id, row in zip(by_id, row_of_id):
+                ids[row] = document_id
             return ListOrder((query, annotator, order), ids, by_id, row_of_id)
         except sqlite3.OperationalError as exc:
             if keep_going is not None and "interrupt" in str(exc):
                 raise StoreError("the sort was stopped") from exc
+            if "fts5" in str(exc):
+                raise SearchQueryError(f"search {query!r}: {exc}") from exc
             raise
         finally:
             self.db.conn.set_progress_handler(None, 0)
-            self.db.execute("DROP TABLE IF EXISTS temp.list_order")
 
     def adopt_list_order(self, sorted_order: ListOrder) -> None:
         """Read the list in `sorted_order` (made by `list_order`, on this or another connection)
