@@ -377,7 +377,7 @@ def measure_corpus(path: Path, size: int, edits: int) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QAction
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QLineEdit
+    from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
 
     from annotator.project import open_project
     from annotator.ui.main_window import MainWindow
@@ -426,6 +426,7 @@ def measure_corpus(path: Path, size: int, edits: int) -> dict[str, float]:
     busy = Busy(app, window)
     figures["open"] = (time.perf_counter() - started) * 1000 + busy(lambda: None) * 1000
     figures["open memory MB"] = rss_mb() - rss_before
+    figures["resident MB"] = rss_mb()
 
     figures["jump"] = busy(lambda: window.show_document(deep)) * 1000
     next_action = window.findChild(QAction, "nextDocument")
@@ -443,6 +444,21 @@ def measure_corpus(path: Path, size: int, edits: int) -> dict[str, float]:
     box = window.findChild(QLineEdit, "documentFilter")
     keys = iter("bandung")
     figures["filter"] = median_ms(sampled(lambda: busy(lambda: QTest.keyClick(box, next(keys))), 5))
+    busy(box.clear)
+
+    # sorting by status: the window's thread busy on choosing it, then the sort's wall time
+    # (on its own connection in the background) and the window's time taking its order
+    order_box = window.findChild(QComboBox, "documentOrder")
+    message = window.findChild(QLabel, "documentSortMessage")
+    figures["sort status"] = busy(lambda: order_box.setCurrentIndex(order_box.findData("status"))) * 1000
+    started, taking = time.perf_counter(), 0.0
+    while message.isVisible() and time.perf_counter() - started < 600:
+        t = time.perf_counter()
+        app.processEvents()
+        taking = max(taking, time.perf_counter() - t)
+        time.sleep(0.005)
+    figures["sorted after s"] = time.perf_counter() - started
+    figures["sort taken"] = taking * 1000
     window.close()
     store.close()
     return figures
@@ -559,8 +575,12 @@ def report(title: str, figures: dict[str, float], rows, size: int | None, missed
         target_text = f"< {target:.0f}" if target is not None else "–"
         print(f"  {what:<42} {value:8.1f}ms {figures[floor]:8.1f}ms {target_text:>7}ms{mark}")
     if "open memory MB" in figures:
-        print(f"  resident memory added by opening: {figures['open memory MB']:.0f} MB;"
+        print(f"  resident memory added by opening: {figures['open memory MB']:.0f} MB"
+              f" ({figures.get('resident MB', float('nan')):.0f} MB in all, target < 400 MB);"
               f" edits sampled: {figures['edits']:.0f}")
+    if "sort status" in figures:
+        print(f"  sort by status: window busy {figures['sort status']:.1f} ms on choosing it, sorted in the"
+              f" background after {figures['sorted after s']:.1f} s, taking the order {figures['sort taken']:.1f} ms")
     elif "long edits" in figures:
         print(f"  edits sampled: {figures['long edits']:.0f}")
 

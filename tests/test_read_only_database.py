@@ -209,3 +209,15 @@ def test_export_workers_read_a_database_in_a_read_only_folder(tmp_path, writable
     assert result.exit_code == 0, result.output
     assert "Kim B-PERSON\nJong I-PERSON" in out.read_text(encoding="utf-8")
     assert listing(folder) == ["p.db"] and folder.stat().st_mtime_ns == untouched
+
+
+def test_a_store_that_only_reads_lists_by_status_and_span_count(tmp_path):
+    path = other_database(tmp_path / "p.db")
+    store = Store.open_read_only(path)
+    try:
+        for order in ("status", "spans"):
+            page = store.document_page("budi", "", order=order)
+            assert [s.title for s in page] == ["Jokowi dan Kim"]
+            assert store.document_position(page[0].id, order=order, annotator="budi") == 0
+    finally:
+        store.close()

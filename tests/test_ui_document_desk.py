@@ -363,3 +363,37 @@ def test_next_unfinished_on_the_only_unfinished_document_says_so(qtbot, open_win
     qtbot.keyClick(window.text_view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window.text_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.statusBar().currentMessage() == "every listed document is finished"
+
+
+def test_on_a_file_the_list_sorts_in_the_background_and_says_so_meanwhile(qtbot, tmp_path, open_window):
+    from PySide6.QtWidgets import QLabel
+
+    from annotator.project import install_default_schema
+    from annotator.store import Store
+
+    store = Store.open(tmp_path / "project.db")
+    install_default_schema(store)
+    titles = ["delta", "Alpha", "echo", "charlie", "bravo"]
+    ids = [store.add_document(title, f"Artikel {title} tentang pasar.")[0].id for title in titles]
+    store.set_status(ids[1], "ana", "done")
+    store.set_status(ids[3], "ana", "reviewed")
+    store.add_span(ids[0], "ana", 0, 7, "PERSON")
+    window = open_window(store)
+    window.show_document(ids[1])  # Alpha
+    message = window.findChild(QLabel, "documentSortMessage")
+    choose(qtbot, window.findChild(QComboBox, "documentOrder"), "status")
+    assert message.isVisible() and "status" in message.text()
+    assert listed(window) == titles  # as imported until the order comes
+    qtbot.waitUntil(lambda: not message.isVisible())
+    assert listed(window) == ["echo", "bravo", "delta", "Alpha", "charlie"]  # to do, in progress, done, reviewed
+    assert window.documents.list.currentIndex().row() == 3 and window.layer.document_id == ids[1]
+    window.findChild(QAction, "nextUnfinished").trigger()  # along the sorted list, round to the top
+    assert window.layer.document_id == ids[2]
+
+    choose(qtbot, window.findChild(QComboBox, "documentOrder"), "spans")
+    choose(qtbot, window.findChild(QComboBox, "documentOrder"), "title")  # before the sort by spans ends
+    assert not message.isVisible() and listed(window) == sorted(titles, key=str.casefold)
+    qtbot.waitUntil(lambda: not window.documents.sorting)
+    assert listed(window) == sorted(titles, key=str.casefold)  # the sort no longer wanted is dropped
+    window.close()
+    store.close()

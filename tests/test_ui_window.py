@@ -84,3 +84,37 @@ def test_every_label_button_is_in_view_at_1280_by_800(qtbot, seeded_store):
         bottom_right = button.mapTo(viewport, button.rect().bottomRight())
         assert viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right), button.objectName()
         assert button.fontMetrics().horizontalAdvance(button.text()) < button.width(), button.objectName()
+
+
+def test_another_document_is_laid_out_at_the_width_the_text_had(qtbot, store):
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    long_text = "\n".join(f"Paragraf {n}: Joko Widodo bertemu warga di Jakarta pada hari Senin." for n in range(80))
+    first, _ = store.add_document("one", long_text)
+    store.add_document("two", long_text.replace("Joko", "Budi"))
+    store.add_document("short", "Empat lima.")
+    window = MainWindow(store, "ana")
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()  # the window's first layout settles
+    viewport = window.text_view.viewport()
+    width = viewport.width()
+
+    class Resizes(QObject):
+        seen = 0
+
+        def eventFilter(self, watched, event):  # noqa: N802, ANN001
+            if watched is viewport and event.type() == QEvent.Type.Resize:
+                Resizes.seen += 1
+            return False
+
+    resizes = Resizes()
+    viewport.installEventFilter(resizes)
+    for _ in range(2):  # to the other long text, then the short one
+        window.findChild(type(window.mark_done_action), "nextDocument").trigger()
+        QApplication.processEvents()  # where the scroll bar's going and coming back resized the text
+    viewport.removeEventFilter(resizes)
+    assert Resizes.seen == 0 and viewport.width() == width  # a scroll bar coming and going would resize it

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -80,8 +82,42 @@ ORDERS: dict[str, tuple[str, str]] = {
 row `doc` (per annotator :who) and its direction; ties go in document order."""
 
 SNAPSHOT_ORDERS = ("status", "spans")
-"""Orders whose key is worked out per document (~0.5 s at 100,000): sorted once
-into a temporary table, not again for every page."""
+"""Orders whose key is worked out per document (0.25 s at 100,000, seconds at a
+million): sorted once into a `ListOrder`, not again for every page. The window
+sorts on a connection of its own in the background and hands the result over
+(`adopt_list_order`); any other read sorts first when no order is held."""
+
+_STEPS_BETWEEN_LOOKS = 1_000_000
+"""SQLite's steps between two looks at whether a sort should go on (a few ms)."""
+
+_CHUNK = 2000
+"""Documents of a sorted order looked at per query when seeking the next unfinished one."""
+
+
+@dataclass(frozen=True)
+class ListOrder:
+    """The matches of a query sorted once in one of `SNAPSHOT_ORDERS`: which
+    document is at each row, and (for a document's row) the ids in id order
+    with their rows. About 24 bytes a document; rows keep their place while
+    their documents are edited, as a filtered list keeps rows that stop matching."""
+
+    key: tuple[str, str, str]
+    """(query, annotator, order)."""
+    ids: array
+    """The document at each row."""
+    by_id: array | None = None
+    """The same ids in id order, when asked for (`list_order(..., rows=True)`)."""
+    rows: array | None = None
+    """The row of each of `by_id`."""
+
+    def row_of(self, document_id: int) -> int | None:
+        if self.by_id is None or self.rows is None:
+            try:  # a walk over the ids in C: a few ms at 100,000
+                return self.ids.index(document_id)
+            except ValueError:
+                return None
+        i = bisect_left(self.by_id, document_id)
+        return self.rows[i] if i < len(self.by_id) and self.by_id[i] == document_id else None
 
 
 def _order(name: str) -> str:
@@ -116,6 +152,24 @@ _BLOCK_OF_ROW = (f"SELECT block << {_BLOCK_BITS}, before FROM (SELECT block, n, 
 """The first id of the block holding the document at row :row (from 0) of all documents, and the rows before that block."""
 
 
+_UNFINISHED_BLOCKS = ("SELECT b.block FROM document_blocks b LEFT JOIN finished_blocks f "
+                      "ON f.annotator = :who AND f.block = b.block "
+                      "WHERE b.block >= :from AND b.n > coalesce(f.n, 0) ORDER BY b.block")
+"""The runs of ids (from the run of id :from on) holding a document :who has not finished."""
+
+_UNFINISHED_IN_BLOCK = (
+    f"SELECT doc.id FROM documents doc INDEXED BY documents_by_id "
+    f"WHERE doc.id >= :block << {_BLOCK_BITS} AND doc.id < (:block + 1) << {_BLOCK_BITS} AND doc.id > :after "
+    f"AND NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = doc.id AND ds.annotator = :who "
+    f"AND ds.status IN ('done', 'reviewed')) ORDER BY doc.id")
+"""The documents after :after in the run :block that :who has not finished."""
+
+_FEW_UNFINISHED = 1000
+"""At most this many unfinished documents are looked up by their runs of ids and the list's order
+and filter applied to them, rather than the list read until one comes (which, nearly all done,
+reads nearly every row after the current one; by status, every finished row)."""
+
+
 def _summary(row: tuple) -> DocumentSummary:
     return DocumentSummary(row[0], row[1], row[2], row[3] or ("in_progress" if row[2] else "todo"),
                            sorted(row[4].split("\n")) if row[4] else [])
@@ -136,8 +190,8 @@ def install_search_functions(conn: sqlite3.Connection) -> None:
 class SearchMixin(SearchTermsMixin):
     """The search and document-list part of `Store`."""
 
-    _list_order: tuple[str, str, str] | None = None
-    """(query, annotator, order) of the sorted ids in temp.list_order."""
+    _list_order: ListOrder | None = None
+    """The sorted order the list's reads in `SNAPSHOT_ORDERS` follow."""
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         """Documents matching `query`, in document order, with a snippet whose
@@ -176,17 +230,12 @@ class SearchMixin(SearchTermsMixin):
         limit = -1 if limit is None else limit
         order = "uncertainty" if by_uncertainty else _order(order)
         if order == "uncertainty":
-            ids = self._ids_by_uncertainty(m, offset, limit, query)
-            rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
-                             f"(SELECT value FROM json_each(:ids))", {"who": annotator, "ids": json.dumps(ids)}, query)
-            place = {doc_id: i for i, doc_id in enumerate(ids)}
-            return sorted(map(_summary, rows), key=lambda summary: place[summary.id])
-        params = {**m.params, "who": annotator, "limit": limit, "offset": offset}
+            return self._summaries_of(self._ids_by_uncertainty(m, offset, limit, query), annotator)
         if order in SNAPSHOT_ORDERS:
-            self._take_list_order(m, params, query, order)
-            rows = self._run(f"SELECT {_SUMMARY_COLUMNS} FROM temp.list_order lo CROSS JOIN documents doc "
-                             "ON doc.id = lo.id WHERE lo.rowid > :offset ORDER BY lo.rowid LIMIT :limit", params, query)
-        elif order != "id":
+            ids = self._take_list_order(annotator, query, order).ids
+            return self._summaries_of(list(ids[offset:] if limit < 0 else ids[offset:offset + limit]), annotator)
+        params = {**m.params, "who": annotator, "limit": limit, "offset": offset}
+        if order != "id":
             key, direction = ORDERS[order]
             rows = self._run(
                 f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE {_within(m)} "
@@ -204,24 +253,63 @@ class SearchMixin(SearchTermsMixin):
                              "ORDER BY doc.id", params, query)
         return [_summary(r) for r in rows]
 
-    def _take_list_order(self, m: _Matches, params: dict[str, Any], query: str, order: str) -> None:
-        """Sort the matches once into a temporary table (this connection's
-        only) whose row numbers are the list's rows, so that every page after
-        the first is read by row number instead of sorting every document
-        again. Kept until `forget_list_order` or another query or order: rows
-        keep their place while they are edited, as a filtered list keeps rows
-        that stop matching."""
-        wanted = (query, params["who"], order)
-        if self._list_order == wanted:
-            return
+    def _summaries_of(self, ids: list[int], annotator: str) -> list[DocumentSummary]:
+        """The summaries of documents `ids`, in that order (those deleted since left out)."""
+        rows = self.db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM documents doc WHERE doc.id IN "
+                               f"(SELECT value FROM json_each(:ids))", {"who": annotator, "ids": json.dumps(ids)})
+        place = {doc_id: i for i, doc_id in enumerate(ids)}
+        return sorted(map(_summary, rows), key=lambda summary: place[summary.id])
+
+    def list_order(self, annotator: str, query: str, order: str, *, rows: bool = False,
+                   keep_going: Callable[[], bool] | None = None) -> ListOrder:
+        """Sort the matches of `query` in `order` (one of `SNAPSHOT_ORDERS`), for
+        `annotator`: seconds at a million documents, so the window does it on a
+        connection of its own, off its thread, and hands it to `adopt_list_order`.
+        With `rows`, also the ids in id order with their rows, so that a document's
+        row is a bisection (a third more time: for the window's background sort).
+        `keep_going` is asked now and then; once it says no, the sort stops with a `StoreError`."""
+        if order not in SNAPSHOT_ORDERS:
+            raise StoreError(f"order {order!r} is read along an index, not sorted (sorted: {', '.join(SNAPSHOT_ORDERS)})")
+        m = self._matches(self._parse(query))
         key, direction = ORDERS[order]
-        self.db.execute("DROP TABLE IF EXISTS temp.list_order")
-        self._list_order = None
-        self._run(f"CREATE TEMP TABLE list_order AS SELECT doc.id AS id FROM documents doc WHERE {_within(m)} "
-                  f"ORDER BY {key} {direction}, doc.id", {k: v for k, v in params.items() if k not in (
-                      "limit", "offset", "id")}, query)
-        self.db.execute("CREATE INDEX temp.list_order_by_id ON list_order(id)")
-        self._list_order = wanted
+        params = {**m.params, "who": annotator}
+        if keep_going is not None:
+            self.db.conn.set_progress_handler(lambda: 0 if keep_going() else 1, _STEPS_BETWEEN_LOOKS)
+        try:  # reads only: a read-only database sorts too
+            if not rows:
+                return ListOrder((query, annotator, order), array("q", (r[0] for r in self.db.conn.execute(
+                    f"SELECT doc.id FROM documents doc WHERE {_within(m)} ORDER BY {key} {direction}, doc.id",
+                    params))))
+            # the row of each document handed out in id order: both arrays without a sort in Python
+            by_id, row_of_id = array("q"), array("q")
+            for document_id, row in self.db.conn.execute(
+                    f"SELECT doc.id, row_number() OVER (ORDER BY {key} {direction}, doc.id) - 1 "
+                    f"FROM documents doc WHERE {_within(m)} ORDER BY doc.id", params):
+                by_id.append(document_id)
+                row_of_id.append(row)
+            ids = array("q", bytes(8 * len(by_id)))
+            for document_id, row in zip(by_id, row_of_id):
+                ids[row] = document_id
+            return ListOrder((query, annotator, order), ids, by_id, row_of_id)
+        except sqlite3.OperationalError as exc:
+            if keep_going is not None and "interrupt" in str(exc):
+                raise StoreError("the sort was stopped") from exc
+            if "fts5" in str(exc):
+                raise SearchQueryError(f"search {query!r}: {exc}") from exc
+            raise
+        finally:
+            self.db.conn.set_progress_handler(None, 0)
+
+    def adopt_list_order(self, sorted_order: ListOrder) -> None:
+        """Read the list in `sorted_order` (made by `list_order`, on this or another connection)
+        until `forget_list_order` or another query, annotator or order."""
+        self._list_order = sorted_order
+
+    def _take_list_order(self, annotator: str, query: str, order: str) -> ListOrder:
+        """The sorted order held for these reads, sorted first when none is."""
+        if self._list_order is None or self._list_order.key != (query, annotator, order):
+            self._list_order = self.list_order(annotator, query, order)
+        return self._list_order
 
     def forget_list_order(self) -> None:
         """Sort again at the next read (the list is reloaded: documents came, the filter changed)."""
@@ -272,9 +360,7 @@ class SearchMixin(SearchTermsMixin):
         params = {**m.params, "id": document_id, "who": annotator}
         order = "uncertainty" if by_uncertainty else _order(order)
         if order in SNAPSHOT_ORDERS:
-            self._take_list_order(m, params, query, order)
-            row = self.db.execute("SELECT rowid - 1 FROM temp.list_order WHERE id = ?", [document_id]).fetchone()
-            return None if row is None else row[0]
+            return self._take_list_order(annotator, query, order).row_of(document_id)
         if not self._run(f"SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = :id", params, query):
             return None
         if order == "uncertainty":
@@ -300,17 +386,25 @@ class SearchMixin(SearchTermsMixin):
         order = "uncertainty" if by_uncertainty else _order(order)
         unfinished = ("NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = doc.id "
                       "AND ds.annotator = :who AND ds.status IN ('done', 'reviewed'))")
+        if order == "id" and m.everything:
+            return self._next_unfinished_by_blocks(annotator, after)
         if order in SNAPSHOT_ORDERS:
-            self._take_list_order(m, params, query, order)
-            first = (f"SELECT doc.id FROM temp.list_order lo CROSS JOIN documents doc ON doc.id = lo.id "
-                     f"WHERE {unfinished} {{}} ORDER BY lo.rowid LIMIT 1")
-            later = ["AND lo.rowid > (SELECT rowid FROM temp.list_order WHERE id = :id)"]
-        elif order == "id":
-            first = f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} ORDER BY doc.id LIMIT 1"
+            return self._next_unfinished_in(self._take_list_order(annotator, query, order), annotator, after)
+        # With few documents left unfinished, those are found by their runs of ids (m012) and the list's
+        # order and filter applied to them alone, instead of the list read until one comes: by title, a
+        # filter or uncertainty, nearly all done meant reading nearly every document after the current one
+        source, within = "documents doc", _within(m)
+        few = self._few_unfinished(annotator)
+        if few is not None:
+            source = "json_each(:few) few CROSS JOIN documents doc ON doc.id = few.value"
+            within = "1" if m.everything else f"EXISTS (SELECT 1 FROM {m.source} WHERE {m.where} AND {m.id} = doc.id)"
+            params["few"] = json.dumps(few)
+        if order == "id":
+            first = f"SELECT doc.id FROM {source} WHERE {within} AND {unfinished} {{}} ORDER BY doc.id LIMIT 1"
             later = ["AND doc.id > :id"]
         else:
             key, anchor, _, behind = _keyed(order)
-            first = (f"SELECT doc.id FROM documents doc WHERE {_within(m)} AND {unfinished} {{}} "
+            first = (f"SELECT doc.id FROM {source} WHERE {within} AND {unfinished} {{}} "
                      f"ORDER BY {key} {ORDERS[order][1]}, doc.id LIMIT 1")
             later = [f"AND {key} = {anchor} AND doc.id > :id", f"AND {key} {behind} {anchor}"]  # ties, then the rest
         for condition in later if after is not None else []:
@@ -319,6 +413,51 @@ class SearchMixin(SearchTermsMixin):
                 return rows[0][0]
         rows = self._run(first.format(""), params, query)  # round to the top
         return rows[0][0] if rows and rows[0][0] != after else None
+
+    def _next_unfinished_in(self, sorted_order: ListOrder, annotator: str, after: int | None) -> int | None:
+        """`next_unfinished` along a sorted order, a few thousand rows a query."""
+        ids = sorted_order.ids
+        row = None if after is None else sorted_order.row_of(after)
+        start = 0 if row is None else row + 1
+        few = self._few_unfinished(annotator) if not sorted_order.key[0] and sorted_order.by_id is not None else None
+        if few is not None:
+            rows = sorted(r for r in map(sorted_order.row_of, few) if r is not None)
+            later = [r for r in rows if r >= start]
+            if later:
+                return ids[later[0]]
+            return ids[rows[0]] if rows and ids[rows[0]] != after else None  # round to the top
+        for begin, end in ((start, len(ids)), (0, start)):  # then round to the top
+            for chunk in range(begin, end, _CHUNK):
+                found = self.db.execute(
+                    "SELECT j.value FROM json_each(:ids) j WHERE EXISTS (SELECT 1 FROM documents WHERE id = j.value) "
+                    "AND NOT EXISTS (SELECT 1 FROM document_status ds WHERE ds.document_id = j.value "
+                    "AND ds.annotator = :who AND ds.status IN ('done', 'reviewed')) ORDER BY j.key LIMIT 1",
+                    {"ids": json.dumps(list(ids[chunk:min(chunk + _CHUNK, end)])), "who": annotator}).fetchone()
+                if found is not None:
+                    return None if begin == 0 and found[0] == after else found[0]
+        return None
+
+    def _few_unfinished(self, annotator: str) -> list[int] | None:
+        """Every document `annotator` has not finished, when there are at most `_FEW_UNFINISHED`
+        (found by the runs of ids holding one, m012); None when there are more."""
+        if self.document_count() - self.finished_count(annotator) > _FEW_UNFINISHED:
+            return None
+        params = {"who": annotator, "after": -1, "from": 0}
+        return [document_id for (block,) in self.db.execute(_UNFINISHED_BLOCKS, params).fetchall()
+                for (document_id,) in self.db.execute(_UNFINISHED_IN_BLOCK, {**params, "block": block})]
+
+    def _next_unfinished_by_blocks(self, annotator: str, after: int | None) -> int | None:
+        """`next_unfinished` over every document in id order: the runs of ids
+        holding fewer finished documents than documents (m012) are found from
+        the counts, and the first such run after `after` read, so nearly all
+        documents being done costs a look at each run's counts, not at each status."""
+        for low in ((after, -1) if after is not None else (-1,)):
+            params = {"who": annotator, "after": low, "from": max(low, 0) >> _BLOCK_BITS}
+            for (block,) in self.db.execute(_UNFINISHED_BLOCKS, params).fetchall():
+                row = self.db.execute(_UNFINISHED_IN_BLOCK + " LIMIT 1", {**params, "block": block}).fetchone()
+                if row is not None:
+                    return None if low != after and row[0] == after else row[0]
+        return None
 
     def _unmeasured_mixed(self) -> bool:
         """Whether a measure sits at or below the -1 of "not measured", so that
@@ -351,9 +490,9 @@ class SearchMixin(SearchTermsMixin):
         return measured + unmeasured_before
 
     def finished_count(self, annotator: str) -> int:
-        """Documents `annotator` has marked done or reviewed (an index range, not every status)."""
+        """Documents `annotator` has marked done or reviewed: two counts kept by triggers (m012)."""
         return self.db.execute(
-            "SELECT count(*) FROM document_status WHERE annotator = ? AND status IN ('done', 'reviewed')",
+            "SELECT coalesce(sum(n), 0) FROM status_counts WHERE annotator = ? AND status IN ('done', 'reviewed')",
             [annotator]).fetchone()[0]
 
     # -- queries into SQL -----------------------------------------------------

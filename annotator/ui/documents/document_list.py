@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QVBoxLayout, QWidget)
 
 from annotator.store import Store, StoreError
+from annotator.store.search import SNAPSHOT_ORDERS
 from annotator.ui.documents.document_list_model import (
     FINISHED, STATUS_MARK, STATUS_TEXT, DocumentIdRole, DocumentListModel,
 )
+from annotator.ui.widgets.background import WorkTask
 from annotator.ui.widgets.plain_text import plain_label
 
 __all__ = ["STATUS_MARK", "STATUS_TEXT", "DocumentList"]
@@ -71,6 +73,13 @@ class DocumentList(QWidget):
         self.filter_message.setObjectName("documentFilterMessage")
         self.filter_message.setWordWrap(True)
         self.filter_message.hide()
+        self.sort_message = plain_label(parent=self)
+        self.sort_message.setObjectName("documentSortMessage")
+        self.sort_message.hide()
+        self._sorts: list[WorkTask] = []
+        """Sorts running in the background (waited for when the window closes)."""
+        self._wanted_sort: WorkTask | None = None
+        """The sort whose order the list takes when it ends: none after a reload in another order."""
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("documentStatusFilter")
         self.status_filter.setToolTip("Only documents of this status (status:…)")
@@ -101,6 +110,7 @@ class DocumentList(QWidget):
             choices.addWidget(box, 1)
         layout.addLayout(choices)
         layout.addWidget(self.filter_message)
+        layout.addWidget(self.sort_message)
         layout.addWidget(self.list)
         self._current: int | None = None
         self._selecting = False
@@ -123,6 +133,10 @@ class DocumentList(QWidget):
         otherwise run against a closed database."""
         self._filter_timer.stop()
         self.store.unsubscribe(self._on_store_changed)
+        for task in self._sorts:
+            task.finished.disconnect()
+            task.cancel()
+            task.wait()
 
     # -- following the store ----------------------------------------------------
 
@@ -169,7 +183,51 @@ class DocumentList(QWidget):
         self.annotator_filter.blockSignals(False)
 
     def _reload(self, query: str | None = None) -> None:
+        wanted = self.order_box.currentData()
+        background = wanted in SNAPSHOT_ORDERS and self.store.path is not None and not self.model.by_uncertainty
+        # sorted by status or span count: seconds at a million documents, so on a connection
+        # of its own, off this thread; meanwhile the list shows the matches as imported
+        self.model.order = "id" if background else wanted
         self.model.reload(query, self.annotator)
+        for task in self._sorts:
+            task.cancel()  # no longer wanted: stopped at SQLite's next look
+        self._wanted_sort = None
+        self.sort_message.hide()
+        if background:
+            self._sort(wanted)
+        if self._current is not None:
+            self._show_current()
+
+    @property
+    def sorting(self) -> bool:
+        """Whether a sort is still running in the background (the window waits for it when it closes)."""
+        return bool(self._sorts)
+
+    def _sort(self, order: str) -> None:
+        annotator, query = self.annotator, self.model.query
+        task = WorkTask(self.store, lambda store, progress: store.list_order(
+            annotator, query, order, rows=True, keep_going=lambda: progress(0, 0)), self)
+        self._sorts.append(task)
+        self._wanted_sort = task
+        task.finished.connect(lambda: self._sorted(task))
+        self.sort_message.setText(f"Sorting by {ORDER_NAMES[order]}… (listed as imported until then)")
+        self.sort_message.show()
+        task.start()
+
+    def _sorted(self, task: WorkTask) -> None:
+        self._sorts.remove(task)
+        task.deleteLater()
+        if task is not self._wanted_sort:
+            return  # the list was reloaded since this sort began
+        self._wanted_sort = None
+        self.sort_message.hide()
+        if task.error:
+            self.sort_message.setText(f"Could not sort: {task.error}")
+            self.sort_message.show()
+            return
+        self.store.adopt_list_order(task.result)
+        self.model.order = task.result.key[2]
+        self.model.reload(sorted_already=True)
         if self._current is not None:
             self._show_current()
 
@@ -199,7 +257,6 @@ class DocumentList(QWidget):
         self.order_box.setCurrentIndex(self.order_box.findData(order))
 
     def _order_changed(self) -> None:
-        self.model.order = self.order_box.currentData()
         self.apply_filter()
 
     def apply_filter(self) -> None:

@@ -189,14 +189,16 @@ class DocumentListModel(QAbstractListModel):
         if self._count:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, 0))
 
-    def reload(self, query: str | None = None, annotator: str | None = None) -> None:
+    def reload(self, query: str | None = None, annotator: str | None = None, *, sorted_already: bool = False) -> None:
         """Count the matches again (of a new query, for another annotator) and
-        start over. Raises `StoreError` for a query that cannot be read, leaving
-        the list as it was."""
+        start over, sorting again unless the store was just handed this order
+        (`sorted_already`). Raises `StoreError` for a query that cannot be read,
+        leaving the list as it was."""
         query = self.query if query is None else query
         annotator = annotator or self.annotator
         first: list[DocumentSummary] | None = None
-        self.store.forget_list_order()
+        if not sorted_already:
+            self.store.forget_list_order()
         if query:
             first = self.store.document_page(annotator, query, 0, PAGE, by_uncertainty=self.by_uncertainty,
                                              order=self.order)

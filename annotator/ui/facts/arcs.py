@@ -95,9 +95,13 @@ class ArcOverlay(ViewportOverlay):
                 break
             layout = block.layout()
             base = block.position()
-            for i in range(layout.lineCount()):
+            # from the line holding the start: a paragraph's earlier lines are not asked about
+            first_line = layout.lineForTextPosition(s - base).lineNumber() if s > base else 0
+            for i in range(max(first_line, 0), layout.lineCount()):
                 line = layout.lineAt(i)
                 line_start = base + line.textStart()
+                if line_start >= e:
+                    break
                 a, b = max(s, line_start), min(e, line_start + line.textLength())
                 if a >= b:
                     continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 
 from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR, readable_fill
 from annotator.ui.labelling.text_view import TextView
@@ -20,6 +20,7 @@ from annotator.ui.widgets.viewport_overlay import ViewportOverlay
 
 TAG_GAP = 3.0
 """Pixels kept between two names on one line."""
+_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 class LabelTags(ViewportOverlay):
@@ -29,6 +30,8 @@ class LabelTags(ViewportOverlay):
         self.view = view
         self._span_rects, self._visible_range = span_rects, visible_range
         self._colors: dict[str, QColor] = {}
+        self._styles: dict[str, tuple[float, QColor, QColor]] = {}
+        self._styles_font: QFont | None = None
         self._looked_up: tuple[tuple[int, int], list[tuple[int, int, str, int]]] | None = None
         """The spans of the range last on screen: a repaint for the caret's blink asks the layer nothing."""
         self.drawn: list[tuple[int, QRectF]] = []
@@ -55,10 +58,19 @@ class LabelTags(ViewportOverlay):
             self._colors = {}
             self._forget()
 
-    def _color(self, label: str) -> QColor:
+    def _style(self, label: str, metrics: QFontMetricsF) -> tuple[float, QColor, QColor]:
+        """(width of the name, its fill, its pen): worked out once per label, not per name drawn
+        (a fill's contrast search is a few hundred colour conversions)."""
         if not self._colors:
             self._colors = {label.name: QColor(label.color) for label in self.view.layer.store.schema().labels}
-        return QColor(self._colors.get(label, QColor(NO_LABEL_COLOR)))
+            self._styles = {}
+        style = self._styles.get(label)
+        if style is None:
+            color = self._colors.get(label, QColor(NO_LABEL_COLOR))
+            # on the span's own light fill, also where the name is wider than the span
+            # (and on a dark theme): dark enough to read there
+            style = self._styles[label] = (metrics.horizontalAdvance(label), readable_fill(color), color.darker(260))
+        return style
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         self.drawn = []
@@ -70,6 +82,8 @@ class LabelTags(ViewportOverlay):
         font = self.view.tag_font()
         painter.setFont(font)
         metrics = QFontMetricsF(font)
+        if self._styles_font != font:
+            self._styles, self._styles_font = {}, font
         free_from: dict[float, float] = {}
         """Per line (its top), where the next name may start: names on one line never overlap."""
         if self._looked_up is None or self._looked_up[0] != (lo, hi):
@@ -79,15 +93,12 @@ class LabelTags(ViewportOverlay):
             if not rects:
                 continue
             first = rects[0]
-            width = metrics.horizontalAdvance(label)
+            width, fill, pen = self._style(label, metrics)
             box = self.view.tag_box(first, width)
             box.moveLeft(max(first.left(), free_from.get(first.top(), first.left())))
             free_from[first.top()] = box.right() + TAG_GAP
-            color = self._color(label)
-            # on the span's own light fill, also where the name is wider than the span
-            # (and on a dark theme): dark enough to read there
-            painter.fillRect(box, readable_fill(color))
-            painter.setPen(color.darker(260))
-            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.fillRect(box, fill)
+            painter.setPen(pen)
+            painter.drawText(box, _ALIGN, label)
             self.drawn.append((span_id, box))
         painter.end()

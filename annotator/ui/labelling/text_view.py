@@ -36,6 +36,8 @@ class TextView(QPlainTextEdit):
     """Esc with no span selected (which Esc would deselect): the find bar closes."""
     linesShown = Signal()
     """Other lines came into view (a scroll, a resize, another document)."""
+    _room: tuple[QFont, tuple[float, float]] | None = None
+    """The font of the text and its `line_room`."""
 
     def __init__(self, layer: CurrentLayer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +48,9 @@ class TextView(QPlainTextEdit):
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # Shown only as needed, the scroll bar went away with the old text and came back with the
+        # new one: two widths, so each document shown was laid out, highlighted and painted twice more
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         font = self.font()
         # a whole point size: the room above lines (span_highlighter.room_format) is exact for those
         font.setPointSize(round(max(font.pointSizeF(), 10) * 1.25))
@@ -109,7 +114,10 @@ class TextView(QPlainTextEdit):
         """Where a name `width` wide goes above the text of a line (`line`: a rectangle of a
         span on it, as tall as the line): in the free band between it and the line above,
         where names of labels, roles and suggestions never cover text."""
-        height, bottom = line_room(self.font())
+        font = self.font()
+        if self._room is None or self._room[0] != font:  # asked for every name painted
+            self._room = (font, line_room(font))
+        height, bottom = self._room[1]
         return QRectF(line.left(), line.top() + bottom - height, width, height)
 
     def tag_font(self) -> QFont:
