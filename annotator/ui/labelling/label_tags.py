@@ -10,11 +10,12 @@ spans costs what its visible lines hold.
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import ceil
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPixmap
 
-from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR, readable_fill
+from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR, line_room, readable_fill
 from annotator.ui.labelling.text_view import TextView
 from annotator.ui.widgets.viewport_overlay import ViewportOverlay
 
@@ -28,66 +29,134 @@ class LabelTags(ViewportOverlay):
         super().__init__(view, "labelTags")
         self.view = view
         self._span_rects, self._visible_range = span_rects, visible_range
-        self._colors: dict[str, QColor] = {}
+        self._looks: dict[str, QPixmap] = {}
+        """Each label's name as drawn (its box's fill and letters): drawing text is what a repaint cost most."""
+        self._looks_for: tuple[QFont, float, float] | None = None
+        """The font, box height and pixel ratio the looks were drawn for."""
         self._looked_up: tuple[tuple[int, int], list[tuple[int, int, str, int]]] | None = None
         """The spans of the range last on screen: a repaint for the caret's blink asks the layer nothing."""
+        self._placed: tuple[tuple[object, ...], list[tuple[int, QRectF, str]]] | None = None
+        """(what the places depend on, (span id, box, label) of each name): a repaint of lines
+        that did not move (the caret, a span's block, the whole view after an edit elsewhere)
+        measures no text."""
         self.drawn: list[tuple[int, QRectF]] = []
         """(span id, box) of the names the last repaint drew: what tests look at."""
         for changed in (view.layer.spansChanged, view.layer.spansReset, view.layer.documentChanged):
             changed.connect(self._forget)
+        # a block laid out again (its formats, a wider view) may move the names on it and below
+        layout = view.document().documentLayout()
+        layout.update.connect(self._forget_places)
+        layout.updateBlock.connect(self._forget_places)
+        view.document().documentLayoutChanged.connect(self._forget_places)
         view.layer.store.subscribe(self._on_store_changed)
         self.destroyed.connect(lambda: view.layer.store.unsubscribe(self._on_store_changed))
         self.lower()  # under the role names and suggestions drawn over the text
         self.setVisible(False)
 
     def set_shown(self, on: bool) -> None:
-        self._colors = {}
+        self._looks = {}
         self.drawn = []
         self.setVisible(on)
         self.update()
 
     def _forget(self, *_: object) -> None:
+        # the blocks that changed are repainted by the text view; the names on them with them
         self._looked_up = None
-        self.update()
+        self._placed = None
+
+    def _forget_places(self, *_: object) -> None:
+        self._placed = None
 
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
         if kind == "schema":
-            self._colors = {}
+            self._looks = {}
             self._forget()
+            self.update()
 
-    def _color(self, label: str) -> QColor:
-        if not self._colors:
-            self._colors = {label.name: QColor(label.color) for label in self.view.layer.store.schema().labels}
-        return QColor(self._colors.get(label, QColor(NO_LABEL_COLOR)))
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        self.drawn = []
-        layer = self.view.layer
-        if layer.document is None or not layer.count:
-            return
-        lo, hi = self._visible_range()
-        painter = QPainter(self)
-        font = self.view.tag_font()
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
-        free_from: dict[float, float] = {}
-        """Per line (its top), where the next name may start: names on one line never overlap."""
-        if self._looked_up is None or self._looked_up[0] != (lo, hi):
-            self._looked_up = ((lo, hi), layer.ranges_overlapping(lo, hi + 1))
-        for start, end, label, span_id in self._looked_up[1]:
-            rects = self._span_rects(start, end)
-            if not rects:
-                continue
-            first = rects[0]
-            width = metrics.horizontalAdvance(label)
-            box = self.view.tag_box(first, width)
-            box.moveLeft(max(first.left(), free_from.get(first.top(), first.left())))
-            free_from[first.top()] = box.right() + TAG_GAP
-            color = self._color(label)
+    def _look(self, label: str, font: QFont, height: float) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        if self._looks_for != (font, height, ratio):
+            self._looks, self._looks_for = {}, (font, height, ratio)
+        look = self._looks.get(label)
+        if look is None:
+            known = self.view.layer.store.schema().label(label)
+            color = QColor(known.color if known else NO_LABEL_COLOR)
+            width = QFontMetricsF(font).horizontalAdvance(label)
+            look = QPixmap(max(ceil(width * ratio), 1), max(ceil(height * ratio), 1))
+            look.setDevicePixelRatio(ratio)
+            look.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(look)
+            painter.setFont(font)
+            box = QRectF(0, 0, width, height)
             # on the span's own light fill, also where the name is wider than the span
             # (and on a dark theme): dark enough to read there
             painter.fillRect(box, readable_fill(color))
             painter.setPen(color.darker(260))
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
-            self.drawn.append((span_id, box))
+            painter.end()
+            self._looks[label] = look
+        return look
+
+    def _places(self) -> list[tuple[int, QRectF, str]]:
+        """Where each name of a span on screen goes: above the span's first line on screen,
+        after the names before it on that line (names on one line never overlap)."""
+        view = self.view
+        lo, hi = self._visible_range()
+        offset = view.contentOffset()
+        font = view.tag_font()
+        key = (lo, hi, offset.x(), offset.y(), view.viewport().size(), view.font(), font)
+        if self._placed is not None and self._placed[0] == key:
+            return self._placed[1]
+        if self._looked_up is None or self._looked_up[0] != (lo, hi):
+            self._looked_up = ((lo, hi), view.layer.ranges_overlapping(lo, hi + 1))
+        metrics = QFontMetricsF(font)
+        room, bottom = line_room(view.font())
+        widths: dict[str, float] = {}
+        free_from: dict[float, float] = {}
+        """Per line (its top), where the next name may start."""
+        placed = []
+        for start, end, label, span_id in self._looked_up[1]:
+            first = self._first_rect(start, end)
+            if first is None:
+                continue
+            width = widths.get(label)
+            if width is None:
+                width = widths[label] = metrics.horizontalAdvance(label)
+            left = max(first.left(), free_from.get(first.top(), first.left()))
+            box = QRectF(left, first.top() + bottom - room, width, room)
+            free_from[first.top()] = box.right() + TAG_GAP
+            placed.append((span_id, box, label))
+        self._placed = (key, placed)
+        return placed
+
+    def _first_rect(self, start: int, end: int) -> QRectF | None:
+        """The rectangle (viewport coordinates) of [start, end) on its first line on screen."""
+        view = self.view
+        position = view.layer.positions.to_document(start)
+        block = view.document().findBlock(position)
+        layout = block.layout()
+        line = layout.lineForTextPosition(position - block.position()) if block.isValid() else None
+        if line is not None and line.isValid() and position - block.position() < line.textStart() + line.textLength():
+            top_left = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
+            top = top_left.y() + line.y()
+            if top + line.height() >= 0 and top <= view.viewport().height():
+                x = line.cursorToX(position - block.position())[0]
+                return QRectF(top_left.x() + x, top, 0, line.height())
+        # starts above the screen (or at a line's end): where the span's lines are measured
+        rects = self._span_rects(start, end)
+        return rects[0] if rects else None
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        layer = self.view.layer
+        if layer.document is None or not layer.count:
+            self.drawn = []
+            return
+        placed = self._places()
+        self.drawn = [(span_id, box) for span_id, box, _label in placed]
+        painter = QPainter(self)
+        font = self.view.tag_font()
+        clip = QRectF(event.rect())
+        for _span_id, box, label in placed:
+            if box.intersects(clip):
+                painter.drawPixmap(box.topLeft(), self._look(label, font, box.height()))
         painter.end()
