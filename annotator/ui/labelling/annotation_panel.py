@@ -1,7 +1,10 @@
 """The selected entity span: its label and text, its attribute values and its note.
 
-Shown beside the fact panel while the selected span states no fact (a fact's
-attributes and note are the fact panel's). Every edit is one command on the
+Filled while the selected span states no fact (a fact's attributes and note
+are the fact panel's); otherwise it says that no entity is selected, its
+fields disabled. It keeps its place either way: a panel appearing and hiding
+as spans are labelled and deleted laid the window's left column out again
+and repainted the fact panel under it on every such edit. Every edit is one command on the
 window's undo stack, written at once; the note is saved as it is typed
 (after a short pause, when the focus leaves, when another span is selected
 and when the panel is hidden), and the saves of one editing run merge into
@@ -22,6 +25,10 @@ from annotator.ui.facts.fact_commands import push
 from annotator.ui.widgets.note_edit import NoteEdit
 from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR
 from annotator.ui.widgets.theme import text_colour_on
+
+NO_ENTITY_TITLE = "No entity selected"
+NO_ENTITY_TEXT = "Click a span to see its attributes and note."
+NO_ENTITY_STYLE = "color: #555; padding: 3px 6px; font-weight: bold;"
 
 
 class AnnotationPanel(QFrame):
@@ -79,22 +86,34 @@ class AnnotationPanel(QFrame):
 
     def refresh(self) -> None:
         span = self.shown()
-        self.setVisible(span is not None)
+        definitions = [a for a in self.store.schema().attributes if "entity" in a.applies_to]
+        for field in (self.attributes, self.note):
+            if field.isEnabled() != (span is not None):
+                field.setEnabled(span is not None)
         if span is None:
+            if self._shown_id != -1:
+                self.save_note()  # the span now states a fact, or went: a note typed a moment ago is kept
             self._shown_id = -1
+            self._set_title(NO_ENTITY_TITLE, NO_ENTITY_STYLE)
+            self.text.setText(NO_ENTITY_TEXT)
+            self.attributes.show_values(definitions, {})
+            self.note.show_note("", same_owner=False)
             return
         label = self.store.schema().label(span.label)
         color = label.color if label else NO_LABEL_COLOR
-        self.title.setText(f"{span.label}  {span.start}–{span.end}")
-        style = f"background: {color}; color: {text_colour_on(QColor(color)).name()}; padding: 3px 6px; border-radius: 3px; font-weight: bold;"
+        self._set_title(f"{span.label}  {span.start}–{span.end}",
+                        f"background: {color}; color: {text_colour_on(QColor(color)).name()};"
+                        " padding: 3px 6px; border-radius: 3px; font-weight: bold;")
+        self.text.setText(" ".join(span.text.split()))
+        self.attributes.show_values(definitions, span.attributes)
+        self.note.show_note(span.note, same_owner=span.id == self._shown_id)
+        self._shown_id = span.id  # type: ignore[assignment]
+
+    def _set_title(self, text: str, style: str) -> None:
+        self.title.setText(text)
         if self.title.styleSheet() != style:
             # restyling costs a re-polish; labelling entity after entity of one label needs none
             self.title.setStyleSheet(style)
-        self.text.setText(" ".join(span.text.split()))
-        self.attributes.show_values([a for a in self.store.schema().attributes if "entity" in a.applies_to],
-                                    span.attributes)
-        self.note.show_note(span.note, same_owner=span.id == self._shown_id)
-        self._shown_id = span.id  # type: ignore[assignment]
 
     # -- editing ----------------------------------------------------------------
 
@@ -104,7 +123,7 @@ class AnnotationPanel(QFrame):
             self._push(set_span_attribute(self.store, span, name, value, self.layer))
 
     def hideEvent(self, event) -> None:  # noqa: N802, ANN001
-        # the window closing (or another kind of annotation selected) must not lose a note typed a moment ago
+        # the window closing must not lose a note typed a moment ago
         self.save_note()
         super().hideEvent(event)
 
