@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from math import ceil
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPixmap, QTextBlock
 
 from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR, line_room, readable_fill
 from annotator.ui.labelling.text_view import TextView
@@ -35,18 +35,23 @@ class LabelTags(ViewportOverlay):
         """The font, box height and pixel ratio the looks were drawn for."""
         self._looked_up: tuple[tuple[int, int], list[tuple[int, int, str, int]]] | None = None
         """The spans of the range last on screen: a repaint for the caret's blink asks the layer nothing."""
+        self._starts: dict[int, dict[int, tuple[float, float, float] | None]] = {}
+        """Per block (its number), where in it the spans starting there start (`_line_start`): an
+        edit lays one block out again, and only the names on it are measured again."""
         self._placed: tuple[tuple[object, ...], list[tuple[int, QRectF, str]]] | None = None
         """(what the places depend on, (span id, box, label) of each name): a repaint of lines
         that did not move (the caret, a span's block, the whole view after an edit elsewhere)
         measures no text."""
         self.drawn: list[tuple[int, QRectF]] = []
         """(span id, box) of the names the last repaint drew: what tests look at."""
-        for changed in (view.layer.spansChanged, view.layer.spansReset, view.layer.documentChanged):
+        view.layer.spansChanged.connect(self._spans_changed)
+        for changed in (view.layer.spansReset, view.layer.documentChanged):
             changed.connect(self._forget)
-        # a block laid out again (its formats, a wider view) may move the names on it and below
+        # a block laid out again (its formats) moves the names on it; the whole text laid out
+        # again (a wider view, another font), every name
         layout = view.document().documentLayout()
         layout.update.connect(self._forget_places)
-        layout.updateBlock.connect(self._forget_places)
+        layout.updateBlock.connect(self._forget_block)
         view.document().documentLayoutChanged.connect(self._forget_places)
         view.layer.store.subscribe(self._on_store_changed)
         self.destroyed.connect(lambda: view.layer.store.unsubscribe(self._on_store_changed))
@@ -60,11 +65,26 @@ class LabelTags(ViewportOverlay):
         self.update()
 
     def _forget(self, *_: object) -> None:
-        # the blocks that changed are repainted by the text view; the names on them with them
+        # the text view lays out and repaints what changed; the names with it
+        self._looked_up = None
+        self._forget_places()
+
+    def _spans_changed(self, ranges: list[tuple[int, int]]) -> None:
         self._looked_up = None
         self._placed = None
+        doc, to_document = self.view.document(), self.view.layer.positions.to_document
+        for start, end in ranges:
+            first = doc.findBlock(to_document(start)).blockNumber()
+            last = doc.findBlock(to_document(max(end - 1, start))).blockNumber()
+            for number in range(first, last + 1):
+                self._starts.pop(number, None)
 
     def _forget_places(self, *_: object) -> None:
+        self._starts.clear()
+        self._placed = None
+
+    def _forget_block(self, block: QTextBlock) -> None:
+        self._starts.pop(block.blockNumber(), None)
         self._placed = None
 
     def _on_store_changed(self, kind: str, document_id: int | None) -> None:
@@ -111,40 +131,42 @@ class LabelTags(ViewportOverlay):
             self._looked_up = ((lo, hi), view.layer.ranges_overlapping(lo, hi + 1))
         metrics = QFontMetricsF(font)
         room, bottom = line_room(view.font())
+        height = view.viewport().height()
+        doc = view.document()
+        to_document = view.layer.positions.to_document
         widths: dict[str, float] = {}
+        origins: dict[int, QPointF] = {}
+        """Top left of each block in the viewport."""
         free_from: dict[float, float] = {}
         """Per line (its top), where the next name may start."""
         placed = []
         for start, end, label, span_id in self._looked_up[1]:
-            first = self._first_rect(start, end)
-            if first is None:
-                continue
+            position = to_document(start)
+            block = doc.findBlock(position)
+            number = block.blockNumber()
+            starts = self._starts.setdefault(number, {})
+            if span_id not in starts:
+                starts[span_id] = _line_start(block, position)
+            where = starts[span_id]
+            origin = origins.get(number)
+            if origin is None:
+                origin = origins[number] = view.blockBoundingGeometry(block).translated(offset).topLeft()
+            if where is not None and -where[2] <= origin.y() + where[1] <= height:
+                left, top = origin.x() + where[0], origin.y() + where[1]
+            else:
+                # starts above the screen (or at a line's end): where the span's lines are measured
+                rects = self._span_rects(start, end)
+                if not rects:
+                    continue
+                left, top = rects[0].left(), rects[0].top()
             width = widths.get(label)
             if width is None:
                 width = widths[label] = metrics.horizontalAdvance(label)
-            left = max(first.left(), free_from.get(first.top(), first.left()))
-            box = QRectF(left, first.top() + bottom - room, width, room)
-            free_from[first.top()] = box.right() + TAG_GAP
+            box = QRectF(max(left, free_from.get(top, left)), top + bottom - room, width, room)
+            free_from[top] = box.right() + TAG_GAP
             placed.append((span_id, box, label))
         self._placed = (key, placed)
         return placed
-
-    def _first_rect(self, start: int, end: int) -> QRectF | None:
-        """The rectangle (viewport coordinates) of [start, end) on its first line on screen."""
-        view = self.view
-        position = view.layer.positions.to_document(start)
-        block = view.document().findBlock(position)
-        layout = block.layout()
-        line = layout.lineForTextPosition(position - block.position()) if block.isValid() else None
-        if line is not None and line.isValid() and position - block.position() < line.textStart() + line.textLength():
-            top_left = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
-            top = top_left.y() + line.y()
-            if top + line.height() >= 0 and top <= view.viewport().height():
-                x = line.cursorToX(position - block.position())[0]
-                return QRectF(top_left.x() + x, top, 0, line.height())
-        # starts above the screen (or at a line's end): where the span's lines are measured
-        rects = self._span_rects(start, end)
-        return rects[0] if rects else None
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         layer = self.view.layer
@@ -160,3 +182,13 @@ class LabelTags(ViewportOverlay):
             if box.intersects(clip):
                 painter.drawPixmap(box.topLeft(), self._look(label, font, box.height()))
         painter.end()
+
+
+def _line_start(block: QTextBlock, position: int) -> tuple[float, float, float] | None:
+    """Where `position` (in the document) lies in its block's layout: (x, top of its line,
+    the line's height), or None at the end of a line (a span starting there begins on the next)."""
+    at = position - block.position()
+    line = block.layout().lineForTextPosition(at)
+    if not line.isValid() or at >= line.textStart() + line.textLength():
+        return None
+    return line.cursorToX(at)[0], line.y(), line.height()

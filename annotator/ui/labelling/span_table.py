@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -48,6 +48,9 @@ class SpanTableModel(ItemTableModel):
         """The rows the view knows of: the layer's count before the change being told."""
         self.moving_rows = False
         """True while rows come or go: the selection the view moves along is not the user's."""
+        self.moved_from: int | None = None
+        """The first row that rows coming or going moved since the view last laid its rows out
+        (None: laid out since, or a reset): the rows above it show what they showed."""
         for signal in (layer.documentChanged, layer.spansReset):
             signal.connect(self.reload)
         layer.spansChanged.connect(self._spans_changed)
@@ -59,6 +62,7 @@ class SpanTableModel(ItemTableModel):
         self._pages.clear()
         self._cells.clear()
         self._count = self.layer.count
+        self.moved_from = None
         self.endResetModel()
 
     def _spans_changed(self, ranges: list[tuple[int, int]]) -> None:
@@ -75,6 +79,8 @@ class SpanTableModel(ItemTableModel):
             del self._pages[page]
         for row in [r for r in self._cells if r >= first]:
             del self._cells[row]
+        if added:
+            self.moved_from = first if self.moved_from is None else min(first, self.moved_from)
         self.moving_rows = True
         try:
             if added == 1:
@@ -206,6 +212,25 @@ class SpanTable(ItemTable):
     def _row_selected(self, *args: Any) -> None:
         if not self.model().moving_rows:
             super()._row_selected(*args)
+
+    def doItemsLayout(self) -> None:  # noqa: N802 (Qt's name)
+        """After rows came or went, repaint the rows from the first that moved down, not every row
+        in view (a Python model's cells cost a call each; an edit moves the rows below it only)."""
+        model = self.model()
+        first, model.moved_from = model.moved_from, None
+        if first is None:
+            super().doItemsLayout()
+            return
+        # what QTableView.doItemsLayout does, the viewport's repaint aside
+        self.updateGeometries()
+        self.verticalHeader().setUpdatesEnabled(True)
+        count = model.rowCount()
+        if first < count:
+            top = self.rowViewportPosition(first)
+        else:
+            top = self.rowViewportPosition(count - 1) + self.rowHeight(count - 1) if count else 0
+        viewport = self.viewport()
+        viewport.update(QRect(0, max(top, 0), viewport.width(), viewport.height()))
 
     def _span_selected(self, span_id: int) -> None:
         row = self.layer.index_of(span_id) if span_id != -1 else -1
