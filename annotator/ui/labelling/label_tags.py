@@ -35,9 +35,9 @@ class LabelTags(ViewportOverlay):
         """The font, box height and pixel ratio the looks were drawn for."""
         self._looked_up: tuple[tuple[int, int], list[tuple[int, int, str, int]]] | None = None
         """The spans of the range last on screen: a repaint for the caret's blink asks the layer nothing."""
-        self._starts: dict[int, dict[int, tuple[float, float, float] | None]] = {}
-        """Per block (its number), where in it the spans starting there start (`_line_start`): an
-        edit lays one block out again, and only the names on it are measured again."""
+        self._starts: dict[int, tuple[tuple[float, float, int], dict[int, tuple[float, float, float] | None]]] = {}
+        """Per block (its number), its shape and where in it the spans starting there start
+        (`_line_start`): an edit changes one block, and only the names on it are measured again."""
         self._placed: tuple[tuple[object, ...], list[tuple[int, QRectF, str]]] | None = None
         """(what the places depend on, (span id, box, label) of each name): a repaint of lines
         that did not move (the caret, a span's block, the whole view after an edit elsewhere)
@@ -47,10 +47,12 @@ class LabelTags(ViewportOverlay):
         view.layer.spansChanged.connect(self._spans_changed)
         for changed in (view.layer.spansReset, view.layer.documentChanged):
             changed.connect(self._forget)
-        # a block laid out again (its formats) moves the names on it; the whole text laid out
-        # again (a wider view, another font), every name
+        # laid out again, the text may have moved (a block's lines, a wider view, another font):
+        # the names are placed again, their places in a block measured again if its shape changed.
+        # (Setting a block's formats tells the layout that the block changed and the one after it,
+        # so every edit lays out and repaints the whole view, the span's block alone changed.)
         layout = view.document().documentLayout()
-        layout.update.connect(self._forget_places)
+        layout.update.connect(self._forget_placed)
         layout.updateBlock.connect(self._forget_block)
         view.document().documentLayoutChanged.connect(self._forget_places)
         view.layer.store.subscribe(self._on_store_changed)
@@ -81,6 +83,9 @@ class LabelTags(ViewportOverlay):
 
     def _forget_places(self, *_: object) -> None:
         self._starts.clear()
+        self._placed = None
+
+    def _forget_placed(self, *_: object) -> None:
         self._placed = None
 
     def _forget_block(self, block: QTextBlock) -> None:
@@ -144,13 +149,19 @@ class LabelTags(ViewportOverlay):
             position = to_document(start)
             block = doc.findBlock(position)
             number = block.blockNumber()
-            starts = self._starts.setdefault(number, {})
+            origin = origins.get(number)
+            if origin is None:
+                geometry = view.blockBoundingGeometry(block)
+                origin = origins[number] = geometry.translated(offset).topLeft()
+                # what the places in a block depend on: its lines (an edit of formats leaves them
+                # as they were, and the text view lays everything out again after any edit)
+                shape = (geometry.width(), geometry.height(), block.layout().lineCount())
+                if self._starts.get(number, (None,))[0] != shape:
+                    self._starts[number] = (shape, {})
+            starts = self._starts[number][1]
             if span_id not in starts:
                 starts[span_id] = _line_start(block, position)
             where = starts[span_id]
-            origin = origins.get(number)
-            if origin is None:
-                origin = origins[number] = view.blockBoundingGeometry(block).translated(offset).topLeft()
             if where is not None and -where[2] <= origin.y() + where[1] <= height:
                 left, top = origin.x() + where[0], origin.y() + where[1]
             else:
