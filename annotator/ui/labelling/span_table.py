@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer
+from PySide6.QtCore import QLocale, QModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -30,8 +30,8 @@ _ANSWERED = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.Ite
 _DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
 _DISPLAY_AND_SWATCH = _DISPLAY | QStyleOptionViewItem.ViewItemFeature.HasDecoration
 
-Cells = tuple[tuple[str, str, str, int, int], QColor]
-"""What a row shows: the five columns' values and the label's colour."""
+Cells = tuple[tuple[str, str, str, int, int], tuple[str, str, str, str, str], QColor]
+"""What a row shows: the five columns' values, as text, and the label's colour."""
 
 
 class SpanTableModel(ItemTableModel):
@@ -44,6 +44,8 @@ class SpanTableModel(ItemTableModel):
         self._pages: dict[int, list[Span]] = {}
         self._cells: dict[int, Cells] = {}
         """What the rows read so far show, by row: a repaint asks for every role of every cell in view."""
+        self._locale = QLocale()
+        """How numbers are written (as the view's delegate would, in the default locale)."""
         self._count = 0
         """The rows the view knows of: the layer's count before the change being told."""
         self.moving_rows = False
@@ -129,8 +131,9 @@ class SpanTableModel(ItemTableModel):
                 return None
             # a dot after the label: the span carries attributes or a note (the tooltip tells which)
             label = f"{span.label} {CARRIES_MARK}" if span.attributes or span.note else span.label
-            cells = self._cells[row] = ((" ".join(span.text.split()), label, span.annotator, span.start, span.end),
-                                        QColor(self._colors.get(span.label, "#cccccc")))
+            values = (" ".join(span.text.split()), label, span.annotator, span.start, span.end)
+            texts = (*values[:3], self._locale.toString(span.start), self._locale.toString(span.end))
+            cells = self._cells[row] = (values, texts, QColor(self._colors.get(span.label, "#cccccc")))
         return cells
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -143,7 +146,7 @@ class SpanTableModel(ItemTableModel):
             return cells[0][column] if cells else None
         if role == Qt.ItemDataRole.DecorationRole:
             cells = self.cells(index.row())
-            return cells[1] if cells and column == 1 else None
+            return cells[2] if cells and column == 1 else None
         span = self.span_at(index.row())
         if span is None:
             return None
@@ -172,23 +175,26 @@ class SpanCells(QStyledItemDelegate):
         if cells is None:
             super().initStyleOption(option, index)
             return
-        # what QStyledItemDelegate.initStyleOption sets for a display value and a colour
+        # what QStyledItemDelegate.initStyleOption sets for a display value and a colour; the
+        # features are set, not added to: the table neither wraps its text nor alternates colours
+        column = index.column()
         option.index = index
-        value = cells[0][index.column()]
-        option.text = value if isinstance(value, str) else self.displayText(value, option.locale)
-        if index.column() != 1:
-            option.features |= _DISPLAY
+        option.text = cells[1][column]
+        if column != 1:
+            option.features = _DISPLAY
         else:
-            option.features |= _DISPLAY_AND_SWATCH
-            size = option.decorationSize
-            key = (cells[1].rgba(), size.width(), size.height())
-            swatch = self._swatches.get(key)
-            if swatch is None:
-                pixmap = QPixmap(size)
-                pixmap.fill(cells[1])
-                swatch = self._swatches[key] = QIcon(pixmap)
-            option.icon = swatch
+            option.features = _DISPLAY_AND_SWATCH
+            option.icon = self._swatch(cells[2], option.decorationSize)
         option.styleObject = None  # as Qt's: no style animations inside item views
+
+    def _swatch(self, color: QColor, size: QSize) -> QIcon:
+        key = (color.rgba(), size.width(), size.height())
+        swatch = self._swatches.get(key)
+        if swatch is None:
+            pixmap = QPixmap(size)
+            pixmap.fill(color)
+            swatch = self._swatches[key] = QIcon(pixmap)
+        return swatch
 
 
 class SpanTable(ItemTable):
