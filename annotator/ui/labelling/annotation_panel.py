@@ -13,8 +13,8 @@ one undo step.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QUndoStack
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from annotator.domain import Span
@@ -28,7 +28,45 @@ from annotator.ui.widgets.theme import text_colour_on
 
 NO_ENTITY_TITLE = "No entity selected"
 NO_ENTITY_TEXT = "Click a span to see its attributes and note."
-NO_ENTITY_STYLE = "color: #555; padding: 3px 6px; font-weight: bold;"
+NO_ENTITY_COLOR = QColor("#555555")
+
+
+class LabelChip(QLabel):
+    """A label's name on its colour (a rounded box), or grey text on none: recoloured through its
+    palette, where a style sheet would be parsed and the widget polished again on each change."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setContentsMargins(6, 3, 6, 3)
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+        self.fill: QColor | None = None
+        self._set_text_colour(NO_ENTITY_COLOR)
+
+    def show_label(self, text: str, fill: QColor | None) -> None:
+        """`text` on `fill` (None: no box, grey text)."""
+        self.setText(text)
+        if fill != self.fill:
+            self.fill = fill
+            self._set_text_colour(text_colour_on(fill) if fill is not None else NO_ENTITY_COLOR)
+            self.update()
+
+    def _set_text_colour(self, colour: QColor) -> None:
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.setPalette(palette)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.fill is not None:
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.fill)
+            painter.drawRoundedRect(QRectF(self.rect()), 3, 3)
+            painter.end()
+        super().paintEvent(event)
 
 
 class AnnotationPanel(QFrame):
@@ -40,9 +78,8 @@ class AnnotationPanel(QFrame):
         self.facts, self.layer, self.store, self.undo = facts, facts.layer, facts.store, undo
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.title = QLabel(self)
+        self.title = LabelChip(self)
         self.title.setObjectName("annotationTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.text = QLabel(self)
         self.text.setObjectName("annotationText")
         # article text is never markup
@@ -94,26 +131,18 @@ class AnnotationPanel(QFrame):
             if self._shown_id != -1:
                 self.save_note()  # the span now states a fact, or went: a note typed a moment ago is kept
             self._shown_id = -1
-            self._set_title(NO_ENTITY_TITLE, NO_ENTITY_STYLE)
+            self.title.show_label(NO_ENTITY_TITLE, None)
             self.text.setText(NO_ENTITY_TEXT)
             self.attributes.show_values(definitions, {})
             self.note.show_note("", same_owner=False)
             return
         label = self.store.schema().label(span.label)
         color = label.color if label else NO_LABEL_COLOR
-        self._set_title(f"{span.label}  {span.start}–{span.end}",
-                        f"background: {color}; color: {text_colour_on(QColor(color)).name()};"
-                        " padding: 3px 6px; border-radius: 3px; font-weight: bold;")
+        self.title.show_label(f"{span.label}  {span.start}–{span.end}", QColor(color))
         self.text.setText(" ".join(span.text.split()))
         self.attributes.show_values(definitions, span.attributes)
         self.note.show_note(span.note, same_owner=span.id == self._shown_id)
         self._shown_id = span.id  # type: ignore[assignment]
-
-    def _set_title(self, text: str, style: str) -> None:
-        self.title.setText(text)
-        if self.title.styleSheet() != style:
-            # restyling costs a re-polish; labelling entity after entity of one label needs none
-            self.title.setStyleSheet(style)
 
     # -- editing ----------------------------------------------------------------
 
