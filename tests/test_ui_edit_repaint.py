@@ -168,3 +168,35 @@ def test_the_layers_over_the_text_repaint_only_where_the_text_does(qtbot, open_w
     idle()
     assert painted.events
     assert painted.region.boundingRect().height() < view.viewport().height() / 4
+
+
+def test_the_blocks_painted_last_keep_their_glyphs_and_no_more(qtbot, open_window, store, monkeypatch):  # noqa: F811
+    import annotator.ui.labelling.span_highlighter as span_highlighter
+
+    monkeypatch.setattr(span_highlighter, "KEPT_GLYPHS", 40)
+    add_article(store, long_article(), r"Joko Widodo")
+    window = open_window(store)
+    view = view_of(window)
+    doc = view.document()
+
+    def keeping() -> list[int]:
+        found, block = [], doc.begin()
+        while block.isValid():
+            if block.layout().cacheEnabled():
+                found.append(block.blockNumber())
+            block = block.next()
+        return found
+
+    first = view.firstVisibleBlock().blockNumber()
+    assert first in keeping()  # the lines on screen are drawn without being shaped again
+    bar = view.verticalScrollBar()
+    for step in range(1, 8):
+        bar.setValue(bar.maximum() * step // 8)
+        idle()
+    kept = keeping()
+    assert 0 < len(kept) <= max(40, len(view.highlighter.visible)) and first not in kept
+    assert view.firstVisibleBlock().blockNumber() in kept
+    # a block that let go of its glyphs is painted again when it comes back into view
+    bar.setValue(0)
+    idle()
+    assert first in keeping() and first in view.highlighter.painted

@@ -109,13 +109,12 @@ class LabelTags(ViewportOverlay):
             width = QFontMetricsF(font).horizontalAdvance(label)
             look = QPixmap(max(ceil(width * ratio), 1), max(ceil(height * ratio), 1))
             look.setDevicePixelRatio(ratio)
-            look.fill(Qt.GlobalColor.transparent)
+            # on the span's own light fill, also where the name is wider than the span
+            # (and on a dark theme): dark enough to read there
+            look.fill(readable_fill(color))
             painter = QPainter(look)
             painter.setFont(font)
             box = QRectF(0, 0, width, height)
-            # on the span's own light fill, also where the name is wider than the span
-            # (and on a dark theme): dark enough to read there
-            painter.fillRect(box, readable_fill(color))
             painter.setPen(color.darker(260))
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
             painter.end()

@@ -79,6 +79,9 @@ class SpanHighlighter(QObject):
     def paint_blocks(self, first: int, last: int) -> None:
         """Paint the blocks first..last (those in view) that do not show the layer yet."""
         self.visible = range(first, last + 1)
+        for number in self.visible:
+            if number in self._kept:
+                self._kept.move_to_end(number)  # in view: the last to let go of their glyphs
         self._paint([n for n in self.visible if n not in self.painted])
 
     def repaint_all(self) -> None:
@@ -173,14 +176,14 @@ class SpanHighlighter(QObject):
             self.blocks_painted += 1
 
     def _keep_glyphs(self, block: QTextBlock) -> None:
-        """Let the block keep its glyphs from its next layout on; past KEPT_GLYPHS blocks, the one
-        painted longest ago lets go of them (laid out again now, which frees them) and is painted
-        again when it comes back into view."""
+        """Let the block keep its glyphs from its next layout on. Past KEPT_GLYPHS blocks (or the
+        blocks in view, if more), the one painted or in view longest ago lets go of them (laid out
+        again now, which frees them) and is painted again when it comes back into view."""
         number = block.blockNumber()
         self._kept[number] = None
         self._kept.move_to_end(number)
         block.layout().setCacheEnabled(True)
-        while len(self._kept) > KEPT_GLYPHS:
+        while len(self._kept) > max(KEPT_GLYPHS, len(self.visible)):  # never a block in view
             old = self._document.findBlockByNumber(self._kept.popitem(last=False)[0])
             if old.isValid():
                 old.layout().setCacheEnabled(False)
