@@ -35,7 +35,7 @@ class LabelTags(ViewportOverlay):
         """The font, box height and pixel ratio the looks were drawn for."""
         self._looked_up: tuple[tuple[int, int], list[tuple[int, int, str, int]]] | None = None
         """The spans of the range last on screen: a repaint for the caret's blink asks the layer nothing."""
-        self._starts: dict[int, tuple[tuple[float, float, int], dict[int, tuple[float, float, float] | None]]] = {}
+        self._starts: dict[int, tuple[tuple[float, float, int], dict[int, tuple[float, float, float, int] | None]]] = {}
         """Per block (its number), its shape and where in it the spans starting there start
         (`_line_start`): an edit changes one block, and only the names on it are measured again."""
         self._placed: tuple[tuple[object, ...], list[tuple[int, QRectF, str]]] | None = None
@@ -163,6 +163,8 @@ class LabelTags(ViewportOverlay):
             where = starts[span_id]
             if where is not None and -where[2] <= origin.y() + where[1] <= height:
                 left, top = origin.x() + where[0], origin.y() + where[1]
+            elif where is not None and origin.y() + where[1] < 0 and to_document(end) <= block.position() + where[3]:
+                continue  # on one line, above the screen
             else:
                 # starts above the screen (or at a line's end): where the span's lines are measured
                 rects = self._span_rects(start, end)
@@ -194,11 +196,12 @@ class LabelTags(ViewportOverlay):
         painter.end()
 
 
-def _line_start(block: QTextBlock, position: int) -> tuple[float, float, float] | None:
-    """Where `position` (in the document) lies in its block's layout: (x, top of its line,
-    the line's height), or None at the end of a line (a span starting there begins on the next)."""
+def _line_start(block: QTextBlock, position: int) -> tuple[float, float, float, int] | None:
+    """Where `position` (in the document) lies in its block's layout: (x, top of its line, the
+    line's height, where the line ends in the block), or None at the end of a line (a span
+    starting there begins on the next)."""
     at = position - block.position()
     line = block.layout().lineForTextPosition(at)
     if not line.isValid() or at >= line.textStart() + line.textLength():
         return None
-    return line.cursorToX(at)[0], line.y(), line.height()
+    return line.cursorToX(at)[0], line.y(), line.height(), line.textStart() + line.textLength()
