@@ -14,7 +14,7 @@ one undo step.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QUndoStack
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from annotator.domain import Span
@@ -32,8 +32,9 @@ NO_ENTITY_COLOR = QColor("#555555")
 
 
 class LabelChip(QLabel):
-    """A label's name on its colour (a rounded box), or grey text on none: recoloured through its
-    palette, where a style sheet would be parsed and the widget polished again on each change."""
+    """A label's name on its colour (a rounded box), or grey text on none. Painted here, in the
+    colours given: a style sheet would be parsed and the widget polished again on each change,
+    a palette would be sent to it as an event."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,30 +44,26 @@ class LabelChip(QLabel):
         font.setBold(True)
         self.setFont(font)
         self.fill: QColor | None = None
-        self._set_text_colour(NO_ENTITY_COLOR)
+        self._ink = NO_ENTITY_COLOR
 
     def show_label(self, text: str, fill: QColor | None) -> None:
         """`text` on `fill` (None: no box, grey text)."""
         self.setText(text)
         if fill != self.fill:
             self.fill = fill
-            self._set_text_colour(text_colour_on(fill) if fill is not None else NO_ENTITY_COLOR)
+            self._ink = text_colour_on(fill) if fill is not None else NO_ENTITY_COLOR
             self.update()
 
-    def _set_text_colour(self, colour: QColor) -> None:
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, colour)
-        self.setPalette(palette)
-
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
         if self.fill is not None:
-            painter = QPainter(self)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self.fill)
             painter.drawRoundedRect(QRectF(self.rect()), 3, 3)
-            painter.end()
-        super().paintEvent(event)
+        painter.setPen(self._ink)
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
+        painter.end()
 
 
 class AnnotationPanel(QFrame):
