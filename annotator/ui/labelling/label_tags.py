@@ -163,8 +163,9 @@ class LabelTags(ViewportOverlay):
             where = starts[span_id]
             if where is not None and -where[2] <= origin.y() + where[1] <= height:
                 left, top = origin.x() + where[0], origin.y() + where[1]
-            elif where is not None and origin.y() + where[1] < 0 and to_document(end) <= block.position() + where[3]:
-                continue  # on one line, above the screen
+            elif where is not None and (origin.y() + where[1] > height
+                                        or origin.y() + where[1] < 0 and to_document(end) <= block.position() + where[3]):
+                continue  # starts below the screen, or lies on one line above it
             else:
                 # starts above the screen (or at a line's end): where the span's lines are measured
                 rects = self._span_rects(start, end)
