@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QWidget
 
 from annotator.project import open_project
+from annotator.ui.labelling.annotation_panel import NO_ENTITY_TITLE
 from test_ui_facts import label_range, quote_range
 from test_ui_labelling import open_window, point_at, view_of  # noqa: F401 (a fixture)
 
@@ -23,13 +24,21 @@ def panel_of(window) -> QWidget:
     return window.findChild(QWidget, "annotationPanel")
 
 
+def shows_entity(window) -> bool:
+    """The entity panel shows a span (it keeps its place, its fields disabled, when none is selected)."""
+    panel = panel_of(window)
+    shown = panel.findChild(QLabel, "annotationTitle").text() != NO_ENTITY_TITLE
+    assert panel.isVisible() and panel.findChild(QPlainTextEdit, "annotationNote").isEnabled() == shown
+    return shown
+
+
 def label_putin(qtbot, window) -> int:
     """Label "Vladimir Putin" PERSON, deselect it, then select it by clicking; its id."""
     view = view_of(window)
     start = view.layer.text.find("Vladimir Putin")
     label_range(qtbot, view, start, start + len("Vladimir Putin"), "p")
     qtbot.keyClick(view, Qt.Key.Key_Escape)
-    assert not panel_of(window).isVisible()
+    assert not shows_entity(window)
     click_offset(qtbot, view, start + 3)
     assert view.layer.selected is not None and view.layer.selected.text == "Vladimir Putin"
     return view.layer.selected_id
@@ -42,7 +51,7 @@ def test_entity_attributes_and_note_by_mouse_and_keys_undo_redo_and_reopen(qtbot
     view = view_of(window)
     span_id = label_putin(qtbot, window)
     panel = panel_of(window)
-    assert panel.isVisible()
+    assert shows_entity(window)
     assert panel.findChild(QLabel, "annotationTitle").text().startswith("PERSON")
     assert panel.findChild(QLabel, "annotationText").text() == "Vladimir Putin"
     # only the attributes the schema lets entities carry
@@ -92,14 +101,14 @@ def test_a_fact_statement_shows_the_fact_panel_not_the_entity_panel(qtbot, open_
     window = open_window(seeded_store)
     view = view_of(window)
     label_putin(qtbot, window)
-    assert panel_of(window).isVisible()
+    assert shows_entity(window)
     start, end = quote_range(view.layer.text)
     label_range(qtbot, view, start, end, "u")
     assert window.facts.selected is not None
-    assert not panel_of(window).isVisible()
+    assert not shows_entity(window)
     # back on the entity: its panel again, next to the fact still chosen for filling roles
     click_offset(qtbot, view, view.layer.text.find("Vladimir Putin") + 2)
-    assert panel_of(window).isVisible()
+    assert shows_entity(window)
 
 
 def test_note_saved_when_another_span_is_clicked_and_when_closing(qtbot, open_window, seeded_store):

@@ -1,7 +1,10 @@
 """The selected entity span: its label and text, its attribute values and its note.
 
-Shown beside the fact panel while the selected span states no fact (a fact's
-attributes and note are the fact panel's). Every edit is one command on the
+Filled while the selected span states no fact (a fact's attributes and note
+are the fact panel's); otherwise it says that no entity is selected, its
+fields disabled. It keeps its place either way: a panel appearing and hiding
+as spans are labelled and deleted laid the window's left column out again
+and repainted the fact panel under it on every such edit. Every edit is one command on the
 window's undo stack, written at once; the note is saved as it is typed
 (after a short pause, when the focus leaves, when another span is selected
 and when the panel is hidden), and the saves of one editing run merge into
@@ -10,8 +13,8 @@ one undo step.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from annotator.domain import Span
@@ -23,6 +26,45 @@ from annotator.ui.widgets.note_edit import NoteEdit
 from annotator.ui.labelling.span_highlighter import NO_LABEL_COLOR
 from annotator.ui.widgets.theme import text_colour_on
 
+NO_ENTITY_TITLE = "No entity selected"
+NO_ENTITY_TEXT = "Click a span to see its attributes and note."
+NO_ENTITY_COLOR = QColor("#555555")
+
+
+class LabelChip(QLabel):
+    """A label's name on its colour (a rounded box), or grey text on none. Painted here, in the
+    colours given: a style sheet would be parsed and the widget polished again on each change,
+    a palette would be sent to it as an event."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setContentsMargins(6, 3, 6, 3)
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+        self.fill: QColor | None = None
+        self._ink = NO_ENTITY_COLOR
+
+    def show_label(self, text: str, fill: QColor | None) -> None:
+        """`text` on `fill` (None: no box, grey text)."""
+        self.setText(text)
+        if fill != self.fill:
+            self.fill = fill
+            self._ink = text_colour_on(fill) if fill is not None else NO_ENTITY_COLOR
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        if self.fill is not None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.fill)
+            painter.drawRoundedRect(QRectF(self.rect()), 3, 3)
+        painter.setPen(self._ink)
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
+        painter.end()
+
 
 class AnnotationPanel(QFrame):
     message = Signal(str)
@@ -33,9 +75,8 @@ class AnnotationPanel(QFrame):
         self.facts, self.layer, self.store, self.undo = facts, facts.layer, facts.store, undo
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.title = QLabel(self)
+        self.title = LabelChip(self)
         self.title.setObjectName("annotationTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.text = QLabel(self)
         self.text.setObjectName("annotationText")
         # article text is never markup
@@ -79,20 +120,24 @@ class AnnotationPanel(QFrame):
 
     def refresh(self) -> None:
         span = self.shown()
-        self.setVisible(span is not None)
+        definitions = [a for a in self.store.schema().attributes if "entity" in a.applies_to]
+        for field in (self.attributes, self.note):
+            if field.isEnabled() != (span is not None):
+                field.setEnabled(span is not None)
         if span is None:
+            if self._shown_id != -1:
+                self.save_note()  # the span now states a fact, or went: a note typed a moment ago is kept
             self._shown_id = -1
+            self.title.show_label(NO_ENTITY_TITLE, None)
+            self.text.setText(NO_ENTITY_TEXT)
+            self.attributes.show_values(definitions, {})
+            self.note.show_note("", same_owner=False)
             return
         label = self.store.schema().label(span.label)
         color = label.color if label else NO_LABEL_COLOR
-        self.title.setText(f"{span.label}  {span.start}–{span.end}")
-        style = f"background: {color}; color: {text_colour_on(QColor(color)).name()}; padding: 3px 6px; border-radius: 3px; font-weight: bold;"
-        if self.title.styleSheet() != style:
-            # restyling costs a re-polish; labelling entity after entity of one label needs none
-            self.title.setStyleSheet(style)
+        self.title.show_label(f"{span.label}  {span.start}–{span.end}", QColor(color))
         self.text.setText(" ".join(span.text.split()))
-        self.attributes.show_values([a for a in self.store.schema().attributes if "entity" in a.applies_to],
-                                    span.attributes)
+        self.attributes.show_values(definitions, span.attributes)
         self.note.show_note(span.note, same_owner=span.id == self._shown_id)
         self._shown_id = span.id  # type: ignore[assignment]
 
@@ -104,7 +149,7 @@ class AnnotationPanel(QFrame):
             self._push(set_span_attribute(self.store, span, name, value, self.layer))
 
     def hideEvent(self, event) -> None:  # noqa: N802, ANN001
-        # the window closing (or another kind of annotation selected) must not lose a note typed a moment ago
+        # the window closing must not lose a note typed a moment ago
         self.save_note()
         super().hideEvent(event)
 

@@ -21,6 +21,7 @@ grows upward. (A QPlainTextEdit ignores line heights and margins of blocks.)
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import OrderedDict
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import (
@@ -34,6 +35,10 @@ NO_LABEL_COLOR = "#cccccc"
 TEXT_COLOR = DARK_TEXT
 MIN_CONTRAST = 6.0
 """Text on a span's fill must keep this WCAG contrast (AA asks 4.5, AAA 7)."""
+KEPT_GLYPHS = 150
+"""Blocks whose shaped glyphs are kept (the lines on screen are a few dozen blocks at most).
+Without them every paint of a line shapes its text again: about half of what a repaint of the
+text cost. A paragraph's glyphs take tens of KB, so not every block painted keeps them."""
 
 
 class SpanHighlighter(QObject):
@@ -49,6 +54,8 @@ class SpanHighlighter(QObject):
         """Blocks whose formats show the layer as it is."""
         self.blocks_painted = 0
         """How many times a block was painted: what tests count."""
+        self._kept: OrderedDict[int, None] = OrderedDict()
+        """Blocks that keep their glyphs, the one painted longest ago first."""
         self.set_font(document.defaultFont())
         self.dark = False
         """Paint for a dark background: light text on darkened fills (the text view sets it)."""
@@ -66,11 +73,15 @@ class SpanHighlighter(QObject):
     def forget(self) -> None:
         """A new text is shown: none of its blocks is painted."""
         self.painted.clear()
+        self._kept.clear()
         self.visible = range(0, 0)
 
     def paint_blocks(self, first: int, last: int) -> None:
         """Paint the blocks first..last (those in view) that do not show the layer yet."""
         self.visible = range(first, last + 1)
+        for number in self.visible:
+            if number in self._kept:
+                self._kept.move_to_end(number)  # in view: the last to let go of their glyphs
         self._paint([n for n in self.visible if n not in self.painted])
 
     def repaint_all(self) -> None:
@@ -158,10 +169,28 @@ class SpanHighlighter(QObject):
             layout = block.layout()
             if ranges or layout.formats():
                 layout.setFormats(ranges)
+                self._keep_glyphs(block)
                 # relayout and repaint the block, as QSyntaxHighlighter does after setting formats
                 doc.markContentsDirty(position, block.length())
             self.painted.add(block.blockNumber())
             self.blocks_painted += 1
+
+    def _keep_glyphs(self, block: QTextBlock) -> None:
+        """Let the block keep its glyphs from its next layout on. Past KEPT_GLYPHS blocks (or the
+        blocks in view, if more), the one painted or in view longest ago lets go of them (laid out
+        again now, which frees them) and is painted again when it comes back into view."""
+        number = block.blockNumber()
+        self._kept[number] = None
+        self._kept.move_to_end(number)
+        block.layout().setCacheEnabled(True)
+        while len(self._kept) > max(KEPT_GLYPHS, len(self.visible)):  # never a block in view
+            old = self._document.findBlockByNumber(self._kept.popitem(last=False)[0])
+            if old.isValid():
+                old.layout().setCacheEnabled(False)
+                self.painted.discard(old.blockNumber())
+                # (half its length: the layout takes the change to end twice as far on, and a
+                # change reaching the next block would lay out and repaint the whole view)
+                self._document.markContentsDirty(old.position(), max(old.length() // 2, 1))
 
     def _room_ranges(self, block: QTextBlock, length: int) -> list[QTextLayout.FormatRange]:
         room = QTextLayout.FormatRange()

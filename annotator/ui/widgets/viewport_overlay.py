@@ -19,7 +19,9 @@ class ViewportOverlay(QWidget):
         self.view = view
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda *_: self.update())
+        # a scroll moves this layer with the viewport's pixels (moveEvent puts it back): draw it
+        # anew; any other update of the viewport paints this layer within it, nothing more
+        view.updateRequest.connect(lambda _rect, dy: dy and self.update())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
