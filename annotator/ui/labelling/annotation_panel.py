@@ -14,7 +14,7 @@ one undo step.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QUndoStack
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QUndoStack
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from annotator.domain import Span
@@ -28,7 +28,6 @@ from annotator.ui.widgets.theme import text_colour_on
 
 NO_ENTITY_TITLE = "No entity selected"
 NO_ENTITY_TEXT = "Click a span to see its attributes and note."
-NO_ENTITY_COLOR = QColor("#555555")
 
 
 class LabelChip(QLabel):
@@ -44,14 +43,15 @@ class LabelChip(QLabel):
         font.setBold(True)
         self.setFont(font)
         self.fill: QColor | None = None
-        self._ink = NO_ENTITY_COLOR
+        self._ink: QColor | None = None
+        """The text's colour on `fill`; None: the palette's grey, readable in either theme."""
 
     def show_label(self, text: str, fill: QColor | None) -> None:
         """`text` on `fill` (None: no box, grey text)."""
         self.setText(text)
         if fill != self.fill:
             self.fill = fill
-            self._ink = text_colour_on(fill) if fill is not None else NO_ENTITY_COLOR
+            self._ink = text_colour_on(fill) if fill is not None else None
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
@@ -61,7 +61,7 @@ class LabelChip(QLabel):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self.fill)
             painter.drawRoundedRect(QRectF(self.rect()), 3, 3)
-        painter.setPen(self._ink)
+        painter.setPen(self._ink or self.palette().color(QPalette.ColorRole.PlaceholderText))
         painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
         painter.end()
 
