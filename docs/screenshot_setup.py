@@ -12,6 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# settings of their own (docks, theme, text size): one script's choices, or the
+# user's, are not in another's picture
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="annotator-screenshot-")
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
