@@ -7,6 +7,7 @@ uses, and prints a summary. With no sub-command the window opens.
 from __future__ import annotations
 
 import getpass
+import itertools
 import json
 import os
 import sys
@@ -248,7 +249,7 @@ def import_command(ctx: Context, paths: tuple[Path, ...], fmt: str | None, stric
             report = import_files(store, list(paths), format=fmt, annotator=ctx.annotator, strict=strict,
                                   skip_bad=skip_bad, progress=progress, text_field=text_field,
                                   title_field=title_field, layers_from_folders=layers_from_folders,
-                                  label_field=label_field, max_document_size=limit)
+                                  label_field=label_field, max_document_size=limit, new_database=store.created)
         except (ValueError, StoreError) as exc:
             if not samples and ctx.forget_new_database():
                 raise click.ClickException(f"{exc}; nothing was imported, and the new database "
@@ -348,7 +349,8 @@ def export_command(ctx: Context, fmt: str, out: Path, layers: tuple[str, ...], a
 @contextmanager
 def _progress_bar(label: str, starts: Callable[[int], bool] | None = None) -> Iterator[Callable[[int, int], None]]:
     """A progress callback drawing a bar on stderr once the work turns out long:
-    when `starts(total)` first says so (by default, for 200 items or more)."""
+    when `starts(total)` first says so (by default, for 200 items or more). A
+    total of 0 is not known: the count done stands for it, and the bar counts."""
     state: dict[str, Any] = {"bar": None, "done": 0}
     starts = starts or (lambda total: total >= 200)
 
@@ -356,9 +358,11 @@ def _progress_bar(label: str, starts: Callable[[int], bool] | None = None) -> It
         if done == 0:
             return
         if state["bar"] is None:
-            if not starts(total):
+            if not starts(total or done):
                 return
-            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"] = (click.progressbar(length=total, label=label, file=sys.stderr) if total else
+                            click.progressbar(itertools.repeat(None), label=label, file=sys.stderr, show_pos=True,
+                                              update_min_steps=100))  # a count changes at every item: drawn less often
             state["bar"].__enter__()
         state["bar"].update(done - state["done"])
         state["done"] = done

@@ -30,9 +30,11 @@ from annotator.formats.token_landing import land
 from annotator.formats.tokens import SOURCE
 from annotator.store import Store, StoreError
 from annotator.store.database import ImportCancelled
+from annotator.store.results import ImportSummary
 
 Progress = Callable[[int, int], "bool | None"]
-"""Called with (done, total); returning False cancels."""
+"""Called with (done, total); returning False cancels. A total of 0: not known
+(an import that writes records as it reads them)."""
 
 
 class ExchangeError(ValueError):
@@ -255,7 +257,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
                  strict: bool = False, skip_bad: bool = False, progress: Progress | None = None,
                  text_field: str = "text", title_field: str = "title",
                  layers_from_folders: bool | None = None, label_field: str = "label",
-                 max_document_size: int | None = None) -> ImportReport:
+                 max_document_size: int | None = None, new_database: bool = False) -> ImportReport:
     """Import files in one transaction (all or nothing) and say what happened.
 
     `annotator` is the layer for files that name none (a native file keeps the
@@ -267,7 +269,11 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     The files are read and checked first, one record at a time, into a
     temporary spool; only then does one transaction write the documents,
     spans, facts, labels, roles and attribute definitions, so the database's
-    write lock is held only while rows are written.
+    write lock is held only while rows are written. `new_database` says the
+    caller created the database for this import, so no one else waits for
+    that lock: when it holds no documents yet (and not `strict`, which
+    must see every label before writing), records are written as they are
+    read, without the spool, and `progress` hears a total of 0.
     """
     options = ReadOptions(annotator=annotator or "imported", text_field=text_field, title_field=title_field,
                           label_field=label_field, skip_bad=skip_bad, strict=strict, schema=store.schema(),
@@ -275,6 +281,25 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     if max_document_size is not None:
         options.max_document_size = max_document_size
     needs = SchemaNeeds(options.schema)
+    if new_database and not strict and store.document_count() == 0:
+        summary, attributes_added, found = _import_as_read(store, paths, format, options, needs, progress)
+    else:
+        summary, attributes_added, found = _import_spooled(store, paths, format, options, needs, progress)
+    return ImportReport(
+        files=[str(p) for p in paths], documents_added=summary.documents_added,
+        documents_matched=summary.documents_matched, documents_matched_by_name=summary.documents_matched_by_name,
+        spans=summary.spans, facts=summary.facts,
+        labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
+        warnings=list(options.warnings), notes=list(options.notes), document_ids=summary.document_ids,
+        spans_present=summary.spans_present, facts_present=summary.facts_present,
+        statuses_kept=summary.statuses_kept, notes_kept=summary.notes_kept,
+        annotations_differing=summary.annotations_differing,
+        layers=sorted(needs.layers), documents_found=found,
+    )
+
+
+def _import_spooled(store: Store, paths: Sequence[Path], format: str | None, options: ReadOptions,
+                    needs: SchemaNeeds, progress: Progress | None) -> tuple[ImportSummary, list[str], int]:
     # beside the database, which must have room for the records anyway (/tmp may be memory)
     folder = store.path.parent if store.path is not None else None
     with tempfile.TemporaryFile(prefix=".annotator-import-", dir=folder) as file:
@@ -286,7 +311,7 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
             spool.add(record)
         options.warnings += landing.warnings()
         unknown = needs.unknown_labels()
-        if strict and unknown:
+        if options.strict and unknown:
             raise ExchangeError(f"labels not in the schema: {', '.join(unknown)} "
                                 "(import without --strict to add them)")
         total = spool.count
@@ -294,17 +319,27 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
         with store.transaction():
             summary = store.import_annotated(spool.records(), progress=tick)
             attributes_added = complete_schema(store, needs, set(summary.labels_added))
-    return ImportReport(
-        files=[str(p) for p in paths], documents_added=summary.documents_added,
-        documents_matched=summary.documents_matched, documents_matched_by_name=summary.documents_matched_by_name,
-        spans=summary.spans, facts=summary.facts,
-        labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
-        warnings=list(options.warnings), notes=list(options.notes), document_ids=summary.document_ids,
-        spans_present=summary.spans_present, facts_present=summary.facts_present,
-        statuses_kept=summary.statuses_kept, notes_kept=summary.notes_kept,
-        annotations_differing=summary.annotations_differing,
-        layers=sorted(needs.layers), documents_found=landing.found,
-    )
+    return summary, attributes_added, landing.found
+
+
+def _import_as_read(store: Store, paths: Sequence[Path], format: str | None, options: ReadOptions,
+                    needs: SchemaNeeds, progress: Progress | None) -> tuple[ImportSummary, list[str], int]:
+    """Records written as they are read, into a database that held no documents:
+    what a reader or `_Landing` would look up there (a document by id or by
+    its text's hash) is not there, as the spooled import, which looks before
+    writing, finds it; so nothing is looked up."""
+    options.document_by_id = lambda _document_id: None
+
+    def checked() -> Iterator[AnnotatedDocument]:
+        for record in read_files(paths, format, options):
+            needs.add(record)
+            yield record
+
+    tick = None if progress is None else (lambda done: progress(done, 0))
+    with store.transaction():
+        summary = store.import_annotated(checked(), progress=tick)
+        attributes_added = complete_schema(store, needs, set(summary.labels_added))
+    return summary, attributes_added, 0
 
 
 def _document_finder(store: Store) -> Callable[[int], Document | None]:

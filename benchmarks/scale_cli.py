@@ -156,8 +156,10 @@ def run(argv: list[str], stdout: Path | None = None) -> tuple[float, int]:
     processes it waited for: export workers)."""
     out = open(stdout, "w") if stdout else subprocess.DEVNULL
     began = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE,
-                             env={**os.environ, "PYTHONPATH": str(HERE.parent)})  # this checkout's annotator
+    # this checkout's annotator: `python -m` puts the working folder first on the
+    # path, so a run from another checkout would otherwise time that one's
+    child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, cwd=HERE.parent,
+                             env={**os.environ, "PYTHONPATH": str(HERE.parent)})
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - began
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -371,7 +373,7 @@ def main() -> int:
                         help="rounds of the CoNLL step (floor and exports in turn; the best of each is shown)")
     parser.add_argument("--floor", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    RESULTS = args.results
+    RESULTS = args.results.resolve()  # the commands run in the checkout's folder
     if args.floor:
         FLOORS[args.floor[0]](*args.floor[1:])
         return 0
@@ -402,7 +404,8 @@ def main() -> int:
         # the floor and the two exports take turns, each the best of --repeat
         # rounds: on a shared machine a minute's load moves one run by half
         report = RESULTS / "bare-conll.json"
-        conll = ["export", "--format", "conll", "--tokenizer", "regex"]
+        # the corpus's layer, named: by default a training export writes the login name's layer
+        conll = ["export", "--annotator", ANNOTATORS[0], "--format", "conll", "--tokenizer", "regex"]
         loops, chosen, single = [], [], []
         for _ in range(args.repeat):
             run(floor("conll", db, out / "bare.conll"), stdout=report)

@@ -1,5 +1,8 @@
 import json
+import subprocess
+import sys
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -125,3 +128,11 @@ def test_other_new_database_gets_schema_only(tmp_path):
     assert result.output.startswith(f"created {db}\n")
     store = Store.open(db)
     assert len(store.document_ids()) == 1 and store.schema().label("QUOTE") is not None
+
+
+def test_commands_start_without_importing_pandas_which_stays_importable():
+    # sqlite-utils would import pandas (half a second of every command's start) for nothing we use
+    pytest.importorskip("pandas")
+    code = "import sys, annotator.cli; assert 'pandas' not in sys.modules; import pandas; print(pandas.__name__)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "pandas", done.stderr

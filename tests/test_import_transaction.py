@@ -5,6 +5,7 @@ connection beside a large import waits for it and never fails."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -18,11 +19,12 @@ from click.testing import CliRunner
 from annotator import exchange
 from annotator.cli import main
 from annotator.project import open_project
-from annotator.store import EditConflictError, Store, StoreError
+from annotator.store import EditConflictError, Store, StoreError, bundles
 from fault_figures import FIGURES
 from generated_corpus import write_native
 
-TABLES = ("documents", "spans", "facts", "fact_args", "document_status", "labels", "attribute_defs", "annotators")
+TABLES = ("documents", "spans", "facts", "fact_args", "document_status", "labels", "attribute_defs", "annotators",
+          "document_notes", "document_tokens", "search_terms")
 
 
 def contents(path: Path) -> dict[str, list[tuple]]:
@@ -93,6 +95,42 @@ def test_documents_and_schema_land_together(project, tmp_path):
     assert len(store.document_ids()) == 31
     store.close()
     assert cli("--db", str(project), "check")[0] == 0
+
+
+def test_a_new_database_is_written_as_it_is_read_with_the_rows_a_spooled_import_writes(tmp_path, monkeypatch):
+    source = write_native(tmp_path / "in.jsonl", 30, spans=4)
+    with open(source, "a", encoding="utf-8") as out:  # a document note, tokens and a text seen twice
+        out.write(json.dumps({"title": "Catatan", "text": "Ani di Bandung.", "notes": {"ana": "cek"},
+                              "tokens": {"starts": [0, 4, 7, 14], "ends": [3, 6, 14, 15], "sentence_starts": [0]},
+                              "spans": [{"start": 7, "end": 14, "label": "LOCATION", "annotator": "budi"}]}) + "\n")
+        out.write(json.dumps({"title": "Lagi", "text": "Ani di Bandung.", "status": {"budi": "done"}}) + "\n")
+    monkeypatch.setattr(bundles, "now", lambda: "2026-11-29T00:00:00.000+00:00")
+    spooled = open_project(tmp_path / "spooled.db")
+    report = exchange.import_files(spooled, [source])
+    spooled.close()
+    direct = open_project(tmp_path / "direct.db")
+
+    class NoSpool:  # a new database has no one waiting for its write lock: nothing is spooled
+        def __init__(self, file):
+            raise AssertionError("spooled")
+
+    monkeypatch.setattr(exchange, "_Spool", NoSpool)
+    assert exchange.import_files(direct, [source], new_database=True) == report
+    direct.close()
+    written = [contents(tmp_path / name) for name in ("direct.db", "spooled.db")]
+    for tables in written:  # a layer's creation time is its own
+        tables["annotators"] = [name for name, _created in tables["annotators"]]
+    assert written[0] == written[1]
+
+
+def test_a_new_database_whose_import_fails_at_its_last_line_is_removed(tmp_path):
+    source = write_native(tmp_path / "in.jsonl", 30, spans=4)
+    with open(source, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"text": "Ani", "spans": [{"start": 0, "end": 9, "label": "PERSON"}]}) + "\n")
+    db = tmp_path / "new.db"
+    code, output = cli("--db", str(db), "import", str(source))
+    assert code == 1 and "in.jsonl:31" in output and "outside the text" in output
+    assert "was removed again" in output and not db.exists()
 
 
 def _write_lock_free(path: Path) -> bool:

@@ -95,7 +95,7 @@ def render(records: Iterable[LabelledDocument], options: WriteOptions, summary: 
         for tag in set(tags).difference(line_ends):
             line_ends[tag] = f" {names.tag(tag)}\n"
             tab_ends[tag] = f"\t{names.tag(tag)}\n"
-        if _SPACE.search("".join(words)):  # one search a document, not one a token
+        if tagged.from_source and _SPACE.search("".join(words)):  # one search a document, not one a token
             # a token imported holding a space ("ketua umum") is written as it came: TAB-separated
             ends = [(tab_ends if _SPACE.search(word) else line_ends)[tag] for word, tag in zip(words, tags)]
         else:

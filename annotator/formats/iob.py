@@ -155,6 +155,9 @@ class TaggedExample:
     words: list[str]
     tags: list[str]
     sentences: list[tuple[int, int]]
+    from_source: bool = False
+    """The tokens are the document's own (`SourceTokens`), which may hold white
+    space; a tokenizer's never do."""
 
     def sentence_rows(self) -> Iterator[tuple[list[str], list[str]]]:
         for first, last in self.sentences:
@@ -207,7 +210,7 @@ def tag_examples(records: Iterable[LabelledDocument], options: WriteOptions,
         tags = iob2_tags(len(words), kept)
         sentences = (sentence_bounds(tokens, words, ranges) if source is None
                      else source_sentence_bounds(tokens, source, ranges))
-        yield TaggedExample(example, tokens, words, tags, sentences)
+        yield TaggedExample(example, tokens, words, tags, sentences, source is not None)
 
 
 def source_tokens(example: Example, options: WriteOptions, summary: WriteSummary) -> SourceTokens | None:

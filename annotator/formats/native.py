@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import STATUSES, AnnotatedDocument, Argument, Document, Fact, SourceTokens
+from annotator.domain import STATUSES, AnnotatedDocument, Argument, Document, Fact, SourceTokens, Span
 from annotator.formats.base import Format, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.reading import (
     an_id, an_object, checked_span, convert_each, first_json_value, json_records, list_of_objects, text_and_meta,
@@ -63,14 +63,7 @@ def _tokens(value: Any, text: str) -> SourceTokens | None:
 def record_from_json(data: dict[str, Any], default_annotator: str) -> AnnotatedDocument:
     text, meta = text_and_meta(data)
     document = Document(None, str(data.get("title") or ""), text, meta)
-    spans = []
-    for n, raw in enumerate(list_of_objects(data.get("spans"), "spans"), 1):
-        span_id = an_id(raw.get("id", -n), "span id")
-        spans.append(checked_span(
-            text, raw["start"], raw["end"], raw["label"], _name(raw.get("annotator"), default_annotator),
-            span_id, raw.get("text"), attributes=dict(an_object(raw.get("attributes"), "attributes")),
-            note=_note(raw.get("note")),
-        ))
+    spans = _spans(text, list_of_objects(data.get("spans"), "spans"), default_annotator)
     span_ids = {s.id for s in spans}
     if len(span_ids) != len(spans):
         raise ValueError("two spans share an id")
@@ -112,6 +105,41 @@ def record_from_json(data: dict[str, Any], default_annotator: str) -> AnnotatedD
             raise ValueError(f"note {note!r} of {annotator!r} on the document must be text")
     return AnnotatedDocument(document, spans, facts, status, tokens=_tokens(data.get("tokens"), text),
                              notes={k: v for k, v in notes.items() if v})
+
+
+def _spans(text: str, raws: list[dict[str, Any]], default_annotator: str) -> list[Span]:
+    """A record's spans, checked. Every span of an import passes here, so one
+    that is plainly well formed (whole-number offsets inside the text, a label
+    already seen on the line, an id, a name, attributes and note of their
+    types) is made without the checking helpers; any other goes through them,
+    in their order, so that they say what is wrong."""
+    spans = []
+    length = len(text)
+    labels: set[str] = set()
+    for n, raw in enumerate(raws, 1):
+        start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+        span_id = raw.get("id", -n)
+        annotator = raw.get("annotator")
+        if annotator is None or annotator == "":
+            annotator = default_annotator
+        attributes = raw.get("attributes")
+        note = raw.get("note")
+        expected = raw.get("text")
+        if (type(start) is int and type(end) is int and 0 <= start < end <= length
+                and type(label) is str and (label in labels or (label.strip() and not labels.add(label)))
+                and (type(span_id) is int or type(span_id) is str) and type(annotator) is str
+                and (attributes is None or type(attributes) is dict) and (note is None or type(note) is str)):
+            covered = text[start:end]
+            if expected is None or expected == covered:
+                spans.append(Span(span_id, None, annotator, start, end, label, covered,
+                                  {} if attributes is None else attributes, note or ""))
+                continue
+        an_id(span_id, "span id")
+        spans.append(checked_span(
+            text, raw["start"], raw["end"], raw["label"], _name(annotator, default_annotator), span_id, expected,
+            attributes=dict(an_object(attributes, "attributes")), note=_note(note),
+        ))
+    return spans
 
 
 def _name(value: Any, default: str) -> str:

@@ -101,10 +101,12 @@ def select_labelled(records: Iterable[LabelledDocument], selection: Selection) -
                                   lambda name: record.status.get(name, "in_progress" if name in layers else "todo"))
             if first is None:
                 continue
-            record = LabelledDocument(
-                record.document, {k: v for k, v in record.layers.items() if k == first},
-                {k: v for k, v in record.status.items() if k == first},
-                {k: v for k, v in record.facts.items() if k == first}, record.tokens)
+            # a record read for that one layer (the usual case) goes out as it is, uncopied
+            if not (layers.keys() <= {first} and record.status.keys() <= {first} and record.facts.keys() <= {first}):
+                record = LabelledDocument(
+                    record.document, {k: v for k, v in record.layers.items() if k == first},
+                    {k: v for k, v in record.status.items() if k == first},
+                    {k: v for k, v in record.facts.items() if k == first}, record.tokens)
         elif selection.statuses is not None:
             layers = record.annotators() if selection.annotators is None else selection.annotators
             if selection.annotators is None:

@@ -23,7 +23,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Protocol
 
 from sqlite_utils import Database
@@ -56,15 +56,14 @@ IMPORT_CACHE_KIB = -65536
 _LOOKUP = 500
 """Hashes per `IN (...)` query, well under SQLite's limit on parameters."""
 
-_INSERT_DOCUMENT = ("INSERT INTO documents (id, title, text, hash, meta, created, source_name) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)")
+_INSERT_DOCUMENT = "INSERT INTO documents (id, title, text, hash, meta, created, source_name) VALUES {}"
 _INSERT_SPAN = ('INSERT INTO spans (document_id, annotator, start, "end", label, text, attributes, note, created, updated) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                "VALUES {}")
 _INSERT_FACT = ("INSERT INTO facts (id, document_id, annotator, label, span_id, attributes, note, created, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_INSERT_ARG = "INSERT INTO fact_args (fact_id, position, role, span_id, target_fact_id) VALUES (?, ?, ?, ?, ?)"
-_INSERT_TOKENS = "INSERT OR IGNORE INTO document_tokens (document_id, tokens) VALUES (?, ?)"
-_INSERT_STATUS = ("INSERT INTO document_status (document_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
+                "VALUES {}")
+_INSERT_ARG = "INSERT INTO fact_args (fact_id, position, role, span_id, target_fact_id) VALUES {}"
+_INSERT_TOKENS = "INSERT OR IGNORE INTO document_tokens (document_id, tokens) VALUES {}"
+_INSERT_STATUS = ("INSERT INTO document_status (document_id, annotator, status, updated) VALUES {} "
                   "ON CONFLICT(document_id, annotator) DO NOTHING")
 _PRESENT_SPANS = ('SELECT id, document_id, annotator, start, "end", label, attributes, note FROM spans '
                   "WHERE document_id IN ({})")
@@ -72,9 +71,12 @@ _PRESENT_FACTS = "SELECT id, document_id, annotator, label, span_id, attributes,
 _PRESENT_ARGS = ("SELECT a.fact_id, a.role, a.span_id, a.target_fact_id FROM fact_args a "
                  "JOIN facts f ON f.id = a.fact_id WHERE f.document_id IN ({})")
 _PRESENT_STATUSES = "SELECT document_id, annotator, status FROM document_status WHERE document_id IN ({})"
-_INSERT_NOTE = ("INSERT INTO document_notes (document_id, annotator, note, updated) VALUES (?, ?, ?, ?) "
+_INSERT_NOTE = ("INSERT INTO document_notes (document_id, annotator, note, updated) VALUES {} "
                 "ON CONFLICT(document_id, annotator) DO NOTHING")
 _PRESENT_NOTES = "SELECT document_id, annotator, note FROM document_notes WHERE document_id IN ({})"
+
+ROWS_PER_STATEMENT = 500
+"""Rows one INSERT writes (fewer when SQLite's limit on parameters says so)."""
 
 SpanRef = int | tuple[str, int]
 """A span already written (its id) or one waiting in this chunk (label, place among that label's rows)."""
@@ -107,6 +109,27 @@ def _fact_key(annotator: str, label: str, trigger: SpanRef | None,
               args: Iterable[tuple[str, SpanRef | None, int | None]]) -> tuple:
     # arguments as a multiset: their order says nothing a reader relies on
     return (annotator, label, trigger, frozenset(Counter(args).items()))
+
+
+def insert_rows(conn: sqlite3.Connection, statement: str, rows: list[tuple]) -> None:
+    """Write `rows` (tuples of one width) with `statement`, an INSERT whose
+    VALUES are `{}`, several hundred rows per statement.
+
+    Not `executemany`, which runs the statement once per row: SQLite opens a
+    statement journal for each run, and at each one the full-text index
+    writes its pending words out to disk, so one document per statement made
+    the documents' insert (with its triggers) about three times slower; spans
+    pay the statement's set-up and foreign-key bookkeeping per row."""
+    if not rows:
+        return
+    width = len(rows[0])
+    per_statement = max(1, min(ROWS_PER_STATEMENT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    marks = "(" + ", ".join("?" * width) + ")"
+    full = statement.format(", ".join([marks] * per_statement))
+    for offset in range(0, len(rows), per_statement):
+        part = rows[offset:offset + per_statement]
+        sql = full if len(part) == per_statement else statement.format(", ".join([marks] * len(part)))
+        conn.execute(sql, list(chain.from_iterable(part)))
 
 
 def _json_object(value: dict) -> str:
@@ -414,7 +437,7 @@ class BulkImport:
 
     def _flush(self) -> None:
         conn = self.conn
-        conn.executemany(_INSERT_DOCUMENT, self.documents)
+        insert_rows(conn, _INSERT_DOCUMENT, self.documents)
         # Spans go in one label after another: each label's entries then land
         # together at the end of its run in the spans_by_label index, instead
         # of four or more runs taking turns, which makes the insert far slower.
@@ -423,18 +446,18 @@ class BulkImport:
         first_id: dict[str, int] = {}
         for label, rows in self.spans.items():
             first_id[label] = self.next_span
-            conn.executemany(_INSERT_SPAN, rows)
+            insert_rows(conn, _INSERT_SPAN, rows)
             self.next_span += len(rows)
             if conn.execute("SELECT max(id) FROM spans").fetchone()[0] != self.next_span - 1:
                 raise StoreError("span ids were not numbered as expected during the import; nothing was imported")
         if self.facts:
-            conn.executemany(_INSERT_FACT, [
+            insert_rows(conn, _INSERT_FACT, [
                 row if not isinstance(row[4], tuple) else (*row[:4], first_id[row[4][0]] + row[4][1], *row[5:])
                 for row in self.facts])
-            conn.executemany(_INSERT_ARG, [
+            insert_rows(conn, _INSERT_ARG, [
                 row if not isinstance(row[3], tuple) else (*row[:3], first_id[row[3][0]] + row[3][1], row[4])
                 for row in self.args])
-        conn.executemany(_INSERT_STATUS, self.statuses)
-        conn.executemany(_INSERT_TOKENS, self.tokens)
-        conn.executemany(_INSERT_NOTE, self.notes)
+        insert_rows(conn, _INSERT_STATUS, self.statuses)
+        insert_rows(conn, _INSERT_TOKENS, self.tokens)
+        insert_rows(conn, _INSERT_NOTE, self.notes)
         self._clear_rows()
