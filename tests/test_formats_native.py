@@ -140,3 +140,18 @@ def test_a_failed_write_leaves_no_half_file(tmp_path):
         write(records(), out, WriteOptions())
     assert out.read_text() == "old\n"
     assert [p.name for p in Path(tmp_path).iterdir()] == ["out.jsonl"]
+
+
+def test_a_file_two_formats_could_read_is_native_whichever_module_came_first(tmp_path, monkeypatch):
+    """{"text", "spans": [], "tokens"} reads as spaCy JSONL too; it was detected as
+    native or as spaCy JSONL by which format's module some earlier code had imported."""
+    from annotator.formats import base
+
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"id": 1, "text": "Budi pergi", "spans": [],
+                                "tokens": {"starts": [0, 5], "ends": [4, 10], "sentence_starts": [0]}}) + "\n",
+                    encoding="utf-8")
+    assert base.detect_format(path).name == "native"
+    registered = base.all_formats()
+    monkeypatch.setattr(base, "_REGISTRY", dict(reversed(list(registered.items()))))  # spaCy JSONL's first
+    assert base.detect_format(path).name == "native"

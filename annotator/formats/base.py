@@ -218,13 +218,21 @@ def register(fmt: Format) -> Format:
 
 
 def all_formats() -> dict[str, Format]:
+    """Every format, in the order of `FORMAT_MODULES` whichever module was imported first:
+    a file two formats would read (native and spaCy JSONL) is detected the same way in
+    every program, not as the one whose module some earlier code happened to import."""
     for module in FORMAT_MODULES:
         try:
             importlib.import_module(f"annotator.formats.{module}")
         except ModuleNotFoundError as exc:
             if exc.name != f"annotator.formats.{module}":
                 raise
-    return dict(_REGISTRY)
+    return dict(sorted(_REGISTRY.items(), key=lambda item: _module_rank(item[1])))
+
+
+def _module_rank(fmt: Format) -> int:
+    module = getattr(fmt.read or fmt.write, "__module__", "").rpartition(".")[2]
+    return FORMAT_MODULES.index(module) if module in FORMAT_MODULES else len(FORMAT_MODULES)
 
 
 def get_format(name: str) -> Format:
