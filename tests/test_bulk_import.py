@@ -86,3 +86,24 @@ def test_layer_given_for_the_whole_import_overrides_the_records(store):
     summary = store.import_annotated([record(texts(1)[0], annotator="ana")], annotator="cici")
     assert store.annotated(summary.document_ids[0]).annotators() == ["cici"]
     assert store.statuses(summary.document_ids[0]) == {"cici": "done"}
+
+
+def test_an_import_leaves_the_full_text_settings_as_it_found_them(store, small_chunks, monkeypatch):
+    """The import gathers more new words before writing them out (a setting kept in the
+    database): set back when it ends, and never seen by the searches that follow."""
+    seen: list[int] = []
+    flush = bulk_import.BulkImport._flush
+
+    def flush_and_look(self):
+        seen.append(int(self.conn.execute("SELECT v FROM documents_fts_config WHERE k = 'hashsize'").fetchone()[0]))
+        flush(self)
+
+    monkeypatch.setattr(bulk_import.BulkImport, "_flush", flush_and_look)
+    hash_size = "SELECT coalesce((SELECT v FROM documents_fts_config WHERE k = 'hashsize'), 1048576)"
+    summary = store.import_annotated([record(t) for t in texts(5)])
+    assert set(seen) == {bulk_import.IMPORT_FTS_HASH_BYTES}
+    assert store.db.execute(hash_size).fetchone()[0] == bulk_import.FTS_DEFAULT_HASH_BYTES
+    assert [hit.id for hit in store.search("Bandung nomor 3")] == [summary.document_ids[3]]
+    with pytest.raises(ImportCancelled):
+        store.import_annotated([record(f"lain {t}") for t in texts(5)], progress=lambda done: done < 4)
+    assert store.db.execute(hash_size).fetchone()[0] == bulk_import.FTS_DEFAULT_HASH_BYTES

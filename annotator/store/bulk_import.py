@@ -53,6 +53,12 @@ CHUNK = 2000
 IMPORT_CACHE_KIB = -65536
 """SQLite page cache during an import: 64 MiB (negative: KiB), against the default 2 MiB."""
 
+IMPORT_FTS_HASH_BYTES = 16 * 1024 * 1024
+"""New words the full-text index gathers during an import before writing a segment:
+fewer, larger segments to merge than FTS5's default allows."""
+FTS_DEFAULT_HASH_BYTES = 1024 * 1024
+"""FTS5's own default for `hashsize`."""
+
 _LOOKUP = 500
 """Hashes per `IN (...)` query, well under SQLite's limit on parameters."""
 
@@ -199,6 +205,7 @@ class BulkImport:
         # pages out and reading them back within the transaction.
         cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+        hash_size = self._full_text_hash_size(IMPORT_FTS_HASH_BYTES)
         try:
             while chunk := list(islice(iterator, CHUNK)):
                 hashes = [content_hash(record.document.text) for record in chunk]
@@ -216,6 +223,18 @@ class BulkImport:
                 self.document_ids.clear()
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self._full_text_hash_size(hash_size)
+
+    def _full_text_hash_size(self, size: int) -> int:
+        """Set how many bytes of new words the full-text index gathers before it
+        writes them out as a segment; returns the size it had. The setting is kept
+        in the database, so the import sets it back before its transaction ends
+        (and a rolled back import takes it back with everything else)."""
+        row = self.conn.execute("SELECT v FROM documents_fts_config WHERE k = 'hashsize'").fetchone()
+        before = int(row[0]) if row is not None else FTS_DEFAULT_HASH_BYTES
+        if size != before:
+            self.conn.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', ?)", [size])
+        return before
 
     def _look_up(self, hashes: list[str]) -> None:
         wanted = [h for h in dict.fromkeys(hashes) if h not in self.document_ids]
