@@ -18,7 +18,6 @@ import argparse
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,18 +32,10 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--spans", type=int, default=20)
     args = parser.parse_args()
-    from postgres_server import missing_reason, start_cluster, stop_cluster
+    from postgres_server import with_throwaway_database
 
-    if (reason := missing_reason()) is not None:
-        print(f"cannot run: {reason}", file=sys.stderr)
-        return 2
-    cluster = start_cluster()
-    try:
-        cluster.new_database("reading")
-        with tempfile.TemporaryDirectory(prefix="team-read-") as folder:
-            return _run(cluster, Path(folder), args.documents, args.spans)
-    finally:
-        stop_cluster(cluster)
+    return with_throwaway_database("reading", "team-read-",
+                                   lambda cluster, folder: _run(cluster, folder, args.documents, args.spans))
 
 
 def _run(cluster, folder: Path, documents: int, spans: int) -> int:

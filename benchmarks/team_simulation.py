@@ -16,7 +16,6 @@ import argparse
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -73,18 +72,10 @@ def main() -> int:
         db, url, name, seconds, every, edit, seed = args.worker
         return _worker(db, url, name, float(seconds), float(every), float(edit), int(seed))
 
-    from postgres_server import missing_reason, start_cluster, stop_cluster
+    from postgres_server import with_throwaway_database
 
-    if (reason := missing_reason()) is not None:
-        print(f"cannot run: {reason}", file=sys.stderr)
-        return 2
-    cluster = start_cluster()
-    try:
-        cluster.new_database("simulation")
-        with tempfile.TemporaryDirectory(prefix="team-simulation-") as folder:
-            return _simulate(cluster, Path(folder), args)
-    finally:
-        stop_cluster(cluster)
+    return with_throwaway_database("simulation", "team-simulation-",
+                                   lambda cluster, folder: _simulate(cluster, folder, args))
 
 
 def _simulate(cluster, folder: Path, args) -> int:

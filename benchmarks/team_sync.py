@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from postgres_server import missing_reason, start_cluster, stop_cluster  # noqa: E402
+from postgres_server import with_throwaway_database  # noqa: E402
 
 from annotator.project import open_project  # noqa: E402
 from annotator.server.assignments import assign  # noqa: E402
@@ -51,16 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=10_000)
     documents = parser.parse_args().documents
-    if (reason := missing_reason()) is not None:
-        print(f"cannot run: {reason}", file=sys.stderr)
-        return 2
-    cluster = start_cluster()
-    try:
-        cluster.new_database("bench")
-        with tempfile.TemporaryDirectory(prefix="team-sync-bench-") as folder:
-            return _run(cluster, Path(folder), documents)
-    finally:
-        stop_cluster(cluster)
+    return with_throwaway_database("bench", "team-sync-bench-", lambda cluster, folder: _run(cluster, folder, documents))
 
 
 def _run(cluster, folder: Path, documents: int) -> int:

@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,3 +113,21 @@ def stop_cluster(cluster: Cluster) -> None:
     subprocess.run(_as_owner([str(cluster.bin / "pg_ctl"), "-D", str(cluster.folder / "data"),
                               "-m", "immediate", "-w", "stop"]), capture_output=True)
     shutil.rmtree(cluster.folder, ignore_errors=True)
+
+
+def with_throwaway_database(database: str, folder_prefix: str, work: Callable[[Cluster, Path], int]) -> int:
+    """For the benchmarks: `work(cluster, folder)` against a fresh cluster holding
+    `database` and a temporary folder, both gone afterwards; 2 (saying why) where
+    PostgreSQL is missing."""
+    import sys
+
+    if (reason := missing_reason()) is not None:
+        print(f"cannot run: {reason}", file=sys.stderr)
+        return 2
+    cluster = start_cluster()
+    try:
+        cluster.new_database(database)
+        with tempfile.TemporaryDirectory(prefix=folder_prefix) as folder:
+            return work(cluster, Path(folder))
+    finally:
+        stop_cluster(cluster)
