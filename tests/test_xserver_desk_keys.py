@@ -4,12 +4,11 @@ Ctrl+=, Ctrl+Minus, Ctrl+0)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
 
-from xserver import SHOW_AND_FOCUS, run_on_x, x_display  # noqa: F401 (x_display is a fixture)
+from xserver import SHOW_AND_FOCUS, report_on_x, x_display  # noqa: F401 (x_display is a fixture)
 
 DESK_KEYS = r"""
 import json
@@ -42,8 +41,5 @@ print(json.dumps(steps))
 
 @pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
 def test_desk_keys_work_on_x11(x_display, tmp_path):
-    result = run_on_x(x_display, DESK_KEYS, tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Ambiguous shortcut" not in result.stderr, result.stderr
-    steps = json.loads(result.stdout.strip().splitlines()[-1])
+    result, steps = report_on_x(x_display, DESK_KEYS, tmp_path)
     assert all(steps.values()), (steps, result.stderr)

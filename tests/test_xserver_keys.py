@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from xserver import SHOW_AND_FOCUS, run_on_x, x_display  # noqa: F401 (x_display is a fixture)
+from xserver import SHOW_AND_FOCUS, report_on_x, run_on_x, x_display  # noqa: F401 (x_display is a fixture)
 
 WALK_SHORTCUTS = r"""
 import json
@@ -121,9 +121,7 @@ print(json.dumps({"opened": opened, "typed": typed, "stepped": stepped, "labelle
 
 
 def test_no_key_sequence_is_bound_twice_in_a_window(x_display, tmp_path):
-    result = run_on_x(x_display, WALK_SHORTCUTS, tmp_path)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    result, report = report_on_x(x_display, WALK_SHORTCUTS, tmp_path)
     assert "Ctrl+Shift+Z" in report["redo"]
     assert report["main"] == {}, report["main"]
     assert report["review"] == {}, report["review"]
@@ -131,10 +129,7 @@ def test_no_key_sequence_is_bound_twice_in_a_window(x_display, tmp_path):
 
 @pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
 def test_undo_and_redo_keys_work_on_x11(x_display, tmp_path):
-    result = run_on_x(x_display, UNDO_REDO_BY_KEYS, tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Ambiguous shortcut" not in result.stderr, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    result, report = report_on_x(x_display, UNDO_REDO_BY_KEYS, tmp_path)
     assert report["steps"] == {"label": 1, "undo": 0, "redo": 1}, (report, result.stderr)
 
 
@@ -152,10 +147,7 @@ def test_undo_keys_change_only_the_shown_document_on_x11(x_display, tmp_path):
 
 @pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
 def test_find_by_keys_on_x11(x_display, tmp_path):
-    result = run_on_x(x_display, FIND_BY_KEYS, tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Ambiguous shortcut" not in result.stderr, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    result, report = report_on_x(x_display, FIND_BY_KEYS, tmp_path)
     assert report == {"opened": True, "typed": True, "stepped": True, "labelled": True, "closed": True,
                       "count": report["count"]}, (report, result.stderr)
 
@@ -187,8 +179,6 @@ print(json.dumps({"rows": rows, "ids": first_ids}))
 
 @pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
 def test_the_document_list_follows_the_arrow_keys_on_x11(x_display, tmp_path):
-    result = run_on_x(x_display, WALK_THE_DOCUMENT_LIST, tmp_path)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    result, report = report_on_x(x_display, WALK_THE_DOCUMENT_LIST, tmp_path)
     ids = report["ids"]
     assert report["rows"] == {"0 Down": [1, ids[1]], "1 Down": [2, ids[2]], "2 Up": [1, ids[1]]}, (report, result.stderr)

@@ -51,6 +51,17 @@ def run_on_x(display: str, script: str, tmp_path: Path, timeout: float = 120) ->
                           timeout=timeout, cwd=tmp_path)
 
 
+def report_on_x(display: str, script: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess, object]:
+    """Run `script` on the X server: it must exit cleanly, with no shortcut Qt found bound
+    twice; returns the run and its last printed line, read as JSON."""
+    import json
+
+    result = run_on_x(display, script, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Ambiguous shortcut" not in result.stderr, result.stderr
+    return result, json.loads(result.stdout.strip().splitlines()[-1])
+
+
 SHOW_AND_FOCUS = r"""
 import subprocess, time
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
