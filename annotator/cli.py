@@ -125,6 +125,8 @@ class Context:
         store = self._store
         if store is None or not store.created or store.path is None:
             return False
+        if store.document_count():  # another program wrote into it meanwhile: its work stays
+            return False
         store.close()
         self._store = None
         for suffix in ("", "-wal", "-shm"):

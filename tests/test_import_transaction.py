@@ -133,6 +133,25 @@ def test_a_new_database_whose_import_fails_at_its_last_line_is_removed(tmp_path)
     assert "was removed again" in output and not db.exists()
 
 
+def test_a_new_database_another_program_wrote_into_is_kept_when_the_import_fails(tmp_path, monkeypatch):
+    import annotator.exchange
+    from annotator.store import Store
+
+    db = tmp_path / "new.db"
+
+    def fails_beside_another_program(*args, **kwargs):
+        other = Store.open(db, create=False)  # a window opened on the new file meanwhile
+        other.add_document("Punya orang lain", "Tulisan orang lain.")
+        other.close()
+        raise ValueError("in.jsonl:1: broken")
+
+    monkeypatch.setattr(annotator.exchange, "import_files", fails_beside_another_program)
+    source = write_native(tmp_path / "in.jsonl", 1, spans=1)
+    code, output = cli("--db", str(db), "import", str(source))
+    assert code == 1 and "in.jsonl:1: broken" in output and "was removed again" not in output
+    assert [d.title for d in Store.open(db, create=False).documents()] == ["Punya orang lain"]
+
+
 def _write_lock_free(path: Path) -> bool:
     probe = sqlite3.connect(path, timeout=0, isolation_level=None)
     try:
