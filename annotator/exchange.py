@@ -4,7 +4,6 @@ through a selection into a format writer. No SQL here: only Store methods."""
 
 from __future__ import annotations
 
-import gc
 import pickle
 import shutil
 import tempfile
@@ -29,6 +28,7 @@ from annotator.formats.selection import Selection, select, select_labelled, spli
 from annotator.formats.token_landing import land
 from annotator.formats.tokens import SOURCE
 from annotator.store import Store, StoreError
+from annotator.store.bulk_import import cycle_collection_paused
 from annotator.store.database import ImportCancelled
 from annotator.store.results import ImportSummary
 
@@ -185,17 +185,10 @@ class _Spool:
         self._flush()
         self.file.seek(0)
         while True:
-            # our own file, written just above; the collector would walk the
-            # whole heap again and again as the load makes thousands of tuples
-            collecting = gc.isenabled()
-            gc.disable()
             try:
                 chunk = pickle.load(self.file)
             except EOFError:
                 return
-            finally:
-                if collecting:
-                    gc.enable()
             for title, text, meta, spans, facts, status, tokens, notes in chunk:
                 yield AnnotatedDocument(
                     Document(None, title, text, meta), [Span(*row) for row in spans],
@@ -305,10 +298,11 @@ def _import_spooled(store: Store, paths: Sequence[Path], format: str | None, opt
     with tempfile.TemporaryFile(prefix=".annotator-import-", dir=folder) as file:
         spool = _Spool(file)
         landing = _Landing(store)
-        for record in read_files(paths, format, options, progress):
-            record = landing.land(record)
-            needs.add(record)
-            spool.add(record)
+        with cycle_collection_paused():
+            for record in read_files(paths, format, options, progress):
+                record = landing.land(record)
+                needs.add(record)
+                spool.add(record)
         options.warnings += landing.warnings()
         unknown = needs.unknown_labels()
         if options.strict and unknown:

@@ -3,6 +3,9 @@ edges must not change what is stored, matched, cancelled or rolled back."""
 
 from __future__ import annotations
 
+import gc
+import threading
+
 import pytest
 
 from annotator.domain import AnnotatedDocument, Argument, Document, Fact, Span
@@ -107,3 +110,45 @@ def test_an_import_leaves_the_full_text_settings_as_it_found_them(store, small_c
     with pytest.raises(ImportCancelled):
         store.import_annotated([record(f"lain {t}") for t in texts(5)], progress=lambda done: done < 4)
     assert store.db.execute(hash_size).fetchone()[0] == bulk_import.FTS_DEFAULT_HASH_BYTES
+
+
+def test_the_cycle_collector_rests_while_records_are_read_and_written_and_is_set_back(store, small_chunks):
+    """A tenth of an import's time went to the collector walking the heap again and again."""
+    def watched(n: int, seen: list[bool]):
+        for t in texts(n):
+            seen.append(gc.isenabled())
+            yield record(t)
+
+    seen: list[bool] = []
+    assert gc.isenabled()
+    store.import_annotated(watched(5, seen))
+    assert seen == [False] * 5 and gc.isenabled()
+    with pytest.raises(ImportCancelled):
+        store.import_annotated(watched(5, []), progress=lambda done: done < 3)
+    assert gc.isenabled()
+    gc.disable()  # someone else's choice is kept
+    try:
+        store.import_annotated([record(f"lain {t}") for t in texts(2)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_comes_back_only_when_the_last_of_two_imports_in_threads_ends():
+    first_in, second_out = threading.Event(), threading.Event()
+    states: list[bool] = []
+
+    def first():
+        with bulk_import.cycle_collection_paused():
+            first_in.set()
+            second_out.wait(5)
+            states.append(gc.isenabled())
+
+    worker = threading.Thread(target=first)
+    worker.start()
+    first_in.wait(5)
+    with bulk_import.cycle_collection_paused():
+        states.append(gc.isenabled())
+    second_out.set()
+    worker.join(5)
+    assert states == [False, False] and gc.isenabled()

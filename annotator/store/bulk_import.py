@@ -18,10 +18,14 @@ documents go straight to the rows.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+import contextlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Protocol
@@ -138,6 +142,42 @@ def insert_rows(conn: sqlite3.Connection, statement: str, rows: list[tuple]) -> 
         conn.execute(sql, list(chain.from_iterable(part)))
 
 
+class _CollectorPause:
+    """Python's cycle collector off while any bulk work runs, back on as it was when the last ends."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holders = 0
+        self.was_enabled = True
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self.lock:
+            if self.holders == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.holders += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.holders -= 1
+                if self.holders == 0 and self.was_enabled:
+                    gc.enable()
+
+
+_collector_pause = _CollectorPause()
+
+
+def cycle_collection_paused() -> contextlib.AbstractContextManager[None]:
+    """Bulk reading and writing make millions of records, spans and rows, none
+    of them in a reference cycle (reference counting frees each chunk), and
+    the collector would walk every live object again each few hundred of
+    them: a tenth of an import's time. Objects of other threads that do form
+    cycles meanwhile (the window's) are freed by the first collection after."""
+    return _collector_pause.held()
+
+
 def _json_object(value: dict) -> str:
     # most spans and documents carry no attributes or meta: skip json.dumps for them
     return json.dumps(value, ensure_ascii=False) if value else "{}"
@@ -207,23 +247,24 @@ class BulkImport:
         self.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
         hash_size = self._full_text_hash_size(IMPORT_FTS_HASH_BYTES)
         try:
-            while chunk := list(islice(iterator, CHUNK)):
-                hashes = [content_hash(record.document.text) for record in chunk]
-                self._look_up(hashes)
-                self._load_present([i for h in hashes for i in self.document_ids.get(h, {}).values()])
-                for record, digest in zip(chunk, hashes):
-                    self._add(record, digest)
-                    done += 1
-                    if progress is not None and progress(done) is False:
-                        raise cancelled(done)
-                self._flush()
-                self.store._settle_search_terms()
-                # the chunk's documents are in the table now, where the next
-                # chunks find them: memory stays the same for any file size
-                self.document_ids.clear()
+            with cycle_collection_paused():
+                while chunk := list(islice(iterator, CHUNK)):
+                    hashes = [content_hash(record.document.text) for record in chunk]
+                    self._look_up(hashes)
+                    self._load_present([i for h in hashes for i in self.document_ids.get(h, {}).values()])
+                    for record, digest in zip(chunk, hashes):
+                        self._add(record, digest)
+                        done += 1
+                        if progress is not None and progress(done) is False:
+                            raise cancelled(done)
+                    self._flush()
+                    self.store._settle_search_terms()
+                    # the chunk's documents are in the table now, where the next
+                    # chunks find them: memory stays the same for any file size
+                    self.document_ids.clear()
         finally:
-            self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
-            self._full_text_hash_size(hash_size)
+                self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+                self._full_text_hash_size(hash_size)
 
     def _full_text_hash_size(self, size: int) -> int:
         """Set how many bytes of new words the full-text index gathers before it
