@@ -61,7 +61,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """How files were read, where a format reads several kinds (a CSV of articles or of spans)."""
-    document_ids: list[int] = field(default_factory=list)
+    document_ids: Sequence[int] = field(default_factory=list)
+    """The document each record became, in the records' order."""
     spans_present: int = 0
     facts_present: int = 0
     statuses_kept: int = 0

@@ -152,3 +152,9 @@ def test_the_collector_comes_back_only_when_the_last_of_two_imports_in_threads_e
     second_out.set()
     worker.join(5)
     assert states == [False, False] and gc.isenabled()
+
+
+def test_the_ids_an_import_reports_take_room_by_runs_not_by_documents(store, small_chunks):
+    summary = store.import_annotated([record(t) for t in texts(9)] + [record(texts(9)[0])])
+    assert summary.document_ids == store.document_ids() + [store.document_ids()[0]]
+    assert summary.document_ids.runs == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.domain import Fact, Label, Span
+from annotator.domain.id_runs import IdRuns
 
 
 @dataclass
@@ -89,7 +90,8 @@ class ImportSummary:
     facts: int = 0
     """Facts added."""
     labels_added: list[str] = field(default_factory=list)
-    document_ids: list[int] = field(default_factory=list)
+    document_ids: IdRuns = field(default_factory=IdRuns)
+    """The document each record became, in the records' order (runs: flat memory for any file size)."""
     spans_present: int = 0
     """Spans of matched documents identical to one already in their layer, so not added again."""
     facts_present: int = 0
