@@ -130,9 +130,11 @@ def test_other_new_database_gets_schema_only(tmp_path):
     assert len(store.document_ids()) == 1 and store.schema().label("QUOTE") is not None
 
 
-def test_commands_start_without_importing_pandas_which_stays_importable():
-    # sqlite-utils would import pandas (half a second of every command's start) for nothing we use
-    pytest.importorskip("pandas")
-    code = "import sys, annotator.cli; assert 'pandas' not in sys.modules; import pandas; print(pandas.__name__)"
+@pytest.mark.parametrize("module", ["pandas", "numpy"])
+def test_commands_start_without_importing_pandas_or_numpy_which_stay_importable(module):
+    # sqlite-utils would import them (over half a second of every command's start) for nothing we use
+    pytest.importorskip(module)
+    code = (f"import sys, annotator.cli; assert {module!r} not in sys.modules; import {module}; "
+            f"print({module}.__name__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout.strip() == "pandas", done.stderr
+    assert done.returncode == 0 and done.stdout.strip() == module, done.stderr

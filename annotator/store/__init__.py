@@ -6,15 +6,18 @@ it returns, so a crash or a kill never loses an edit that was reported done.
 
 import sys
 
-# sqlite-utils imports pandas, when it is installed, only to give its Timestamp a
-# column type, which no table here needs; that import was about half a second of
-# every command's start. Hidden for that one import only: pandas stays importable.
-if "pandas" not in sys.modules and "sqlite_utils" not in sys.modules:
-    sys.modules["pandas"] = None  # type: ignore[assignment]
+# sqlite-utils imports pandas and numpy, when they are installed, only to give
+# their types a column type, which no table here needs (we never write their
+# values); those imports were over half a second of every command's start.
+# Hidden for that one import only: both stay importable.
+_HIDDEN = [name for name in ("pandas", "numpy") if name not in sys.modules]
+if "sqlite_utils" not in sys.modules:
+    sys.modules.update(dict.fromkeys(_HIDDEN))
     try:
         import sqlite_utils  # noqa: F401
     finally:
-        del sys.modules["pandas"]
+        for name in _HIDDEN:
+            del sys.modules[name]
 
 from annotator.store.database import (  # noqa: E402
     CorruptDatabaseError,
