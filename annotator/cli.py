@@ -20,6 +20,7 @@ from typing import Any
 import click
 import platformdirs
 
+from annotator import machine_load  # noqa: F401  first: its sample of the cores starts with the command
 from annotator.store import NoDatabaseError, NoSuchDatabaseError, ReadOnlyDatabaseError, Store, StoreError
 from annotator.store.errors import store_error
 from annotator.store.opening import database_path

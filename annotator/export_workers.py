@@ -19,7 +19,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 
+from annotator import machine_load
 from annotator.domain import LabelledDocument
 from annotator.formats.base import Format, Run, WriteOptions, WriteSummary, get_format
 from annotator.formats.selection import Selection, select_labelled
@@ -53,39 +53,7 @@ def usable_cores() -> int:
         cores = os.cpu_count() or 1
     # a core counts as taken only once a whole core's worth of work waits: the
     # little a desktop's other programs do should not cost an export its workers
-    return max(1, cores - int(busy_cores()))
-
-
-BUSY_SAMPLE_SECONDS = 0.2
-
-
-def busy_cores() -> float:
-    """How many cores' worth of work the machine is doing now, measured over
-    `BUSY_SAMPLE_SECONDS` (/proc/stat). Not the load average: it lags a minute
-    behind, so a long job that just ended (the previous export, a benchmark's
-    floor) would still count and leave this export without its workers."""
-    first = _cpu_times()
-    if first is not None:
-        time.sleep(BUSY_SAMPLE_SECONDS)
-        second = _cpu_times()
-        if second is not None and second[1] > first[1]:
-            idle, total = second[0] - first[0], second[1] - first[1]
-            return (os.cpu_count() or 1) * (1 - idle / total)
-    try:
-        return os.getloadavg()[0]
-    except (OSError, AttributeError):
-        return 0.0
-
-
-def _cpu_times() -> tuple[int, int] | None:
-    """(idle, total) clock ticks of every CPU since boot, or None off Linux."""
-    try:
-        with open("/proc/stat", encoding="ascii") as stat:
-            fields = [int(n) for n in stat.readline().split()[1:]]
-    except (OSError, ValueError):
-        return None
-    # user nice system idle iowait irq softirq steal (guest time is inside user)
-    return fields[3] + fields[4], sum(fields[:8])
+    return max(1, cores - int(machine_load.busy_cores()))
 
 
 def worker_count(requested: int | None, documents: int, fmt: Format, store: Store) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotator import export_workers
+from annotator import export_workers, machine_load
 from annotator.cli import main
 from annotator.domain import Schema
 from annotator.exchange import ExportCancelled, export
@@ -157,23 +157,59 @@ def test_a_worker_that_dies_fails_the_export_instead_of_hanging(corpus, tmp_path
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_busy_cores_are_not_counted(monkeypatch):
+@pytest.fixture
+def load(monkeypatch):
+    """A 2-core machine whose /proc/stat says what a test makes it say."""
     monkeypatch.setattr(export_workers.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(export_workers.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(export_workers, "BUSY_SAMPLE_SECONDS", 0)
+    monkeypatch.setattr(machine_load.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(machine_load, "STARTED", None)
+    monkeypatch.setattr(machine_load, "BUSY_SAMPLE_SECONDS", 0)
+    monkeypatch.setattr(machine_load, "_own_ticks", lambda: 0)
+    monkeypatch.setattr(machine_load.os, "getloadavg", lambda: (7.0, 6.0, 5.0))  # a minute ago: not now
+    return monkeypatch
+
+
+def test_busy_cores_are_not_counted(load):
     samples = iter([(1000, 2000), (1080, 2200)])  # 80 of 200 ticks idle: 1.2 cores busy now
-    monkeypatch.setattr(export_workers, "_cpu_times", lambda: next(samples))
-    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (7.0, 6.0, 5.0))  # a minute ago: not now
+    load.setattr(machine_load, "_cpu_times", lambda: next(samples))
     assert export_workers.usable_cores() == 1
     samples = iter([(1000, 2000), (1170, 2200)])  # 0.3 cores busy: a desktop's background
     assert export_workers.usable_cores() == 2
     # without /proc/stat, the load average
-    monkeypatch.setattr(export_workers, "_cpu_times", lambda: None)
+    load.setattr(machine_load, "_cpu_times", lambda: None)
     assert export_workers.usable_cores() == 1
-    monkeypatch.setattr(export_workers.os, "getloadavg", lambda: (0.8, 0.5, 0.5))
+    load.setattr(machine_load.os, "getloadavg", lambda: (0.8, 0.5, 0.5))
     assert export_workers.usable_cores() == 2
 
 
+def test_this_process_own_work_does_not_make_the_cores_look_busy(load):
+    """The interval measured may be the command's own start-up, one core's work."""
+    samples = iter([(1000, 2000), (1000, 2200)])  # no tick idle: both cores busy
+    own = iter([50, 150])  # half of that was this process
+    load.setattr(machine_load, "_cpu_times", lambda: next(samples))
+    load.setattr(machine_load, "_own_ticks", lambda: next(own))
+    assert machine_load.busy_cores() == 1.0
+    samples, own = iter([(1000, 2000), (1000, 2200)]), iter([50, 150])
+    assert export_workers.usable_cores() == 1
+    samples, own = iter([(1000, 2000), (1000, 2200)]), iter([0, 200])  # all of it this process
+    assert export_workers.usable_cores() == 2
+
+
+def test_the_sample_taken_at_start_up_spares_the_export_a_wait(load):
+    waits: list[float] = []
+    load.setattr(machine_load.time, "sleep", waits.append)
+    load.setattr(machine_load, "BUSY_SAMPLE_SECONDS", 0.2)
+    now = machine_load.time.monotonic()
+    load.setattr(machine_load, "_cpu_times", lambda: (2000, 4000))
+    load.setattr(machine_load, "STARTED", machine_load.CpuSample(1900, 3800, 0, now - 0.5))
+    assert machine_load.busy_cores() == 1.0  # 100 of 200 ticks idle, on 2 cores
+    assert waits == [0.0]
+    # a window's sample from long ago says little of now: a fresh one, and the wait
+    load.setattr(machine_load, "STARTED", machine_load.CpuSample(0, 100, 0, now - 600))
+    machine_load.busy_cores()
+    assert len(waits) == 2 and waits[1] > 0.1
+
+
 def test_busy_cores_reads_this_machine():
-    busy = export_workers.busy_cores()
-    assert 0 <= busy <= (export_workers.os.cpu_count() or 1) + 0.01
+    busy = machine_load.busy_cores()
+    assert 0 <= busy <= (machine_load.os.cpu_count() or 1) + 0.01
