@@ -20,11 +20,16 @@ from typing import Any
 import click
 import platformdirs
 
-from annotator import machine_load  # noqa: F401  first: its sample of the cores starts with the command
-from annotator.store import NoDatabaseError, NoSuchDatabaseError, ReadOnlyDatabaseError, Store, StoreError
-from annotator.store.errors import store_error
-from annotator.store.opening import database_path
-from annotator.project import add_samples, open_project
+from annotator import machine_load
+
+# before the imports below: the command's start-up is then the time over which
+# an export measures how busy the cores are, instead of waiting to measure
+machine_load.note_start()
+
+from annotator.store import NoDatabaseError, NoSuchDatabaseError, ReadOnlyDatabaseError, Store, StoreError  # noqa: E402
+from annotator.store.errors import store_error  # noqa: E402
+from annotator.store.opening import database_path  # noqa: E402
+from annotator.project import add_samples, open_project  # noqa: E402
 
 
 def default_db_path() -> Path:
@@ -980,6 +985,12 @@ def team_push_documents(ctx: Context, url: str) -> None:
                + ("; schema updated" if pushed.schema else ""))
 
 
+def _hashes_found(store: Store, query: str) -> list[str]:
+    """The texts (their hashes, as the server knows documents) a search of the local copy finds."""
+    hits = store.search(query, limit=max(store.document_count(query), 1))
+    return sorted(store.document_hashes([h.id for h in hits]).values())
+
+
 @team_group.command("assign")
 @click.option("--annotator", "name", required=True, metavar="NAME", help="Whom to assign documents to.")
 @click.option("--documents", "query", metavar="QUERY", help="The documents of --db this search finds.")
@@ -994,14 +1005,31 @@ def team_assign(ctx: Context, name: str, query: str | None, count: int | None, o
 
     if (query is None) == (count is None):
         raise click.UsageError("give --documents QUERY or --count N")
-    hashes = None
-    if query is not None:
-        store = ctx.store()
-        hits = store.search(query, limit=max(store.document_count(query), 1))
-        hashes = sorted(store.document_hashes([h.id for h in hits]).values())
+    hashes = None if query is None else _hashes_found(ctx.store(), query)
     with _server(url) as conn:
         assigned = assign(conn, name, hashes=hashes, count=count, overlap=overlap)
     click.echo(f"{assigned} document(s) assigned to {name}")
+
+
+@team_group.command("unassign")
+@click.option("--annotator", "name", required=True, metavar="NAME", help="Whom to take documents back from.")
+@click.option("--documents", "query", metavar="QUERY", help="The documents of --db this search finds.")
+@click.option("--all", "every", is_flag=True, help="Every document assigned to NAME.")
+@click.option("--unstarted", is_flag=True,
+              help="Only documents NAME has not begun (no span, fact or status on the server).")
+@_server_option
+@pass_context
+def team_unassign(ctx: Context, name: str, query: str | None, every: bool, unstarted: bool, url: str) -> None:
+    """Take documents back from an annotator (run by the lead); their work on the server stays."""
+    from annotator.server.assignments import unassign
+
+    if (query is None) == (not every):
+        raise click.UsageError("give --documents QUERY or --all")
+    hashes = None if query is None else _hashes_found(ctx.store(), query)
+    with _server(url) as conn:
+        taken = unassign(conn, name, hashes=hashes, unstarted=unstarted)
+    click.echo(f"{taken.documents} document(s) taken back from {name}"
+               + (f"; {name}'s work on {taken.with_work} of them stays on the server" if taken.with_work else ""))
 
 
 @team_group.command("status")

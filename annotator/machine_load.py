@@ -2,10 +2,9 @@
 what decides whether an export's worker processes would gain anything.
 
 Measured from /proc/stat between two samples, less this process's own work.
-The first sample is taken when this module is imported, which the command
-line does before anything else: the command's own start-up (imports, opening
-the database) is then the interval measured, so an export seldom has to wait
-for a sample of its own.
+The command line takes the first sample before anything else (`note_start`):
+its own start-up (imports, opening the database) is then the interval
+measured, so an export seldom has to wait for a sample of its own.
 """
 
 from __future__ import annotations
@@ -56,8 +55,14 @@ def cpu_sample() -> CpuSample | None:
     return CpuSample(times[0], times[1], _own_ticks(), time.monotonic())
 
 
-STARTED = cpu_sample()
-"""Taken as the command starts (see the module's note)."""
+STARTED: CpuSample | None = None
+"""Taken as the command starts (`note_start`)."""
+
+
+def note_start() -> None:
+    """Take the first sample now: the command line calls this before its imports."""
+    global STARTED
+    STARTED = cpu_sample()
 
 
 def busy_cores() -> float:

@@ -85,3 +85,52 @@ def test_a_wrong_password_is_a_message_without_the_password(project):
     url = project.url("lena").replace("secret-lena", "not-the-password")
     result = run("team", "status", "--server", url, ok=False)
     assert result.exit_code == 1 and "cannot connect" in result.output and "not-the-password" not in result.output
+
+
+def test_the_lead_takes_documents_back_and_the_work_done_on_them_stays_on_the_server(project):
+    import psycopg
+
+    from annotator.store import Store
+
+    project.add("ana")
+    run("team", "assign", "--annotator", "ana", "--count", "4", "--server", project.url("lena"))
+    project.sync("ana")
+    store = Store.open(project.local("ana"), create=False)
+    begun = store.document_ids()[0]
+    text = store.document_text(begun)
+    store.add_span(begun, "ana", 0, 11, "PERSON")
+    store.close()
+    assert "pushed 1 layer(s)" in project.sync("ana").output
+
+    def assigned() -> dict[str, int]:
+        status = json.loads(run("team", "status", "--json", "--server", project.url("lena")).output)
+        return {s["annotator"]: s["assigned"] for s in status}
+
+    lead = project.url("lena")
+    refused = run("team", "unassign", "--annotator", "ana", "--all", "--server", project.url("ana"), ok=False)
+    assert refused.exit_code == 1 and "only the project's lead" in refused.output
+    assert run("team", "unassign", "--annotator", "ana", "--server", lead, ok=False).exit_code == 2
+    # the three not begun go back to the pool, to give to someone else
+    taken = run("team", "unassign", "--annotator", "ana", "--all", "--unstarted", "--server", lead).output
+    assert taken == "3 document(s) taken back from ana\n" and assigned() == {"ana": 1}
+    assert "1 document(s) assigned to ana" in run("team", "assign", "--annotator", "ana", "--count", "1",
+                                                  "--server", lead).output
+    taken = run("--db", project.local("lena"), "team", "unassign", "--annotator", "ana", "--documents",
+                f'"nomor {text.split("nomor ")[1].split()[0]}"', "--server", lead).output
+    assert taken == "1 document(s) taken back from ana; ana's work on 1 of them stays on the server\n"
+    assert assigned() == {"ana": 1}
+
+    def on_server() -> list[tuple]:
+        with psycopg.connect(project.admin_url) as conn:
+            return conn.execute("SELECT document_id, content_hash FROM annotator.layers WHERE annotator = 'ana'").fetchall()
+
+    kept = on_server()
+    assert len(kept) == 1
+    # ana's later work on it stays in her file: her sync says so and fails nothing
+    store = Store.open(project.local("ana"), create=False)
+    store.add_span(begun, "ana", text.index("kota"), text.index("kota") + 4, "LOCATION")
+    store.close()
+    synced = project.sync("ana").output
+    assert "1 layer(s) of documents the server does not have, or no longer assigns to you, were not pushed" in synced
+    assert on_server() == kept
+    assert len(Store.open(project.local("ana"), create=False).spans(begun)) == 2

@@ -54,6 +54,42 @@ def _insert(conn: Any, annotator: str, count: int, condition: str) -> int:
 
 
 @dataclass
+class TakenBack:
+    documents: int = 0
+    """Assignments removed."""
+    with_work: int = 0
+    """Of those, documents on which the annotator's layer on the server holds work: it stays there."""
+
+
+def unassign(conn: Any, annotator: str, *, hashes: list[str] | None = None, unstarted: bool = False) -> TakenBack:
+    """Take documents back from `annotator`: those of the given texts (`hashes`),
+    or all of theirs; with `unstarted`, only those whose layer on the server
+    holds no span, fact or status yet (to give them to someone else). The
+    annotator's layer stays on the server, readable by the lead and reviewers:
+    taking a document back never loses work."""
+    import psycopg
+
+    if team_role(conn) != "lead":
+        raise RefusedByServer(f"{conn.info_url}: refused: only the project's lead takes documents back")
+    chosen = "" if hashes is None else "AND a.document_id IN (SELECT id FROM documents WHERE hash = ANY(%(hashes)s))"
+    untouched = ("AND NOT EXISTS (SELECT 1 FROM layers l WHERE l.document_id = a.document_id "
+                 "AND l.annotator = a.annotator AND (l.spans > 0 OR l.facts > 0 OR l.status <> 'todo'))")
+    try:
+        with conn.transaction():
+            rows = conn.execute(
+                f"DELETE FROM assignments a WHERE a.annotator = %(annotator)s {chosen} "
+                f"{untouched if unstarted else ''} RETURNING a.document_id",
+                {"annotator": annotator, "hashes": hashes}).fetchall()
+            ids = [r[0] for r in rows]
+            with_work = conn.execute(
+                "SELECT count(*) FROM layers WHERE annotator = %s AND document_id = ANY(%s) "
+                "AND (spans > 0 OR facts > 0 OR status <> 'todo')", [annotator, ids]).fetchone()[0]
+    except psycopg.Error as exc:
+        raise server_error(exc, conn) from exc
+    return TakenBack(len(ids), with_work)
+
+
+@dataclass
 class Progress:
     annotator: str
     assigned: int = 0

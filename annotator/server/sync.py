@@ -68,7 +68,8 @@ class SyncSummary:
                          f"{', '.join(self.not_yours)}")
         lines += [f"left out, not a layer annotator can read: {what}" for what in self.unreadable]
         if self.not_on_server:
-            lines.append(f"{self.not_on_server} layer(s) of documents the server does not have were not pushed")
+            lines.append(f"{self.not_on_server} layer(s) of documents the server does not have, or no longer "
+                         "assigns to you, were not pushed (they stay in this file)")
         return lines
 
 
