@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -213,3 +214,11 @@ def test_the_sample_taken_at_start_up_spares_the_export_a_wait(load):
 def test_busy_cores_reads_this_machine():
     busy = machine_load.busy_cores()
     assert 0 <= busy <= (machine_load.os.cpu_count() or 1) + 0.01
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/stat is Linux's")
+def test_the_command_line_samples_the_cores_before_its_own_imports():
+    code = ("import sys, annotator.cli, annotator.machine_load as m; "
+            "print(m.STARTED is not None and m.STARTED.own < m.cpu_sample().own)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "True", done.stderr
