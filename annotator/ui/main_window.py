@@ -49,7 +49,7 @@ from annotator.ui.labelling.label_tags import LabelTags
 from annotator.ui.labelling.labelling import Labelling
 from annotator.ui.labelling.span_table import SpanTable
 from annotator.ui.files.team_sync import TeamSync
-from annotator.ui.widgets.edit_queue import save_waiting_edits
+from annotator.ui.widgets.edit_queue import save_in_turn, save_waiting_edits
 from annotator.ui.widgets.undo_histories import UndoHistories
 from annotator.ui.widgets.view_settings import ViewSettings
 from annotator.ui.suggestions.suggestions import Suggestions
@@ -493,12 +493,10 @@ class MainWindow(QMainWindow):
     def import_samples(self) -> None:
         from annotator.project import add_samples
 
-        try:
-            added = add_samples(self.store)
-        except StoreError as exc:
-            self._edit_refused(exc)
-            return
-        self.statusBar().showMessage(f"added {len(added)} sample article(s)", 5000)
+        # all of them in one transaction, in turn with the edits: never waiting on the window's thread
+        save_in_turn(self.undo_stack.queue, lambda: add_samples(self.store),
+                     done=lambda added: self.statusBar().showMessage(f"added {len(added)} sample article(s)", 5000),
+                     failed=self._edit_refused)
 
     def open_review(self) -> None:
         from annotator.ui.review.review_view import ReviewWindow

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.store import Store, StoreError
 from annotator.ui.widgets.background import WorkTask, run_with_progress
+from annotator.ui.widgets.edit_queue import save_in_turn
 from annotator.ui.widgets.plain_text import plain_label
 
 AUTOMATIC_SYNC_MS = 5 * 60 * 1000
@@ -164,10 +165,8 @@ class TeamSync(QObject):
 
     def _keep(self, key: str, value: str) -> None:
         if self.store.setting(key) != value:
-            try:
-                self.store.set_setting(key, value)
-            except StoreError:
-                pass  # a read-only database still syncs nothing, but says so when it tries
+            # in turn with the edits; a read-only database still syncs nothing, but says so when it tries
+            save_in_turn(self.window.undo_stack.queue, lambda: self.store.set_setting(key, value))
 
     def sync_now(self) -> tuple[list[str], str]:
         """Sync behind a progress dialog with Cancel: (summary lines, error)."""

@@ -26,6 +26,7 @@ from annotator.ui.widgets.background import WorkTask, run_with_progress
 from annotator.ui.labelling.current_layer import CurrentLayer
 from annotator.ui.suggestions.learning_curve import show_curve
 from annotator.ui.suggestions.pending_suggestions import PendingSuggestions
+from annotator.ui.widgets.edit_queue import save_in_turn
 from annotator.ui.widgets.store_undo_stack import StoreUndoStack
 from annotator.ui.suggestions.suggestion_overlay import SuggestionOverlay
 from annotator.ui.labelling.text_view import TextView
@@ -201,8 +202,8 @@ class Suggestions(QObject):
         return self.store.setting(ON_OPEN_SETTING, "0") == "1"
 
     def set_on_open(self, on: bool) -> None:
-        self.store.set_setting(ON_OPEN_SETTING, "1" if on else "0")
-        self._suggest_on_open()
+        save_in_turn(self.undo_stack.queue, lambda: self.store.set_setting(ON_OPEN_SETTING, "1" if on else "0"),
+                     done=lambda _: self._suggest_on_open(), failed=lambda exc: self.message.emit(str(exc)))
 
     def _suggest_on_open(self) -> None:
         """Suggest for the shown document with the suggesters at hand (a few
@@ -212,7 +213,9 @@ class Suggestions(QObject):
         if self.ready is None or self._ready_for != self.layer.annotator:
             self._prepare()
             return
-        apply_suggestions(self.store, self.layer.annotator, [self.layer.document_id], self.ready)
+        annotator, document_id, ready = self.layer.annotator, self.layer.document_id, self.ready
+        save_in_turn(self.undo_stack.queue, lambda: apply_suggestions(self.store, annotator, [document_id], ready),
+                     failed=lambda exc: self.message.emit(str(exc)))
 
     def _prepare(self) -> None:
         if self.preparing is not None:
@@ -293,7 +296,8 @@ class Suggestions(QObject):
                                            "Accept every suggestion with a confidence of at least:",
                                            current, 0.0, 1.0, 2)
         if ok:
-            self.store.set_setting(ACCEPT_ABOVE_SETTING, str(value))
+            save_in_turn(self.undo_stack.queue, lambda: self.store.set_setting(ACCEPT_ABOVE_SETTING, str(value)),
+                         failed=lambda exc: self.message.emit(str(exc)))
 
     # -- background work -------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
@@ -140,6 +141,30 @@ class EditQueue(QObject):
             self._run(step)
             self.waitingChanged.emit(len(self._steps))
         self._retry_timer.stop()
+
+
+def save_in_turn(queue: EditQueue | Immediately, write: Callable[[], Any],
+                 done: Callable[[Any], None] | None = None,
+                 failed: Callable[[StoreError], None] | None = None) -> bool:
+    """A write that is no undo step (a setting, the sample articles), saved as
+    the edits are: now, or in its turn once another program has finished
+    writing, so the window never waits for it. `done` hears what `write`
+    returned, `failed` the store's refusal (nothing of it is kept). True when
+    it was saved now."""
+
+    def step() -> None:
+        try:
+            result = write()
+            queue.commit()
+        except StoreError as exc:
+            queue.rollback()
+            if failed is not None:
+                failed(exc)
+            return
+        if done is not None:
+            done(result)
+
+    return queue.run(step)
 
 
 def save_waiting_edits(queue: EditQueue, parent: QWidget) -> bool:
