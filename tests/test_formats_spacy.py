@@ -136,3 +136,46 @@ def test_spans_starting_or_ending_on_white_space_survive_in_spans_sc(tmp_path):
     assert all(not e.text[0].isspace() and not e.text[-1].isspace() for e in doc.ents)
     assert summary.spans == 5
     assert [t.text for t in doc][:3] == ["Ani", " ", " \n "]  # Y starts on the first space: not folded
+
+
+def _docbin_with_own_tokens(path, *, sentences: bool):
+    """A DocBin whose tokens a tokenizer would not make (street names, numbers), with a PER entity."""
+    nlp = spacy.blank("id")
+    words = ["Wali", "kota", "menutup", "Jl.Sudirman", "No.5", ".", "\n", "Polisi", "berjaga", "di", "sana", "."]
+    spaces = [True, True, True, True, False, False, False, True, True, True, False, False]
+    starts = [True, False, False, False, False, False, False, True, False, False, False, False] if sentences else None
+    doc = spacy.tokens.Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=starts)
+    doc.ents = [doc.char_span(0, 9, "PER")]
+    DocBin(docs=[doc]).to_disk(path)
+    return doc
+
+
+@pytest.mark.parametrize("sentences", [True, False])
+def test_a_docbins_own_tokens_and_sentences_come_back_in_a_token_export(tmp_path, sentences):
+    """spaCy's tokens, not a tokenizer's guess: `Jl.Sudirman` stays one token, as
+    the file had it; sentences as the file marks them, or else by punctuation."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    doc = _docbin_with_own_tokens(tmp_path / "in.spacy", sentences=sentences)
+    db = tmp_path / "p.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", str(db), "--annotator", "ana", "import", str(tmp_path / "in.spacy")]).exit_code == 0
+    done = runner.invoke(main, ["--db", str(db), "export", "--format", "conll", "--annotator", "ana",
+                                "--status", "any", "--out", str(tmp_path / "out.conll")])
+    assert done.exit_code == 0, done.output
+    lines = [line.split() for line in (tmp_path / "out.conll").read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("-DOCSTART-")]
+    assert [parts[0] for parts in lines] == [t.text for t in doc if not t.is_space]
+    assert [parts[-1] for parts in lines[:2]] == ["B-PER", "I-PER"]
+    text = (tmp_path / "out.conll").read_text(encoding="utf-8")
+    sentences_written = [block.split("\n") for block in text.split("\n\n") if block.strip()]
+    firsts = [block[0].split()[0] for block in sentences_written if not block[0].startswith("-DOCSTART-")]
+    assert firsts == ["Wali", "Polisi"]
+    # and back to spaCy with the same tokens
+    done = runner.invoke(main, ["--db", str(db), "export", "--format", "spacy", "--annotator", "ana",
+                                "--status", "any", "--out", str(tmp_path / "out.spacy")])
+    assert done.exit_code == 0, done.output
+    [back] = spacy_docs(tmp_path / "out.spacy")
+    assert [(t.text, t.whitespace_) for t in back] == [(t.text, t.whitespace_) for t in doc]

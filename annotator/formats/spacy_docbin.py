@@ -9,6 +9,12 @@ every span. `doc.ents` holds the entities that do not overlap (the `nested`
 policy of `iob` picks them); `doc.spans["sc"]` holds every span of the
 layer, nested ones too. Title, id and annotator go in `doc.user_data`.
 
+Reading keeps each `Doc`'s tokens and sentences (`SourceTokens`, space
+tokens left out): a token export of the imported documents then writes
+spaCy's tokens, not a tokenizer's guess (the "source" tokenizer). A `Doc`
+without sentence boundaries gets the token formats' own: after
+sentence-final punctuation and at line breaks.
+
 spaCy is an optional extra: `pip install 'annotator[spacy]'`.
 """
 
@@ -18,11 +24,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.domain import AnnotatedDocument, Document, LabelledDocument, LabelledRange, Span
+from annotator.domain import AnnotatedDocument, Document, LabelledDocument, LabelledRange, SourceTokens, Span
 from annotator.formats.base import Format, FormatError, ReadOptions, WriteOptions, WriteSummary, atomic_output, register
 from annotator.formats.iob import choose_entities, entity_spans, fact_label_names, layer_examples, source_tokens
 from annotator.formats.reading import checked_span, title_from_text
-from annotator.formats.tokens import Tokens, blank_pipeline, from_source, resolve_tokenizer, tokenize
+from annotator.formats.tokens import (
+    Tokens, blank_pipeline, from_source, resolve_tokenizer, sentence_bounds, tokenize,
+)
 
 SPAN_KEY = "sc"
 INSTALL_HINT = "the .spacy format needs spaCy: pip install 'annotator[spacy]'"
@@ -151,7 +159,26 @@ def read(path: Path, options: ReadOptions) -> Iterator[AnnotatedDocument]:
                     raise error from None
                 options.skipped.append(str(error))
         title = str(user.get("title") or title_from_text(text))
-        yield AnnotatedDocument(Document(None, title, text, {"source": path.name, "part": number}), spans)
+        yield AnnotatedDocument(Document(None, title, text, {"source": path.name, "part": number}), spans,
+                                tokens=_source_tokens(doc))
+
+
+def _source_tokens(doc) -> SourceTokens:
+    """The `Doc`'s tokens and sentences, without its space tokens."""
+    starts: list[int] = []
+    ends: list[int] = []
+    sentence_starts: list[int] = []
+    marked = doc.has_annotation("SENT_START")
+    for token in doc:
+        if marked and token.is_sent_start and (not sentence_starts or sentence_starts[-1] != len(starts)):
+            sentence_starts.append(len(starts))  # a sentence that begins with a space token begins after it
+        if not token.is_space:
+            starts.append(token.idx)
+            ends.append(token.idx + len(token.text))
+    if not marked:
+        words = [doc.text[s:e] for s, e in zip(starts, ends)]
+        sentence_starts = [first for first, _ in sentence_bounds(Tokens(doc.text, starts, ends), words)]
+    return SourceTokens(starts, ends, [n for n in sentence_starts if n < len(starts)] or ([0] if starts else []))
 
 
 register(Format(
