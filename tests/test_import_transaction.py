@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator import exchange
+from annotator.exchange import importing
 from annotator.cli import main
 from annotator.project import open_project
 from annotator.store import EditConflictError, Store, StoreError, bundles
@@ -77,7 +78,7 @@ def test_a_failing_schema_part_is_reported_truthfully_by_the_command(project, tm
         written.append(len(store.document_ids()))  # the documents are in, inside the transaction
         raise StoreError(f"{project}: the disk is full")
 
-    monkeypatch.setattr(exchange, "complete_schema", fails)
+    monkeypatch.setattr(importing, "complete_schema", fails)
     code, output = cli("--db", str(project), "import", str(source))
     assert code == 1 and "nothing was imported" in output
     assert written == [31]
@@ -114,7 +115,7 @@ def test_a_new_database_is_written_as_it_is_read_with_the_rows_a_spooled_import_
         def __init__(self, file):
             raise AssertionError("spooled")
 
-    monkeypatch.setattr(exchange, "_Spool", NoSpool)
+    monkeypatch.setattr(importing, "_Spool", NoSpool)
     assert exchange.import_files(direct, [source], new_database=True) == report
     direct.close()
     written = [contents(tmp_path / name) for name in ("direct.db", "spooled.db")]

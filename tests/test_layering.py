@@ -27,7 +27,7 @@ print('ok')
 
 
 # Who may import whom, as the README's layout table says: dependencies point
-# inward, to the domain. A top-level module (exchange.py) is its own layer.
+# inward, to the domain. A top-level module or package (exchange/) is its own layer.
 MAY_IMPORT = {
     "paths": set(),
     "domain": {"paths"},

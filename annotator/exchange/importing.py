@@ -1,73 +1,41 @@
-"""Import and export as the command line and the window both run them:
-files in through a format reader into the store, records out of the store
-through a selection into a format writer. No SQL here: only Store methods."""
+"""Files in: through a format reader into the store, in one transaction,
+as the command line and the window both run it. No SQL here: only Store methods."""
 
 from __future__ import annotations
 
 import pickle
-import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
-from annotator import export_workers
 from annotator.domain import (
-    GOLD, AnnotatedDocument, Argument, AttributeDef, Document, Fact, Label, Role, Schema, SourceTokens, Span,
+    AnnotatedDocument, Argument, AttributeDef, Document, Fact, Label, Role, Schema, SourceTokens, Span,
 )
-from annotator.formats.base import (
-    Format, FormatError, ReadOptions, WriteOptions, WriteSummary, detect_format, get_format,
-)
+from annotator.formats.base import FormatError, ReadOptions, detect_format, get_format
 from annotator.formats.brat import NORMALIZATION, NOTES
-from annotator.formats.output import protecting, refuse_existing
 from annotator.formats.reading import check_size
-from annotator.formats.selection import Selection, select, select_labelled, split
 from annotator.formats.token_landing import land
-from annotator.formats.tokens import SOURCE
 from annotator.store import Store, StoreError
 from annotator.store.bulk_import import cycle_collection_paused
 from annotator.store.database import ImportCancelled
 from annotator.store.results import ImportSummary
-
-Progress = Callable[[int, int], "bool | None"]
-"""Called with (done, total); returning False cancels. A total of 0: not known
-(an import that writes records as it reads them)."""
-
-
-class ExchangeError(ValueError):
-    """An import or export that cannot go ahead; nothing was changed."""
-
-
-class ExportCancelled(StoreError):
-    def __init__(self) -> None:
-        super().__init__("export cancelled; no file was written")
+from annotator.exchange.base import ExchangeError, Progress
 
 
 @dataclass
-class ImportReport:
+class ImportReport(ImportSummary):
+    """What the store's import did (`ImportSummary`), and what reading the files found."""
+
     files: list[str] = field(default_factory=list)
-    documents_added: int = 0
-    documents_matched: int = 0
-    documents_matched_by_name: int = 0
-    """Of those matched, the ones matched by their source name and text; the others by text alone."""
-    spans: int = 0
-    facts: int = 0
-    labels_added: list[str] = field(default_factory=list)
     attributes_added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """How files were read, where a format reads several kinds (a CSV of articles or of spans)."""
-    document_ids: Sequence[int] = field(default_factory=list)
-    """The document each record became, in the records' order."""
-    spans_present: int = 0
-    facts_present: int = 0
-    statuses_kept: int = 0
-    notes_kept: int = 0
-    annotations_differing: int = 0
     layers: list[str] = field(default_factory=list)
     """The annotators' layers the files wrote to (`--annotator`'s, or those the files name)."""
     documents_found: int = 0
@@ -89,21 +57,20 @@ class ImportReport:
         out += self.notes
         if self.layers:
             out.append(f"layers: {', '.join(self.layers)}")
-        if self.documents_found:
-            out.append(f"found by the hash the file names: {self.documents_found} document(s); "
-                       "their spans are put on the stored text")
-        if self.statuses_kept:
-            out.append(f"statuses kept: {self.statuses_kept} document(s) keep their status here, "
-                       "not the file's")
-        if self.notes_kept:
-            out.append(f"document notes kept: {self.notes_kept} document(s) keep their note here, not the file's")
-        if self.annotations_differing:
-            out.append(f"kept as they were: {self.annotations_differing} span(s) or fact(s) already present "
-                       "have other attributes or notes in the file; the database keeps its own")
-        if self.labels_added:
-            out.append(f"labels added to the schema: {', '.join(self.labels_added)}")
-        if self.attributes_added:
-            out.append(f"attributes added to the schema: {', '.join(self.attributes_added)}")
+        said_when_any = [
+            (self.documents_found, f"found by the hash the file names: {self.documents_found} document(s); "
+                                   "their spans are put on the stored text"),
+            (self.statuses_kept, f"statuses kept: {self.statuses_kept} document(s) keep their status here, "
+                                 "not the file's"),
+            (self.notes_kept, f"document notes kept: {self.notes_kept} document(s) keep their note here, "
+                              "not the file's"),
+            (self.annotations_differing, f"kept as they were: {self.annotations_differing} span(s) or fact(s) "
+                                         "already present have other attributes or notes in the file; the "
+                                         "database keeps its own"),
+            (self.labels_added, f"labels added to the schema: {', '.join(self.labels_added)}"),
+            (self.attributes_added, f"attributes added to the schema: {', '.join(self.attributes_added)}"),
+        ]
+        out += [line for any_, line in said_when_any if any_]
         out += [f"warning: {w}" for w in self.warnings]
         if self.skipped:
             out.append(f"skipped {len(self.skipped)} bad record(s):")
@@ -280,15 +247,10 @@ def import_files(store: Store, paths: Sequence[Path], format: str | None = None,
     else:
         summary, attributes_added, found = _import_spooled(store, paths, format, options, needs, progress)
     return ImportReport(
-        files=[str(p) for p in paths], documents_added=summary.documents_added,
-        documents_matched=summary.documents_matched, documents_matched_by_name=summary.documents_matched_by_name,
-        spans=summary.spans, facts=summary.facts,
-        labels_added=list(summary.labels_added), attributes_added=attributes_added, skipped=list(options.skipped),
-        warnings=list(options.warnings), notes=list(options.notes), document_ids=summary.document_ids,
-        spans_present=summary.spans_present, facts_present=summary.facts_present,
-        statuses_kept=summary.statuses_kept, notes_kept=summary.notes_kept,
-        annotations_differing=summary.annotations_differing,
-        layers=sorted(needs.layers), documents_found=found,
+        **{f.name: getattr(summary, f.name) for f in fields(ImportSummary)},
+        files=[str(p) for p in paths], attributes_added=attributes_added, skipped=list(options.skipped),
+        warnings=list(options.warnings), notes=list(options.notes), layers=sorted(needs.layers),
+        documents_found=found,
     )
 
 
@@ -403,227 +365,3 @@ def complete_schema(store: Store, needs: SchemaNeeds, new_labels: set[str]) -> l
     if added:
         store.set_schema(Schema(list(schema.labels), attributes))
     return added
-
-
-# -- export -------------------------------------------------------------------
-
-TRAINING_STATUSES = ("done", "reviewed")
-"""What a training format exports by default: documents someone finished."""
-
-
-@dataclass
-class ExportChoice:
-    """Which layers and statuses go out, and how to say so."""
-
-    annotators: list[str] | None
-    """None: every layer."""
-    statuses: list[str] | None
-    """None: any status."""
-    one_layer: bool = False
-    """Each document gives the first of `annotators` it has with a chosen status."""
-    said: str = ""
-    """The choice in words, for the summary and the window."""
-    by_default: bool = False
-    """A training format's default layer or status choice is part of it."""
-
-
-def choose_export(store: Store, fmt: str | Format, annotator: str, layers: Sequence[str] = (),
-                  all_layers: bool = False, statuses: Sequence[str] = (), any_status: bool = False) -> ExportChoice:
-    """What an export writes, for the command line and the window alike.
-
-    Named layers and statuses are taken as given. Otherwise a training format
-    (CoNLL, HF, spaCy, doccano) writes what a model is trained on: one layer
-    per document, gold where the document has it, else `annotator`'s, of the
-    documents marked done or reviewed in that layer; other formats write
-    every layer of every document. `all_layers` and `any_status` ask for
-    every layer, any status, in any format.
-    """
-    fmt = get_format(fmt) if isinstance(fmt, str) else fmt
-    if layers and all_layers:
-        raise ExchangeError("--all-layers and --layer name different layers: give one of them")
-    if statuses and any_status:
-        raise ExchangeError("--status any and another --status contradict each other: give one")
-    training = fmt.training
-    one_layer = training and not layers and not all_layers
-    if layers:
-        chosen: list[str] | None = list(dict.fromkeys(layers))
-        layer_words = "layer(s) " + ", ".join(chosen)
-    elif one_layer:
-        has_gold = GOLD in store.annotators() and annotator != GOLD
-        chosen = [GOLD, annotator] if has_gold else [annotator]
-        layer_words = (f"one layer per document: {GOLD} where the document has it, else {annotator}'s"
-                       if has_gold else f"{annotator}'s layer")
-    else:
-        chosen, layer_words = None, "every layer"
-    if statuses:
-        kept: list[str] | None = list(dict.fromkeys(statuses))
-        status_words = "status " + " or ".join(kept)
-    elif training and not any_status:
-        kept, status_words = list(TRAINING_STATUSES), "documents marked done or reviewed"
-    else:
-        kept, status_words = None, "any status"
-    by_default = one_layer or (training and not statuses and not any_status)
-    said = f"{layer_words}; {status_words}" + (" (a training format's default)" if by_default else "")
-    return ExportChoice(chosen, kept, one_layer, said, by_default)
-
-
-@dataclass
-class ExportReport:
-    summaries: dict[str, WriteSummary] = field(default_factory=dict)
-    dropped: Counter = field(default_factory=Counter)
-    chosen: str = ""
-    """What was chosen to go out, in words (`ExportChoice.said`)."""
-    notes: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = [self.chosen] if self.chosen else []
-        for name, summary in self.summaries.items():
-            prefix = f"{name}: " if len(self.summaries) > 1 else ""
-            out += [prefix + line for line in summary.lines()]
-            out += [f"{prefix}written to {path}" for path in summary.files]
-        out += [f"left out {n}: {reason}" for reason, n in sorted(self.dropped.items()) if n]
-        out += self.notes
-        return out
-
-
-def export(store: Store, fmt: str | Format, out: Path, annotators: Sequence[str] | None = None,
-           statuses: Sequence[str] | None = None, labels: Sequence[str] | None = None,
-           split_ratios: Sequence[float] | None = None, seed: int = 0,
-           progress: Progress | None = None, options: WriteOptions | None = None,
-           workers: int | None = 1, choice: ExportChoice | None = None) -> ExportReport:
-    """Write the chosen layers of every document to `out` in a format.
-
-    With `split_ratios`, `out` is a folder holding one output per split
-    (`train.jsonl`, ... or `train/`, ... for folder formats). `workers` above 1
-    (None: as many as the machine and the export size suit) renders token
-    formats in forked processes; only a caller with no other thread running
-    (the command line) may ask for them, see `export_workers`.
-
-    A `choice` (`choose_export`) stands for `annotators` and `statuses`, and
-    is said in the report.
-    """
-    fmt = get_format(fmt) if isinstance(fmt, str) else fmt
-    if fmt.write is None:
-        raise ExchangeError(f"the {fmt.name} format can only be imported")
-    options = replace(options) if options is not None else WriteOptions()
-    if options.schema is None:
-        options.schema = store.schema()
-    if choice is not None:
-        annotators, statuses = choice.annotators, choice.statuses
-    selection = Selection(list(annotators) if annotators else None,
-                          list(statuses) if statuses else None, list(labels) if labels else None,
-                          one_layer=choice is not None and choice.one_layer)
-    report = ExportReport(dropped=selection.dropped, chosen=f"exported: {choice.said}" if choice is not None else "")
-    out = Path(out)
-
-    def tick(done: int, total: int) -> None:
-        if progress is not None and progress(done, total) is False:
-            raise ExportCancelled()
-
-    # every chunk is read from the state the file had when the export began,
-    # and no file written may be the database (a folder export into its folder)
-    with store.snapshot(), protecting(database_files(store)):
-        _export_records(store, fmt, out, selection, split_ratios, seed, options, workers, tick, report)
-    return report
-
-
-def _export_records(store: Store, fmt: Format, out: Path, selection: Selection,
-                    split_ratios: Sequence[float] | None, seed: int, options: WriteOptions,
-                    workers: int | None, tick: Callable[[int, int], None], report: ExportReport) -> None:
-    if fmt.write_labelled is None:
-        records: Iterable[Any] = select(_stored(store, False, selection.annotators, tick, fmt.keeps_tokens), selection)
-        write: Callable[[Any, Path, WriteOptions], WriteSummary] = fmt.write
-    else:
-        if options.labels is None:
-            # known before writing, so that every run and every split numbers tags alike
-            fact_labels = {label.name for label in options.schema.fact_labels}
-            options.labels = [name for name in store.span_labels(selection.annotators) if name not in fact_labels]
-        records = select_labelled(_stored(store, True, selection.annotators, tick, options.tokenizer == SOURCE),
-                                  selection)
-        write = fmt.write_labelled
-    _refuse_database(store, fmt, out, split_ratios)
-    if not split_ratios:
-        count = export_workers.worker_count(workers, store.document_count(), fmt, store)
-        if count > 1:
-            runs = export_workers.rendered_by_workers(store, fmt, selection, options, count, tick)
-            report.summaries["all"] = fmt.write_runs(runs, out, options)  # type: ignore[misc]
-        else:
-            report.summaries["all"] = write(records, out, options)
-        return
-    parts = split(list(records), split_ratios, seed)
-    total = sum(map(len, parts.values()))
-    if total == 0:
-        report.notes.append("every part is empty: no document was chosen")
-    else:
-        report.notes += [f"the {name} part is empty: {total} document(s) are too few for these ratios"
-                         for name, part in parts.items() if not part]
-    suffix = "" if fmt.writes_folder else (fmt.extensions[0] if fmt.extensions else "")
-    # every part's files before any is written, so a refusal leaves nothing half done
-    if not fmt.writes_folder:
-        planned = [path for name in parts for path in _single_file_outputs(fmt, out / f"{name}{suffix}")]
-    else:
-        planned = [path for name, part in parts.items() if fmt.outputs for path in fmt.outputs(part, out / name, options)]
-    refuse_existing(planned, options.overwrite)
-    for name, part in parts.items():
-        report.summaries[name] = write(part, out / f"{name}{suffix}", options)
-
-
-def _single_file_outputs(fmt: Format, path: Path) -> list[Path]:
-    return [path, *(fmt.side_files(path) if fmt.side_files else [])]
-
-
-def database_files(store: Store) -> set[Path]:
-    if store.path is None:
-        return set()
-    database = Path(store.path).resolve()
-    return {database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")}
-
-
-def _refuse_database(store: Store, fmt: Format, out: Path, split_ratios: Sequence[float] | None) -> None:
-    """Never write over the database being exported (or its journal files), whatever
-    --overwrite says: said here, before reading, for the file named by --out; the
-    files of a folder or a split are refused as they are planned (`protecting`)."""
-    own = database_files(store)
-    if not own or fmt.writes_folder or split_ratios:
-        return
-    for path in _single_file_outputs(fmt, out):
-        if path.resolve() in own:
-            raise ExchangeError(f"{path} is the database being exported; choose another file")
-
-
-STDOUT = "-"
-"""`--out -`: standard output."""
-
-
-def export_to_stream(store: Store, fmt: str | Format, stream: BinaryIO, **kwargs: Any) -> ExportReport:
-    """`export` of a format that writes one file, written to `stream` (standard
-    output) instead of a file. Formats that write a folder or files beside
-    their output are refused, and so is a split."""
-    fmt = get_format(fmt) if isinstance(fmt, str) else fmt
-    if fmt.writes_folder or fmt.side_files is not None or kwargs.get("split_ratios"):
-        what = ("a split writes one output per part" if kwargs.get("split_ratios") else
-                f"the {fmt.name} format writes a folder" if fmt.writes_folder else
-                f"the {fmt.name} format writes files beside its output")
-        raise ExchangeError(f"{what}; standard output (--out -) takes one file: name a file or folder instead")
-    with tempfile.TemporaryDirectory(prefix="annotator-export-") as folder:
-        path = Path(folder) / f"export{fmt.extensions[0] if fmt.extensions else ''}"
-        report = export(store, fmt, path, **kwargs)
-        with open(path, "rb") as written:
-            shutil.copyfileobj(written, stream)
-        stream.flush()
-    for summary in report.summaries.values():
-        summary.files = []
-        summary.notes.append("written to standard output")
-    return report
-
-
-def _stored(store: Store, labelled: bool, annotators: list[str] | None,
-            tick: Callable[[int, int], None], tokens: bool = False) -> Iterator[Any]:
-    """Every document of the store, as `LabelledDocument`s (with their source
-    `tokens` when asked) or `AnnotatedDocument`s, reporting progress; read a
-    chunk at a time, so only one chunk is ever held."""
-    total = store.document_count()
-    read = (store.labelled_many if labelled else store.annotated_many)(None, annotators, tokens=tokens)
-    for n, record in enumerate(read, 1):
-        yield record
-        tick(n, total)
