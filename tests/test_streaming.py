@@ -197,3 +197,36 @@ def test_agreement_memory_does_not_grow_with_the_corpus(tmp_path, small_chunks):
     measure(small)
     # the report lists skipped documents by id: a few bytes each, the only thing that grows
     assert peak_bytes(lambda: measure(large)) < 2 * peak_bytes(lambda: measure(small)) + 200_000
+
+
+# -- reading a chunk costs what the chunk holds ------------------------------------
+
+
+def _steps_reading_first_chunk(store: Store, read) -> int:
+    """SQLite's virtual-machine steps to read the first chunk (a count, not a time)."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.db.conn.set_progress_handler(count, 1)
+    try:
+        next(iter(read()))
+    finally:
+        store.db.conn.set_progress_handler(None, 1)
+    return steps[0]
+
+
+@pytest.mark.parametrize("reader", ["labelled_many", "annotated_many"])
+def test_reading_a_chunk_does_not_visit_the_rest_of_the_corpus(tmp_path, small_chunks, reader):
+    """The statuses of a chunk were read through the index by annotator: every
+    status of that layer in the corpus, for every chunk (minutes at a million)."""
+    costs = []
+    for documents in (100, 1000):
+        store = open_project(tmp_path / f"{documents}.db")
+        store.import_annotated([AnnotatedDocument(Document(None, f"b {d}", f"Berita nomor {d} ."), [], [],
+                                                  {"ana": "done", "budi": "todo"}) for d in range(documents)])
+        costs.append(_steps_reading_first_chunk(store, lambda: getattr(store, reader)(None, ["ana"])))
+        store.close()
+    assert costs[1] < 1.5 * costs[0], costs
