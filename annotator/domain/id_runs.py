@@ -21,16 +21,18 @@ class IdRuns(Sequence[int]):
         """The first id of each run."""
         self._ends: list[int] = []
         """Where each run ends among all ids (its last position + 1)."""
+        self._next: int | None = None
+        """The id that would lengthen the last run."""
         for doc_id in ids:
             self.append(doc_id)
 
     def append(self, doc_id: int) -> None:
-        ends = self._ends
-        if ends and doc_id == self._firsts[-1] + ends[-1] - (ends[-2] if len(ends) > 1 else 0):
-            ends[-1] += 1
+        if doc_id == self._next:
+            self._ends[-1] += 1
         else:
             self._firsts.append(doc_id)
-            ends.append((ends[-1] if ends else 0) + 1)
+            self._ends.append(len(self) + 1)
+        self._next = doc_id + 1
 
     @property
     def runs(self) -> int:

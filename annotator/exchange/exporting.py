@@ -13,12 +13,12 @@ from typing import Any, BinaryIO
 
 from annotator import export_workers
 from annotator.domain import GOLD
+from annotator.exchange.base import ExchangeError, Progress
 from annotator.formats.base import Format, WriteOptions, WriteSummary, get_format
 from annotator.formats.output import protecting, refuse_existing
 from annotator.formats.selection import Selection, select, select_labelled, split
 from annotator.formats.tokens import SOURCE
 from annotator.store import Store, StoreError
-from annotator.exchange.base import ExchangeError, Progress
 
 
 class ExportCancelled(StoreError):

@@ -15,6 +15,7 @@ from typing import IO, Any
 from annotator.domain import (
     AnnotatedDocument, Argument, AttributeDef, Document, Fact, Label, Role, Schema, SourceTokens, Span,
 )
+from annotator.exchange.base import ExchangeError, Progress
 from annotator.formats.base import FormatError, ReadOptions, detect_format, get_format
 from annotator.formats.brat import NORMALIZATION, NOTES
 from annotator.formats.reading import check_size
@@ -23,7 +24,6 @@ from annotator.store import Store, StoreError
 from annotator.store.bulk_import import cycle_collection_paused
 from annotator.store.database import ImportCancelled
 from annotator.store.results import ImportSummary
-from annotator.exchange.base import ExchangeError, Progress
 
 
 @dataclass

@@ -72,21 +72,22 @@ def unassign(conn: Any, annotator: str, *, hashes: list[str] | None = None, unst
     if team_role(conn) != "lead":
         raise RefusedByServer(f"{conn.info_url}: refused: only the project's lead takes documents back")
     chosen = "" if hashes is None else "AND a.document_id IN (SELECT id FROM documents WHERE hash = ANY(%(hashes)s))"
-    untouched = ("AND NOT EXISTS (SELECT 1 FROM layers l WHERE l.document_id = a.document_id "
-                 "AND l.annotator = a.annotator AND (l.spans > 0 OR l.facts > 0 OR l.status <> 'todo'))")
+    untouched = f"AND NOT EXISTS ({_WORK_ON.format(document='a.document_id')})" if unstarted else ""
     try:
         with conn.transaction():
-            rows = conn.execute(
-                f"DELETE FROM assignments a WHERE a.annotator = %(annotator)s {chosen} "
-                f"{untouched if unstarted else ''} RETURNING a.document_id",
-                {"annotator": annotator, "hashes": hashes}).fetchall()
-            ids = [r[0] for r in rows]
-            with_work = conn.execute(
-                "SELECT count(*) FROM layers WHERE annotator = %s AND document_id = ANY(%s) "
-                "AND (spans > 0 OR facts > 0 OR status <> 'todo')", [annotator, ids]).fetchone()[0]
+            taken, with_work = conn.execute(
+                f"WITH taken AS (DELETE FROM assignments a WHERE a.annotator = %(annotator)s {chosen} {untouched} "
+                "RETURNING a.document_id) "
+                f"SELECT count(*), count(*) FILTER (WHERE EXISTS ({_WORK_ON.format(document='taken.document_id')})) "
+                "FROM taken", {"annotator": annotator, "hashes": hashes}).fetchone()
     except psycopg.Error as exc:
         raise server_error(exc, conn) from exc
-    return TakenBack(len(ids), with_work)
+    return TakenBack(taken, with_work)
+
+
+_WORK_ON = ("SELECT 1 FROM layers l WHERE l.document_id = {document} AND l.annotator = %(annotator)s "
+            "AND (l.spans > 0 OR l.facts > 0 OR l.status <> 'todo')")
+"""The annotator's layer of a document holds work: a span, a fact or a status."""
 
 
 @dataclass

@@ -24,8 +24,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-import contextlib
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Protocol
@@ -169,7 +168,7 @@ class _CollectorPause:
 _collector_pause = _CollectorPause()
 
 
-def cycle_collection_paused() -> contextlib.AbstractContextManager[None]:
+def cycle_collection_paused() -> AbstractContextManager[None]:
     """Bulk reading and writing make millions of records, spans and rows, none
     of them in a reference cycle (reference counting frees each chunk), and
     the collector would walk every live object again each few hundred of
@@ -263,8 +262,8 @@ class BulkImport:
                     # chunks find them: memory stays the same for any file size
                     self.document_ids.clear()
         finally:
-                self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
-                self._full_text_hash_size(hash_size)
+            self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self._full_text_hash_size(hash_size)
 
     def _full_text_hash_size(self, size: int) -> int:
         """Set how many bytes of new words the full-text index gathers before it
